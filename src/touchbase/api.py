@@ -1,0 +1,66 @@
+"""The REST API under /api/v1/: one router per app, bearer-token auth, field errors as 422."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.security import HttpBearer
+
+from touchbase.core.api import router as core_router
+from touchbase.core.models import ApiToken, Membership
+from touchbase.relationships.api import router as relationships_router
+
+TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=5)
+
+
+class TokenAuth(HttpBearer):
+    """Bearer token → the member and workspace the token was issued for."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Membership | None:
+        found = (
+            ApiToken.objects.select_related("user", "workspace")
+            .filter(digest=ApiToken.digest_of(token), user__is_active=True)
+            .first()
+        )
+        if found is None:
+            return None
+        membership = (
+            Membership.objects.select_related("workspace", "user")
+            .filter(workspace=found.workspace, user=found.user)
+            .first()
+        )
+        if membership is None:
+            return None
+        now = timezone.now()
+        # Writing on every request would make each read a write; a coarse stamp is enough.
+        if found.last_used_at is None or now - found.last_used_at > TOKEN_TOUCH_INTERVAL:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        request.membership = membership
+        request.workspace = membership.workspace
+        request.user = membership.user
+        return membership
+
+
+api = NinjaAPI(
+    title="touchbase API",
+    version="1",
+    description="Accounts, contacts, touchpoints, the due list and cadence policies.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """Service validation errors become 422 with messages per field."""
+    errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+    detail = [{"loc": ["body", field], "msg": " ".join(msgs)} for field, msgs in errors.items()]
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+api.add_router("/", core_router)
+api.add_router("/", relationships_router)

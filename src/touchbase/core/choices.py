@@ -1,0 +1,26 @@
+"""Choices shared by the whole platform."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    LEADER = "leader", _("Leader")
+    STAFF = "staff", _("Staff")
+
+
+class DigestFrequency(models.TextChoices):
+    OFF = "off", _("No digest")
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    GERMAN = "de", _("German")
+
+
+LEADER_ROLES = (Role.OWNER, Role.LEADER)

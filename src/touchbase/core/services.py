@@ -1,0 +1,106 @@
+"""Writes for workspaces, members and API tokens."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from touchbase.core.choices import DigestFrequency, Language, Role
+from touchbase.core.models import ApiToken, Membership, User, Workspace
+from touchbase.core.timeutil import next_digest_at
+
+
+@transaction.atomic
+def workspace_create(*, name: str, slug: str = "", time_zone: str = "Europe/Berlin") -> Workspace:
+    """Create a workspace with a unique slug derived from its name."""
+    base = slugify(slug or name)[:50] or "workspace"
+    candidate, number = base, 1
+    while Workspace.objects.filter(slug=candidate).exists():
+        number += 1
+        candidate = f"{base}-{number}"
+    workspace = Workspace(name=name, slug=candidate, time_zone=time_zone)
+    workspace.full_clean()
+    workspace.save()
+    return workspace
+
+
+@transaction.atomic
+def member_add(
+    *,
+    workspace: Workspace,
+    username: str,
+    password: str | None,
+    role: Role = Role.STAFF,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    language: str = Language.ENGLISH,
+    job_title: str = "",
+    digest_frequency: str = DigestFrequency.WEEKLY,
+) -> Membership:
+    """Create the user if needed and make them a member of the workspace."""
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "email": email,
+            "first_name": first_name,
+            "last_name": last_name,
+            "language": language,
+            "job_title": job_title,
+        },
+    )
+    if created:
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+    membership, _ = Membership.objects.update_or_create(
+        workspace=workspace,
+        user=user,
+        defaults={"role": role, "digest_frequency": digest_frequency},
+    )
+    digest_reschedule(membership=membership)
+    return membership
+
+
+def digest_reschedule(*, membership: Membership, after: datetime | None = None) -> Membership:
+    """Set when the member's next digest is due, from their chosen frequency."""
+    membership.digest_next_at = next_digest_at(
+        frequency=membership.digest_frequency,
+        zone=membership.workspace.zone,
+        after=after or timezone.now(),
+    )
+    membership.save(update_fields=["digest_next_at"])
+    return membership
+
+
+@transaction.atomic
+def member_preferences_update(
+    *, membership: Membership, language: str, digest_frequency: str
+) -> Membership:
+    """Store the member's language and digest choice."""
+    user = membership.user
+    user.language = language
+    user.save(update_fields=["language"])
+    membership.digest_frequency = digest_frequency
+    membership.save(update_fields=["digest_frequency"])
+    return digest_reschedule(membership=membership)
+
+
+@transaction.atomic
+def api_token_create(*, membership: Membership, name: str) -> tuple[ApiToken, str]:
+    """Create a token and return it with its secret, which is shown once and never stored."""
+    key = f"tb_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        workspace=membership.workspace,
+        user=membership.user,
+        name=name,
+        prefix=key[:8],
+        digest=ApiToken.digest_of(key),
+    )
+    return token, key

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from touchbase.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("settings/", views.preferences, name="settings"),
+    path("settings/tokens/", views.token_create, name="token-create"),
+    path("settings/tokens/<int:pk>/delete/", views.token_delete, name="token-delete"),
+    path("workspace/<int:pk>/switch/", views.workspace_switch, name="workspace-switch"),
+    path("language/", views.language_set, name="language-set"),
+]
+
+auth_urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

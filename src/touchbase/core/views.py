@@ -1,0 +1,110 @@
+"""Sign-in helpers, preferences, API tokens and the health check."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from touchbase.core import services
+from touchbase.core.choices import Language
+from touchbase.core.decorators import member_required
+from touchbase.core.forms import PreferencesForm, TokenForm
+from touchbase.core.middleware import SESSION_KEY
+from touchbase.core.models import ApiToken, Membership
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+@member_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """Language, digest e-mail and API tokens of the signed-in member."""
+    membership = request.membership
+    form = PreferencesForm(
+        request.POST or None,
+        initial={
+            "language": request.user.language,
+            "digest_frequency": membership.digest_frequency,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.member_preferences_update(membership=membership, **form.cleaned_data)
+        translation.activate(form.cleaned_data["language"])
+        messages.success(request, _("Preferences saved."))
+        return redirect("core:settings")
+    return render(request, "core/settings.html", _settings_context(request, form))
+
+
+def _settings_context(request: HttpRequest, form: PreferencesForm, **extra: object) -> dict:
+    tokens = ApiToken.objects.filter(workspace=request.workspace, user=request.user).order_by(
+        "-created_at"
+    )
+    return {"form": form, "tokens": tokens, "token_form": TokenForm(), **extra}
+
+
+@member_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST)
+    secret = None
+    if form.is_valid():
+        _token, secret = services.api_token_create(
+            membership=request.membership, name=form.cleaned_data["name"]
+        )
+    prefs = PreferencesForm(
+        initial={
+            "language": request.user.language,
+            "digest_frequency": request.membership.digest_frequency,
+        }
+    )
+    context = _settings_context(request, prefs, new_secret=secret)
+    if not form.is_valid():
+        context["token_form"] = form
+    return render(request, "core/settings.html", context, status=200 if secret else 400)
+
+
+@member_required
+@require_POST
+def token_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, workspace=request.workspace, user=request.user)
+    token.delete()
+    messages.success(request, _("Token revoked."))
+    return redirect("core:settings")
+
+
+@member_required
+@require_POST
+def workspace_switch(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(Membership, workspace_id=pk, user=request.user)
+    request.session[SESSION_KEY] = membership.workspace_id
+    return redirect("relationships:due-list")
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Switch language; a signed-in user keeps the choice in their profile."""
+    language = request.POST.get("language", "")
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    response = redirect(target)
+    if language in Language.values:
+        if request.user.is_authenticated:
+            request.user.language = language
+            request.user.save(update_fields=["language"])
+        response.set_cookie("django_language", language, max_age=365 * 24 * 3600, samesite="Lax")
+    return response

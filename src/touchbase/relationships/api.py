@@ -1,0 +1,596 @@
+"""API endpoints for accounts, contacts, touchpoints, the due list, cadence and the team view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+
+from touchbase.core.models import User
+from touchbase.core.timeutil import local_today
+from touchbase.relationships import selectors, services
+from touchbase.relationships.choices import (
+    Channel,
+    CheckinAnswer,
+    Direction,
+    DueKind,
+    Outcome,
+    PolicyScope,
+)
+from touchbase.relationships.models import Account, CadencePolicy, Contact
+
+router = Router(tags=["relationships"])
+
+MAX_LIMIT = 200
+
+
+# --- schemas --------------------------------------------------------------------------------
+
+
+class PageParams(Schema):
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+class CadenceOut(Schema):
+    cadence_days: int
+    last_personal_at: dt.datetime | None
+    cadence_due_on: dt.date | None
+    next_due_on: dt.date | None
+    snoozed_until: dt.date | None
+    snooze_reason: str
+
+
+class AddressIn(Schema):
+    street: str = ""
+    postal_code: str = ""
+    city: str = ""
+    country: str = "DE"
+    region: str = ""
+
+
+class AccountIn(AddressIn):
+    name: str = Field(..., min_length=1, max_length=200)
+    segment: str = ""
+    is_key_account: bool = False
+    owner_id: int | None = None
+    executive_sponsor_id: int | None = None
+    value: int = Field(0, ge=0)
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    language: str = "de"
+    notes: str = ""
+    tags: list[str] = []
+
+
+class AccountPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    segment: str | None = None
+    is_key_account: bool | None = None
+    owner_id: int | None = None
+    executive_sponsor_id: int | None = None
+    value: int | None = Field(None, ge=0)
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    street: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    country: str | None = None
+    region: str | None = None
+    language: str | None = None
+    notes: str | None = None
+    tags: list[str] | None = None
+
+
+class AccountOut(CadenceOut):
+    id: int
+    name: str
+    segment: str
+    is_key_account: bool
+    owner_id: int | None
+    executive_sponsor_id: int | None
+    value: int
+    phone: str
+    email: str
+    website: str
+    street: str
+    postal_code: str
+    city: str
+    country: str
+    region: str
+    language: str
+    notes: str
+    tags: list[str]
+
+    @staticmethod
+    def resolve_tags(obj: Account) -> list[str]:
+        return [tag.name for tag in obj.tags.all()]
+
+
+class ContactIn(AddressIn):
+    first_name: str = ""
+    last_name: str = Field(..., min_length=1, max_length=100)
+    account_id: int | None = None
+    job_title: str = ""
+    owner_id: int | None = None
+    email: str = ""
+    phone: str = ""
+    mobile: str = ""
+    language: str = "de"
+    preferred_channel: str = ""
+    tags: list[str] = []
+
+
+class ContactPatch(Schema):
+    first_name: str | None = None
+    last_name: str | None = Field(None, min_length=1, max_length=100)
+    account_id: int | None = None
+    job_title: str | None = None
+    owner_id: int | None = None
+    email: str | None = None
+    phone: str | None = None
+    mobile: str | None = None
+    language: str | None = None
+    preferred_channel: str | None = None
+    street: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    country: str | None = None
+    region: str | None = None
+    tags: list[str] | None = None
+
+
+class ContactOut(CadenceOut):
+    id: int
+    first_name: str
+    last_name: str
+    account_id: int | None
+    account_name: str | None = Field(None, alias="account.name")
+    job_title: str
+    owner_id: int | None
+    email: str
+    phone: str
+    mobile: str
+    language: str
+    preferred_channel: str
+    street: str
+    postal_code: str
+    city: str
+    country: str
+    region: str
+    value: int
+    works_from_home: bool | None
+    address_verified_at: dt.datetime | None
+    phone_verified_at: dt.datetime | None
+    email_verified_at: dt.datetime | None
+    newsletter_verified_at: dt.datetime | None
+    works_from_home_verified_at: dt.datetime | None
+
+
+class TouchpointIn(Schema):
+    contact_id: int | None = None
+    account_id: int | None = None
+    channel: Channel
+    direction: Direction = Direction.OUTBOUND
+    is_personal: bool = True
+    occurred_at: dt.datetime
+    summary: str = ""
+    outcome: Outcome = Outcome.NONE
+    participant_ids: list[int] = []
+
+
+class TouchpointOut(Schema):
+    id: int
+    contact_id: int | None
+    account_id: int | None
+    channel: str
+    direction: str
+    is_personal: bool
+    occurred_at: dt.datetime
+    summary: str
+    outcome: str
+    participant_ids: list[int]
+    logged_by_id: int | None
+
+    @staticmethod
+    def resolve_participant_ids(obj: Any) -> list[int]:
+        return [person.id for person in obj.participants.all()]
+
+
+class DueItemOut(Schema):
+    kind: str
+    id: int
+    name: str
+    account_name: str
+    next_due_on: dt.date
+    days_overdue: int
+    value: int
+    last_personal_at: dt.datetime | None
+    snooze_reason: str
+    owner_name: str
+
+
+class SnoozeIn(Schema):
+    until: dt.date
+    reason: str
+
+
+class PolicyIn(Schema):
+    name: str = Field(..., min_length=1, max_length=120)
+    scope: PolicyScope
+    interval_days: int = Field(..., ge=1, le=3650)
+    owner_id: int | None = None
+    segment: str = ""
+    tag: str = ""
+
+
+class PolicyOut(Schema):
+    id: int
+    name: str
+    scope: str
+    interval_days: int
+    owner_id: int | None
+    segment: str
+    tag: str | None = Field(None, alias="tag.name")
+
+
+class CallSheetIn(Schema):
+    wellbeing: str = ""
+    address_current: CheckinAnswer = CheckinAnswer.UNASKED
+    street: str = ""
+    postal_code: str = ""
+    city: str = ""
+    country: str = ""
+    region: str = ""
+    newsletter_wanted: CheckinAnswer = CheckinAnswer.UNASKED
+    works_from_home: CheckinAnswer = CheckinAnswer.UNASKED
+    phone: str | None = None
+    email: str | None = None
+    summary: str = ""
+    outcome: Outcome = Outcome.NONE
+
+
+class CoverageOut(Schema):
+    label: str
+    total: int
+    covered: int
+    overdue: int
+    percent: int
+
+
+class KeyAccountOut(Schema):
+    account_id: int
+    account_name: str
+    executive_sponsor_id: int | None
+    leader_name: str
+    touched_at: dt.datetime | None
+
+
+class TeamOut(Schema):
+    accounts_by_owner: list[CoverageOut]
+    accounts_by_segment: list[CoverageOut]
+    contacts_by_owner: list[CoverageOut]
+    key_accounts: list[KeyAccountOut]
+
+
+def page_of(schema: type[Schema]) -> type[Schema]:
+    """A page schema: the items and the offset of the next page, if any."""
+    return type(
+        f"{schema.__name__}Page",
+        (Schema,),
+        {"__annotations__": {"items": list[schema], "next_offset": int | None}},
+    )
+
+
+AccountPage = page_of(AccountOut)
+ContactPage = page_of(ContactOut)
+TouchpointPage = page_of(TouchpointOut)
+DuePage = page_of(DueItemOut)
+PolicyPage = page_of(PolicyOut)
+
+
+def _page(rows: list[Any], page: PageParams) -> dict[str, Any]:
+    """Fetch one row more than asked to know whether a next page exists, without a COUNT."""
+    has_next = len(rows) > page.limit
+    return {
+        "items": rows[: page.limit],
+        "next_offset": page.offset + page.limit if has_next else None,
+    }
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _member(request: HttpRequest, user_id: int | None, field: str) -> User | None:
+    if user_id is None:
+        return None
+    user = User.objects.filter(pk=user_id, memberships__workspace=request.workspace).first()
+    if user is None:
+        raise ValidationError({field: "Choose a member of this workspace."})
+    return user
+
+
+def _account_ref(request: HttpRequest, account_id: int | None, field: str) -> Account | None:
+    if account_id is None:
+        return None
+    account = Account.objects.filter(pk=account_id, workspace=request.workspace).first()
+    if account is None:
+        raise ValidationError({field: "No such account in this workspace."})
+    return account
+
+
+def _account_fields(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
+    fields = dict(data)
+    if "owner_id" in fields:
+        fields["owner"] = _member(request, fields.pop("owner_id"), "owner_id")
+    if "executive_sponsor_id" in fields:
+        fields["executive_sponsor"] = _member(
+            request, fields.pop("executive_sponsor_id"), "executive_sponsor_id"
+        )
+    if "account_id" in fields:
+        fields["account"] = _account_ref(request, fields.pop("account_id"), "account_id")
+    if fields.get("tags") is not None:
+        fields["tags"] = services.tags_from_names(workspace=request.workspace, names=fields["tags"])
+    elif "tags" in fields:
+        fields.pop("tags")
+    return fields
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+
+@router.get("/accounts", response=AccountPage, summary="List accounts")
+def account_list(
+    request: HttpRequest,
+    page: Query[PageParams],
+    q: str = "",
+    segment: str = "",
+    owner_id: int | None = None,
+    key_only: bool = False,
+    sort: Literal["name", "-name", "due", "-due", "value", "-value", "last", "-last"] = "name",
+) -> dict[str, Any]:
+    rows = selectors.account_list(
+        workspace=request.workspace,
+        search=q,
+        segment=segment,
+        owner_id=owner_id,
+        key_only=key_only,
+        sort=sort,
+    ).prefetch_related("tags")[page.offset : page.offset + page.limit + 1]
+    return _page(list(rows), page)
+
+
+@router.post("/accounts", response={201: AccountOut}, summary="Create an account")
+def account_create(request: HttpRequest, payload: AccountIn) -> tuple[int, Account]:
+    fields = _account_fields(request, payload.dict())
+    return 201, services.account_save(workspace=request.workspace, fields=fields)
+
+
+@router.get("/accounts/{account_id}", response=AccountOut, summary="One account")
+def account_get(request: HttpRequest, account_id: int) -> Account:
+    return get_object_or_404(Account, pk=account_id, workspace=request.workspace)
+
+
+@router.patch("/accounts/{account_id}", response=AccountOut, summary="Change an account")
+def account_update(request: HttpRequest, account_id: int, payload: AccountPatch) -> Account:
+    account = get_object_or_404(Account, pk=account_id, workspace=request.workspace)
+    fields = _account_fields(request, payload.dict(exclude_unset=True))
+    return services.account_save(workspace=request.workspace, fields=fields, account=account)
+
+
+@router.get(
+    "/accounts/{account_id}/touchpoints", response=TouchpointPage, summary="Account timeline"
+)
+def account_timeline(
+    request: HttpRequest, account_id: int, page: Query[PageParams]
+) -> dict[str, Any]:
+    account = get_object_or_404(Account, pk=account_id, workspace=request.workspace)
+    rows = selectors.timeline(
+        workspace=request.workspace, account=account, limit=page.limit + 1, offset=page.offset
+    )
+    return _page(rows, page)
+
+
+# --- contacts -------------------------------------------------------------------------------
+
+
+@router.get("/contacts", response=ContactPage, summary="List contacts")
+def contact_list(
+    request: HttpRequest,
+    page: Query[PageParams],
+    q: str = "",
+    account_id: int | None = None,
+    owner_id: int | None = None,
+    sort: Literal["name", "-name", "due", "-due", "value", "-value", "last", "-last"] = "name",
+) -> dict[str, Any]:
+    rows = selectors.contact_list(
+        workspace=request.workspace, search=q, account_id=account_id, owner_id=owner_id, sort=sort
+    )[page.offset : page.offset + page.limit + 1]
+    return _page(list(rows), page)
+
+
+@router.post("/contacts", response={201: ContactOut}, summary="Create a contact")
+def contact_create(request: HttpRequest, payload: ContactIn) -> tuple[int, Contact]:
+    fields = _account_fields(request, payload.dict())
+    return 201, services.contact_save(workspace=request.workspace, fields=fields)
+
+
+@router.get("/contacts/{contact_id}", response=ContactOut, summary="One contact")
+def contact_get(request: HttpRequest, contact_id: int) -> Contact:
+    return get_object_or_404(
+        Contact.objects.select_related("account"), pk=contact_id, workspace=request.workspace
+    )
+
+
+@router.patch("/contacts/{contact_id}", response=ContactOut, summary="Change a contact")
+def contact_update(request: HttpRequest, contact_id: int, payload: ContactPatch) -> Contact:
+    contact = get_object_or_404(Contact, pk=contact_id, workspace=request.workspace)
+    fields = _account_fields(request, payload.dict(exclude_unset=True))
+    return services.contact_save(workspace=request.workspace, fields=fields, contact=contact)
+
+
+@router.get(
+    "/contacts/{contact_id}/touchpoints", response=TouchpointPage, summary="Contact timeline"
+)
+def contact_timeline(
+    request: HttpRequest, contact_id: int, page: Query[PageParams]
+) -> dict[str, Any]:
+    contact = get_object_or_404(Contact, pk=contact_id, workspace=request.workspace)
+    rows = selectors.timeline(
+        workspace=request.workspace, contact=contact, limit=page.limit + 1, offset=page.offset
+    )
+    return _page(rows, page)
+
+
+@router.post(
+    "/contacts/{contact_id}/call-sheet",
+    response={201: TouchpointOut},
+    summary="Log a check-in call and update master data from the answers",
+)
+def call_sheet_submit(
+    request: HttpRequest, contact_id: int, payload: CallSheetIn
+) -> tuple[int, Any]:
+    contact = get_object_or_404(Contact, pk=contact_id, workspace=request.workspace)
+    answers = services.CheckinAnswers(**payload.dict())
+    answers.country = answers.country or contact.country
+    touchpoint = services.call_sheet_submit(contact=contact, answers=answers, by=request.user)
+    return 201, touchpoint
+
+
+# --- touchpoints ----------------------------------------------------------------------------
+
+
+@router.post("/touchpoints", response={201: TouchpointOut}, summary="Log a touchpoint")
+def touchpoint_create(request: HttpRequest, payload: TouchpointIn) -> tuple[int, Any]:
+    contact = None
+    if payload.contact_id is not None:
+        contact = Contact.objects.filter(pk=payload.contact_id, workspace=request.workspace).first()
+        if contact is None:
+            raise ValidationError({"contact_id": "No such contact in this workspace."})
+    account = _account_ref(request, payload.account_id, "account_id")
+    participants = [
+        _member(request, user_id, "participant_ids") for user_id in payload.participant_ids
+    ]
+    touchpoint = services.touchpoint_log(
+        workspace=request.workspace,
+        contact=contact,
+        account=account,
+        channel=payload.channel,
+        direction=payload.direction,
+        is_personal=payload.is_personal,
+        occurred_at=payload.occurred_at,
+        summary=payload.summary,
+        outcome=payload.outcome,
+        participants=[p for p in participants if p is not None],
+        logged_by=request.user,
+    )
+    return 201, touchpoint
+
+
+# --- due list -------------------------------------------------------------------------------
+
+
+@router.get("/due", response=DuePage, summary="Who to contact now, most overdue first")
+def due_list(
+    request: HttpRequest,
+    page: Query[PageParams],
+    scope: Literal["mine", "team"] = "mine",
+    kind: DueKind | None = None,
+) -> dict[str, Any]:
+    items = selectors.due_list(
+        workspace=request.workspace,
+        owner=request.user if scope == "mine" else None,
+        kind=kind,
+        limit=page.limit + 1,
+        offset=page.offset,
+    )
+    return _page(items, page)
+
+
+@router.post(
+    "/due/{kind}/{row_id}/snooze", response=CadenceOut, summary="Snooze a due customer"
+)
+def due_snooze(request: HttpRequest, kind: DueKind, row_id: int, payload: SnoozeIn) -> Any:
+    model = Account if kind == DueKind.ACCOUNT else Contact
+    row = get_object_or_404(model, pk=row_id, workspace=request.workspace)
+    return services.due_snooze(
+        row=row, until=payload.until, reason=payload.reason, workspace=request.workspace
+    )
+
+
+# --- cadence policies -----------------------------------------------------------------------
+
+
+def _policy_from(request: HttpRequest, payload: PolicyIn, policy: CadencePolicy) -> CadencePolicy:
+    policy.name = payload.name
+    policy.scope = payload.scope
+    policy.interval_days = payload.interval_days
+    policy.segment = payload.segment
+    policy.owner = _member(request, payload.owner_id, "owner_id")
+    policy.tag = None
+    if payload.tag:
+        policy.tag = services.tags_from_names(workspace=request.workspace, names=[payload.tag])[0]
+    return services.cadence_policy_save(policy=policy)
+
+
+@router.get("/cadence-policies", response=PolicyPage, summary="List cadence policies")
+def policy_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+    rows = selectors.policies(workspace=request.workspace).order_by("name", "id")
+    return _page(list(rows[page.offset : page.offset + page.limit + 1]), page)
+
+
+@router.post("/cadence-policies", response={201: PolicyOut}, summary="Create a cadence policy")
+def policy_create(request: HttpRequest, payload: PolicyIn) -> tuple[int, CadencePolicy]:
+    return 201, _policy_from(request, payload, CadencePolicy(workspace=request.workspace))
+
+
+@router.put("/cadence-policies/{policy_id}", response=PolicyOut, summary="Replace a policy")
+def policy_update(request: HttpRequest, policy_id: int, payload: PolicyIn) -> CadencePolicy:
+    policy = get_object_or_404(CadencePolicy, pk=policy_id, workspace=request.workspace)
+    return _policy_from(request, payload, policy)
+
+
+@router.delete("/cadence-policies/{policy_id}", response={204: None}, summary="Delete a policy")
+def policy_delete(request: HttpRequest, policy_id: int) -> tuple[int, None]:
+    policy = get_object_or_404(CadencePolicy, pk=policy_id, workspace=request.workspace)
+    services.cadence_policy_delete(policy=policy)
+    return 204, None
+
+
+# --- team view ------------------------------------------------------------------------------
+
+
+@router.get("/team", response=TeamOut, summary="Coverage and leaders' key-account touches")
+def team(request: HttpRequest) -> dict[str, Any]:
+    workspace = request.workspace
+    today = local_today(workspace.zone)
+
+    def rows(by: str, model: type[Account] | type[Contact]) -> list[dict[str, Any]]:
+        return [
+            {**vars(row), "percent": row.percent}
+            for row in selectors.coverage(workspace=workspace, by=by, model=model, today=today)
+        ]
+
+    return {
+        "accounts_by_owner": rows("owner", Account),
+        "accounts_by_segment": rows("segment", Account),
+        "contacts_by_owner": rows("owner", Contact),
+        "key_accounts": [
+            {
+                "account_id": item.account.id,
+                "account_name": item.account.name,
+                "executive_sponsor_id": item.account.executive_sponsor_id,
+                "leader_name": item.leader_name,
+                "touched_at": item.touched_at,
+            }
+            for item in selectors.key_account_leader_touches(workspace=workspace, today=today)
+        ],
+    }
+
+

@@ -1,0 +1,96 @@
+"""Choices for accounts, contacts, touchpoints and cadence."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone call")
+    EMAIL = "email", _("Personal e-mail")
+    MEETING = "meeting", _("Meeting")
+    VIDEO = "video", _("Video call")
+    WEBINAR = "webinar", _("Webinar")
+    NEWSLETTER = "newsletter", _("Newsletter")
+    MAILING = "mailing", _("Mailing")
+    SOCIAL = "social", _("Social message")
+    REVIEW_REPLY = "review_reply", _("Review reply")
+    VISIT = "visit", _("Visit")
+    COMMUNITY_HELP = "community_help", _("Community help")
+    COFFEE = "coffee", _("Coffee")
+
+
+# Mass channels never count as personal contact, whatever the form says.
+MASS_CHANNELS = frozenset({Channel.NEWSLETTER, Channel.MAILING, Channel.WEBINAR})
+
+
+class Direction(models.TextChoices):
+    OUTBOUND = "out", _("Outbound")
+    INBOUND = "in", _("Inbound")
+
+
+class Outcome(models.TextChoices):
+    NONE = "", _("—")
+    POSITIVE = "positive", _("Positive")
+    NEUTRAL = "neutral", _("Neutral")
+    NEGATIVE = "negative", _("Negative")
+    FOLLOW_UP = "follow_up", _("Follow-up needed")
+    NO_ANSWER = "no_answer", _("No answer")
+
+
+class PreferredChannel(models.TextChoices):
+    ANY = "", _("No preference")
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    MEETING = "meeting", _("Meeting")
+    VIDEO = "video", _("Video call")
+    LETTER = "letter", _("Letter")
+
+
+class Country(models.TextChoices):
+    GERMANY = "DE", _("Germany")
+    AUSTRIA = "AT", _("Austria")
+    SWITZERLAND = "CH", _("Switzerland")
+    ITALY = "IT", _("Italy")
+    LIECHTENSTEIN = "LI", _("Liechtenstein")
+    LUXEMBOURG = "LU", _("Luxembourg")
+    FRANCE = "FR", _("France")
+    NETHERLANDS = "NL", _("Netherlands")
+    BELGIUM = "BE", _("Belgium")
+    UNITED_KINGDOM = "GB", _("United Kingdom")
+    UNITED_STATES = "US", _("United States")
+
+
+class PolicyScope(models.TextChoices):
+    ALL = "all", _("All customers")
+    OWNER = "owner", _("Customers of one owner")
+    SEGMENT = "segment", _("One segment")
+    KEY_ACCOUNTS = "key_accounts", _("Key accounts")
+    TAG = "tag", _("Customers with a tag")
+
+
+# Higher wins: a rule naming a tag is more specific than one for a whole segment.
+SCOPE_SPECIFICITY = {
+    PolicyScope.ALL: 0,
+    PolicyScope.OWNER: 1,
+    PolicyScope.SEGMENT: 2,
+    PolicyScope.KEY_ACCOUNTS: 3,
+    PolicyScope.TAG: 4,
+}
+
+
+class DueKind(models.TextChoices):
+    ACCOUNT = "account", _("Account")
+    CONTACT = "contact", _("Contact")
+
+
+class ConsentStatus(models.TextChoices):
+    GIVEN = "given", _("Given")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class CheckinAnswer(models.TextChoices):
+    UNASKED = "", _("Not asked")
+    YES = "yes", _("Yes")
+    NO = "no", _("No")

@@ -1,0 +1,84 @@
+"""The digest e-mail: one mail per member with their due list, sent by the worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from touchbase.core.models import Membership
+from touchbase.core.timeutil import local_today, next_digest_at
+from touchbase.relationships import selectors
+
+DIGEST_ITEMS = 25
+
+
+def digest_send(*, membership: Membership) -> bool:
+    """Send the member their due list in their language; nothing is sent when nothing is due."""
+    user = membership.user
+    if not user.email or not user.is_active:
+        return False
+    workspace = membership.workspace
+    today = local_today(workspace.zone)
+    items = selectors.due_list(
+        workspace=workspace, owner=user, limit=DIGEST_ITEMS + 1, today=today
+    )
+    if not items:
+        return False
+    counts = selectors.due_counts(workspace=workspace, owner=user, today=today)
+    with translation.override(user.language):
+        context = {
+            "user": user,
+            "workspace": workspace,
+            "items": items[:DIGEST_ITEMS],
+            "more": counts["accounts"] + counts["contacts"] - len(items[:DIGEST_ITEMS]),
+            "total": counts["accounts"] + counts["contacts"],
+            "base_url": settings.BASE_URL.rstrip("/"),
+            "today": today,
+        }
+        subject = _("%(count)s customers to contact — your touchbase digest") % {
+            "count": context["total"]
+        }
+        text = render_to_string("relationships/email/digest.txt", context)
+        html = render_to_string("relationships/email/digest.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+    Membership.objects.filter(pk=membership.pk).update(digest_last_sent_at=timezone.now())
+    return True
+
+
+def digests_enqueue_due(now: dt.datetime | None = None) -> int:
+    """Claim every digest that is due and enqueue one task each; returns how many.
+
+    A digest is claimed by moving digest_next_at forward in a conditional UPDATE, so
+    several workers ticking at once enqueue each digest exactly once.
+    """
+    from touchbase.relationships.tasks import digest_send_task
+
+    now = now or timezone.now()
+    due = Membership.objects.select_related("workspace").filter(
+        Q(digest_next_at__lte=now), ~Q(digest_frequency="off")
+    )
+    claimed = 0
+    for membership in due:
+        following = next_digest_at(
+            frequency=membership.digest_frequency, zone=membership.workspace.zone, after=now
+        )
+        won = Membership.objects.filter(
+            pk=membership.pk, digest_next_at=membership.digest_next_at
+        ).update(digest_next_at=following)
+        if won:
+            claimed += 1
+            transaction.on_commit(
+                lambda pk=membership.pk: digest_send_task.enqueue(membership_id=pk)
+            )
+    return claimed
+
+

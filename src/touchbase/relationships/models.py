@@ -1,0 +1,343 @@
+"""Accounts, contacts, their touchpoints and the cadence that keeps them in personal touch."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from touchbase.core.models import Workspace
+from touchbase.core.phone import phone_display, phone_normalize
+from touchbase.relationships.choices import (
+    MASS_CHANNELS,
+    Channel,
+    ConsentStatus,
+    Country,
+    Direction,
+    Outcome,
+    PolicyScope,
+    PreferredChannel,
+)
+
+
+class Tag(models.Model):
+    """A label on accounts and contacts; cadence policies can target it."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "workspace", Lower("name"), name="unique_tag_name_per_workspace"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PostalAddress(models.Model):
+    """Postal address with the date it was last confirmed by the customer."""
+
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    country = models.CharField(
+        _("country"), max_length=2, choices=Country.choices, default=Country.GERMANY
+    )
+    region = models.CharField(
+        _("region"), max_length=80, blank=True, help_text=_("State, canton or province")
+    )
+    address_verified_at = models.DateTimeField(_("address verified"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def address_lines(self) -> list[str]:
+        place = " ".join(part for part in (self.postal_code, self.city) if part)
+        return [line for line in (self.street, place, self.get_country_display()) if line]
+
+
+class CadenceState(models.Model):
+    """When the customer was last personally contacted and when the next contact is due.
+
+    cadence_due_on is last personal contact + cadence; next_due_on adds a snooze on top.
+    The due list reads next_due_on through an index instead of scanning touchpoints.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    value = models.PositiveIntegerField(
+        _("annual value (EUR)"), default=0, help_text=_("Used to rank the due list.")
+    )
+    cadence_days = models.PositiveIntegerField(_("cadence (days)"), default=365)
+    last_personal_at = models.DateTimeField(_("last personal contact"), null=True, blank=True)
+    cadence_due_on = models.DateField(_("due by cadence"), null=True, blank=True)
+    next_due_on = models.DateField(_("next contact due"), null=True, blank=True)
+    snoozed_until = models.DateField(_("snoozed until"), null=True, blank=True)
+    snooze_reason = models.CharField(_("snooze reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Account(PostalAddress, CadenceState):
+    """A customer company."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="accounts")
+    name = models.CharField(_("name"), max_length=200)
+    segment = models.CharField(_("segment"), max_length=60, blank=True)
+    is_key_account = models.BooleanField(_("key account"), default=False)
+    executive_sponsor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sponsored_accounts",
+        verbose_name=_("executive sponsor"),
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True, default="de")
+    notes = models.TextField(_("notes"), blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="accounts", verbose_name=_("tags"))
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        indexes = [
+            models.Index(fields=["workspace", "next_due_on", "-value"], name="account_due"),
+            models.Index(
+                fields=["workspace", "owner", "next_due_on", "-value"], name="account_owner_due"
+            ),
+            models.Index(fields=["workspace", "name"], name="account_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        self.phone = _normalized_phone(self.phone, country=self.country, field="phone")
+
+    @property
+    def phone_display(self) -> str:
+        return phone_display(self.phone, country=self.country)
+
+
+class Contact(PostalAddress, CadenceState):
+    """A person at a customer, or a private customer without an account."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="contacts")
+    account = models.ForeignKey(
+        Account,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("account"),
+    )
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100)
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=20, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True, default="de")
+    preferred_channel = models.CharField(
+        _("preferred channel"), max_length=20, choices=PreferredChannel.choices, blank=True
+    )
+    works_from_home = models.BooleanField(_("works from home"), null=True, blank=True)
+    wellbeing_note = models.CharField(_("how they are"), max_length=300, blank=True)
+    email_verified_at = models.DateTimeField(_("e-mail verified"), null=True, blank=True)
+    phone_verified_at = models.DateTimeField(_("phone verified"), null=True, blank=True)
+    newsletter_verified_at = models.DateTimeField(
+        _("newsletter wish verified"), null=True, blank=True
+    )
+    works_from_home_verified_at = models.DateTimeField(
+        _("home office verified"), null=True, blank=True
+    )
+    email_bounced_at = models.DateTimeField(_("e-mail bounced"), null=True, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="contacts", verbose_name=_("tags"))
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [
+            models.Index(fields=["workspace", "next_due_on", "-value"], name="contact_due"),
+            models.Index(
+                fields=["workspace", "owner", "next_due_on", "-value"], name="contact_owner_due"
+            ),
+            models.Index(fields=["workspace", "last_name", "first_name"], name="contact_name"),
+            models.Index(fields=["workspace", "email"], name="contact_email"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def clean(self) -> None:
+        errors: dict[str, list[ValidationError]] = {}
+        for field in ("phone", "mobile"):
+            try:
+                setattr(
+                    self,
+                    field,
+                    _normalized_phone(getattr(self, field), country=self.country, field=field),
+                )
+            except ValidationError as error:
+                errors.update(error.error_dict)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+    @property
+    def phone_display(self) -> str:
+        return phone_display(self.phone, country=self.country)
+
+    @property
+    def mobile_display(self) -> str:
+        return phone_display(self.mobile, country=self.country)
+
+
+def _normalized_phone(raw: str, *, country: str, field: str) -> str:
+    try:
+        return phone_normalize(raw, country=country)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from error
+
+
+class NewsletterConsent(models.Model):
+    """One change of a contact's newsletter consent: the latest record is the current state."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="consents")
+    status = models.CharField(_("status"), max_length=10, choices=ConsentStatus.choices)
+    recorded_at = models.DateTimeField(_("when"))
+    source = models.CharField(_("source"), max_length=120)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("newsletter consent")
+        verbose_name_plural = _("newsletter consents")
+        indexes = [models.Index(fields=["contact", "-recorded_at"], name="consent_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.contact}: {self.status} ({self.recorded_at:%Y-%m-%d})"
+
+
+class Touchpoint(models.Model):
+    """One contact moment with a customer, on the timelines of the contact and the account."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="touchpoints")
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, null=True, blank=True, related_name="touchpoints"
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="touchpoints"
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    direction = models.CharField(
+        _("direction"), max_length=3, choices=Direction.choices, default=Direction.OUTBOUND
+    )
+    is_personal = models.BooleanField(_("personal"), default=True)
+    occurred_at = models.DateTimeField(_("when"))
+    summary = models.TextField(_("summary"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="touchpoints",
+        verbose_name=_("participants"),
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("touchpoint")
+        verbose_name_plural = _("touchpoints")
+        indexes = [
+            models.Index(fields=["account", "-occurred_at"], name="touchpoint_account_time"),
+            models.Index(fields=["contact", "-occurred_at"], name="touchpoint_contact_time"),
+            models.Index(fields=["workspace", "-occurred_at"], name="touchpoint_workspace_time"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(account__isnull=False) | models.Q(contact__isnull=False),
+                name="touchpoint_has_customer",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(channel__in=sorted(MASS_CHANNELS))
+                | models.Q(is_personal=False),
+                name="mass_touchpoint_is_not_personal",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.occurred_at:%Y-%m-%d}"
+
+
+class CadencePolicy(models.Model):
+    """A rule for how often customers in its scope must be contacted personally."""
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="cadence_policies"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    scope = models.CharField(_("applies to"), max_length=20, choices=PolicyScope.choices)
+    interval_days = models.PositiveIntegerField(_("every (days)"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    segment = models.CharField(_("segment"), max_length=60, blank=True)
+    tag = models.ForeignKey(
+        Tag, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("tag")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cadence policy")
+        verbose_name_plural = _("cadence policies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if not 1 <= (self.interval_days or 0) <= 3650:
+            raise ValidationError({"interval_days": _("Choose between 1 and 3650 days.")})
+        required = {
+            PolicyScope.OWNER: ("owner", self.owner_id),
+            PolicyScope.SEGMENT: ("segment", self.segment),
+            PolicyScope.TAG: ("tag", self.tag_id),
+        }.get(self.scope)
+        if required and not required[1]:
+            raise ValidationError({required[0]: _("This rule needs a %(field)s.") % {
+                "field": self._meta.get_field(required[0]).verbose_name
+            }})

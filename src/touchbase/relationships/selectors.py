@@ -1,0 +1,350 @@
+"""Reads for the due list, lists, timelines and the team view; all scoped by workspace."""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+
+from touchbase.core.choices import LEADER_ROLES
+from touchbase.core.models import Membership, User, Workspace
+from touchbase.core.timeutil import local_today, quarter_start, start_of_day
+from touchbase.relationships.choices import DueKind
+from touchbase.relationships.models import Account, CadencePolicy, Contact, Tag, Touchpoint
+
+ACCOUNT_SORTS = {
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "due": ("next_due_on", "-value", "id"),
+    "-due": ("-next_due_on", "value", "-id"),
+    "value": ("value", "id"),
+    "-value": ("-value", "id"),
+    "last": ("last_personal_at", "id"),
+    "-last": ("-last_personal_at", "-id"),
+}
+CONTACT_SORTS = {
+    "name": ("last_name", "first_name", "id"),
+    "-name": ("-last_name", "-first_name", "-id"),
+    "due": ("next_due_on", "-value", "id"),
+    "-due": ("-next_due_on", "value", "-id"),
+    "value": ("value", "id"),
+    "-value": ("-value", "id"),
+    "last": ("last_personal_at", "id"),
+    "-last": ("-last_personal_at", "-id"),
+}
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One customer on the due list: an account or a contact."""
+
+    kind: DueKind
+    id: int
+    name: str
+    account_name: str
+    next_due_on: dt.date
+    value: int
+    last_personal_at: dt.datetime | None
+    snooze_reason: str
+    owner_name: str
+    days_overdue: int
+
+    @property
+    def sort_key(self) -> tuple[dt.date, int, str, int]:
+        return (self.next_due_on, -self.value, self.kind, self.id)
+
+
+def due_list(
+    *,
+    workspace: Workspace,
+    owner: User | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    today: dt.date | None = None,
+    kind: DueKind | None = None,
+) -> list[DueItem]:
+    """Customers due on or before today, most overdue first, then most valuable.
+
+    Each table is read through its (workspace, [owner,] next_due_on, -value) index for
+    just offset + limit rows; the two sorted runs are merged in Python.
+    """
+    today = today or local_today(workspace.zone)
+    window = offset + limit
+    runs = []
+    if kind in (None, DueKind.ACCOUNT):
+        runs.append(_due_accounts(workspace, owner, today, window))
+    if kind in (None, DueKind.CONTACT):
+        runs.append(_due_contacts(workspace, owner, today, window))
+    merged = heapq.merge(*runs, key=lambda item: item.sort_key)
+    return list(merged)[offset:window]
+
+
+def _due_filter(queryset: QuerySet, workspace: Workspace, owner: User | None, today: dt.date):
+    queryset = queryset.filter(workspace=workspace, next_due_on__lte=today)
+    if owner is not None:
+        queryset = queryset.filter(owner=owner)
+    return queryset.order_by("next_due_on", "-value", "id")
+
+
+def _owner_name(row: dict[str, Any]) -> str:
+    full = f"{row['owner__first_name']} {row['owner__last_name']}".strip()
+    return full or (row["owner__username"] or "")
+
+
+def _due_accounts(workspace, owner, today, window) -> list[DueItem]:
+    rows = _due_filter(Account.objects, workspace, owner, today).values(
+        "id", "name", "next_due_on", "value", "last_personal_at", "snooze_reason",
+        "owner__first_name", "owner__last_name", "owner__username",
+    )[:window]  # fmt: skip
+    return [
+        DueItem(
+            kind=DueKind.ACCOUNT,
+            id=row["id"],
+            name=row["name"],
+            account_name="",
+            next_due_on=row["next_due_on"],
+            value=row["value"],
+            last_personal_at=row["last_personal_at"],
+            snooze_reason=row["snooze_reason"],
+            owner_name=_owner_name(row),
+            days_overdue=(today - row["next_due_on"]).days,
+        )
+        for row in rows
+    ]
+
+
+def _due_contacts(workspace, owner, today, window) -> list[DueItem]:
+    rows = _due_filter(Contact.objects, workspace, owner, today).values(
+        "id", "first_name", "last_name", "account__name", "next_due_on", "value",
+        "last_personal_at", "snooze_reason",
+        "owner__first_name", "owner__last_name", "owner__username",
+    )[:window]  # fmt: skip
+    return [
+        DueItem(
+            kind=DueKind.CONTACT,
+            id=row["id"],
+            name=f"{row['first_name']} {row['last_name']}".strip(),
+            account_name=row["account__name"] or "",
+            next_due_on=row["next_due_on"],
+            value=row["value"],
+            last_personal_at=row["last_personal_at"],
+            snooze_reason=row["snooze_reason"],
+            owner_name=_owner_name(row),
+            days_overdue=(today - row["next_due_on"]).days,
+        )
+        for row in rows
+    ]
+
+
+def due_counts(*, workspace: Workspace, owner: User | None, today: dt.date) -> dict[str, int]:
+    """How many accounts and contacts are due now."""
+    return {
+        "accounts": _due_filter(Account.objects, workspace, owner, today).count(),
+        "contacts": _due_filter(Contact.objects, workspace, owner, today).count(),
+    }
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+def account_list(
+    *,
+    workspace: Workspace,
+    search: str = "",
+    segment: str = "",
+    owner_id: int | None = None,
+    key_only: bool = False,
+    sort: str = "name",
+) -> QuerySet[Account]:
+    """Accounts of the workspace, filtered and sorted like the list the user sees."""
+    queryset = Account.objects.filter(workspace=workspace).select_related("owner")
+    if search:
+        queryset = queryset.filter(
+            Q(name__icontains=search) | Q(city__icontains=search) | Q(email__icontains=search)
+        )
+    if segment:
+        queryset = queryset.filter(segment=segment)
+    if owner_id:
+        queryset = queryset.filter(owner_id=owner_id)
+    if key_only:
+        queryset = queryset.filter(is_key_account=True)
+    return queryset.order_by(*ACCOUNT_SORTS.get(sort, ACCOUNT_SORTS["name"]))
+
+
+def contact_list(
+    *,
+    workspace: Workspace,
+    search: str = "",
+    account_id: int | None = None,
+    owner_id: int | None = None,
+    sort: str = "name",
+) -> QuerySet[Contact]:
+    """Contacts of the workspace, filtered and sorted like the list the user sees."""
+    queryset = Contact.objects.filter(workspace=workspace).select_related("account", "owner")
+    if search:
+        queryset = queryset.filter(
+            Q(last_name__icontains=search)
+            | Q(first_name__icontains=search)
+            | Q(email__icontains=search)
+            | Q(account__name__icontains=search)
+        )
+    if account_id:
+        queryset = queryset.filter(account_id=account_id)
+    if owner_id:
+        queryset = queryset.filter(owner_id=owner_id)
+    return queryset.order_by(*CONTACT_SORTS.get(sort, CONTACT_SORTS["name"]))
+
+
+def segments(*, workspace: Workspace) -> list[str]:
+    """The segments in use, for filters and policy forms."""
+    return list(
+        Account.objects.filter(workspace=workspace)
+        .exclude(segment="")
+        .order_by("segment")
+        .values_list("segment", flat=True)
+        .distinct()
+    )
+
+
+def members(*, workspace: Workspace) -> QuerySet[User]:
+    """People of the workspace, by name."""
+    return User.objects.filter(memberships__workspace=workspace).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+def tags(*, workspace: Workspace) -> QuerySet[Tag]:
+    return Tag.objects.filter(workspace=workspace).order_by("name")
+
+
+def policies(*, workspace: Workspace) -> QuerySet[CadencePolicy]:
+    return CadencePolicy.objects.filter(workspace=workspace).select_related("owner", "tag")
+
+
+# --- timelines ------------------------------------------------------------------------------
+
+
+def timeline(
+    *,
+    workspace: Workspace,
+    account: Account | None = None,
+    contact: Contact | None = None,
+    limit: int = 25,
+    offset: int = 0,
+) -> list[Touchpoint]:
+    """Newest touchpoints of an account or contact, with who took part."""
+    queryset = Touchpoint.objects.filter(workspace=workspace)
+    if account is not None:
+        queryset = queryset.filter(account=account)
+    if contact is not None:
+        queryset = queryset.filter(contact=contact)
+    return list(
+        queryset.select_related("contact", "logged_by")
+        .prefetch_related("participants")
+        .order_by("-occurred_at", "-id")[offset : offset + limit]
+    )
+
+
+# --- team view ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """Share of customers contacted within their cadence, for one owner or segment."""
+
+    label: str
+    total: int
+    covered: int
+    overdue: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.covered / self.total) if self.total else 0
+
+
+def coverage(
+    *, workspace: Workspace, by: str, model: type[Account] | type[Contact], today: dt.date
+) -> list[CoverageRow]:
+    """Coverage grouped by "owner" or "segment" for accounts or contacts."""
+    if by == "owner":
+        group = ["owner__first_name", "owner__last_name", "owner__username"]
+    elif model is Account:
+        group = ["segment"]
+    else:
+        group = ["account__segment"]
+    rows = (
+        model.objects.filter(workspace=workspace)
+        .values(*group)
+        .annotate(
+            total=Count("id"),
+            covered=Count("id", filter=Q(cadence_due_on__gte=today)),
+            overdue=Count("id", filter=Q(next_due_on__lt=today)),
+        )
+        .order_by(*group)
+    )
+    return [
+        CoverageRow(
+            label=_group_label(row, by), total=row["total"], covered=row["covered"],
+            overdue=row["overdue"],
+        )
+        for row in rows
+    ]  # fmt: skip
+
+
+def _group_label(row: dict[str, Any], by: str) -> str:
+    if by == "owner":
+        return _owner_name(row)
+    return row.get("segment") or row.get("account__segment") or ""
+
+
+@dataclass(frozen=True)
+class KeyAccountTouch:
+    """A key account and the last time a leader personally touched it this quarter."""
+
+    account: Account
+    leader_name: str
+    touched_at: dt.datetime | None
+
+
+def key_account_leader_touches(
+    *, workspace: Workspace, today: dt.date | None = None
+) -> list[KeyAccountTouch]:
+    """Key accounts with the latest personal touchpoint a leader took part in this quarter."""
+    today = today or local_today(workspace.zone)
+    since = start_of_day(quarter_start(today), workspace.zone)
+    leader_ids = list(
+        Membership.objects.filter(workspace=workspace, role__in=LEADER_ROLES).values_list(
+            "user_id", flat=True
+        )
+    )
+    touches = (
+        Touchpoint.objects.filter(
+            workspace=workspace,
+            is_personal=True,
+            occurred_at__gte=since,
+            account__is_key_account=True,
+            participants__in=leader_ids,
+        )
+        .values("account_id", "participants__first_name", "participants__last_name")
+        .annotate(last=Max("occurred_at"))
+    )
+    latest: dict[int, tuple[dt.datetime, str]] = {}
+    for row in touches:
+        name = f"{row['participants__first_name']} {row['participants__last_name']}".strip()
+        if row["account_id"] not in latest or row["last"] > latest[row["account_id"]][0]:
+            latest[row["account_id"]] = (row["last"], name)
+    accounts = Account.objects.filter(workspace=workspace, is_key_account=True).select_related(
+        "executive_sponsor", "owner"
+    )
+    result = [
+        KeyAccountTouch(
+            account=account,
+            leader_name=latest.get(account.id, (None, ""))[1],
+            touched_at=latest.get(account.id, (None, ""))[0],
+        )
+        for account in accounts.order_by("-value", "name")
+    ]
+    return sorted(result, key=lambda item: item.touched_at is not None)

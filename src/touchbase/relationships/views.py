@@ -1,0 +1,412 @@
+"""Web views: thin adapters from HTTP to the relationship services and selectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Model
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from touchbase.core.decorators import member_required
+from touchbase.core.htmx import render_page
+from touchbase.core.timeutil import local_today
+from touchbase.relationships import selectors, services
+from touchbase.relationships.choices import DueKind
+from touchbase.relationships.forms import (
+    AccountForm,
+    CadencePolicyForm,
+    CallSheetForm,
+    ContactForm,
+    SnoozeForm,
+    TouchpointForm,
+)
+from touchbase.relationships.models import Account, CadencePolicy, Contact
+
+PAGE_SIZE = 50
+
+
+def apply_errors(form: Form, error: ValidationError) -> None:
+    """Show a service's validation errors on the form fields they concern."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+# --- due list -------------------------------------------------------------------------------
+
+
+@member_required
+def due_list(request: HttpRequest) -> HttpResponse:
+    """My due list, or the team's: who to contact now."""
+    scope = "team" if request.GET.get("scope") == "team" else "mine"
+    kind = request.GET.get("kind") or None
+    kind = DueKind(kind) if kind in DueKind.values else None
+    page = _page_number(request)
+    owner = None if scope == "team" else request.user
+    today = local_today(request.workspace.zone)
+    items = selectors.due_list(
+        workspace=request.workspace,
+        owner=owner,
+        kind=kind,
+        limit=PAGE_SIZE + 1,
+        offset=(page - 1) * PAGE_SIZE,
+        today=today,
+    )
+    context = {
+        "items": items[:PAGE_SIZE],
+        "has_next": len(items) > PAGE_SIZE,
+        "page": page,
+        "scope": scope,
+        "kind": kind or "",
+        "today": today,
+        "counts": selectors.due_counts(workspace=request.workspace, owner=owner, today=today),
+    }
+    return render_page(
+        request, "relationships/due_list.html", "relationships/partials/_due_table.html", context
+    )
+
+
+def _due_row(request: HttpRequest, kind: str, pk: int) -> Account | Contact:
+    model = Account if kind == DueKind.ACCOUNT else Contact
+    return get_object_or_404(model, pk=pk, workspace=request.workspace)
+
+
+@member_required
+def due_snooze(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Snooze one due customer with a reason."""
+    row = _due_row(request, kind, pk)
+    form = SnoozeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.due_snooze(
+                row=row,
+                until=form.cleaned_data["until"],
+                reason=form.cleaned_data["reason"],
+                workspace=request.workspace,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Snoozed “%(name)s”.") % {"name": row})
+            if request.htmx:
+                response = HttpResponse("")
+                response["HX-Trigger"] = "due-changed"
+                return response
+            return redirect("relationships:due-list")
+    context = {"form": form, "row": row, "kind": kind}
+    return render_page(
+        request, "relationships/snooze.html", "relationships/partials/_snooze_form.html", context
+    )
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+
+@member_required
+def account_list(request: HttpRequest) -> HttpResponse:
+    """All accounts, searchable, filterable and sortable."""
+    params = {
+        "search": request.GET.get("q", "").strip(),
+        "segment": request.GET.get("segment", ""),
+        "owner_id": _int_or_none(request.GET.get("owner")),
+        "key_only": request.GET.get("key") == "1",
+        "sort": request.GET.get("sort", "name"),
+    }
+    accounts = selectors.account_list(workspace=request.workspace, **params)
+    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page_obj": page,
+        "params": params,
+        "segments": selectors.segments(workspace=request.workspace),
+        "owners": selectors.members(workspace=request.workspace),
+        "today": local_today(request.workspace.zone),
+        "query": request.GET.copy(),
+    }
+    return render_page(
+        request,
+        "relationships/account_list.html",
+        "relationships/partials/_account_table.html",
+        context,
+    )
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@member_required
+def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Master data, contacts and the one timeline of an account."""
+    account = get_object_or_404(
+        Account.objects.select_related("owner", "executive_sponsor"),
+        pk=pk,
+        workspace=request.workspace,
+    )
+    context = _timeline_context(request, account=account)
+    context.update(
+        account=account,
+        contacts=account.contacts.order_by("last_name", "first_name"),
+        touchpoint_form=TouchpointForm(workspace=request.workspace),
+        touchpoint_url=reverse("relationships:account-touchpoint", args=[account.pk]),
+    )
+    return render_page(
+        request,
+        "relationships/account_detail.html",
+        "relationships/partials/_timeline.html",
+        context,
+    )
+
+
+def _timeline_context(request: HttpRequest, **target: Any) -> dict[str, Any]:
+    page = _page_number(request)
+    touchpoints = selectors.timeline(
+        workspace=request.workspace, limit=26, offset=(page - 1) * 25, **target
+    )
+    return {"touchpoints": touchpoints[:25], "timeline_page": page, "has_more": len(touchpoints) > 25}
+
+
+@member_required
+def account_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create or edit an account."""
+    account = get_object_or_404(Account, pk=pk, workspace=request.workspace) if pk else None
+    form = AccountForm(request.POST or None, instance=account, workspace=request.workspace)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_with_tags(request, form, services.account_save, "account", account)
+        if saved is not None:
+            messages.success(request, _("Saved “%(name)s”.") % {"name": saved})
+            return redirect("relationships:account-detail", pk=saved.pk)
+    return render(request, "relationships/account_form.html", {"form": form, "account": account})
+
+
+def _save_with_tags(
+    request: HttpRequest, form: Form, save: Any, keyword: str, instance: Model | None
+) -> Any:
+    fields = {name: form.cleaned_data[name] for name in form.Meta.fields}  # type: ignore[attr-defined]
+    fields["tags"] = services.tags_from_names(
+        workspace=request.workspace, names=form.cleaned_data["tag_names"]
+    )
+    try:
+        return save(workspace=request.workspace, fields=fields, **{keyword: instance})
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None
+
+
+# --- contacts -------------------------------------------------------------------------------
+
+
+@member_required
+def contact_list(request: HttpRequest) -> HttpResponse:
+    """All contacts, searchable and sortable."""
+    params = {
+        "search": request.GET.get("q", "").strip(),
+        "owner_id": _int_or_none(request.GET.get("owner")),
+        "sort": request.GET.get("sort", "name"),
+    }
+    contacts = selectors.contact_list(workspace=request.workspace, **params)
+    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page_obj": page,
+        "params": params,
+        "owners": selectors.members(workspace=request.workspace),
+        "today": local_today(request.workspace.zone),
+        "query": request.GET.copy(),
+    }
+    return render_page(
+        request,
+        "relationships/contact_list.html",
+        "relationships/partials/_contact_table.html",
+        context,
+    )
+
+
+@member_required
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Master data, consent and the timeline of a contact."""
+    contact = get_object_or_404(
+        Contact.objects.select_related("account", "owner"), pk=pk, workspace=request.workspace
+    )
+    context = _timeline_context(request, contact=contact)
+    context.update(
+        contact=contact,
+        consent=contact.consents.order_by("-recorded_at", "-id").first(),
+        touchpoint_form=TouchpointForm(workspace=request.workspace),
+        touchpoint_url=reverse("relationships:contact-touchpoint", args=[contact.pk]),
+    )
+    return render_page(
+        request,
+        "relationships/contact_detail.html",
+        "relationships/partials/_timeline.html",
+        context,
+    )
+
+
+@member_required
+def contact_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create or edit a contact."""
+    contact = get_object_or_404(Contact, pk=pk, workspace=request.workspace) if pk else None
+    initial = {}
+    if contact is None and request.GET.get("account"):
+        initial["account"] = _int_or_none(request.GET["account"])
+    form = ContactForm(
+        request.POST or None, instance=contact, initial=initial, workspace=request.workspace
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _save_with_tags(request, form, services.contact_save, "contact", contact)
+        if saved is not None:
+            messages.success(request, _("Saved “%(name)s”.") % {"name": saved})
+            return redirect("relationships:contact-detail", pk=saved.pk)
+    return render(request, "relationships/contact_form.html", {"form": form, "contact": contact})
+
+
+# --- touchpoints ----------------------------------------------------------------------------
+
+
+@member_required
+@require_POST
+def account_touchpoint(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(Account, pk=pk, workspace=request.workspace)
+    return _touchpoint_create(request, account=account)
+
+
+@member_required
+@require_POST
+def contact_touchpoint(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(Contact, pk=pk, workspace=request.workspace)
+    return _touchpoint_create(request, contact=contact)
+
+
+def _touchpoint_create(request: HttpRequest, **target: Any) -> HttpResponse:
+    """Log a touchpoint and answer with the refreshed timeline and an empty form."""
+    form = TouchpointForm(request.POST, workspace=request.workspace)
+    if form.is_valid():
+        try:
+            services.touchpoint_log(
+                workspace=request.workspace, logged_by=request.user, **target, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            form = TouchpointForm(workspace=request.workspace)
+            messages.success(request, _("Touchpoint logged."))
+    row = next(iter(target.values()))
+    row.refresh_from_db()
+    key = "account" if "account" in target else "contact"
+    url_name = f"relationships:{key}-touchpoint"
+    context = _timeline_context(request, **target)
+    context.update(
+        {key: row, "touchpoint_form": form, "touchpoint_url": reverse(url_name, args=[row.pk])}
+    )
+    if not request.htmx:
+        if form.is_bound and form.errors:
+            return render(request, f"relationships/{key}_detail.html", context, status=400)
+        return redirect(f"relationships:{key}-detail", pk=row.pk)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "relationships/partials/_touchpoint_panel.html", context, status=status)
+
+
+# --- call sheet -----------------------------------------------------------------------------
+
+
+@member_required
+def call_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """Prepare and log a call: history, check-in questions, master data updates."""
+    contact = get_object_or_404(
+        Contact.objects.select_related("account", "owner"), pk=pk, workspace=request.workspace
+    )
+    form = CallSheetForm(request.POST or None, contact=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.call_sheet_submit(contact=contact, answers=form.answers(), by=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Call logged and master data updated."))
+            return redirect("relationships:contact-detail", pk=contact.pk)
+    context = {
+        "contact": contact,
+        "form": form,
+        "touchpoints": selectors.timeline(workspace=request.workspace, contact=contact, limit=5),
+        "consent": contact.consents.order_by("-recorded_at", "-id").first(),
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "relationships/call_sheet.html", context, status=status)
+
+
+# --- cadence policies and team view ---------------------------------------------------------
+
+
+@member_required
+def policy_list(request: HttpRequest) -> HttpResponse:
+    context = {
+        "policies": selectors.policies(workspace=request.workspace),
+        "default_days": request.workspace.default_cadence_days,
+    }
+    return render(request, "relationships/policy_list.html", context)
+
+
+@member_required
+def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create or change a cadence policy; due dates follow at once."""
+    policy = get_object_or_404(CadencePolicy, pk=pk, workspace=request.workspace) if pk else None
+    form = CadencePolicyForm(request.POST or None, instance=policy, workspace=request.workspace)
+    if request.method == "POST" and form.is_valid():
+        candidate = form.save(commit=False)
+        candidate.workspace = request.workspace
+        try:
+            services.cadence_policy_save(policy=candidate)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Policy saved; due dates updated."))
+            return redirect("relationships:policy-list")
+    context = {"form": form, "policy": policy, "segments": selectors.segments(workspace=request.workspace)}
+    return render(request, "relationships/policy_form.html", context)
+
+
+@member_required
+@require_POST
+def policy_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    policy = get_object_or_404(CadencePolicy, pk=pk, workspace=request.workspace)
+    services.cadence_policy_delete(policy=policy)
+    messages.success(request, _("Policy deleted; due dates updated."))
+    return redirect("relationships:policy-list")
+
+
+@member_required
+def team_view(request: HttpRequest) -> HttpResponse:
+    """Coverage per owner and segment, and leaders' touches of key accounts this quarter."""
+    workspace = request.workspace
+    today = local_today(workspace.zone)
+    context = {
+        "today": today,
+        "by_owner": selectors.coverage(workspace=workspace, by="owner", model=Account, today=today),
+        "by_segment": selectors.coverage(
+            workspace=workspace, by="segment", model=Account, today=today
+        ),
+        "contacts_by_owner": selectors.coverage(
+            workspace=workspace, by="owner", model=Contact, today=today
+        ),
+        "key_accounts": selectors.key_account_leader_touches(workspace=workspace, today=today),
+    }
+    return render(request, "relationships/team.html", context)
