@@ -280,7 +280,9 @@ def coverage(
         .values(*group)
         .annotate(
             total=Count("id"),
-            covered=Count("id", filter=Q(cadence_due_on__gte=today)),
+            covered=Count(
+                "id", filter=Q(last_personal_at__isnull=False, cadence_due_on__gte=today)
+            ),
             overdue=Count("id", filter=Q(next_due_on__lt=today)),
         )
         .order_by(*group)

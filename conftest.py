@@ -1,0 +1,96 @@
+"""The cast: alice (owner) and bob (her colleague) at Pollux; carol runs another workspace."""
+
+from __future__ import annotations
+
+import pytest
+
+from touchbase.core.choices import Role
+from touchbase.core.models import Membership, Workspace
+from touchbase.core.services import api_token_create, member_add, workspace_create
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def workspace(db) -> Workspace:
+    return workspace_create(name="Pollux GmbH", slug="pollux-test")
+
+
+@pytest.fixture
+def other_workspace(db) -> Workspace:
+    return workspace_create(name="Castor AG", slug="castor-test")
+
+
+@pytest.fixture
+def alice_membership(workspace) -> Membership:
+    return member_add(
+        workspace=workspace, username="alice", password="alice-password-1", role=Role.OWNER,
+        email="alice@pollux.example", first_name="Alice", last_name="Adler",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def alice(alice_membership):
+    return alice_membership.user
+
+
+@pytest.fixture
+def bob_membership(workspace) -> Membership:
+    return member_add(
+        workspace=workspace, username="bob", password="bob-password-1", role=Role.STAFF,
+        email="bob@pollux.example", first_name="Bob", last_name="Bauer",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def bob(bob_membership):
+    return bob_membership.user
+
+
+@pytest.fixture
+def carol_membership(other_workspace) -> Membership:
+    return member_add(
+        workspace=other_workspace, username="carol", password="carol-password-1",
+        role=Role.OWNER, email="carol@castor.example", first_name="Carol", last_name="Claus",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def carol(carol_membership):
+    return carol_membership.user
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def carol_client(client, carol):
+    client.force_login(carol)
+    return client
+
+
+@pytest.fixture
+def alice_token(alice_membership) -> str:
+    return api_token_create(membership=alice_membership, name="tests")[1]
+
+
+@pytest.fixture
+def carol_token(carol_membership) -> str:
+    return api_token_create(membership=carol_membership, name="tests")[1]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

@@ -1,0 +1,43 @@
+"""`touchbase create-user WORKSPACE USERNAME --role staff`: add a person to a workspace."""
+
+from __future__ import annotations
+
+import getpass
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from touchbase.core.choices import Role
+from touchbase.core.models import Workspace
+from touchbase.core.services import member_add
+
+
+class Command(BaseCommand):
+    help = "Create a user (if new) and add them to a workspace with a role."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("workspace", help="workspace slug")
+        parser.add_argument("username")
+        parser.add_argument("--role", choices=Role.values, default=Role.STAFF)
+        parser.add_argument("--email", default="")
+        parser.add_argument("--first-name", default="")
+        parser.add_argument("--last-name", default="")
+        parser.add_argument("--language", choices=["en", "de"], default="en")
+        parser.add_argument("--password", help="asked for when left out")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        workspace = Workspace.objects.filter(slug=options["workspace"]).first()
+        if workspace is None:
+            raise CommandError(f"No workspace with slug {options['workspace']!r}.")
+        password = options["password"] or getpass.getpass("Password: ")
+        membership = member_add(
+            workspace=workspace,
+            username=options["username"],
+            password=password,
+            role=options["role"],
+            email=options["email"],
+            first_name=options["first_name"],
+            last_name=options["last_name"],
+            language=options["language"],
+        )
+        self.stdout.write(self.style.SUCCESS(f"{membership.user} is {membership.role}."))

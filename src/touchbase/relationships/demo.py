@@ -1,0 +1,326 @@
+"""The demo workspace "Pollux": customers across DE, AT, CH and South Tyrol with a year of contact.
+
+Built with the same factories the tests use, so demo and tests cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from faker import Faker
+
+from touchbase.core.choices import DigestFrequency, Language, Role
+from touchbase.core.models import Membership, Workspace
+from touchbase.core.services import member_add, workspace_create
+from touchbase.relationships.choices import (
+    Channel,
+    ConsentStatus,
+    Direction,
+    Outcome,
+    PolicyScope,
+)
+from touchbase.relationships.factories import (
+    AccountFactory,
+    ContactFactory,
+    TouchpointFactory,
+    random_phone,
+)
+from touchbase.relationships.models import (
+    Account,
+    CadencePolicy,
+    Contact,
+    NewsletterConsent,
+    Touchpoint,
+)
+from touchbase.relationships.services import cadence_recompute, tags_from_names
+
+DEMO_SLUG = "pollux"
+DEMO_USERNAME = "joseph"
+DEMO_PASSWORD = "pollux-demo"
+
+# (city, postal code, region) per market; South Tyrol is Italy's province of Bolzano.
+PLACES = {
+    "DE": [
+        ("München", "80331", "Bayern"), ("Nürnberg", "90402", "Bayern"),
+        ("Augsburg", "86150", "Bayern"), ("Stuttgart", "70173", "Baden-Württemberg"),
+        ("Freiburg im Breisgau", "79098", "Baden-Württemberg"), ("Köln", "50667", "Nordrhein-Westfalen"),
+        ("Düsseldorf", "40213", "Nordrhein-Westfalen"), ("Hamburg", "20095", "Hamburg"),
+        ("Berlin", "10117", "Berlin"), ("Leipzig", "04109", "Sachsen"),
+        ("Dresden", "01067", "Sachsen"), ("Frankfurt am Main", "60311", "Hessen"),
+        ("Hannover", "30159", "Niedersachsen"),
+    ],
+    "AT": [
+        ("Wien", "1010", "Wien"), ("Graz", "8010", "Steiermark"), ("Innsbruck", "6020", "Tirol"),
+        ("Salzburg", "5020", "Salzburg"), ("Linz", "4020", "Oberösterreich"),
+        ("Kitzbühel", "6370", "Tirol"), ("Bregenz", "6900", "Vorarlberg"),
+    ],
+    "CH": [
+        ("Zürich", "8001", "Zürich"), ("Bern", "3011", "Bern"), ("Basel", "4051", "Basel-Stadt"),
+        ("Freiburg", "1700", "Freiburg"), ("Luzern", "6003", "Luzern"),
+        ("St. Gallen", "9000", "St. Gallen"),
+    ],
+    "IT": [
+        ("Bozen", "39100", "Südtirol"), ("Meran", "39012", "Südtirol"),
+        ("Brixen", "39042", "Südtirol"), ("Bruneck", "39031", "Südtirol"),
+    ],
+}  # fmt: skip
+MARKETS = [("DE", 150, "de_DE"), ("AT", 60, "de_AT"), ("CH", 50, "de_CH"), ("IT", 40, "de_AT")]
+SEGMENTS = ["Hotel", "Gastronomie", "Einzelhandel", "Handwerk", "Gesundheit", "Öffentliche Hand"]
+TEAM = [
+    # username, first, last, role, job title, language
+    ("helena", "Helena", "Pollux", Role.OWNER, "Geschäftsführerin", Language.GERMAN),
+    ("markus", "Markus", "Weber", Role.LEADER, "Technischer Leiter", Language.GERMAN),
+    (DEMO_USERNAME, "Joseph", "Page", Role.STAFF, "Sales Manager", Language.ENGLISH),
+    ("anna", "Anna", "Berger", Role.STAFF, "Kundenservice Österreich", Language.GERMAN),
+    ("luca", "Luca", "Mair", Role.STAFF, "Vertrieb Südtirol", Language.GERMAN),
+    ("sophie", "Sophie", "Keller", Role.STAFF, "Vertrieb Schweiz", Language.GERMAN),
+]
+SUMMARIES = [
+    "Kurz nachgefragt, wie es läuft — alles in Ordnung.",
+    "Neue Filiale geplant, Angebot für Ausstattung erbeten.",
+    "Reklamation zur letzten Lieferung besprochen, Ersatz zugesagt.",
+    "Interesse am neuen Gäste-WLAN-Paket.",
+    "Jahresgespräch: Zufrieden, wünscht schnellere Reaktionszeiten.",
+    "Einladung zum Kundentag angenommen.",
+    "Checked in after the software update; works well.",
+    "Discussed renewal; decision expected next month.",
+]
+
+
+@dataclass
+class DemoResult:
+    workspace: Workspace
+    created: bool
+
+
+def demo_load(*, progress: Callable[[str, int], None] | None = None, seed: int = 7) -> DemoResult:
+    """Create the Pollux demo workspace once; a second call finds it and changes nothing."""
+    existing = Workspace.objects.filter(slug=DEMO_SLUG).first()
+    if existing is not None:
+        return DemoResult(workspace=existing, created=False)
+    rng = random.Random(seed)
+    step = progress or (lambda _label, _count: None)
+    with transaction.atomic():
+        workspace = workspace_create(name="Pollux GmbH", slug=DEMO_SLUG)
+        team = _team(workspace)
+        step("team", len(team))
+        accounts = _accounts(workspace, team, rng)
+        step("accounts", len(accounts))
+        contacts = _contacts(workspace, accounts, rng)
+        step("contacts", len(contacts))
+        count = _touchpoints(workspace, contacts, accounts, team, rng)
+        step("touchpoints", count)
+        _consents(workspace, contacts, team, rng)
+        _policies(workspace, accounts)
+        _stamp_last_personal(workspace)
+        cadence_recompute(workspace=workspace)
+        step("cadence", 1)
+    return DemoResult(workspace=workspace, created=True)
+
+
+def _team(workspace: Workspace) -> dict[str, Membership]:
+    team = {}
+    for username, first, last, role, title, language in TEAM:
+        team[username] = member_add(
+            workspace=workspace,
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            email=f"{username}@pollux.example",
+            first_name=first,
+            last_name=last,
+            language=language,
+            job_title=title,
+            digest_frequency=DigestFrequency.WEEKLY,
+        )
+    return team
+
+
+def _owner_for(country: str, team: dict[str, Membership], rng: random.Random) -> Membership:
+    regional = {"AT": "anna", "IT": "luca", "CH": "sophie"}
+    if country in regional and rng.random() < 0.7:
+        return team[regional[country]]
+    return team[DEMO_USERNAME] if rng.random() < 0.75 else team["anna"]
+
+
+def _accounts(workspace: Workspace, team: dict[str, Membership], rng: random.Random):
+    accounts = []
+    tags = tags_from_names(workspace=workspace, names=["Stammkunde", "Neukunde", "Partner"])
+    leaders = [team["helena"].user, team["markus"].user]
+    for country, count, locale in MARKETS:
+        fake = Faker(locale)
+        fake.seed_instance(rng.randint(0, 10**6))
+        for _ in range(count):
+            city, postal_code, region = rng.choice(PLACES[country])
+            is_key = rng.random() < 0.1
+            owner = _owner_for(country, team, rng).user
+            account = AccountFactory(
+                workspace=workspace,
+                name=fake.company(),
+                segment=rng.choice(SEGMENTS),
+                is_key_account=is_key,
+                executive_sponsor=rng.choice(leaders) if is_key else None,
+                owner=owner,
+                value=int(rng.lognormvariate(9.3, 1.0)) // 100 * 100,
+                country=country,
+                city=city,
+                postal_code=postal_code,
+                region=region,
+                street=fake.street_address(),
+                phone=random_phone(country, rng),
+                language="it" if country == "IT" and rng.random() < 0.2 else "de",
+            )
+            account.email = f"info@{_domain(account.name)}"
+            account.save(update_fields=["email"])
+            if rng.random() < 0.3:
+                account.tags.add(rng.choice(tags))
+            accounts.append(account)
+    return accounts
+
+
+def _domain(name: str) -> str:
+    letters = "".join(ch for ch in name.lower() if ch.isalnum())[:20] or "kunde"
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        letters = letters.replace(umlaut, plain)
+    return f"{letters}.example"
+
+
+def _contacts(workspace: Workspace, accounts: list[Account], rng: random.Random):
+    contacts = []
+    fakers = {country: Faker(locale) for country, _, locale in MARKETS}
+    for faker in fakers.values():
+        faker.seed_instance(rng.randint(0, 10**6))
+    per_account = [1] * len(accounts)
+    for _ in range(800 - len(accounts)):
+        per_account[rng.randrange(len(accounts))] += 1
+    for account, count in zip(accounts, per_account, strict=True):
+        fake = fakers[account.country]
+        for _ in range(count):
+            first, last = fake.first_name(), fake.last_name()
+            contacts.append(
+                ContactFactory(
+                    workspace=workspace,
+                    account=account,
+                    owner=account.owner,
+                    value=account.value,
+                    first_name=first,
+                    last_name=last,
+                    job_title=rng.choice(["Inhaber", "Einkauf", "Geschäftsführung", "IT", ""]),
+                    email=f"{_ascii(first)}.{_ascii(last)}@{_domain(account.name)}",
+                    phone=random_phone(account.country, rng),
+                    country=account.country,
+                    city=account.city,
+                    postal_code=account.postal_code,
+                    region=account.region,
+                    street=account.street,
+                    language=account.language,
+                )
+            )
+    return contacts
+
+
+def _ascii(text: str) -> str:
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.lower().replace(umlaut, plain)
+    return "".join(ch for ch in text if ch.isalnum()) or "kontakt"
+
+
+def _touchpoints(workspace, contacts, accounts, team, rng: random.Random) -> int:
+    """About a year of contact: a rhythm per contact, some gone quiet, newsletters on top."""
+    now = timezone.now()
+    leaders = [team["helena"].user, team["markus"].user]
+    staff = [membership.user for membership in team.values()]
+    personal = [Channel.PHONE, Channel.EMAIL, Channel.MEETING, Channel.VIDEO, Channel.VISIT]
+    rows, participants = [], []
+    for contact in contacts:
+        quiet_since = rng.uniform(0, 420)  # days since the last personal contact
+        moments = rng.randint(1, 8)
+        for index in range(moments):
+            days_ago = quiet_since + index * rng.uniform(20, 80)
+            if days_ago > 365:
+                break
+            occurred = now - dt.timedelta(days=days_ago, minutes=rng.randint(0, 600))
+            person = contact.owner or rng.choice(staff)
+            tp = TouchpointFactory.build(
+                workspace=workspace,
+                contact=contact,
+                account=contact.account,
+                channel=rng.choice(personal),
+                direction=Direction.OUTBOUND if rng.random() < 0.7 else Direction.INBOUND,
+                occurred_at=occurred,
+                summary=rng.choice(SUMMARIES),
+                outcome=rng.choice([Outcome.POSITIVE, Outcome.NEUTRAL, Outcome.NONE]),
+                logged_by=person,
+            )
+            people = [person]
+            if contact.account.is_key_account and rng.random() < 0.3:
+                people.append(rng.choice(leaders))
+            rows.append(tp)
+            participants.append(people)
+    for month in range(12):
+        sent = now - dt.timedelta(days=30 * month + 3)
+        for contact in contacts[::3]:
+            rows.append(
+                TouchpointFactory.build(
+                    workspace=workspace, contact=contact, account=contact.account,
+                    channel=Channel.NEWSLETTER, is_personal=False, occurred_at=sent,
+                    summary="Pollux Newsletter", logged_by=None,
+                )
+            )  # fmt: skip
+            participants.append([])
+    created = Touchpoint.objects.bulk_create(rows, batch_size=1000)
+    through = Touchpoint.participants.through
+    links = [
+        through(touchpoint_id=tp.id, user_id=person.id)
+        for tp, people in zip(created, participants, strict=True)
+        for person in people
+    ]
+    through.objects.bulk_create(links, batch_size=2000, ignore_conflicts=True)
+    return len(created)
+
+
+def _consents(workspace, contacts, team, rng: random.Random) -> None:
+    now = timezone.now()
+    rows = [
+        NewsletterConsent(
+            workspace=workspace, contact=contact, status=ConsentStatus.GIVEN,
+            recorded_at=now - dt.timedelta(days=rng.randint(30, 900)),
+            source=rng.choice(["Messe", "Website", "Kundengespräch"]),
+            recorded_by=contact.owner,
+        )
+        for contact in contacts if rng.random() < 0.55
+    ]  # fmt: skip
+    NewsletterConsent.objects.bulk_create(rows)
+
+
+def _policies(workspace: Workspace, accounts: list[Account]) -> None:
+    CadencePolicy.objects.bulk_create(
+        [
+            CadencePolicy(workspace=workspace, name="Jeder Kunde einmal im Jahr",
+                          scope=PolicyScope.ALL, interval_days=365),
+            CadencePolicy(workspace=workspace, name="Key Accounts alle 90 Tage",
+                          scope=PolicyScope.KEY_ACCOUNTS, interval_days=90),
+            CadencePolicy(workspace=workspace, name="Hotels zweimal im Jahr",
+                          scope=PolicyScope.SEGMENT, segment="Hotel", interval_days=180),
+        ]
+    )  # fmt: skip
+
+
+def _stamp_last_personal(workspace: Workspace) -> None:
+    """Derive each customer's last personal contact once from the bulk-loaded touchpoints."""
+    for model, column in ((Contact, "contact_id"), (Account, "account_id")):
+        latest = (
+            Touchpoint.objects.filter(workspace=workspace, is_personal=True)
+            .values(column)
+            .annotate(last=Max("occurred_at"))
+        )
+        rows = []
+        for row in latest:
+            rows.append(model(id=row[column], last_personal_at=row["last"]))
+        model.objects.bulk_update(rows, ["last_personal_at"], batch_size=1000)
