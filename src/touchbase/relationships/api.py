@@ -8,7 +8,7 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from touchbase.core.models import User
 from touchbase.core.timeutil import local_today
@@ -367,9 +367,9 @@ def account_list(
 
 
 @router.post("/accounts", response={201: AccountOut}, summary="Create an account")
-def account_create(request: HttpRequest, payload: AccountIn) -> tuple[int, Account]:
+def account_create(request: HttpRequest, payload: AccountIn) -> Status:
     fields = _account_fields(request, payload.dict())
-    return 201, services.account_save(workspace=request.workspace, fields=fields)
+    return Status(201, services.account_save(workspace=request.workspace, fields=fields))
 
 
 @router.get("/accounts/{account_id}", response=AccountOut, summary="One account")
@@ -416,9 +416,9 @@ def contact_list(
 
 
 @router.post("/contacts", response={201: ContactOut}, summary="Create a contact")
-def contact_create(request: HttpRequest, payload: ContactIn) -> tuple[int, Contact]:
+def contact_create(request: HttpRequest, payload: ContactIn) -> Status:
     fields = _account_fields(request, payload.dict())
-    return 201, services.contact_save(workspace=request.workspace, fields=fields)
+    return Status(201, services.contact_save(workspace=request.workspace, fields=fields))
 
 
 @router.get("/contacts/{contact_id}", response=ContactOut, summary="One contact")
@@ -455,19 +455,19 @@ def contact_timeline(
 )
 def call_sheet_submit(
     request: HttpRequest, contact_id: int, payload: CallSheetIn
-) -> tuple[int, Any]:
+) -> Status:
     contact = get_object_or_404(Contact, pk=contact_id, workspace=request.workspace)
     answers = services.CheckinAnswers(**payload.dict())
     answers.country = answers.country or contact.country
     touchpoint = services.call_sheet_submit(contact=contact, answers=answers, by=request.user)
-    return 201, touchpoint
+    return Status(201, touchpoint)
 
 
 # --- touchpoints ----------------------------------------------------------------------------
 
 
 @router.post("/touchpoints", response={201: TouchpointOut}, summary="Log a touchpoint")
-def touchpoint_create(request: HttpRequest, payload: TouchpointIn) -> tuple[int, Any]:
+def touchpoint_create(request: HttpRequest, payload: TouchpointIn) -> Status:
     contact = None
     if payload.contact_id is not None:
         contact = Contact.objects.filter(pk=payload.contact_id, workspace=request.workspace).first()
@@ -490,7 +490,7 @@ def touchpoint_create(request: HttpRequest, payload: TouchpointIn) -> tuple[int,
         participants=[p for p in participants if p is not None],
         logged_by=request.user,
     )
-    return 201, touchpoint
+    return Status(201, touchpoint)
 
 
 # --- due list -------------------------------------------------------------------------------
@@ -546,8 +546,8 @@ def policy_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]
 
 
 @router.post("/cadence-policies", response={201: PolicyOut}, summary="Create a cadence policy")
-def policy_create(request: HttpRequest, payload: PolicyIn) -> tuple[int, CadencePolicy]:
-    return 201, _policy_from(request, payload, CadencePolicy(workspace=request.workspace))
+def policy_create(request: HttpRequest, payload: PolicyIn) -> Status:
+    return Status(201, _policy_from(request, payload, CadencePolicy(workspace=request.workspace)))
 
 
 @router.put("/cadence-policies/{policy_id}", response=PolicyOut, summary="Replace a policy")
@@ -557,10 +557,10 @@ def policy_update(request: HttpRequest, policy_id: int, payload: PolicyIn) -> Ca
 
 
 @router.delete("/cadence-policies/{policy_id}", response={204: None}, summary="Delete a policy")
-def policy_delete(request: HttpRequest, policy_id: int) -> tuple[int, None]:
+def policy_delete(request: HttpRequest, policy_id: int) -> Status:
     policy = get_object_or_404(CadencePolicy, pk=policy_id, workspace=request.workspace)
     services.cadence_policy_delete(policy=policy)
-    return 204, None
+    return Status(204, None)
 
 
 # --- team view ------------------------------------------------------------------------------

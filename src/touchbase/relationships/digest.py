@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from touchbase.core.models import Membership
 from touchbase.core.timeutil import local_today, next_digest_at
@@ -42,9 +42,11 @@ def digest_send(*, membership: Membership) -> bool:
             "base_url": settings.BASE_URL.rstrip("/"),
             "today": today,
         }
-        subject = _("%(count)s customers to contact — your touchbase digest") % {
-            "count": context["total"]
-        }
+        subject = ngettext(
+            "%(count)s customer to contact — your touchbase digest",
+            "%(count)s customers to contact — your touchbase digest",
+            context["total"],
+        ) % {"count": context["total"]}
         text = render_to_string("relationships/email/digest.txt", context)
         html = render_to_string("relationships/email/digest.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email])

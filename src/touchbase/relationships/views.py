@@ -165,6 +165,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = _timeline_context(request, account=account)
     context.update(
         account=account,
+        row=account,
         contacts=account.contacts.order_by("last_name", "first_name"),
         touchpoint_form=TouchpointForm(workspace=request.workspace),
         touchpoint_url=reverse("relationships:account-touchpoint", args=[account.pk]),
@@ -249,6 +250,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = _timeline_context(request, contact=contact)
     context.update(
         contact=contact,
+        row=contact,
         consent=contact.consents.order_by("-recorded_at", "-id").first(),
         touchpoint_form=TouchpointForm(workspace=request.workspace),
         touchpoint_url=reverse("relationships:contact-touchpoint", args=[contact.pk]),
@@ -315,7 +317,7 @@ def _touchpoint_create(request: HttpRequest, **target: Any) -> HttpResponse:
     url_name = f"relationships:{key}-touchpoint"
     context = _timeline_context(request, **target)
     context.update(
-        {key: row, "touchpoint_form": form, "touchpoint_url": reverse(url_name, args=[row.pk])}
+        {key: row, "row": row, "touchpoint_form": form, "touchpoint_url": reverse(url_name, args=[row.pk])}
     )
     if not request.htmx:
         if form.is_bound and form.errors:

@@ -1,0 +1,117 @@
+"""The digest e-mail: scheduled by the app, sent by the worker over real SMTP, once per member."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from touchbase.core.choices import DigestFrequency
+from touchbase.core.models import Membership
+from touchbase.core.timeutil import next_digest_at
+from touchbase.relationships.digest import digests_enqueue_due
+from touchbase.relationships.services import contact_save
+
+
+class Inbox:
+    """An SMTP server on loopback that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(settings):
+    inbox = Inbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port},
+        }
+    }
+    yield inbox
+    controller.stop()
+
+
+def make_due(membership: Membership, count: int) -> None:
+    for number in range(count):
+        contact_save(workspace=membership.workspace,
+                     fields={"last_name": f"Kunde {number}", "owner": membership.user})  # fmt: skip
+    Membership.objects.filter(pk=membership.pk).update(
+        digest_next_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_sends_one_digest_per_member_with_the_due_list(smtp, alice_membership, bob):
+    # given: alice has three customers due, bob none
+    make_due(alice_membership, 3)
+    Membership.objects.filter(user=bob).update(digest_next_at=timezone.now())
+    # when: the worker's scheduler ticks and drains the queue, twice
+    call_command("run_worker", batch=True, verbosity=0)
+    call_command("run_worker", batch=True, verbosity=0)
+    # then
+    assert len(smtp.messages) == 1
+    message = smtp.messages[0]
+    assert message["To"] == "alice@pollux.example"
+    assert message["Subject"] == "3 customers to contact — your touchbase digest"
+    text = message.get_body(("plain",)).get_content()
+    assert "Kunde 0" in text and "Kunde 2" in text
+    assert DBTaskResult.objects.count() == 2
+    alice_membership.refresh_from_db()
+    assert alice_membership.digest_next_at > timezone.now()
+    assert alice_membership.digest_last_sent_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_digest_is_written_in_the_members_language(smtp, alice_membership):
+    user = alice_membership.user
+    user.language = "de"
+    user.save()
+    make_due(alice_membership, 1)
+    call_command("run_worker", batch=True, verbosity=0)
+    assert smtp.messages[0]["Subject"] == "1 Kunde zu kontaktieren — Ihr touchbase-Überblick"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_members_who_chose_no_digest_get_none(smtp, alice_membership):
+    make_due(alice_membership, 2)
+    Membership.objects.filter(pk=alice_membership.pk).update(digest_frequency=DigestFrequency.OFF)
+    call_command("run_worker", batch=True, verbosity=0)
+    assert smtp.messages == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_scheduler_ticks_claim_a_digest_only_once(alice_membership):
+    make_due(alice_membership, 1)
+    assert digests_enqueue_due() == 1
+    assert digests_enqueue_due() == 0
+    assert DBTaskResult.objects.count() == 1
+
+
+def test_weekly_digest_is_next_monday_at_seven_local_time():
+    zone = dt.timezone.utc
+    thursday_noon = dt.datetime(2026, 11, 19, 12, 0, tzinfo=zone)
+    assert next_digest_at(frequency="weekly", zone=zone, after=thursday_noon) == dt.datetime(
+        2026, 11, 23, 7, 0, tzinfo=zone
+    )
+    assert next_digest_at(frequency="daily", zone=zone, after=thursday_noon) == dt.datetime(
+        2026, 11, 20, 7, 0, tzinfo=zone
+    )
+    assert next_digest_at(frequency="off", zone=zone, after=thursday_noon) is None
