@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,6 +29,21 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+class SignInView(auth_views.LoginView):
+    """Sign in; a language picked on the sign-in page becomes the user's own choice."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        chosen = self.request.COOKIES.get("django_language")
+        user = form.get_user()
+        if chosen in Language.values and chosen != user.language:
+            user.language = chosen
+            user.save(update_fields=["language"])
+        return response
 
 
 @member_required
