@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI
@@ -21,24 +22,27 @@ class TokenAuth(HttpBearer):
     """Bearer token → the member and workspace the token was issued for."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Membership | None:
-        found = (
-            ApiToken.objects.select_related("user", "workspace")
-            .filter(digest=ApiToken.digest_of(token), user__is_active=True)
-            .first()
-        )
-        if found is None:
-            return None
+        # One query: the token's member in the token's workspace, still active.
         membership = (
             Membership.objects.select_related("workspace", "user")
-            .filter(workspace=found.workspace, user=found.user)
+            .filter(
+                user__api_tokens__digest=ApiToken.digest_of(token),
+                user__api_tokens__workspace=F("workspace"),
+                user__is_active=True,
+            )
+            .annotate(
+                token_id=F("user__api_tokens__id"),
+                token_used_at=F("user__api_tokens__last_used_at"),
+            )
             .first()
         )
         if membership is None:
             return None
         now = timezone.now()
         # Writing on every request would make each read a write; a coarse stamp is enough.
-        if found.last_used_at is None or now - found.last_used_at > TOKEN_TOUCH_INTERVAL:
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        used = membership.token_used_at
+        if used is None or now - used > TOKEN_TOUCH_INTERVAL:
+            ApiToken.objects.filter(pk=membership.token_id).update(last_used_at=now)
         request.membership = membership
         request.workspace = membership.workspace
         request.user = membership.user

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import BaseModel, ConfigDict, create_model
 
 from touchbase.core.models import User
 from touchbase.core.timeutil import local_today
@@ -36,7 +37,11 @@ class PageParams(Schema):
     offset: int = Field(0, ge=0)
 
 
-class CadenceOut(Schema):
+class CadenceOut(BaseModel):
+    # Plain pydantic models for the hot list outputs: ninja's Schema wraps every object in
+    # a getter, which cost more than the query itself at 50 rows (see bench/RESULTS.md).
+    model_config = ConfigDict(from_attributes=True)
+
     cadence_days: int
     last_personal_at: dt.datetime | None
     cadence_due_on: dt.date | None
@@ -88,7 +93,13 @@ class AccountPatch(Schema):
     tags: list[str] | None = None
 
 
-class AccountOut(CadenceOut):
+class AccountOut(Schema):
+    cadence_days: int
+    last_personal_at: dt.datetime | None
+    cadence_due_on: dt.date | None
+    next_due_on: dt.date | None
+    snoozed_until: dt.date | None
+    snooze_reason: str
     id: int
     name: str
     segment: str
@@ -151,7 +162,7 @@ class ContactOut(CadenceOut):
     first_name: str
     last_name: str
     account_id: int | None
-    account_name: str | None = Field(None, alias="account.name")
+    account_name: str | None = None
     job_title: str
     owner_id: int | None
     email: str
@@ -279,13 +290,10 @@ class TeamOut(Schema):
     key_accounts: list[KeyAccountOut]
 
 
-def page_of(schema: type[Schema]) -> type[Schema]:
+def page_of(schema: type[BaseModel]) -> type[BaseModel]:
     """A page schema: the items and the offset of the next page, if any."""
-    return type(
-        f"{schema.__name__}Page",
-        (Schema,),
-        {"__annotations__": {"items": list[schema], "next_offset": int | None}},
-    )
+    return create_model(f"{schema.__name__}Page", items=(list[schema], ...),
+                        next_offset=(int | None, None))  # fmt: skip
 
 
 AccountPage = page_of(AccountOut)
@@ -409,30 +417,36 @@ def contact_list(
     owner_id: int | None = None,
     sort: Literal["name", "-name", "due", "-due", "value", "-value", "last", "-last"] = "name",
 ) -> dict[str, Any]:
-    rows = selectors.contact_list(
+    contacts = selectors.contact_list(
         workspace=request.workspace, search=q, account_id=account_id, owner_id=owner_id, sort=sort
-    )[page.offset : page.offset + page.limit + 1]
+    )
+    rows = selectors.contact_rows(contacts)[page.offset : page.offset + page.limit + 1]
     return _page(list(rows), page)
 
 
 @router.post("/contacts", response={201: ContactOut}, summary="Create a contact")
 def contact_create(request: HttpRequest, payload: ContactIn) -> Status:
     fields = _account_fields(request, payload.dict())
-    return Status(201, services.contact_save(workspace=request.workspace, fields=fields))
+    contact = services.contact_save(workspace=request.workspace, fields=fields)
+    return Status(201, _contact_out(request, contact.pk))
+
+
+def _contact_out(request: HttpRequest, contact_id: int) -> dict[str, Any]:
+    contacts = Contact.objects.filter(pk=contact_id, workspace=request.workspace)
+    return get_object_or_404(selectors.contact_rows(contacts))
 
 
 @router.get("/contacts/{contact_id}", response=ContactOut, summary="One contact")
-def contact_get(request: HttpRequest, contact_id: int) -> Contact:
-    return get_object_or_404(
-        Contact.objects.select_related("account"), pk=contact_id, workspace=request.workspace
-    )
+def contact_get(request: HttpRequest, contact_id: int) -> dict[str, Any]:
+    return _contact_out(request, contact_id)
 
 
 @router.patch("/contacts/{contact_id}", response=ContactOut, summary="Change a contact")
-def contact_update(request: HttpRequest, contact_id: int, payload: ContactPatch) -> Contact:
+def contact_update(request: HttpRequest, contact_id: int, payload: ContactPatch) -> dict:
     contact = get_object_or_404(Contact, pk=contact_id, workspace=request.workspace)
     fields = _account_fields(request, payload.dict(exclude_unset=True))
-    return services.contact_save(workspace=request.workspace, fields=fields, contact=contact)
+    services.contact_save(workspace=request.workspace, fields=fields, contact=contact)
+    return _contact_out(request, contact_id)
 
 
 @router.get(
