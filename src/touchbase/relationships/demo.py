@@ -239,10 +239,11 @@ def _touchpoints(workspace, contacts, accounts, team, rng: random.Random) -> int
     personal = [Channel.PHONE, Channel.EMAIL, Channel.MEETING, Channel.VIDEO, Channel.VISIT]
     rows, participants = [], []
     for contact in contacts:
-        quiet_since = rng.uniform(0, 420)  # days since the last personal contact
-        moments = rng.randint(1, 8)
+        # days since the last personal contact: most are in rhythm, a quarter went quiet
+        quiet_since = rng.uniform(0, 300) if rng.random() < 0.75 else rng.uniform(300, 500)
+        moments = rng.randint(3, 10)
         for index in range(moments):
-            days_ago = quiet_since + index * rng.uniform(20, 80)
+            days_ago = quiet_since + index * rng.uniform(15, 60)
             if days_ago > 365:
                 break
             occurred = now - dt.timedelta(days=days_ago, minutes=rng.randint(0, 600))

@@ -1,0 +1,99 @@
+"""Platform: tokens, preferences, language, workspaces, CLI set-up commands."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from touchbase.core.models import ApiToken, Membership, User, Workspace
+from touchbase.core.services import member_add
+
+pytestmark = pytest.mark.django_db
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_token_is_stored_only_as_its_digest(alice_token):
+    stored = ApiToken.objects.get()
+    assert stored.digest == ApiToken.digest_of(alice_token)
+    assert alice_token not in (stored.digest, stored.prefix)
+
+
+def test_a_revoked_token_gets_401(client, alice_client, alice_token):
+    assert client.get("/api/v1/me", headers=bearer(alice_token)).status_code == 200
+    token = ApiToken.objects.get()
+    alice_client.post(reverse("core:token-delete", args=[token.pk]))
+    assert ApiToken.objects.count() == 0
+    assert client.get("/api/v1/me", headers=bearer(alice_token)).status_code == 401
+
+
+def test_a_token_stops_working_when_its_user_leaves_the_workspace(client, alice, alice_token):
+    Membership.objects.filter(user=alice).delete()
+    assert client.get("/api/v1/me", headers=bearer(alice_token)).status_code == 401
+
+
+def test_settings_page_shows_a_new_token_once(alice_client):
+    response = alice_client.post(reverse("core:token-create"), {"name": "Zapier"})
+    html = response.content.decode()
+    secret = html.split("<code>tb_")[1].split("</code>")[0]
+    assert ApiToken.objects.get().digest == ApiToken.digest_of("tb_" + secret)
+    assert "tb_" + secret not in alice_client.get(reverse("core:settings")).content.decode()
+
+
+def test_preferences_change_language_and_digest(alice_client, alice, alice_membership):
+    response = alice_client.post(
+        reverse("core:settings"), {"language": "de", "digest_frequency": "daily"}, follow=True
+    )
+    alice.refresh_from_db()
+    alice_membership.refresh_from_db()
+    assert alice.language == "de"
+    assert alice_membership.digest_frequency == "daily"
+    assert alice_membership.digest_next_at.hour in (6, 5)  # 07:00 Berlin in UTC
+    assert "Einstellungen gespeichert." in response.content.decode()
+
+
+def test_language_choice_on_the_sign_in_page_sticks_to_the_user(client, alice):
+    client.post(reverse("core:language-set"), {"language": "de", "next": "/login/"})
+    client.post(reverse("login"), {"username": "alice", "password": "alice-password-1"})
+    alice.refresh_from_db()
+    assert alice.language == "de"
+
+
+def test_language_switch_refuses_foreign_redirects(client, db):
+    response = client.post(
+        reverse("core:language-set"), {"language": "de", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/"
+
+
+def test_a_member_cannot_switch_into_a_foreign_workspace(alice_client, other_workspace):
+    response = alice_client.post(reverse("core:workspace-switch", args=[other_workspace.pk]))
+    assert response.status_code == 404
+
+
+def test_a_member_of_two_workspaces_can_switch(alice_client, alice, other_workspace):
+    member_add(workspace=other_workspace, username="alice", password=None)
+    alice_client.post(reverse("core:workspace-switch", args=[other_workspace.pk]))
+    response = alice_client.get(reverse("relationships:due-list"))
+    assert response.context["workspace"] == other_workspace
+
+
+def test_a_signed_in_user_without_workspace_is_told_so(client, db):
+    user = User.objects.create_user("loner", password="loner-password-1")
+    client.force_login(user)
+    response = client.get(reverse("relationships:due-list"))
+    assert response.status_code == 403
+    assert "not a member of any workspace" in response.content.decode()
+
+
+def test_cli_creates_a_workspace_with_its_owner_and_a_member(db):
+    call_command("create_workspace", "Acme GmbH", owner="anna", password="pw-anna-123")
+    call_command("create_member", "acme-gmbh", "ben", role="staff", password="pw-ben-123",
+                 language="de")  # fmt: skip
+    workspace = Workspace.objects.get(slug="acme-gmbh")
+    roles = dict(workspace.memberships.values_list("user__username", "role"))
+    assert roles == {"anna": "owner", "ben": "staff"}
+    assert User.objects.get(username="ben").check_password("pw-ben-123")

@@ -1,0 +1,30 @@
+"""The demo workspace is realistic and created only once."""
+
+from __future__ import annotations
+
+import pytest
+
+from touchbase.core.models import Workspace
+from touchbase.relationships import selectors
+from touchbase.relationships.demo import demo_load
+from touchbase.relationships.models import Account, Contact, Touchpoint
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_builds_pollux_once_with_customers_in_four_markets():
+    first = demo_load()
+    second = demo_load()
+    workspace = first.workspace
+    assert (first.created, second.created) == (True, False)
+    assert Workspace.objects.filter(slug="pollux").count() == 1
+    assert Account.objects.filter(workspace=workspace).count() == 300
+    assert Contact.objects.filter(workspace=workspace).count() == 800
+    countries = set(Account.objects.values_list("country", flat=True))
+    assert countries == {"DE", "AT", "CH", "IT"}
+    assert Account.objects.filter(country="IT", region="Südtirol").count() == 40
+    assert Touchpoint.objects.filter(workspace=workspace, is_personal=True).count() > 2500
+    joseph = workspace.memberships.get(user__username="joseph").user
+    assert joseph.get_full_name() == "Joseph Page"
+    assert len(selectors.due_list(workspace=workspace, owner=joseph)) == 50
+    assert not Contact.objects.filter(workspace=workspace, next_due_on__isnull=True).exists()
