@@ -51,8 +51,14 @@ def build(scale: float, vendor: str) -> dict[str, float]:
     workspace = workspace_create(name="Bench GmbH", slug="bench")
     other = workspace_create(name="Other AG", slug="other")
     members = [
-        member_add(workspace=workspace, username=f"member{i}", password=None, role="staff",
-                   first_name="Member", last_name=str(i))  # fmt: skip
+        member_add(
+            workspace=workspace,
+            username=f"member{i}",
+            password=None,
+            role="staff",
+            first_name="Member",
+            last_name=str(i),
+        )  # fmt: skip
         for i in range(MEMBERS)
     ]
     member_add(workspace=other, username="outsider", password=None)
@@ -166,8 +172,12 @@ def _insert(connection, vendor: str, table: str, columns: list[str], rows: list)
 def _analyze(connection, vendor: str) -> None:
     with connection.cursor() as cursor:
         if vendor == "postgresql":
-            for table in ("relationships_account", "relationships_contact",
-                          "relationships_touchpoint", "relationships_touchpoint_participants"):
+            for table in (
+                "relationships_account",
+                "relationships_contact",
+                "relationships_touchpoint",
+                "relationships_touchpoint_participants",
+            ):
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                f"(SELECT MAX(id) FROM {table}))")  # fmt: skip
                 cursor.execute(f"VACUUM ANALYZE {table}")
@@ -343,7 +353,9 @@ def run_load(seconds: int) -> dict:
                        capture_output=True, check=True)  # fmt: skip
         result = subprocess.run(
             ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "5s", "-s", script.name, url],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         )
     finally:
         server.terminate()
@@ -403,7 +415,8 @@ def main() -> None:
 def _child(vendor: str, scale: float) -> dict:
     process = subprocess.run(
         [sys.executable, __file__, "--child", vendor, "--scale", str(scale)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     sys.stdout.write(process.stdout[-2000:])
     if process.returncode != 0:

@@ -31,8 +31,9 @@ def pollux(transactional_db):
         "first_name": "Maria", "last_name": "Hofer", "account": account, "country": "AT",
         "phone": "0512 123456", "email": "maria@alpenblick.example", "street": "Alte Gasse 1",
         "postal_code": "6020", "city": "Innsbruck"})  # fmt: skip
+    long_ago = timezone.now() - dt.timedelta(days=400)
     touchpoint_log(workspace=workspace, contact=contact, channel=Channel.PHONE,
-                   occurred_at=timezone.now() - dt.timedelta(days=400), logged_by=joseph)  # fmt: skip
+                   occurred_at=long_ago, logged_by=joseph)  # fmt: skip
     return {"workspace": workspace, "joseph": joseph, "account": account, "contact": contact}
 
 
@@ -54,7 +55,7 @@ def test_due_list_ranks_and_snoozes_with_a_reason(page: Page, live_server, pollu
     expect(maria).to_contain_text("Maria Hofer")
     expect(maria).to_contain_text("35 days overdue")
     maria.get_by_role("button", name="Snooze").click()
-    until = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    until = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
     page.locator("input[name=until]").fill(until)
     page.locator("input[name=reason]").fill("Auf Reisen")
     page.locator("#due-table form button[type=submit]").click()

@@ -25,7 +25,9 @@ def start_of_day(day: dt.date, zone: zoneinfo.ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
 
 
-def next_digest_at(*, frequency: str, zone: zoneinfo.ZoneInfo, after: dt.datetime) -> dt.datetime | None:
+def next_digest_at(
+    *, frequency: str, zone: zoneinfo.ZoneInfo, after: dt.datetime
+) -> dt.datetime | None:
     """The next 07:00 local (daily) or Monday 07:00 local (weekly) strictly after the moment."""
     from touchbase.core.choices import DigestFrequency
 

@@ -467,9 +467,7 @@ def contact_timeline(
     response={201: TouchpointOut},
     summary="Log a check-in call and update master data from the answers",
 )
-def call_sheet_submit(
-    request: HttpRequest, contact_id: int, payload: CallSheetIn
-) -> Status:
+def call_sheet_submit(request: HttpRequest, contact_id: int, payload: CallSheetIn) -> Status:
     contact = get_object_or_404(Contact, pk=contact_id, workspace=request.workspace)
     answers = services.CheckinAnswers(**payload.dict())
     answers.country = answers.country or contact.country
@@ -527,9 +525,7 @@ def due_list(
     return _page(items, page)
 
 
-@router.post(
-    "/due/{kind}/{row_id}/snooze", response=CadenceOut, summary="Snooze a due customer"
-)
+@router.post("/due/{kind}/{row_id}/snooze", response=CadenceOut, summary="Snooze a due customer")
 def due_snooze(request: HttpRequest, kind: DueKind, row_id: int, payload: SnoozeIn) -> Any:
     model = Account if kind == DueKind.ACCOUNT else Contact
     row = get_object_or_404(model, pk=row_id, workspace=request.workspace)
@@ -606,5 +602,3 @@ def team(request: HttpRequest) -> dict[str, Any]:
             for item in selectors.key_account_leader_touches(workspace=workspace, today=today)
         ],
     }
-
-

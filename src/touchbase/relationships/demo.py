@@ -49,7 +49,8 @@ PLACES = {
     "DE": [
         ("München", "80331", "Bayern"), ("Nürnberg", "90402", "Bayern"),
         ("Augsburg", "86150", "Bayern"), ("Stuttgart", "70173", "Baden-Württemberg"),
-        ("Freiburg im Breisgau", "79098", "Baden-Württemberg"), ("Köln", "50667", "Nordrhein-Westfalen"),
+        ("Freiburg im Breisgau", "79098", "Baden-Württemberg"),
+        ("Köln", "50667", "Nordrhein-Westfalen"),
         ("Düsseldorf", "40213", "Nordrhein-Westfalen"), ("Hamburg", "20095", "Hamburg"),
         ("Berlin", "10117", "Berlin"), ("Leipzig", "04109", "Sachsen"),
         ("Dresden", "01067", "Sachsen"), ("Frankfurt am Main", "60311", "Hessen"),

@@ -26,9 +26,7 @@ def digest_send(*, membership: Membership) -> bool:
         return False
     workspace = membership.workspace
     today = local_today(workspace.zone)
-    items = selectors.due_list(
-        workspace=workspace, owner=user, limit=DIGEST_ITEMS + 1, today=today
-    )
+    items = selectors.due_list(workspace=workspace, owner=user, limit=DIGEST_ITEMS + 1, today=today)
     if not items:
         return False
     counts = selectors.due_counts(workspace=workspace, owner=user, today=today)
@@ -82,5 +80,3 @@ def digests_enqueue_due(now: dt.datetime | None = None) -> int:
                 lambda pk=membership.pk: digest_send_task.enqueue(membership_id=pk)
             )
     return claimed
-
-

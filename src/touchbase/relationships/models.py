@@ -317,7 +317,12 @@ class CadencePolicy(models.Model):
     )
     segment = models.CharField(_("segment"), max_length=60, blank=True)
     tag = models.ForeignKey(
-        Tag, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("tag")
+        Tag,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tag"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -338,6 +343,9 @@ class CadencePolicy(models.Model):
             PolicyScope.TAG: ("tag", self.tag_id),
         }.get(self.scope)
         if required and not required[1]:
-            raise ValidationError({required[0]: _("This rule needs a %(field)s.") % {
-                "field": self._meta.get_field(required[0]).verbose_name
-            }})
+            raise ValidationError(
+                {
+                    required[0]: _("This rule needs a %(field)s.")
+                    % {"field": self._meta.get_field(required[0]).verbose_name}
+                }
+            )

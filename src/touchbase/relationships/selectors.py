@@ -210,7 +210,9 @@ CONTACT_ROW_FIELDS = (
 
 def contact_rows(contacts: QuerySet[Contact]) -> QuerySet:
     """Contacts as plain rows with their account's name: one query, no model objects."""
-    return contacts.select_related(None).values(*CONTACT_ROW_FIELDS, account_name=F("account__name"))
+    return contacts.select_related(None).values(
+        *CONTACT_ROW_FIELDS, account_name=F("account__name")
+    )
 
 
 def segments(*, workspace: Workspace) -> list[str]:
@@ -249,9 +251,12 @@ def timeline(
     contact: Contact | None = None,
     limit: int = 25,
     offset: int = 0,
+    personal_only: bool = False,
 ) -> list[Touchpoint]:
     """Newest touchpoints of an account or contact, with who took part."""
     queryset = Touchpoint.objects.filter(workspace=workspace)
+    if personal_only:
+        queryset = queryset.filter(is_personal=True)
     if account is not None:
         queryset = queryset.filter(account=account)
     if contact is not None:

@@ -183,7 +183,11 @@ def _timeline_context(request: HttpRequest, **target: Any) -> dict[str, Any]:
     touchpoints = selectors.timeline(
         workspace=request.workspace, limit=26, offset=(page - 1) * 25, **target
     )
-    return {"touchpoints": touchpoints[:25], "timeline_page": page, "has_more": len(touchpoints) > 25}
+    return {
+        "touchpoints": touchpoints[:25],
+        "timeline_page": page,
+        "has_more": len(touchpoints) > 25,
+    }
 
 
 @member_required
@@ -317,7 +321,12 @@ def _touchpoint_create(request: HttpRequest, **target: Any) -> HttpResponse:
     url_name = f"relationships:{key}-touchpoint"
     context = _timeline_context(request, **target)
     context.update(
-        {key: row, "row": row, "touchpoint_form": form, "touchpoint_url": reverse(url_name, args=[row.pk])}
+        {
+            key: row,
+            "row": row,
+            "touchpoint_form": form,
+            "touchpoint_url": reverse(url_name, args=[row.pk]),
+        }
     )
     if not request.htmx:
         if form.is_bound and form.errors:
@@ -348,7 +357,9 @@ def call_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "contact": contact,
         "form": form,
-        "touchpoints": selectors.timeline(workspace=request.workspace, contact=contact, limit=5),
+        "touchpoints": selectors.timeline(
+            workspace=request.workspace, contact=contact, limit=5, personal_only=True
+        ),
         "consent": contact.consents.order_by("-recorded_at", "-id").first(),
     }
     status = 400 if form.is_bound and form.errors else 200
@@ -382,7 +393,11 @@ def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("Policy saved; due dates updated."))
             return redirect("relationships:policy-list")
-    context = {"form": form, "policy": policy, "segments": selectors.segments(workspace=request.workspace)}
+    context = {
+        "form": form,
+        "policy": policy,
+        "segments": selectors.segments(workspace=request.workspace),
+    }
     return render(request, "relationships/policy_form.html", context)
 
 
