@@ -45,6 +45,7 @@ class TokenAuth(HttpBearer):
             ApiToken.objects.filter(pk=membership.token_id).update(last_used_at=now)
         request.membership = membership
         request.workspace = membership.workspace
+        timezone.activate(membership.workspace.zone)
         request.user = membership.user
         return membership
 

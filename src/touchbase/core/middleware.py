@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from touchbase.core.models import Membership
 
@@ -26,9 +26,14 @@ class WorkspaceMiddleware:
             membership = self.membership_for(request)
             request.membership = membership
             request.workspace = membership.workspace if membership else None
+            if membership is not None:
+                timezone.activate(membership.workspace.zone)
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
     @staticmethod
     def membership_for(request: HttpRequest) -> Membership | None:
