@@ -16,6 +16,7 @@ ALIASES = {
     "create-user": "create_member",
     "serve": "runserver",
     "send-digests": "send_digests",
+    "import": "import_customers",
 }
 
 

@@ -8,12 +8,13 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import BaseModel, ConfigDict, create_model
 
 from touchbase.core.models import User
 from touchbase.core.timeutil import local_today
-from touchbase.relationships import selectors, services
+from touchbase.relationships import imports, selectors, services
 from touchbase.relationships.choices import (
     Channel,
     CheckinAnswer,
@@ -22,7 +23,7 @@ from touchbase.relationships.choices import (
     Outcome,
     PolicyScope,
 )
-from touchbase.relationships.models import Account, CadencePolicy, Contact
+from touchbase.relationships.models import Account, CadencePolicy, Contact, ImportJob
 
 router = Router(tags=["relationships"])
 
@@ -602,3 +603,55 @@ def team(request: HttpRequest) -> dict[str, Any]:
             for item in selectors.key_account_leader_touches(workspace=workspace, today=today)
         ],
     }
+
+
+# --- imports --------------------------------------------------------------------------------
+
+
+class ImportOut(Schema):
+    id: int
+    filename: str
+    status: str
+    mapping: dict[str, str]
+    report: dict[str, Any]
+    result: dict[str, Any]
+
+
+class MappingIn(Schema):
+    mapping: dict[str, str]
+
+
+@router.post(
+    "/imports",
+    response={201: ImportOut},
+    summary="Upload a CSV, XLSX or vCard file and get its dry-run report",
+)
+def import_create(request: HttpRequest, file: File[UploadedFile]) -> Status:
+    job = imports.import_job_create(
+        workspace=request.workspace, by=request.user, filename=file.name or "upload",
+        data=file.read(),
+    )  # fmt: skip
+    return Status(201, job)
+
+
+@router.get("/imports/{import_id}", response=ImportOut, summary="An import and its report")
+def import_get(request: HttpRequest, import_id: int) -> ImportJob:
+    return get_object_or_404(
+        ImportJob.objects.defer("content"), pk=import_id, workspace=request.workspace
+    )
+
+
+@router.put("/imports/{import_id}/mapping", response=ImportOut, summary="Map columns, check again")
+def import_remap(request: HttpRequest, import_id: int, payload: MappingIn) -> ImportJob:
+    job = get_object_or_404(ImportJob, pk=import_id, workspace=request.workspace)
+    return imports.import_job_remap(job=job, mapping=payload.mapping)
+
+
+@router.post(
+    "/imports/{import_id}/confirm",
+    response=ImportOut,
+    summary="Import all rows, or none when any row is bad (422 with the report)",
+)
+def import_confirm(request: HttpRequest, import_id: int) -> ImportJob:
+    job = get_object_or_404(ImportJob, pk=import_id, workspace=request.workspace)
+    return imports.import_job_run(job=job, by=request.user)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from touchbase.relationships import views
+from touchbase.relationships import views, views_data
 
 app_name = "relationships"
 
@@ -25,4 +25,7 @@ urlpatterns = [
     path("cadence/<int:pk>/", views.policy_edit, name="policy-edit"),
     path("cadence/<int:pk>/delete/", views.policy_delete, name="policy-delete"),
     path("team/", views.team_view, name="team"),
+    path("import/", views_data.import_start, name="import-start"),
+    path("import/<int:pk>/", views_data.import_detail, name="import-detail"),
+    path("import/<int:pk>/confirm/", views_data.import_confirm, name="import-confirm"),
 ]

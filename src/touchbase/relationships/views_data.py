@@ -1,0 +1,93 @@
+"""Web views for customer data in and out: imports with dry run."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from touchbase.core.decorators import member_required
+from touchbase.relationships import imports
+from touchbase.relationships.mapping import FIELDS
+from touchbase.relationships.models import ImportJob
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("CSV, XLSX or vCard file"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx,.vcf"}),
+    )
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(_("The file is larger than 50 MB."))
+        return upload
+
+
+@member_required
+def import_start(request: HttpRequest) -> HttpResponse:
+    """Upload a file; the next page is its dry run."""
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = imports.import_job_create(
+            workspace=request.workspace, by=request.user, filename=upload.name,
+            data=upload.read(),
+        )  # fmt: skip
+        return redirect("relationships:import-detail", pk=job.pk)
+    recent = ImportJob.objects.filter(workspace=request.workspace).defer("content")[:10]
+    return render(request, "relationships/import_start.html", {"form": form, "recent": recent})
+
+
+@member_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dry-run report: mapping, counts and every bad row; change the mapping here."""
+    job = get_object_or_404(ImportJob.objects.defer("content"), pk=pk, workspace=request.workspace)
+    if request.method == "POST" and job.status == ImportJob.Status.PLANNED:
+        mapping = {
+            header: request.POST.get(f"map-{index}", "")
+            for index, header in enumerate(job.report.get("headers", []))
+        }
+        job = imports.import_job_remap(job=job, mapping={h: f for h, f in mapping.items() if f})
+        messages.success(request, _("Checked again with your column mapping."))
+        return redirect("relationships:import-detail", pk=job.pk)
+    headers = [
+        (index, header, job.mapping.get(header, ""))
+        for index, header in enumerate(job.report.get("headers", []))
+    ]
+    context = {"job": job, "report": job.report, "headers": headers, "fields": FIELDS}
+    return render(request, "relationships/import_detail.html", context)
+
+
+@member_required
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import all rows, or none when any row is bad."""
+    job = get_object_or_404(ImportJob, pk=pk, workspace=request.workspace)
+    try:
+        job = imports.import_job_run(job=job, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("relationships:import-detail", pk=job.pk)
+    messages.success(
+        request,
+        _(
+            "Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged contacts; "
+            "%(accounts)s new accounts."
+        )
+        % {  # fmt: skip
+            "created": job.result["created"],
+            "updated": job.result["updated"],
+            "unchanged": job.result["unchanged"],
+            "accounts": job.result["accounts_created"],
+        },  # fmt: skip
+    )
+    return redirect("relationships:import-detail", pk=job.pk)
