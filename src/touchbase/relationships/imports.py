@@ -393,40 +393,99 @@ def import_apply(
     by: User | None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Write a valid plan in one transaction; contacts get the owner of their account."""
+    """Write a valid plan in one transaction; contacts get the owner of their account.
+
+    New rows get their cadence and due dates computed here, before the bulk insert, so a
+    large file costs no second pass; updated rows are re-derived by cadence_recompute.
+    """
     from touchbase.relationships.services import cadence_recompute
 
     if not plan.is_valid:
         raise ValidationError(_("The file has errors; fix them before importing."))
     result = ImportResult()
-    accounts = _ensure_accounts(workspace, plan, by, result)
+    cadence = _Cadence(workspace)
+    tags = _ensure_tags(workspace, plan)
+    accounts = _ensure_accounts(workspace, plan, by, result, cadence)
+    account_tags = cadence.account_tag_ids([a.pk for a in accounts.values()])
     creates, updates = [], []
     for row in plan.rows:
         if row.action in ("merged", "unchanged") or not row.contact_fields:
             setattr(result, row.action, getattr(result, row.action) + 1)
             continue
         account = accounts.get(row.account_key)
-        fields = {k: v for k, v in row.contact_fields.items() if v != "" or row.action == "create"}
         if row.action == "create":
-            creates.append((row, Contact(
+            contact = Contact(
                 workspace=workspace, account=account, owner=account.owner if account else by,
-                value=account.value if account else 0, **fields,
-            )))  # fmt: skip
+                value=account.value if account else 0, **row.contact_fields,
+            )  # fmt: skip
+            row_tags = {tags[name.casefold()].id for name in row.tags}
+            if account is not None:
+                row_tags |= account_tags.get(account.pk, set())
+            cadence.stamp(contact, account, row_tags)
+            creates.append((row, contact))
         else:
+            fields = {k: v for k, v in row.contact_fields.items() if v != ""}
             updates.append((row, fields, account))
     created = _create_contacts(creates, progress)
     updated = _update_contacts(updates, progress)
-    _tag_rows(workspace, plan)
+    _tag_rows(workspace, plan, tags)
     result.created, result.updated = len(created), len(updated)
-    cadence_recompute(
-        workspace=workspace,
-        accounts=Account.objects.filter(pk__in=[a.pk for a in accounts.values()]),
-        contacts=Contact.objects.filter(pk__in=[c.pk for c in created] + updated),
-    )
+    # In batches: SQLite allows only so many parameters in one IN (...).
+    for start in range(0, len(updated), BATCH):
+        cadence_recompute(
+            workspace=workspace,
+            contacts=Contact.objects.filter(pk__in=updated[start : start + BATCH]),
+        )
     return result
 
 
-def _ensure_accounts(workspace, plan, by, result) -> dict[str, Account]:  # type: ignore[no-untyped-def]
+class _Cadence:
+    """Due dates for rows that do not exist yet, by the same rules as cadence_recompute."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        from touchbase.relationships.services import due_dates, policies_ranked
+
+        self.workspace = workspace
+        self.policies = policies_ranked(workspace)
+        self.now = timezone.now()
+        self.due = due_dates(
+            last_personal_at=None, created_at=self.now, cadence_days=0, snoozed_until=None,
+            workspace=workspace,
+        )  # fmt: skip
+
+    def stamp(self, row: Account | Contact, account: Account | None, tag_ids: set[int]) -> None:
+        from touchbase.relationships.services import Customer, cadence_days_for
+
+        customer = Customer(
+            row.owner_id, account.segment if account else getattr(row, "segment", ""),
+            bool(account and account.is_key_account), frozenset(tag_ids),
+        )  # fmt: skip
+        row.cadence_days = cadence_days_for(
+            self.policies, customer, self.workspace.default_cadence_days
+        )
+        row.cadence_due_on, row.next_due_on = self.due
+
+    @staticmethod
+    def account_tag_ids(account_ids: list[int]) -> dict[int, set[int]]:
+        through = Account.tags.through
+        found: dict[int, set[int]] = {}
+        for start in range(0, len(account_ids), BATCH):
+            pairs = through.objects.filter(account_id__in=account_ids[start : start + BATCH])
+            for account_id, tag_id in pairs.values_list("account_id", "tag_id"):
+                found.setdefault(account_id, set()).add(tag_id)
+        return found
+
+
+def _ensure_tags(workspace: Workspace, plan: ImportPlan) -> dict[str, Tag]:
+    names = {name.casefold(): name for row in plan.rows for name in row.tags}
+    tags = {t.name.casefold(): t for t in Tag.objects.filter(workspace=workspace)}
+    for key, name in names.items():
+        if key not in tags:
+            tags[key] = Tag.objects.create(workspace=workspace, name=name)
+    return tags
+
+
+def _ensure_accounts(workspace, plan, by, result, cadence) -> dict[str, Account]:  # type: ignore[no-untyped-def]
     """Existing accounts by name; missing ones are created with the first values seen."""
     wanted: dict[str, dict[str, Any]] = {}
     for row in plan.rows:
@@ -443,6 +502,8 @@ def _ensure_accounts(workspace, plan, by, result) -> dict[str, Account]:  # type
         for key, fields in wanted.items()
         if key not in existing
     ]
+    for account in new:
+        cadence.stamp(account, None, set())
     Account.objects.bulk_create(new, batch_size=BATCH)
     result.accounts_created = len(new)
     existing.update({a.name.casefold(): a for a in new})
@@ -482,17 +543,7 @@ def _update_contacts(updates, progress) -> list[int]:  # type: ignore[no-untyped
     return ids
 
 
-def _tag_rows(workspace, plan) -> None:  # type: ignore[no-untyped-def]
-    names = {name.casefold(): name for row in plan.rows for name in row.tags}
-    if not names:
-        return
-    tags = {t.name.casefold(): t for t in Tag.objects.filter(workspace=workspace)}
-    missing = [
-        Tag(workspace=workspace, name=name) for key, name in names.items() if key not in tags
-    ]
-    for tag in missing:
-        tag.save()
-        tags[tag.name.casefold()] = tag
+def _tag_rows(workspace: Workspace, plan: ImportPlan, tags: dict[str, Tag]) -> None:
     through = Contact.tags.through
     links = {
         (row.contact_id, tags[name.casefold()].id)

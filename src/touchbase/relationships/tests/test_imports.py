@@ -225,3 +225,34 @@ def test_import_through_the_api(client, alice_token, carol_token, workspace):
     again = client.post(f"/api/v1/imports/{body['id']}/confirm", headers=headers)
     assert again.status_code == 422
     assert Contact.objects.count() == 3
+
+
+def test_imported_customers_follow_the_cadence_policies_at_once(workspace, alice):
+    from touchbase.core.timeutil import local_today
+    from touchbase.relationships.models import CadencePolicy
+    from touchbase.relationships.services import cadence_policy_save, tags_from_names
+
+    cadence_policy_save(
+        policy=CadencePolicy(
+            workspace=workspace, name="Hotels", scope="segment", segment="Hotel", interval_days=90
+        )
+    )
+    vip = tags_from_names(workspace=workspace, names=["VIP"])[0]
+    cadence_policy_save(
+        policy=CadencePolicy(
+            workspace=workspace, name="VIP", scope="tag", interval_days=30, tag=vip
+        )
+    )
+    data = "Firma;Branche;Nachname;Tags\nHotel Post;Hotel;Wirt;\nHotel Post;Hotel;Koch;VIP\n"
+    import_apply(
+        workspace=workspace,
+        plan=import_plan(workspace=workspace, data=data.encode(), filename="h.csv"),
+        by=alice,
+    )
+    today = local_today(workspace.zone)
+    assert Account.objects.get(name="Hotel Post").cadence_days == 90
+    assert dict(Contact.objects.values_list("last_name", "cadence_days")) == {
+        "Wirt": 90,
+        "Koch": 30,
+    }
+    assert set(Contact.objects.values_list("next_due_on", flat=True)) == {today}
