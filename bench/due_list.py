@@ -295,24 +295,32 @@ def measure(vendor: str) -> dict[str, dict[str, float]]:
 # --- one database in its own process -----------------------------------------------------------
 
 
-def run_database(vendor: str, scale: float) -> dict:
+def run_database(vendor: str, scale: float, measure_only: bool = False) -> dict:
     if vendor == "postgresql":
+        os.environ["DATABASE_URL"] = PG_URL
+    else:
+        os.environ["TOUCHBASE_DATA_DIR"] = str(DATA_DIR / "sqlite")
+    if measure_only:
+        pass
+    elif vendor == "postgresql":
         import psycopg
 
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
             admin.execute("DROP DATABASE IF EXISTS touchbase_bench WITH (FORCE)")
             admin.execute("CREATE DATABASE touchbase_bench")
-        os.environ["DATABASE_URL"] = PG_URL
     else:
         shutil.rmtree(DATA_DIR / "sqlite", ignore_errors=True)
+    if vendor == "sqlite":
         os.environ.pop("DATABASE_URL", None)
-        os.environ["TOUCHBASE_DATA_DIR"] = str(DATA_DIR / "sqlite")
     os.environ["DJANGO_SETTINGS_MODULE"] = "touchbase.settings"
     import django
 
     django.setup()
     from django.core.management import call_command
 
+    if measure_only:
+        sizes = json.loads(RESULTS.read_text())[vendor]["data"]
+        return {"data": sizes, **measure(vendor)}
     call_command("migrate", verbosity=0)
     print(f"[{vendor}] building data …", flush=True)
     sizes = build(scale, vendor)
@@ -392,16 +400,20 @@ def main() -> None:
     parser.add_argument("--only", choices=["sqlite", "postgresql", "load"])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--load-seconds", type=int, default=30)
+    parser.add_argument(
+        "--measure-only", action="store_true", help="reuse the data of the last full run"
+    )
     parser.add_argument("--child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     if args.child:
-        print("RESULT " + json.dumps(run_database(args.child, args.scale)), flush=True)
+        result = run_database(args.child, args.scale, args.measure_only)
+        print("RESULT " + json.dumps(result), flush=True)
         return
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     for vendor in ("sqlite", "postgresql"):
         if args.only in (None, vendor):
-            results[vendor] = _child(vendor, args.scale)
+            results[vendor] = _child(vendor, args.scale, args.measure_only)
     if args.only in (None, "load"):
         results["load_postgresql"] = run_load(args.load_seconds)
     results["machine"] = f"{os.cpu_count()} cores, {_memory()}, {sys.platform}"
@@ -412,9 +424,10 @@ def main() -> None:
     print(json.dumps(results, indent=2))
 
 
-def _child(vendor: str, scale: float) -> dict:
+def _child(vendor: str, scale: float, measure_only: bool) -> dict:
+    extra = ["--measure-only"] if measure_only else []
     process = subprocess.run(
-        [sys.executable, __file__, "--child", vendor, "--scale", str(scale)],
+        [sys.executable, __file__, "--child", vendor, "--scale", str(scale), *extra],
         capture_output=True,
         text=True,
     )

@@ -89,15 +89,25 @@ def _due_filter(queryset: QuerySet, workspace: Workspace, owner: User | None, to
     return queryset.order_by("next_due_on", "-value", "id")
 
 
+OWNER_COLUMNS = ("owner__first_name", "owner__last_name", "owner__username")
+
+
 def _owner_name(row: dict[str, Any]) -> str:
+    if "owner__username" not in row:
+        return ""
     full = f"{row['owner__first_name']} {row['owner__last_name']}".strip()
     return full or (row["owner__username"] or "")
+
+
+def _owner_columns(owner: User | None) -> tuple[str, ...]:
+    """My own list needs no owner names: one join less on the hottest query."""
+    return () if owner is not None else OWNER_COLUMNS
 
 
 def _due_accounts(workspace, owner, today, window) -> list[DueItem]:
     rows = _due_filter(Account.objects, workspace, owner, today).values(
         "id", "name", "next_due_on", "value", "last_personal_at", "snooze_reason",
-        "owner__first_name", "owner__last_name", "owner__username",
+        *_owner_columns(owner),
     )[:window]  # fmt: skip
     return [
         DueItem(
@@ -119,8 +129,7 @@ def _due_accounts(workspace, owner, today, window) -> list[DueItem]:
 def _due_contacts(workspace, owner, today, window) -> list[DueItem]:
     rows = _due_filter(Contact.objects, workspace, owner, today).values(
         "id", "first_name", "last_name", "account__name", "next_due_on", "value",
-        "last_personal_at", "snooze_reason",
-        "owner__first_name", "owner__last_name", "owner__username",
+        "last_personal_at", "snooze_reason", *_owner_columns(owner),
     )[:window]  # fmt: skip
     return [
         DueItem(
@@ -290,7 +299,7 @@ def coverage(
 ) -> list[CoverageRow]:
     """Coverage grouped by "owner" or "segment" for accounts or contacts."""
     if by == "owner":
-        group = ["owner__first_name", "owner__last_name", "owner__username"]
+        group = list(OWNER_COLUMNS)
     elif model is Account:
         group = ["segment"]
     else:
