@@ -58,7 +58,8 @@ ALIASES = {
     "language": ["sprache", "language", "korrespondenzsprache"],
     "segment": ["segment", "branche", "industry", "kundengruppe", "kategorie", "category"],
     "tags": ["tags", "schlagworter", "schlagworte", "labels", "stichworte"],
-    "value": ["umsatz", "jahresumsatz", "wert", "value", "revenue", "kundenwert"],
+    "value": ["umsatz", "jahresumsatz", "wert", "value", "revenue", "kundenwert",
+              "annualvalue", "jahreswert"],
     "notes": ["notiz", "notizen", "notes", "note", "bemerkung", "bemerkungen", "kommentar"],
 }  # fmt: skip
 _LOOKUP = {alias: target for target, names in ALIASES.items() for alias in names}

@@ -277,6 +277,18 @@ def timeline(
     )
 
 
+def touchpoint_list(
+    *, workspace: Workspace, account_id: int | None = None, contact_id: int | None = None
+) -> QuerySet[Touchpoint]:
+    """Touchpoints of the workspace, optionally of one account or contact, newest first."""
+    queryset = Touchpoint.objects.filter(workspace=workspace)
+    if account_id:
+        queryset = queryset.filter(account_id=account_id)
+    if contact_id:
+        queryset = queryset.filter(contact_id=contact_id)
+    return queryset.order_by("-occurred_at", "-id")
+
+
 # --- team view ------------------------------------------------------------------------------
 
 

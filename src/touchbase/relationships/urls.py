@@ -26,6 +26,9 @@ urlpatterns = [
     path("cadence/<int:pk>/delete/", views.policy_delete, name="policy-delete"),
     path("team/", views.team_view, name="team"),
     path("import/", views_data.import_start, name="import-start"),
+    path("contacts/export/", views_data.contact_export, name="contact-export"),
+    path("accounts/export/", views_data.account_export, name="account-export"),
+    path("touchpoints/export/", views_data.touchpoint_export, name="touchpoint-export"),
     path("import/<int:pk>/", views_data.import_detail, name="import-detail"),
     path("import/<int:pk>/confirm/", views_data.import_confirm, name="import-confirm"),
 ]

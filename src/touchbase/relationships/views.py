@@ -125,7 +125,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
     params = {
         "search": request.GET.get("q", "").strip(),
         "segment": request.GET.get("segment", ""),
-        "owner_id": _int_or_none(request.GET.get("owner")),
+        "owner_id": int_or_none(request.GET.get("owner")),
         "key_only": request.GET.get("key") == "1",
         "sort": request.GET.get("sort", "name"),
     }
@@ -147,7 +147,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _int_or_none(value: str | None) -> int | None:
+def int_or_none(value: str | None) -> int | None:
     try:
         return int(value) if value else None
     except ValueError:
@@ -225,7 +225,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     """All contacts, searchable and sortable."""
     params = {
         "search": request.GET.get("q", "").strip(),
-        "owner_id": _int_or_none(request.GET.get("owner")),
+        "owner_id": int_or_none(request.GET.get("owner")),
         "sort": request.GET.get("sort", "name"),
     }
     contacts = selectors.contact_list(workspace=request.workspace, **params)
@@ -273,7 +273,7 @@ def contact_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     contact = get_object_or_404(Contact, pk=pk, workspace=request.workspace) if pk else None
     initial = {}
     if contact is None and request.GET.get("account"):
-        initial["account"] = _int_or_none(request.GET["account"])
+        initial["account"] = int_or_none(request.GET["account"])
     form = ContactForm(
         request.POST or None, instance=contact, initial=initial, workspace=request.workspace
     )

@@ -5,16 +5,17 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from touchbase.core.decorators import member_required
-from touchbase.relationships import imports
+from touchbase.relationships import exports, imports, selectors
 from touchbase.relationships.mapping import FIELDS
 from touchbase.relationships.models import ImportJob
+from touchbase.relationships.views import int_or_none
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -91,3 +92,59 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         },  # fmt: skip
     )
     return redirect("relationships:import-detail", pk=job.pk)
+
+
+# --- exports --------------------------------------------------------------------------------
+
+
+def _export_response(export: exports.Export) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
+
+
+def _file_format(request: HttpRequest) -> str:
+    value = request.GET.get("format", "csv")
+    return value if value in exports.FORMATS else "csv"
+
+
+@member_required
+def contact_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The contacts the user sees in the list (same search and filters) as a file."""
+    contacts = selectors.contact_list(
+        workspace=request.workspace,
+        search=request.GET.get("q", "").strip(),
+        owner_id=int_or_none(request.GET.get("owner")),
+        account_id=int_or_none(request.GET.get("account")),
+    )
+    return _export_response(
+        exports.export_contacts(contacts=contacts, file_format=_file_format(request))
+    )
+
+
+@member_required
+def account_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The accounts the user sees in the list as a file."""
+    accounts = selectors.account_list(
+        workspace=request.workspace,
+        search=request.GET.get("q", "").strip(),
+        segment=request.GET.get("segment", ""),
+        owner_id=int_or_none(request.GET.get("owner")),
+        key_only=request.GET.get("key") == "1",
+    )
+    return _export_response(
+        exports.export_accounts(accounts=accounts, file_format=_file_format(request))
+    )
+
+
+@member_required
+def touchpoint_export(request: HttpRequest) -> StreamingHttpResponse:
+    """Touchpoints of the workspace, of one account or of one contact, as a file."""
+    touchpoints = selectors.touchpoint_list(
+        workspace=request.workspace,
+        account_id=int_or_none(request.GET.get("account")),
+        contact_id=int_or_none(request.GET.get("contact")),
+    )
+    return _export_response(
+        exports.export_touchpoints(touchpoints=touchpoints, file_format=_file_format(request))
+    )
