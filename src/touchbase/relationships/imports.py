@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,14 +43,14 @@ COUNTRY_NAMES = {
 SOUTH_TYROL = {"sudtirol", "suedtirol", "southtyrol", "altoadige"}
 
 
-@dataclass
+@dataclass(slots=True)
 class RowError:
     line: int
     field: str
     reason: str
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedRow:
     """One valid row: what it will do and to which record."""
 
@@ -107,7 +107,7 @@ class ImportPlan:
             "counts": self.counts(),
             "file_errors": self.file_errors,
             "notes": self.notes,
-            "errors": [vars(error) for error in self.errors],
+            "errors": [{"line": e.line, "field": e.field, "reason": e.reason} for e in self.errors],
             "errors_truncated": self.error_count > len(self.errors),
         }
 
@@ -215,7 +215,7 @@ def _plan_rows(
     mapped = _mapped_contact_fields(plan.mapping)
     seen_in_file: dict[tuple[str, str], int] = {}
     new_accounts: set[str] = set()
-    for index, (line, raw) in enumerate(table.rows, start=1):
+    for index, (line, raw) in enumerate(table.records(), start=1):
         if progress and index % 1000 == 0:
             progress(1000)
         if "__error__" in raw:
@@ -414,22 +414,22 @@ def import_apply(
             continue
         account = accounts.get(row.account_key)
         if row.action == "create":
-            contact = Contact(
-                workspace=workspace, account=account, owner=account.owner if account else by,
-                value=account.value if account else 0, **row.contact_fields,
-            )  # fmt: skip
             row_tags = {tags[name.casefold()].id for name in row.tags}
             if account is not None:
                 row_tags |= account_tags.get(account.pk, set())
-            cadence.stamp(contact, account, row_tags)
-            creates.append((row, contact))
+            owner_id = account.owner_id if account else (by.pk if by else None)
+            days = cadence.days_for(
+                owner_id, account.segment if account else "",
+                bool(account and account.is_key_account), row_tags,
+            )  # fmt: skip
+            creates.append((row, account, owner_id, days))
         else:
             fields = {k: v for k, v in row.contact_fields.items() if v != ""}
             updates.append((row, fields, account))
-    created = _create_contacts(creates, progress)
+    created = _create_contacts(workspace, creates, cadence, progress)
     updated = _update_contacts(updates, progress)
     _tag_rows(workspace, plan, tags)
-    result.created, result.updated = len(created), len(updated)
+    result.created, result.updated = created, len(updated)
     # In batches: SQLite allows only so many parameters in one IN (...).
     for start in range(0, len(updated), BATCH):
         cadence_recompute(
@@ -453,17 +453,13 @@ class _Cadence:
             workspace=workspace,
         )  # fmt: skip
 
-    def stamp(self, row: Account | Contact, account: Account | None, tag_ids: set[int]) -> None:
+    def days_for(
+        self, owner_id: int | None, segment: str, is_key_account: bool, tag_ids: set[int]
+    ) -> int:
         from touchbase.relationships.services import Customer, cadence_days_for
 
-        customer = Customer(
-            row.owner_id, account.segment if account else getattr(row, "segment", ""),
-            bool(account and account.is_key_account), frozenset(tag_ids),
-        )  # fmt: skip
-        row.cadence_days = cadence_days_for(
-            self.policies, customer, self.workspace.default_cadence_days
-        )
-        row.cadence_due_on, row.next_due_on = self.due
+        customer = Customer(owner_id, segment, is_key_account, frozenset(tag_ids))
+        return cadence_days_for(self.policies, customer, self.workspace.default_cadence_days)
 
     @staticmethod
     def account_tag_ids(account_ids: list[int]) -> dict[int, set[int]]:
@@ -497,29 +493,99 @@ def _ensure_accounts(workspace, plan, by, result, cadence) -> dict[str, Account]
     if not wanted:
         return {}
     existing = {a.name.casefold(): a for a in Account.objects.filter(workspace=workspace)}
+    owner_id = by.pk if by else None
     new = [
-        Account(workspace=workspace, owner=by, **fields)
+        {**ACCOUNT_DEFAULTS, "value": 0, **fields, "workspace_id": workspace.pk,
+         "owner_id": owner_id, "cadence_due_on": cadence.due[0],
+         "cadence_days": cadence.days_for(owner_id, fields.get("segment", ""), False, set()),
+         "next_due_on": cadence.due[1], "created_at": cadence.now, "updated_at": cadence.now}
         for key, fields in wanted.items()
         if key not in existing
-    ]
-    for account in new:
-        cadence.stamp(account, None, set())
-    Account.objects.bulk_create(new, batch_size=BATCH)
+    ]  # fmt: skip
+    for start in range(0, len(new), BATCH):
+        insert_many(Account, new[start : start + BATCH])
     result.accounts_created = len(new)
-    existing.update({a.name.casefold(): a for a in new})
+    created = Account.objects.filter(workspace=workspace, created_at=cadence.now)
+    existing.update({a.name.casefold(): a for a in created})
     return {key: existing[key] for key in wanted}
 
 
-def _create_contacts(creates, progress) -> list[Contact]:  # type: ignore[no-untyped-def]
-    objects = [contact for _row, contact in creates]
-    created = []
-    for start in range(0, len(objects), BATCH):
-        created.extend(Contact.objects.bulk_create(objects[start : start + BATCH]))
+CREATE_DEFAULTS = dict.fromkeys(
+    [*CONTACT_COLUMNS, "preferred_channel", "wellbeing_note", "snooze_reason"], ""
+)
+CREATE_DEFAULTS.update(country="DE", language="de")
+ACCOUNT_DEFAULTS = dict.fromkeys(
+    ["street", "postal_code", "city", "region", "segment", "phone", "email", "website",
+     "notes", "snooze_reason"], "",
+)  # fmt: skip
+ACCOUNT_DEFAULTS.update(country="DE", language="de", is_key_account=False)
+
+
+def _contact_values(workspace, create, cadence) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    row, account, owner_id, days = create
+    return {
+        **CREATE_DEFAULTS, **row.contact_fields, "workspace_id": workspace.pk,
+        "account_id": account.pk if account else None, "owner_id": owner_id,
+        "value": account.value if account else 0, "cadence_days": days,
+        "cadence_due_on": cadence.due[0], "next_due_on": cadence.due[1],
+        "created_at": cadence.now, "updated_at": cadence.now,
+    }  # fmt: skip
+
+
+def _create_contacts(workspace, creates, cadence, progress) -> int:  # type: ignore[no-untyped-def]
+    """Insert new contacts in bulk and give each planned row its new id."""
+    if not creates:
+        return 0
+    for start in range(0, len(creates), BATCH):
+        batch = [_contact_values(workspace, c, cadence) for c in creates[start : start + BATCH]]
+        insert_many(Contact, batch)
         if progress:
-            progress(len(objects[start : start + BATCH]))
-    for (row, _contact), saved in zip(creates, created, strict=True):
-        row.contact_id = saved.pk
-    return created
+            progress(len(batch))
+    new_ids = Contact.objects.filter(workspace=workspace, created_at=cadence.now).order_by("id")
+    for (row, *_rest), contact_id in zip(
+        creates, new_ids.values_list("id", flat=True).iterator(), strict=True
+    ):
+        row.contact_id = contact_id
+    return len(creates)
+
+
+def insert_many(model: type[Account] | type[Contact], rows: list[dict[str, Any]]) -> None:
+    """Insert rows given as {column: value}: COPY on PostgreSQL, executemany elsewhere.
+
+    Django's bulk_create spent 80 % of an import assembling SQL for 100,000 rows; these
+    two do the same in a fraction (bench/RESULTS.md). Values are prepared by the model's
+    own fields, once per distinct non-text value.
+    """
+    if not rows:
+        return
+    columns = list(rows[0])
+    fields = [model._meta.get_field(_field_name(column)) for column in columns]
+    prepared: dict[tuple[int, object], object] = {}
+
+    def prep(index: int, value: object) -> object:
+        if value is None or isinstance(value, str | int):
+            return value
+        key = (index, value)
+        if key not in prepared:
+            prepared[key] = fields[index].get_db_prep_save(value, connection)
+        return prepared[key]
+
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(field.column) for field in fields)
+    table = quote(model._meta.db_table)
+    values = ([prep(i, row[c]) for i, c in enumerate(columns)] for row in rows)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(values))
+
+
+def _field_name(column: str) -> str:
+    return column.removesuffix("_id") if column.endswith("_id") else column
 
 
 def _update_contacts(updates, progress) -> list[int]:  # type: ignore[no-untyped-def]

@@ -256,3 +256,4 @@ def test_imported_customers_follow_the_cadence_policies_at_once(workspace, alice
         "Koch": 30,
     }
     assert set(Contact.objects.values_list("next_due_on", flat=True)) == {today}
+    assert [t.name for t in Contact.objects.get(last_name="Koch").tags.all()] == ["VIP"]
