@@ -190,9 +190,14 @@ def contact_list(
     account_id: int | None = None,
     owner_id: int | None = None,
     sort: str = "name",
+    newsletter_only: bool = False,
 ) -> QuerySet[Contact]:
     """Contacts of the workspace, filtered and sorted like the list the user sees."""
     queryset = Contact.objects.filter(workspace=workspace).select_related("account", "owner")
+    if newsletter_only:
+        from touchbase.relationships.data_selectors import newsletter_recipients
+
+        queryset = queryset.filter(pk__in=newsletter_recipients(workspace=workspace).values("pk"))
     if search:
         queryset = queryset.filter(
             Q(last_name__icontains=search)

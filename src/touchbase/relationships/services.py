@@ -161,7 +161,9 @@ def _recompute_contacts(
     workspace: Workspace, contacts: QuerySet[Contact], policies: list[CadencePolicy], default: int
 ) -> int:
     changed = 0
-    queryset = contacts.filter(workspace=workspace).select_related("account")
+    queryset = contacts.filter(workspace=workspace, erased_at__isnull=True).select_related(
+        "account"
+    )
     for batch in _chunks(queryset, RECOMPUTE_BATCH):
         own_tags = _tag_ids_by_row(Contact.tags.through, "contact_id", [c.id for c in batch])
         account_ids = [c.account_id for c in batch if c.account_id]

@@ -18,12 +18,13 @@ from django.views.decorators.http import require_POST
 from touchbase.core.decorators import member_required
 from touchbase.core.htmx import render_page
 from touchbase.core.timeutil import local_today
-from touchbase.relationships import selectors, services
+from touchbase.relationships import data_selectors, selectors, services
 from touchbase.relationships.choices import DueKind
 from touchbase.relationships.forms import (
     AccountForm,
     CadencePolicyForm,
     CallSheetForm,
+    ConsentForm,
     ContactForm,
     SnoozeForm,
     TouchpointForm,
@@ -227,6 +228,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         "search": request.GET.get("q", "").strip(),
         "owner_id": int_or_none(request.GET.get("owner")),
         "sort": request.GET.get("sort", "name"),
+        "newsletter_only": request.GET.get("newsletter") == "1",
     }
     contacts = selectors.contact_list(workspace=request.workspace, **params)
     page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -256,6 +258,9 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         contact=contact,
         row=contact,
         consent=contact.consents.order_by("-recorded_at", "-id").first(),
+        consents=contact.consents.select_related("recorded_by").order_by("-recorded_at", "-id"),
+        consent_form=ConsentForm(),
+        vouchers=contact.vouchers.all(),
         touchpoint_form=TouchpointForm(workspace=request.workspace),
         touchpoint_url=reverse("relationships:contact-touchpoint", args=[contact.pk]),
     )
@@ -361,6 +366,9 @@ def call_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             workspace=request.workspace, contact=contact, limit=5, personal_only=True
         ),
         "consent": contact.consents.order_by("-recorded_at", "-id").first(),
+        "advice": data_selectors.advice_for(
+            contact=contact, today=local_today(request.workspace.zone)
+        ),
     }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "relationships/call_sheet.html", context, status=status)
