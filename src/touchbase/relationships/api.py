@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, create_model
 from touchbase.core.models import User
 from touchbase.core.timeutil import local_today
 from touchbase.relationships import imports, selectors, services
+from touchbase.relationships.api_care import router as care_router
 from touchbase.relationships.choices import (
     Channel,
     CheckinAnswer,
@@ -26,6 +27,7 @@ from touchbase.relationships.choices import (
 from touchbase.relationships.models import Account, CadencePolicy, Contact, ImportJob
 
 router = Router(tags=["relationships"])
+router.add_router("/", care_router)
 
 MAX_LIMIT = 200
 
@@ -417,10 +419,12 @@ def contact_list(
     account_id: int | None = None,
     owner_id: int | None = None,
     sort: Literal["name", "-name", "due", "-due", "value", "-value", "last", "-last"] = "name",
+    newsletter: bool = False,
 ) -> dict[str, Any]:
     contacts = selectors.contact_list(
-        workspace=request.workspace, search=q, account_id=account_id, owner_id=owner_id, sort=sort
-    )
+        workspace=request.workspace, search=q, account_id=account_id, owner_id=owner_id,
+        sort=sort, newsletter_only=newsletter,
+    )  # fmt: skip
     rows = selectors.contact_rows(contacts)[page.offset : page.offset + page.limit + 1]
     return _page(list(rows), page)
 

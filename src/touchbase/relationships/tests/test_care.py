@@ -144,8 +144,10 @@ def test_voucher_issue_redeem_once_and_expire(workspace, contact, alice):
 
 def test_voucher_pages(alice_client, workspace, contact):
     until = (today(workspace) + dt.timedelta(days=30)).isoformat()
-    response = alice_client.post(reverse("relationships:voucher-issue", args=[contact.pk]),
-                                 {"value": "80", "valid_until": until, "note": "Erstberatung"})  # fmt: skip
+    response = alice_client.post(
+        reverse("relationships:voucher-issue", args=[contact.pk]),
+        {"value": "80", "valid_until": until, "note": "Erstberatung"},
+    )
     voucher = Voucher.objects.get()
     assert response.status_code == 302
     alice_client.post(reverse("relationships:voucher-redeem", args=[voucher.pk]),
@@ -199,8 +201,14 @@ def test_merge_moves_history_to_the_survivor_and_is_recorded(workspace, contact,
 
 
 def test_personal_data_export_holds_everything_on_the_person(alice_client, contact, alice):
-    touchpoint_log(workspace=contact.workspace, contact=contact, channel="phone",
-                   occurred_at=days_ago(1), logged_by=alice, summary="Über Urlaub gesprochen")  # fmt: skip
+    touchpoint_log(
+        workspace=contact.workspace,
+        contact=contact,
+        channel="phone",
+        occurred_at=days_ago(1),
+        logged_by=alice,
+        summary="Über Urlaub gesprochen",
+    )
     data_services.consent_change(contact=contact, status="given", source="Messe", by=alice)
     response = alice_client.get(reverse("relationships:personal-data", args=[contact.pk]))
     data = json.loads(response.content)
@@ -211,8 +219,14 @@ def test_personal_data_export_holds_everything_on_the_person(alice_client, conta
 
 
 def test_erasure_removes_personal_data_and_keeps_the_figures(workspace, contact, alice):
-    touchpoint_log(workspace=workspace, contact=contact, channel="visit",
-                   occurred_at=days_ago(2), logged_by=alice, summary="Privates erzählt")  # fmt: skip
+    touchpoint_log(
+        workspace=workspace,
+        contact=contact,
+        channel="visit",
+        occurred_at=days_ago(2),
+        logged_by=alice,
+        summary="Privates erzählt",
+    )
     data_services.consent_change(contact=contact, status="given", source="Messe", by=alice)
     coverage_before = selectors.coverage(workspace=workspace, by="owner", model=Contact,
                                          today=today(workspace))  # fmt: skip
