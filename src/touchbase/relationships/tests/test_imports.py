@@ -257,3 +257,26 @@ def test_imported_customers_follow_the_cadence_policies_at_once(workspace, alice
     }
     assert set(Contact.objects.values_list("next_due_on", flat=True)) == {today}
     assert [t.name for t in Contact.objects.get(last_name="Koch").tags.all()] == ["VIP"]
+
+
+def test_cli_import_is_a_dry_run_until_commit(workspace, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "kunden.csv"
+    path.write_bytes(GERMAN_CSV.encode("cp1252"))
+    out = StringIO()
+    call_command("import_customers", str(path), workspace=workspace.slug, stdout=out)
+    assert "Dry run only" in out.getvalue()
+    assert Contact.objects.count() == 0
+    call_command("import_customers", str(path), workspace=workspace.slug, commit=True,
+                 stdout=StringIO())  # fmt: skip
+    assert Contact.objects.count() == 3
+    broken = tmp_path / "kaputt.csv"
+    broken.write_bytes(b"Nachname;E-Mail\nX;nicht-gueltig\n")
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_customers", str(broken), workspace=workspace.slug, commit=True,
+                     stdout=StringIO())  # fmt: skip
+    assert Contact.objects.count() == 3

@@ -1,0 +1,45 @@
+"""Import journey in real Chromium: upload, read the dry run, fix the mapping, import."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from touchbase.core.choices import Role
+from touchbase.core.services import member_add, workspace_create
+from touchbase.relationships.models import Contact
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CSV = (
+    "Kundenliste;;;\r\n"
+    "Firma;Vorname;Nachname;Telefon;Mail\r\n"
+    "Hotel Post;Maria;Hofer;0512 123456;maria@post.example\r\n"
+    "Hotel Post;Karl;Höfer;0512 654321;karl@post.example\r\n"
+).encode("cp1252")
+
+
+def test_upload_dry_run_and_import(page: Page, live_server, tmp_path):
+    workspace = workspace_create(name="Pollux GmbH", slug="pollux-import")
+    member_add(workspace=workspace, username="joseph", password="pollux-demo", role=Role.STAFF)
+    path = tmp_path / "kunden.csv"
+    path.write_bytes(CSV)
+    page.goto(f"{live_server.url}/login/")
+    page.locator("#id_username").fill("joseph")
+    page.locator("#id_password").fill("pollux-demo")
+    page.locator("button[type=submit]").last.click()
+    page.goto(f"{live_server.url}/import/")
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_role("button", name="Check file").click()
+    # then: the dry run, with the title line skipped and nothing written
+    expect(page.locator("#import-summary")).to_contain_text("Dry run")
+    expect(page.locator("#import-summary")).to_contain_text("Windows-1252")
+    assert Contact.objects.count() == 0
+    # when the unknown "Mail" column is mapped by hand and the import confirmed
+    mail = page.locator("label", has_text="Mail").locator("xpath=..").locator("select")
+    mail.select_option("email")
+    page.get_by_role("button", name="Check again with this mapping").click()
+    page.locator("#confirm-import").click()
+    expect(page.locator("#import-summary")).to_contain_text("Imported")
+    assert sorted(Contact.objects.values_list("email", flat=True)) == [
+        "karl@post.example", "maria@post.example"]  # fmt: skip
