@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 from pydantic import BaseModel, ConfigDict, create_model
 
 from touchbase.core.models import User
+from touchbase.core.paging import PageParams, page_of_rows
 from touchbase.core.timeutil import local_today
 from touchbase.relationships import imports, selectors, services
 from touchbase.relationships.api_care import router as care_router
@@ -29,15 +30,8 @@ from touchbase.relationships.models import Account, CadencePolicy, Contact, Impo
 router = Router(tags=["relationships"])
 router.add_router("/", care_router)
 
-MAX_LIMIT = 200
-
 
 # --- schemas --------------------------------------------------------------------------------
-
-
-class PageParams(Schema):
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
 
 
 class CadenceOut(BaseModel):
@@ -306,15 +300,6 @@ DuePage = page_of(DueItemOut)
 PolicyPage = page_of(PolicyOut)
 
 
-def _page(rows: list[Any], page: PageParams) -> dict[str, Any]:
-    """Fetch one row more than asked to know whether a next page exists, without a COUNT."""
-    has_next = len(rows) > page.limit
-    return {
-        "items": rows[: page.limit],
-        "next_offset": page.offset + page.limit if has_next else None,
-    }
-
-
 # --- helpers --------------------------------------------------------------------------------
 
 
@@ -374,7 +359,7 @@ def account_list(
         key_only=key_only,
         sort=sort,
     ).prefetch_related("tags")[page.offset : page.offset + page.limit + 1]
-    return _page(list(rows), page)
+    return page_of_rows(list(rows), page)
 
 
 @router.post("/accounts", response={201: AccountOut}, summary="Create an account")
@@ -405,7 +390,7 @@ def account_timeline(
     rows = selectors.timeline(
         workspace=request.workspace, account=account, limit=page.limit + 1, offset=page.offset
     )
-    return _page(rows, page)
+    return page_of_rows(rows, page)
 
 
 # --- contacts -------------------------------------------------------------------------------
@@ -426,7 +411,7 @@ def contact_list(
         sort=sort, newsletter_only=newsletter,
     )  # fmt: skip
     rows = selectors.contact_rows(contacts)[page.offset : page.offset + page.limit + 1]
-    return _page(list(rows), page)
+    return page_of_rows(list(rows), page)
 
 
 @router.post("/contacts", response={201: ContactOut}, summary="Create a contact")
@@ -464,7 +449,7 @@ def contact_timeline(
     rows = selectors.timeline(
         workspace=request.workspace, contact=contact, limit=page.limit + 1, offset=page.offset
     )
-    return _page(rows, page)
+    return page_of_rows(rows, page)
 
 
 @router.post(
@@ -527,7 +512,7 @@ def due_list(
         limit=page.limit + 1,
         offset=page.offset,
     )
-    return _page(items, page)
+    return page_of_rows(items, page)
 
 
 @router.post("/due/{kind}/{row_id}/snooze", response=CadenceOut, summary="Snooze a due customer")
@@ -557,7 +542,7 @@ def _policy_from(request: HttpRequest, payload: PolicyIn, policy: CadencePolicy)
 @router.get("/cadence-policies", response=PolicyPage, summary="List cadence policies")
 def policy_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
     rows = selectors.policies(workspace=request.workspace).order_by("name", "id")
-    return _page(list(rows[page.offset : page.offset + page.limit + 1]), page)
+    return page_of_rows(list(rows[page.offset : page.offset + page.limit + 1]), page)
 
 
 @router.post("/cadence-policies", response={201: PolicyOut}, summary="Create a cadence policy")

@@ -14,24 +14,13 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
+from touchbase.core.paging import PageParams, page_of_rows
 from touchbase.core.timeutil import local_today
 from touchbase.relationships import data_selectors, data_services, exports, selectors
 from touchbase.relationships.choices import ConsentStatus, Country
 from touchbase.relationships.models import Account, Contact, RegionalAdvice, Voucher
 
 router = Router(tags=["data care"])
-
-
-class PageParams(Schema):
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
-
-
-def _page(rows: list[Any], page: PageParams) -> dict[str, Any]:
-    return {
-        "items": rows[: page.limit],
-        "next_offset": page.offset + page.limit if len(rows) > page.limit else None,
-    }
 
 
 def _contact(request: HttpRequest, contact_id: int) -> Contact:
@@ -92,7 +81,7 @@ class RecipientPage(Schema):
             summary="Who may receive the newsletter now")  # fmt: skip
 def newsletter_recipients(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
     rows = data_selectors.newsletter_recipients(workspace=request.workspace).order_by("id")
-    return _page(list(rows[page.offset : page.offset + page.limit + 1]), page)
+    return page_of_rows(list(rows[page.offset : page.offset + page.limit + 1]), page)
 
 
 # --- freshness -----------------------------------------------------------------------------
@@ -139,7 +128,7 @@ def freshness_contacts(
         workspace=request.workspace, today=local_today(request.workspace.zone), issue=issue,
         owner_id=owner_id,
     )  # fmt: skip
-    return _page(list(rows[page.offset : page.offset + page.limit + 1]), page)
+    return page_of_rows(list(rows[page.offset : page.offset + page.limit + 1]), page)
 
 
 # --- regional advice -----------------------------------------------------------------------
@@ -233,7 +222,7 @@ def voucher_list(
     rows = data_selectors.voucher_list(
         workspace=request.workspace, status=status, today=local_today(request.workspace.zone)
     )
-    return _page(list(rows[page.offset : page.offset + page.limit + 1]), page)
+    return page_of_rows(list(rows[page.offset : page.offset + page.limit + 1]), page)
 
 
 @router.post("/vouchers", response={201: VoucherOut}, summary="Issue a voucher")
