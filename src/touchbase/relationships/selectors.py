@@ -282,6 +282,33 @@ def timeline(
     )
 
 
+def voucher_events(
+    *,
+    workspace: Workspace,
+    account: Account | None = None,
+    contact: Contact | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> list[tuple[str, dt.datetime, Any]]:
+    """Issued and redeemed vouchers of a customer as timeline entries in [since, until)."""
+    from touchbase.relationships.models import Voucher
+
+    vouchers = Voucher.objects.filter(workspace=workspace)
+    if account is not None:
+        vouchers = vouchers.filter(account=account)
+    if contact is not None:
+        vouchers = vouchers.filter(contact=contact)
+    events = []
+    for voucher in vouchers:
+        for kind, moment in (("voucher_issued", voucher.issued_at),
+                             ("voucher_redeemed", voucher.redeemed_at)):  # fmt: skip
+            inside = moment is not None and (since is None or moment >= since) and (
+                until is None or moment < until)  # fmt: skip
+            if inside:
+                events.append((kind, moment, voucher))
+    return events
+
+
 def touchpoint_list(
     *, workspace: Workspace, account_id: int | None = None, contact_id: int | None = None
 ) -> QuerySet[Touchpoint]:

@@ -180,14 +180,30 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _timeline_context(request: HttpRequest, **target: Any) -> dict[str, Any]:
+    """One page of the timeline: touchpoints with the voucher events of the same stretch."""
     page = _page_number(request)
-    touchpoints = selectors.timeline(
-        workspace=request.workspace, limit=26, offset=(page - 1) * 25, **target
+    offset = (page - 1) * 25
+    # One touchpoint before the page marks where the newer page ended.
+    start = max(offset - 1, 0)
+    rows = selectors.timeline(
+        workspace=request.workspace, limit=26 + offset - start, offset=start, **target
     )
+    before = rows[0] if offset else None
+    touchpoints = rows[offset - start : offset - start + 25]
+    has_more = len(rows) - (offset - start) > 25
+    events = selectors.voucher_events(
+        workspace=request.workspace,
+        until=before.occurred_at if before else None,
+        since=touchpoints[-1].occurred_at if touchpoints and has_more else None,
+        **target,
+    )
+    entries = [("touchpoint", tp.occurred_at, tp) for tp in touchpoints] + events
+    entries.sort(key=lambda entry: entry[1], reverse=True)
     return {
-        "touchpoints": touchpoints[:25],
+        "touchpoints": touchpoints,
+        "entries": entries,
         "timeline_page": page,
-        "has_more": len(touchpoints) > 25,
+        "has_more": has_more,
     }
 
 
@@ -362,9 +378,12 @@ def call_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "contact": contact,
         "form": form,
-        "touchpoints": selectors.timeline(
-            workspace=request.workspace, contact=contact, limit=5, personal_only=True
-        ),
+        "entries": [
+            ("touchpoint", tp.occurred_at, tp)
+            for tp in selectors.timeline(
+                workspace=request.workspace, contact=contact, limit=5, personal_only=True
+            )
+        ],
         "consent": contact.consents.order_by("-recorded_at", "-id").first(),
         "advice": data_selectors.advice_for(
             contact=contact, today=local_today(request.workspace.zone)

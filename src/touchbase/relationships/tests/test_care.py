@@ -282,3 +282,34 @@ def test_another_workspace_gets_404_for_every_care_url(carol_client, workspace, 
         html = carol_client.get(reverse(f"relationships:{name}")).content.decode()
         assert "Müller" not in html
         assert voucher.code not in html
+
+
+def test_vouchers_appear_on_the_customer_timeline(alice_client, workspace, contact, alice):
+    voucher = data_services.voucher_issue(
+        workspace=workspace, contact=contact, value=Decimal(40),
+        valid_until=today(workspace) + dt.timedelta(days=9), by=alice, note="Beratung Bad",
+    )  # fmt: skip
+    data_services.voucher_redeem(voucher=voucher, order_reference="B-77", by=alice)
+    for url in (reverse("relationships:contact-detail", args=[contact.pk]),
+                reverse("relationships:account-detail", args=[contact.account_id])):  # fmt: skip
+        timeline = alice_client.get(url).content.decode().split('id="timeline"')[1]
+        assert "Voucher issued" in timeline
+        assert "Voucher redeemed" in timeline
+        assert "B-77" in timeline
+
+
+def test_a_voucher_between_two_timeline_pages_shows_on_exactly_one(
+    alice_client, workspace, contact, alice
+):
+    for day in range(1, 31):
+        touchpoint_log(workspace=workspace, contact=contact, channel="phone",
+                       occurred_at=days_ago(day), logged_by=alice)  # fmt: skip
+    voucher = data_services.voucher_issue(
+        workspace=workspace, contact=contact, value=Decimal(5),
+        valid_until=today(workspace) + dt.timedelta(days=9), by=alice,
+    )  # fmt: skip
+    Voucher.objects.filter(pk=voucher.pk).update(issued_at=days_ago(25) - dt.timedelta(hours=12))
+    url = reverse("relationships:contact-detail", args=[contact.pk])
+    pages = [alice_client.get(f"{url}?page={n}").content.decode() for n in (1, 2)]
+    timelines = [page.split('id="timeline"')[1].split("</section>")[0] for page in pages]
+    assert [voucher.code in timeline for timeline in timelines] == [False, True]
