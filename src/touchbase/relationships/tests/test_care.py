@@ -313,3 +313,17 @@ def test_a_voucher_between_two_timeline_pages_shows_on_exactly_one(
     pages = [alice_client.get(f"{url}?page={n}").content.decode() for n in (1, 2)]
     timelines = [page.split('id="timeline"')[1].split("</section>")[0] for page in pages]
     assert [voucher.code in timeline for timeline in timelines] == [False, True]
+
+
+def test_data_care_screens_speak_german(alice_client, alice, contact):
+    alice.language = "de"
+    alice.save()
+    pages = {
+        "relationships:freshness": "Aktualität der Daten",
+        "relationships:duplicates": "Wahrscheinliche Dubletten",
+        "relationships:voucher-list": "Beratungsgutscheine",
+        "relationships:advice-list": "Regionale Hinweise",
+        "relationships:import-start": "Firmen und Kontakte importieren",
+    }
+    for name, heading in pages.items():
+        assert heading in alice_client.get(reverse(name)).content.decode(), name
