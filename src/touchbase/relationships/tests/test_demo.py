@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from touchbase.core.models import Workspace
-from touchbase.relationships import selectors
+from touchbase.relationships import data_selectors, selectors
 from touchbase.relationships.demo import demo_load
 from touchbase.relationships.models import Account, Contact, Touchpoint
 
@@ -19,7 +19,7 @@ def test_demo_builds_pollux_once_with_customers_in_four_markets():
     assert (first.created, second.created) == (True, False)
     assert Workspace.objects.filter(slug="pollux").count() == 1
     assert Account.objects.filter(workspace=workspace).count() == 300
-    assert Contact.objects.filter(workspace=workspace).count() == 800
+    assert Contact.objects.filter(workspace=workspace).count() == 802  # two planted duplicates
     countries = set(Account.objects.values_list("country", flat=True))
     assert countries == {"DE", "AT", "CH", "IT"}
     assert Account.objects.filter(country="IT", region="Südtirol").count() == 40
@@ -28,3 +28,6 @@ def test_demo_builds_pollux_once_with_customers_in_four_markets():
     assert joseph.get_full_name() == "Joseph Page"
     assert len(selectors.due_list(workspace=workspace, owner=joseph)) == 50
     assert not Contact.objects.filter(workspace=workspace, next_due_on__isnull=True).exists()
+    assert len(data_selectors.duplicate_pairs(workspace=workspace)) >= 2
+    assert workspace.vouchers.count() == 12
+    assert workspace.advice.filter(region="Südtirol").count() == 1
