@@ -132,19 +132,22 @@ WHITENOISE_USE_FINDERS = True
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+EMAIL_BACKEND_PATH = os.environ.get(
+    "TOUCHBASE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+SMTP_OPTIONS = {
+    "host": os.environ.get("TOUCHBASE_SMTP_HOST", "127.0.0.1"),
+    "port": int(os.environ.get("TOUCHBASE_SMTP_PORT", "25")),
+    "username": os.environ.get("TOUCHBASE_SMTP_USER", ""),
+    "password": os.environ.get("TOUCHBASE_SMTP_PASSWORD", ""),
+    "use_tls": env_flag("TOUCHBASE_SMTP_STARTTLS", False),
+    "timeout": 20,
+}
 MAILERS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "TOUCHBASE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
-        ),
-        "OPTIONS": {
-            "host": os.environ.get("TOUCHBASE_SMTP_HOST", "127.0.0.1"),
-            "port": int(os.environ.get("TOUCHBASE_SMTP_PORT", "25")),
-            "username": os.environ.get("TOUCHBASE_SMTP_USER", ""),
-            "password": os.environ.get("TOUCHBASE_SMTP_PASSWORD", ""),
-            "use_tls": env_flag("TOUCHBASE_SMTP_STARTTLS", False),
-            "timeout": 20,
-        },
+        "BACKEND": EMAIL_BACKEND_PATH,
+        # Other backends (console, file) refuse SMTP options.
+        "OPTIONS": SMTP_OPTIONS if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend") else {},
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("TOUCHBASE_FROM_EMAIL", "touchbase <touchbase@localhost>")
