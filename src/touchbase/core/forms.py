@@ -15,3 +15,11 @@ class PreferencesForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100)
+
+
+class WorkspaceForm(forms.ModelForm):
+    class Meta:
+        from touchbase.core.models import Workspace
+
+        model = Workspace
+        fields = ["name", "time_zone", "default_cadence_days"]

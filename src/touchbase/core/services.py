@@ -104,3 +104,20 @@ def api_token_create(*, membership: Membership, name: str) -> tuple[ApiToken, st
         digest=ApiToken.digest_of(key),
     )
     return token, key
+
+
+@transaction.atomic
+def workspace_update(*, workspace: Workspace, name: str, time_zone: str,
+                     default_cadence_days: int) -> Workspace:  # fmt: skip
+    """Rename the workspace or change its zone and default cadence; due dates follow."""
+    from touchbase.relationships.services import cadence_recompute
+
+    stored = Workspace.objects.get(pk=workspace.pk).default_cadence_days
+    changed_cadence = default_cadence_days != stored
+    workspace.name, workspace.time_zone = name, time_zone
+    workspace.default_cadence_days = default_cadence_days
+    workspace.full_clean()
+    workspace.save()
+    if changed_cadence:
+        cadence_recompute(workspace=workspace)
+    return workspace

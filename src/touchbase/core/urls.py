@@ -9,6 +9,7 @@ app_name = "core"
 
 urlpatterns = [
     path("settings/", views.preferences, name="settings"),
+    path("settings/workspace/", views.workspace_settings, name="workspace-settings"),
     path("settings/tokens/", views.token_create, name="token-create"),
     path("settings/tokens/<int:pk>/delete/", views.token_delete, name="token-delete"),
     path("workspace/<int:pk>/switch/", views.workspace_switch, name="workspace-switch"),

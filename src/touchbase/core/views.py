@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from touchbase.core import services
-from touchbase.core.choices import Language
+from touchbase.core.choices import Language, Role
 from touchbase.core.decorators import member_required
-from touchbase.core.forms import PreferencesForm, TokenForm
+from touchbase.core.forms import PreferencesForm, TokenForm, WorkspaceForm
 from touchbase.core.middleware import SESSION_KEY
 from touchbase.core.models import ApiToken, Membership
 
@@ -69,7 +69,28 @@ def _settings_context(request: HttpRequest, form: PreferencesForm, **extra: obje
     tokens = ApiToken.objects.filter(workspace=request.workspace, user=request.user).order_by(
         "-created_at"
     )
-    return {"form": form, "tokens": tokens, "token_form": TokenForm(), **extra}
+    context = {"form": form, "tokens": tokens, "token_form": TokenForm()}
+    if request.membership.role == Role.OWNER:
+        context["workspace_form"] = WorkspaceForm(instance=request.workspace)
+    return {**context, **extra}
+
+
+@member_required
+@require_POST
+def workspace_settings(request: HttpRequest) -> HttpResponse:
+    """Owners change the workspace's name, time zone and default cadence."""
+    if request.membership.role != Role.OWNER:
+        return HttpResponse(status=403)
+    form = WorkspaceForm(request.POST, instance=request.workspace)
+    if form.is_valid():
+        services.workspace_update(workspace=request.workspace, **form.cleaned_data)
+        messages.success(request, _("Workspace saved."))
+        return redirect("core:settings")
+    request.workspace.refresh_from_db()
+    context = _settings_context(request, PreferencesForm(initial={
+        "language": request.user.language,
+        "digest_frequency": request.membership.digest_frequency}), workspace_form=form)  # fmt: skip
+    return render(request, "core/settings.html", context, status=400)
 
 
 @member_required

@@ -97,3 +97,34 @@ def test_cli_creates_a_workspace_with_its_owner_and_a_member(db):
     roles = dict(workspace.memberships.values_list("user__username", "role"))
     assert roles == {"anna": "owner", "ben": "staff"}
     assert User.objects.get(username="ben").check_password("pw-ben-123")
+
+
+def test_the_owner_changes_default_cadence_and_due_dates_follow(alice_client, workspace, alice):
+    from touchbase.relationships.services import contact_save
+
+    contact = contact_save(workspace=workspace, fields={"last_name": "Kunde"})
+    data = {"name": "Pollux AG", "time_zone": "Europe/Vienna", "default_cadence_days": "120"}
+    response = alice_client.post(reverse("core:workspace-settings"), data)
+    workspace.refresh_from_db()
+    contact.refresh_from_db()
+    assert response.status_code == 302
+    assert (workspace.name, workspace.time_zone) == ("Pollux AG", "Europe/Vienna")
+    assert contact.cadence_days == 120
+
+
+def test_a_bad_time_zone_is_refused(alice_client, workspace):
+    response = alice_client.post(reverse("core:workspace-settings"), {
+        "name": "X", "time_zone": "Mars/Olympus", "default_cadence_days": "30"})  # fmt: skip
+    workspace.refresh_from_db()
+    assert response.status_code == 400
+    assert "Unknown time zone" in response.content.decode()
+    assert workspace.name == "Pollux GmbH"
+
+
+def test_staff_cannot_change_the_workspace(client, bob, workspace):
+    client.force_login(bob)
+    response = client.post(reverse("core:workspace-settings"), {
+        "name": "Hijack", "time_zone": "Europe/Berlin", "default_cadence_days": "1"})  # fmt: skip
+    workspace.refresh_from_db()
+    assert response.status_code == 403
+    assert workspace.name == "Pollux GmbH"
