@@ -34,7 +34,9 @@ COUNTRY_NAMES = {
     "aut": "AT", "a": "AT", "ch": "CH", "schweiz": "CH", "switzerland": "CH", "suisse": "CH",
     "svizzera": "CH", "che": "CH", "it": "IT", "italien": "IT", "italy": "IT", "italia": "IT",
     "ita": "IT", "i": "IT", "sudtirol": "IT", "suedtirol": "IT", "southtyrol": "IT",
-    "altoadige": "IT", "li": "LI", "liechtenstein": "LI", "lu": "LU", "luxemburg": "LU",
+    "altoadige": "IT", "bundesrepublikdeutschland": "DE", "deutschlandde": "DE",
+    "republikosterreich": "AT", "schweizerischeeidgenossenschaft": "CH", "li": "LI",
+    "liechtenstein": "LI", "lu": "LU", "luxemburg": "LU",
     "luxembourg": "LU", "fr": "FR", "frankreich": "FR", "france": "FR", "nl": "NL",
     "niederlande": "NL", "netherlands": "NL", "be": "BE", "belgien": "BE", "belgium": "BE",
     "gb": "GB", "uk": "GB", "unitedkingdom": "GB", "grossbritannien": "GB", "us": "US",
@@ -300,8 +302,9 @@ def _parse_row(
     for name, limit in (("job_title", 120), ("street", 200), ("postal_code", 20),
                         ("city", 120), ("language", 8)):  # fmt: skip
         fields[name] = values.get(name, "").strip()[:limit]
+    fields["postal_code"] = _postal_code(fields["postal_code"], country)
     fields["language"] = (fields["language"] or "de").lower()[:2]
-    email = values.get("email", "").strip()
+    email = _first_email(values.get("email", ""))
     if email:
         try:
             validate_email(email)
@@ -329,6 +332,23 @@ def _parse_row(
     if plan.error_count > errors_before:
         return None
     return fields, account_fields, account_name, tags
+
+
+def _first_email(raw: str) -> str:
+    """One address from cells like "mailto:a@b.de" or "a@b.de; c@d.de"."""
+    text = raw.strip().removeprefix("mailto:").strip()
+    for separator in (";", ",", " "):
+        if separator in text:
+            text = text.split(separator)[0].strip()
+    return text
+
+
+def _postal_code(raw: str, country: str) -> str:
+    """Spreadsheets drop leading zeros: 1067 Dresden was 01067, 100 Rome was 00100."""
+    code = raw.strip()
+    if code.isdigit() and country in ("DE", "IT", "FR") and len(code) < 5:
+        return code.zfill(5)
+    return code
 
 
 def _column(plan: ImportPlan, *targets: str) -> str:

@@ -33,7 +33,8 @@ FIELDS = {
 ALIASES = {
     "account_name": ["firma", "firmenname", "company", "companyname", "organisation",
                      "organization", "org", "unternehmen", "account", "accountname", "kunde",
-                     "kundenname", "betrieb", "arbeitgeber"],
+                     "kundenname", "betrieb", "arbeitgeber", "organization1name",
+                     "organizationname", "organisationname", "firma1"],
     "first_name": ["vorname", "firstname", "givenname", "first", "prenom", "vornamen"],
     "last_name": ["nachname", "lastname", "surname", "familyname", "familienname", "zuname",
                   "last"],
@@ -41,20 +42,30 @@ ALIASES = {
                   "contactname", "displayname", "anzeigename"],
     "salutation": ["anrede", "salutation", "titel", "title1"],
     "job_title": ["position", "funktion", "jobtitle", "jobbezeichnung", "rolle", "role",
-                  "beruf", "abteilung"],
-    "email": ["email", "emailadresse", "mail", "emailaddress", "e-mail", "email1",
-              "emailadresse1", "e-mail-adresse", "primaryemail"],
+                  "beruf", "organization1title", "organizationtitle"],
+    "email": ["email", "emailadresse", "mail", "emailaddress", "email1", "emailadresse1",
+              "primaryemail", "email1value", "emailaddress1", "emailgeschaftlich",
+              "businessemail", "workemail"],
     "phone": ["telefon", "tel", "telefonnummer", "phone", "phonenumber", "festnetz",
               "telefongeschaftlich", "businessphone", "worknumber", "telefon1", "fon",
-              "telefondienstlich"],
+              "telefondienstlich", "phone1value", "workphone", "primaryphone",
+              "telefonprivat", "homephone"],
     "mobile": ["mobil", "mobiltelefon", "handy", "mobile", "mobilephone", "cell",
-               "cellphone", "mobilnummer", "handynummer"],
+               "cellphone", "mobilnummer", "handynummer", "phone2value"],
     "street": ["strasse", "str", "street", "adresse", "address", "anschrift", "streetaddress",
-               "strassehausnummer", "strasseundhausnummer", "address1", "adresszeile1"],
-    "postal_code": ["plz", "postleitzahl", "zip", "zipcode", "postalcode", "postcode"],
-    "city": ["ort", "stadt", "city", "town", "wohnort", "gemeinde"],
-    "region": ["bundesland", "region", "kanton", "state", "province", "provinz", "land1"],
-    "country": ["land", "country", "staat", "countrycode", "landeskennung"],
+               "strassehausnummer", "strasseundhausnummer", "address1", "adresszeile1",
+               "strassegeschaftlich", "businessstreet", "address1street", "homestreet",
+               "strasseprivat"],
+    "postal_code": ["plz", "postleitzahl", "zip", "zipcode", "postalcode", "postcode",
+                    "postleitzahlgeschaftlich", "businesspostalcode", "address1postalcode",
+                    "homepostalcode", "postleitzahlprivat"],
+    "city": ["ort", "stadt", "city", "town", "wohnort", "gemeinde", "ortgeschaftlich",
+             "businesscity", "address1city", "homecity", "ortprivat"],
+    "region": ["bundesland", "region", "kanton", "state", "province", "provinz",
+               "bundeslandkantongeschaftlich", "businessstate", "address1region", "homestate"],
+    "country": ["land", "country", "staat", "countrycode", "landeskennung",
+                "landregiongeschaftlich", "businesscountryregion", "businesscountry",
+                "address1country", "homecountryregion", "countryregion", "landregion"],
     "language": ["sprache", "language", "korrespondenzsprache"],
     "segment": ["segment", "branche", "industry", "kundengruppe", "kategorie", "category"],
     "tags": ["tags", "schlagworter", "schlagworte", "labels", "stichworte"],
@@ -88,10 +99,13 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
     used: set[str] = set()
     targets = {header: field_for(header) for header in headers}
     has_first = "first_name" in targets.values()
+    has_last = "last_name" in targets.values()
     for header in headers:
         target = targets[header]
+        # "Vorname;Name" means Name is the last name; Google's "Name" beside
+        # "Family Name" is the full name and stays so.
         if target == "full_name" and normalize_header(header) == "name" and has_first:
-            target = "last_name"
+            target = "" if has_last else "last_name"
         if target and target not in used:
             mapping[header] = target
             used.add(target)

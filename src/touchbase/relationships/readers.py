@@ -109,7 +109,12 @@ def read_csv(data: bytes) -> Table:
     """CSV with the delimiter sniffed among , ; tab and |, quotes and embedded newlines kept."""
     text, encoding = _decode(data)
     text = text.lstrip("\ufeff")
-    delimiter = _sniff_delimiter(text)
+    first_line, _newline, rest = text.partition("\n")
+    if first_line.strip().lower().startswith("sep=") and len(first_line.strip()) == 5:
+        # Excel writes "sep=;" as a first line to name the delimiter.
+        delimiter, text = first_line.strip()[4], rest
+    else:
+        delimiter = _sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
     line = 1
@@ -144,7 +149,7 @@ def read_xlsx(data: bytes) -> Table:
                 "again as .xlsx or .csv and try once more."
             )  # fmt: skip
         ) from error
-    sheet = workbook.worksheets[0]
+    sheet = next((ws for ws in workbook.worksheets if ws.max_row > 1), workbook.worksheets[0])
     merged_values = {}
     for merged in list(sheet.merged_cells.ranges):
         value = sheet.cell(merged.min_row, merged.min_col).value
@@ -285,7 +290,8 @@ def _flatten(value: object) -> str:
 
 
 def _types(line) -> set[str]:  # type: ignore[no-untyped-def]
-    types = set()
+    """TYPE=work,cell (vCard 3/4) and bare ;WORK;CELL parameters (vCard 2.1)."""
+    types = {str(value).lower() for value in getattr(line, "singletonparams", [])}
     for value in line.params.get("TYPE", []):
         types.update(part.strip().lower() for part in str(value).split(","))
     return types

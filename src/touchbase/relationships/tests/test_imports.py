@@ -280,3 +280,54 @@ def test_cli_import_is_a_dry_run_until_commit(workspace, tmp_path):
         call_command("import_customers", str(broken), workspace=workspace.slug, commit=True,
                      stdout=StringIO())  # fmt: skip
     assert Contact.objects.count() == 3
+
+
+def test_outlook_export_in_german_with_excel_sep_line(workspace, alice):
+    data = (
+        "sep=;\r\n"
+        "Vorname;Nachname;Firma;Position;Telefon geschäftlich;Mobiltelefon;E-Mail-Adresse;"
+        "Straße geschäftlich;Ort geschäftlich;Postleitzahl geschäftlich;Land/Region geschäftlich\r\n"
+        "Jürgen;Müller;Bäckerei Groß;Inhaber;+49 (0)89 1234567;;mailto:j@gross.example;"
+        "Königstraße 5;Dresden;1067;Deutschland\r\n"
+    ).encode("cp1252")
+    plan = import_plan(workspace=workspace, data=data, filename="outlook.csv")
+    assert plan.error_count == 0, plan.summary()
+    assert set(plan.mapping.values()) == {
+        "first_name", "last_name", "account_name", "job_title", "phone", "mobile", "email",
+        "street", "city", "postal_code", "country"}  # fmt: skip
+    import_apply(workspace=workspace, plan=plan, by=alice)
+    contact = Contact.objects.get()
+    assert (contact.email, contact.phone, contact.postal_code) == (
+        "j@gross.example", "+49891234567", "01067")  # fmt: skip
+
+
+def test_google_contacts_export_keeps_name_as_full_name(workspace):
+    data = (
+        b"Name,Given Name,Family Name,Organization 1 - Name,E-mail 1 - Value,Phone 1 - Value\n"
+        b"Lea Gruber,Lea,Gruber,Gruber AG,lea@gruber.example; lea.privat@example.com,"
+        b"+41 44 668 18 00\n"
+    )
+    plan = import_plan(workspace=workspace, data=data, filename="contacts.csv")
+    assert "Name" not in plan.mapping
+    row = plan.rows[0]
+    assert (row.contact_fields["first_name"], row.contact_fields["last_name"]) == ("Lea", "Gruber")
+    assert row.contact_fields["email"] == "lea@gruber.example"
+
+
+def test_vcard_2_1_with_quoted_printable_and_bare_types(workspace):
+    cards = (
+        "BEGIN:VCARD\r\nVERSION:2.1\r\n"
+        "N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:M=C3=BCller;J=C3=BCrgen;;;\r\n"
+        "TEL;CELL:+491711234567\r\nTEL;WORK;VOICE:089 1234567\r\nEND:VCARD\r\n"
+    )
+    plan = import_plan(workspace=workspace, data=cards.encode(), filename="handy.vcf")
+    fields = plan.rows[0].contact_fields
+    assert (fields["first_name"], fields["last_name"]) == ("Jürgen", "Müller")
+    assert (fields["mobile"], fields["phone"]) == ("+491711234567", "+49891234567")
+
+
+def test_an_old_binary_xls_file_is_refused_with_advice(workspace):
+    ole2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512
+    plan = import_plan(workspace=workspace, data=ole2, filename="alt.xls")
+    assert plan.file_errors == [
+        "This is not a CSV, XLSX or vCard file. Save it as CSV or XLSX and try again."]  # fmt: skip
