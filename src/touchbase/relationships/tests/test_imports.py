@@ -286,7 +286,8 @@ def test_outlook_export_in_german_with_excel_sep_line(workspace, alice):
     data = (
         "sep=;\r\n"
         "Vorname;Nachname;Firma;Position;Telefon geschäftlich;Mobiltelefon;E-Mail-Adresse;"
-        "Straße geschäftlich;Ort geschäftlich;Postleitzahl geschäftlich;Land/Region geschäftlich\r\n"
+        "Straße geschäftlich;Ort geschäftlich;Postleitzahl geschäftlich;"
+        "Land/Region geschäftlich\r\n"
         "Jürgen;Müller;Bäckerei Groß;Inhaber;+49 (0)89 1234567;;mailto:j@gross.example;"
         "Königstraße 5;Dresden;1067;Deutschland\r\n"
     ).encode("cp1252")
