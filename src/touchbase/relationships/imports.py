@@ -80,6 +80,8 @@ class ImportPlan:
     encoding: str = ""
     delimiter: str = ""
     accounts_to_create: int = 0
+    # Existing accounts whose segment, value or notes the file changes: key → new values.
+    account_updates: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def is_valid(self) -> bool:
@@ -90,6 +92,7 @@ class ImportPlan:
         for row in self.rows:
             result[row.action] += 1
         result["accounts_create"] = self.accounts_to_create
+        result["accounts_update"] = len(self.account_updates)
         result["errors"] = self.error_count
         return result
 
@@ -172,8 +175,10 @@ class _Matcher:
         self.by_phone: dict[str, int] = {}
         self.by_name: dict[tuple[str, str, str], int] = {}
         self.current: dict[int, dict[str, Any]] = {}
-        accounts = dict(Account.objects.filter(workspace=workspace).values_list("id", "name"))
-        self.accounts = {name.casefold(): account_id for account_id, name in accounts.items()}
+        rows = Account.objects.filter(workspace=workspace).values("id", "name", *ACCOUNT_COLUMNS)
+        self.account_rows = {row["name"].casefold(): row for row in rows}
+        self.accounts = {key: row["id"] for key, row in self.account_rows.items()}
+        accounts = {row["id"]: row["name"] for row in self.account_rows.values()}
         columns = ["id", "account_id", *CONTACT_COLUMNS]
         for row in Contact.objects.filter(workspace=workspace).values(*columns).iterator():
             self.current[row["id"]] = row
@@ -230,6 +235,8 @@ def _plan_rows(
             continue
         all_fields, account_fields, account_name, tags = parsed
         contact_fields = {k: v for k, v in all_fields.items() if k in mapped}
+        if account_name:
+            _plan_account_update(plan, matcher, account_name.casefold(), account_fields)
         if not contact_fields.get("last_name"):
             if account_name:
                 key = account_name.casefold()
@@ -254,6 +261,24 @@ def _plan_rows(
         plan.rows.append(PlannedRow(line, action, account_name.casefold(), contact_fields,
                                     account_fields, tags, existing))  # fmt: skip
     plan.accounts_to_create = len(new_accounts - set(matcher.accounts))
+
+
+def _plan_account_update(
+    plan: ImportPlan, matcher: _Matcher, key: str, account_fields: dict[str, Any]
+) -> None:
+    """An existing account takes the file's segment, value and notes where they differ."""
+    current = matcher.account_rows.get(key)
+    if current is None or key in plan.account_updates:
+        return
+    mapped = set(plan.mapping.values())
+    changes = {
+        name: account_fields[name]
+        for name in ACCOUNT_COLUMNS
+        if name in mapped and account_fields.get(name) not in ("", None)
+        and account_fields[name] != current[name]
+    }  # fmt: skip
+    if changes:
+        plan.account_updates[key] = {"id": current["id"], **changes}
 
 
 def _mapped_contact_fields(mapping: dict[str, str]) -> set[str]:
@@ -403,6 +428,7 @@ class ImportResult:
     unchanged: int = 0
     merged: int = 0
     accounts_created: int = 0
+    accounts_updated: int = 0
 
 
 @transaction.atomic
@@ -428,8 +454,11 @@ def import_apply(
     accounts = _ensure_accounts(workspace, plan, by, result, cadence)
     account_tags = cadence.account_tag_ids([a.pk for a in accounts.values()])
     creates, updates = [], []
+    result.accounts_updated = _update_accounts(workspace, plan)
     for row in plan.rows:
-        if row.action in ("merged", "unchanged") or not row.contact_fields:
+        if not row.contact_fields:
+            continue  # a company-only row: its account was created or updated above
+        if row.action in ("merged", "unchanged"):
             setattr(result, row.action, getattr(result, row.action) + 1)
             continue
         account = accounts.get(row.account_key)
@@ -457,6 +486,26 @@ def import_apply(
             contacts=Contact.objects.filter(pk__in=updated[start : start + BATCH]),
         )
     return result
+
+
+def _update_accounts(workspace: Workspace, plan: ImportPlan) -> int:
+    """Apply account changes; contacts follow a new value, due dates a new segment."""
+    from touchbase.relationships.services import cadence_recompute
+
+    for changes in plan.account_updates.values():
+        fields = {k: v for k, v in changes.items() if k != "id"}
+        Account.objects.filter(pk=changes["id"], workspace=workspace).update(**fields)
+        if "value" in fields:
+            Contact.objects.filter(account_id=changes["id"]).update(value=fields["value"])
+    segment_changed = [c["id"] for c in plan.account_updates.values() if "segment" in c]
+    for start in range(0, len(segment_changed), BATCH):
+        ids = segment_changed[start : start + BATCH]
+        cadence_recompute(
+            workspace=workspace,
+            accounts=Account.objects.filter(pk__in=ids),
+            contacts=Contact.objects.filter(account_id__in=ids),
+        )
+    return len(plan.account_updates)
 
 
 class _Cadence:

@@ -47,7 +47,7 @@ def test_semicolon_csv_in_windows_1252_with_umlauts(workspace, alice):
     # then: the dry run reads it right and writes nothing
     assert (plan.encoding, plan.delimiter) == ("Windows-1252", ";")
     assert plan.counts() == {"create": 3, "update": 0, "unchanged": 0, "merged": 0,
-                             "accounts_create": 2, "errors": 0}  # fmt: skip
+                             "accounts_create": 2, "accounts_update": 0, "errors": 0}  # fmt: skip
     assert Contact.objects.count() == 0
     # when imported
     result = import_apply(workspace=workspace, plan=plan, by=alice)
@@ -332,3 +332,17 @@ def test_an_old_binary_xls_file_is_refused_with_advice(workspace):
     plan = import_plan(workspace=workspace, data=ole2, filename="alt.xls")
     assert plan.file_errors == [
         "This is not a CSV, XLSX or vCard file. Save it as CSV or XLSX and try again."]  # fmt: skip
+
+
+def test_a_company_list_updates_existing_accounts_and_creates_new_ones(workspace, alice, account,
+                                                                      contact):  # fmt: skip
+    data = "Firma;Branche;Umsatz\nBäckerei Sonnenschein;Hotel;20.000\nNeue Firma;Handel;5000\n"
+    plan = import_plan(workspace=workspace, data=data.encode(), filename="firmen.csv")
+    assert (plan.counts()["accounts_create"], plan.counts()["accounts_update"]) == (1, 1)
+    result = import_apply(workspace=workspace, plan=plan, by=alice)
+    account.refresh_from_db()
+    contact.refresh_from_db()
+    assert (result.accounts_created, result.accounts_updated) == (1, 1)
+    assert (account.segment, account.value, contact.value) == ("Hotel", 20000, 20000)
+    again = import_plan(workspace=workspace, data=data.encode(), filename="firmen.csv")
+    assert (again.counts()["accounts_create"], again.counts()["accounts_update"]) == (0, 0)
