@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from touchbase.core.choices import LEADER_ROLES
 from touchbase.core.models import Membership, User, Workspace
@@ -52,10 +54,6 @@ class DueItem:
     owner_name: str
     days_overdue: int
 
-    @property
-    def sort_key(self) -> tuple[dt.date, int, str, int]:
-        return (self.next_due_on, -self.value, self.kind, self.id)
-
 
 def due_list(
     *,
@@ -68,25 +66,77 @@ def due_list(
 ) -> list[DueItem]:
     """Customers due on or before today, most overdue first, then most valuable.
 
-    Each table is read through its (workspace, [owner,] next_due_on, -value) index for
-    just offset + limit rows; the two sorted runs are merged in Python.
+    One UNION ALL of two index scans — (workspace, [owner,] next_due_on, -value) on accounts
+    and on contacts — each cut at offset + limit, then ordered and cut once more. Written in
+    SQL because Django cannot put ORDER BY/LIMIT inside a UNION on SQLite: the ORM version
+    (two querysets merged in Python) measured 3.2 / 4.0 ms p50/p95 against 1.0 / 1.4 ms for
+    this, on 100,000 contacts (bench/RESULTS.md).
     """
     today = today or local_today(workspace.zone)
     window = offset + limit
-    runs = []
-    if kind in (None, DueKind.ACCOUNT):
-        runs.append(_due_accounts(workspace, owner, today, window))
-    if kind in (None, DueKind.CONTACT):
-        runs.append(_due_contacts(workspace, owner, today, window))
-    merged = heapq.merge(*runs, key=lambda item: item.sort_key)
-    return list(merged)[offset:window]
+    sides, params = [], []
+    for side_kind in (DueKind.ACCOUNT, DueKind.CONTACT):
+        if kind in (None, side_kind):
+            sql, side_params = _due_side(side_kind, workspace, owner, today, window)
+            sides.append(f"SELECT * FROM ({sql}) {side_kind.value}_due")
+            params += side_params
+    query = " UNION ALL ".join(sides) + " ORDER BY 5, 6 DESC, 1, 2 LIMIT %s OFFSET %s"
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*params, limit, offset])
+        rows = cursor.fetchall()
+    return [_due_item(row, today) for row in rows]
+
+
+def _due_side(
+    kind: DueKind, workspace: Workspace, owner: User | None, today: dt.date, window: int
+) -> tuple[str, list[Any]]:
+    """One side of the due-list union; every value is a parameter, every name our own."""
+    quote = connection.ops.quote_name
+    account_table = quote(Account._meta.db_table)
+    if kind == DueKind.ACCOUNT:
+        table, name, account_name, joins = account_table, "t.name", "''", ""
+    else:
+        table = quote(Contact._meta.db_table)
+        name = "t.first_name || ' ' || t.last_name"
+        account_name = "a.name"
+        joins = f" LEFT JOIN {account_table} a ON a.id = t.account_id"
+    owner_columns = "'', '', ''"
+    where = "t.workspace_id = %s AND t.next_due_on <= %s"
+    params: list[Any] = [workspace.pk, today]
+    if owner is None:
+        # Only the team list shows owners: my own list saves the join.
+        joins += f" LEFT JOIN {quote(User._meta.db_table)} u ON u.id = t.owner_id"
+        owner_columns = "u.first_name, u.last_name, u.username"
+    else:
+        where += " AND t.owner_id = %s"
+        params.append(owner.pk)
+    sql = (
+        f"SELECT '{kind.value}' AS kind, t.id, {name} AS name, {account_name} AS account_name, "
+        f"t.next_due_on, t.value, t.last_personal_at, t.snooze_reason, {owner_columns} "
+        f"FROM {table} t{joins} WHERE {where} ORDER BY t.next_due_on, t.value DESC, t.id "
+        "LIMIT %s"
+    )
+    return sql, [*params, window]
+
+
+def _due_item(row: tuple[Any, ...], today: dt.date) -> DueItem:
+    kind, pk, name, account_name, due, value, last, reason, first, last_name, username = row
+    due = due if isinstance(due, dt.date) else dt.date.fromisoformat(due)
+    if isinstance(last, str):
+        last = timezone.make_aware(parse_datetime(last), dt.UTC)  # SQLite keeps naive UTC
+    owner_name = f"{first or ''} {last_name or ''}".strip() or username or ""
+    return DueItem(
+        kind=DueKind(kind), id=pk, name=(name or "").strip(), account_name=account_name or "",
+        next_due_on=due, value=value, last_personal_at=last, snooze_reason=reason,
+        owner_name=owner_name, days_overdue=(today - due).days,
+    )  # fmt: skip
 
 
 def _due_filter(queryset: QuerySet, workspace: Workspace, owner: User | None, today: dt.date):
     queryset = queryset.filter(workspace=workspace, next_due_on__lte=today)
     if owner is not None:
         queryset = queryset.filter(owner=owner)
-    return queryset.order_by("next_due_on", "-value", "id")
+    return queryset
 
 
 OWNER_COLUMNS = ("owner__first_name", "owner__last_name", "owner__username")
@@ -97,55 +147,6 @@ def _owner_name(row: dict[str, Any]) -> str:
         return ""
     full = f"{row['owner__first_name']} {row['owner__last_name']}".strip()
     return full or (row["owner__username"] or "")
-
-
-def _owner_columns(owner: User | None) -> tuple[str, ...]:
-    """My own list needs no owner names: one join less on the hottest query."""
-    return () if owner is not None else OWNER_COLUMNS
-
-
-def _due_accounts(workspace, owner, today, window) -> list[DueItem]:
-    rows = _due_filter(Account.objects, workspace, owner, today).values(
-        "id", "name", "next_due_on", "value", "last_personal_at", "snooze_reason",
-        *_owner_columns(owner),
-    )[:window]  # fmt: skip
-    return [
-        DueItem(
-            kind=DueKind.ACCOUNT,
-            id=row["id"],
-            name=row["name"],
-            account_name="",
-            next_due_on=row["next_due_on"],
-            value=row["value"],
-            last_personal_at=row["last_personal_at"],
-            snooze_reason=row["snooze_reason"],
-            owner_name=_owner_name(row),
-            days_overdue=(today - row["next_due_on"]).days,
-        )
-        for row in rows
-    ]
-
-
-def _due_contacts(workspace, owner, today, window) -> list[DueItem]:
-    rows = _due_filter(Contact.objects, workspace, owner, today).values(
-        "id", "first_name", "last_name", "account__name", "next_due_on", "value",
-        "last_personal_at", "snooze_reason", *_owner_columns(owner),
-    )[:window]  # fmt: skip
-    return [
-        DueItem(
-            kind=DueKind.CONTACT,
-            id=row["id"],
-            name=f"{row['first_name']} {row['last_name']}".strip(),
-            account_name=row["account__name"] or "",
-            next_due_on=row["next_due_on"],
-            value=row["value"],
-            last_personal_at=row["last_personal_at"],
-            snooze_reason=row["snooze_reason"],
-            owner_name=_owner_name(row),
-            days_overdue=(today - row["next_due_on"]).days,
-        )
-        for row in rows
-    ]
 
 
 def due_counts(*, workspace: Workspace, owner: User | None, today: dt.date) -> dict[str, int]:
