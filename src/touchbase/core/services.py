@@ -121,3 +121,32 @@ def workspace_update(*, workspace: Workspace, name: str, time_zone: str,
     if changed_cadence:
         cadence_recompute(workspace=workspace)
     return workspace
+
+
+def _keep_an_owner(membership: Membership, new_role: str | None) -> None:
+    """A workspace always keeps at least one owner."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    if membership.role != Role.OWNER or new_role == Role.OWNER:
+        return
+    owners = Membership.objects.filter(workspace=membership.workspace, role=Role.OWNER)
+    if owners.exclude(pk=membership.pk).count() == 0:
+        raise ValidationError(_("The workspace needs at least one owner."))
+
+
+@transaction.atomic
+def member_role_change(*, membership: Membership, role: str) -> Membership:
+    """Give a member another role (owner, leader, staff)."""
+    _keep_an_owner(membership, role)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def member_remove(*, membership: Membership) -> None:
+    """Take a person out of the workspace; their tokens for it stop working at once."""
+    _keep_an_owner(membership, None)
+    ApiToken.objects.filter(workspace=membership.workspace, user=membership.user).delete()
+    membership.delete()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from touchbase.core import services
 from touchbase.core.choices import Language, Role
 from touchbase.core.decorators import member_required
-from touchbase.core.forms import PreferencesForm, TokenForm, WorkspaceForm
+from touchbase.core.forms import MemberForm, PreferencesForm, TokenForm, WorkspaceForm
 from touchbase.core.middleware import SESSION_KEY
 from touchbase.core.models import ApiToken, Membership
 
@@ -145,3 +146,48 @@ def language_set(request: HttpRequest) -> HttpResponse:
             request.user.save(update_fields=["language"])
         response.set_cookie("django_language", language, max_age=365 * 24 * 3600, samesite="Lax")
     return response
+
+
+def _owner_only(request: HttpRequest) -> HttpResponse | None:
+    if request.membership.role != Role.OWNER:
+        return render(request, "core/owner_only.html", status=403)
+    return None
+
+
+@member_required
+def members(request: HttpRequest) -> HttpResponse:
+    """Owners see the members of their workspace and add new ones."""
+    refused = _owner_only(request)
+    if refused:
+        return refused
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.member_add(workspace=request.workspace, **form.cleaned_data)
+        messages.success(
+            request, _("%(name)s was added.") % {"name": form.cleaned_data["username"]}
+        )
+        return redirect("core:members")
+    people = Membership.objects.filter(workspace=request.workspace).select_related("user")
+    context = {"form": form, "people": people.order_by("user__first_name", "user__username"),
+               "roles": Role.choices}  # fmt: skip
+    return render(request, "core/members.html", context)
+
+
+@member_required
+@require_POST
+def member_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a member's role, or remove the member."""
+    refused = _owner_only(request)
+    if refused:
+        return refused
+    membership = get_object_or_404(Membership, pk=pk, workspace=request.workspace)
+    try:
+        if request.POST.get("action") == "remove":
+            services.member_remove(membership=membership)
+            messages.success(request, _("Member removed."))
+        elif request.POST.get("role") in Role.values:
+            services.member_role_change(membership=membership, role=request.POST["role"])
+            messages.success(request, _("Role changed."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("core:members")

@@ -128,3 +128,37 @@ def test_staff_cannot_change_the_workspace(client, bob, workspace):
     workspace.refresh_from_db()
     assert response.status_code == 403
     assert workspace.name == "Pollux GmbH"
+
+
+def test_the_owner_adds_a_member_changes_the_role_and_removes_them(alice_client, workspace):
+    response = alice_client.post(reverse("core:members"), {
+        "username": "dora", "first_name": "Dora", "email": "dora@pollux.example",
+        "role": "leader", "language": "de", "password": "dora-secret-1"})  # fmt: skip
+    membership = Membership.objects.get(workspace=workspace, user__username="dora")
+    assert response.status_code == 302
+    assert membership.role == "leader"
+    assert membership.user.check_password("dora-secret-1")
+    alice_client.post(reverse("core:member-change", args=[membership.pk]), {"role": "staff"})
+    membership.refresh_from_db()
+    assert membership.role == "staff"
+    alice_client.post(reverse("core:member-change", args=[membership.pk]), {"action": "remove"})
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_the_last_owner_cannot_leave_or_step_down(alice_client, alice_membership):
+    url = reverse("core:member-change", args=[alice_membership.pk])
+    alice_client.post(url, {"role": "staff"})
+    alice_client.post(url, {"action": "remove"})
+    alice_membership.refresh_from_db()
+    assert alice_membership.role == "owner"
+
+
+def test_members_page_is_for_owners_and_never_another_workspace(bob, carol_client, bob_membership):
+    from django.test import Client
+
+    bob_client = Client()
+    bob_client.force_login(bob)
+    assert bob_client.get(reverse("core:members")).status_code == 403
+    url = reverse("core:member-change", args=[bob_membership.pk])
+    assert carol_client.post(url, {"action": "remove"}).status_code == 404
+    assert Membership.objects.filter(pk=bob_membership.pk).exists()

@@ -39,7 +39,7 @@ def object_urls(account, contact, policy) -> list[tuple[str, str]]:
 LIST_URLS = [
     "relationships:due-list", "relationships:account-list", "relationships:contact-list",
     "relationships:policy-list", "relationships:team", "relationships:account-create",
-    "relationships:contact-create", "relationships:policy-create", "core:settings",
+    "relationships:contact-create", "relationships:policy-create", "core:settings", "core:members",
 ]  # fmt: skip
 
 
