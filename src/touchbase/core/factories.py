@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import factory
 
-from touchbase.core.choices import Role
-from touchbase.core.models import Membership, User, Workspace
+from touchbase.core.models import User, Workspace
 
 
 class WorkspaceFactory(factory.django.DjangoModelFactory):
@@ -30,12 +29,3 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
     password = factory.django.Password("password")
     language = "en"
-
-
-class MembershipFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Membership
-
-    workspace = factory.SubFactory(WorkspaceFactory)
-    user = factory.SubFactory(UserFactory)
-    role = Role.STAFF

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from touchbase.core.choices import LEADER_ROLES, DigestFrequency, Language, Role
+from touchbase.core.choices import DigestFrequency, Language, Role
 
 
 def validate_time_zone(value: str) -> None:
@@ -85,10 +85,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.workspace} ({self.role})"
-
-    @property
-    def is_leader(self) -> bool:
-        return self.role in LEADER_ROLES
 
 
 class ApiToken(models.Model):

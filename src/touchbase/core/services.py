@@ -5,9 +5,11 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from touchbase.core.choices import DigestFrequency, Language, Role
 from touchbase.core.models import ApiToken, Membership, User, Workspace
@@ -59,7 +61,7 @@ def member_add(
         else:
             user.set_unusable_password()
         user.save()
-    membership, _ = Membership.objects.update_or_create(
+    membership, _created = Membership.objects.update_or_create(
         workspace=workspace,
         user=user,
         defaults={"role": role, "digest_frequency": digest_frequency},
@@ -125,9 +127,6 @@ def workspace_update(*, workspace: Workspace, name: str, time_zone: str,
 
 def _keep_an_owner(membership: Membership, new_role: str | None) -> None:
     """A workspace always keeps at least one owner."""
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
     if membership.role != Role.OWNER or new_role == Role.OWNER:
         return
     owners = Membership.objects.filter(workspace=membership.workspace, role=Role.OWNER)

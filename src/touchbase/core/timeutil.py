@@ -7,6 +7,8 @@ import zoneinfo
 
 from django.utils import timezone
 
+from touchbase.core.choices import DigestFrequency
+
 DIGEST_HOUR = 7
 
 
@@ -29,8 +31,6 @@ def next_digest_at(
     *, frequency: str, zone: zoneinfo.ZoneInfo, after: dt.datetime
 ) -> dt.datetime | None:
     """The next 07:00 local (daily) or Monday 07:00 local (weekly) strictly after the moment."""
-    from touchbase.core.choices import DigestFrequency
-
     if frequency == DigestFrequency.OFF:
         return None
     local = after.astimezone(zone)

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import BaseModel, ConfigDict, create_model, field_validator
 
 from touchbase.core.models import User
 from touchbase.core.paging import PageParams, page_of_rows
@@ -90,13 +90,7 @@ class AccountPatch(Schema):
     tags: list[str] | None = None
 
 
-class AccountOut(Schema):
-    cadence_days: int
-    last_personal_at: dt.datetime | None
-    cadence_due_on: dt.date | None
-    next_due_on: dt.date | None
-    snoozed_until: dt.date | None
-    snooze_reason: str
+class AccountOut(CadenceOut):
     id: int
     name: str
     segment: str
@@ -116,9 +110,11 @@ class AccountOut(Schema):
     notes: str
     tags: list[str]
 
-    @staticmethod
-    def resolve_tags(obj: Account) -> list[str]:
-        return [tag.name for tag in obj.tags.all()]
+    @field_validator("tags", mode="before")
+    @classmethod
+    def tag_names(cls, value: Any) -> Any:
+        """Accounts arrive as model objects: their tags as a related manager."""
+        return [tag.name for tag in value.all()] if hasattr(value, "all") else value
 
 
 class ContactIn(AddressIn):

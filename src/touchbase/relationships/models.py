@@ -447,11 +447,6 @@ class Voucher(models.Model):
     def __str__(self) -> str:
         return self.code
 
-    def status_on(self, day) -> str:  # type: ignore[no-untyped-def]
-        if self.redeemed_at:
-            return "redeemed"
-        return "expired" if self.valid_until < day else "open"
-
 
 class MergeRecord(models.Model):
     """That two contacts were merged, by whom and what the merged one was called."""
