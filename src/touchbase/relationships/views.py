@@ -270,11 +270,12 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Contact.objects.select_related("account", "owner"), pk=pk, workspace=request.workspace
     )
     context = _timeline_context(request, contact=contact)
+    consents = list(contact.consents.select_related("recorded_by").order_by("-recorded_at", "-id"))
     context.update(
         contact=contact,
         row=contact,
-        consent=contact.consents.order_by("-recorded_at", "-id").first(),
-        consents=contact.consents.select_related("recorded_by").order_by("-recorded_at", "-id"),
+        consent=consents[0] if consents else None,
+        consents=consents,
         consent_form=ConsentForm(),
         vouchers=contact.vouchers.all(),
         touchpoint_form=TouchpointForm(workspace=request.workspace),
