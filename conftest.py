@@ -7,6 +7,7 @@ import pytest
 from touchbase.core.choices import Role
 from touchbase.core.models import Membership, Workspace
 from touchbase.core.services import api_token_create, member_add, workspace_create
+from touchbase.relationships.services import account_save, contact_save
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -99,3 +100,38 @@ def browser_type_launch_args():
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "en-US", "timezone_id": "Europe/Berlin"}
+
+
+@pytest.fixture
+def account(workspace, alice):
+    return account_save(
+        workspace=workspace,
+        fields={"name": "Bäckerei Sonnenschein", "owner": alice, "value": 12000, "country": "DE",
+                "segment": "Gastronomie"},
+    )  # fmt: skip
+
+
+@pytest.fixture
+def contact(workspace, account, alice):
+    return contact_save(
+        workspace=workspace,
+        fields={"first_name": "Jürgen", "last_name": "Müller", "account": account,
+                "email": "juergen@sonnenschein.example", "phone": "089 1234567", "country": "DE",
+                "street": "Lindenstraße 1", "postal_code": "80331", "city": "München",
+                "region": "Bayern"},
+    )  # fmt: skip
+
+
+@pytest.fixture
+def carol_account(other_workspace, carol):
+    return account_save(
+        workspace=other_workspace, fields={"name": "Castor Kunde", "owner": carol, "value": 1}
+    )
+
+
+@pytest.fixture
+def carol_contact(other_workspace, carol_account, carol):
+    return contact_save(
+        workspace=other_workspace,
+        fields={"last_name": "Geheim", "account": carol_account, "owner": carol},
+    )

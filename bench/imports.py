@@ -61,7 +61,8 @@ def child(vendor: str, mode: str, path: Path) -> dict:
     from django.core.management import call_command
 
     from touchbase.core.services import member_add, workspace_create
-    from touchbase.relationships.imports import import_apply, import_plan
+    from touchbase.imports.planner import import_plan
+    from touchbase.imports.writer import import_apply
     from touchbase.relationships.models import Contact
 
     call_command("migrate", verbosity=0)

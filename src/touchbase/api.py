@@ -11,8 +11,10 @@ from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
+from touchbase.care.api import router as care_router
 from touchbase.core.api import router as core_router
 from touchbase.core.models import ApiToken, Membership
+from touchbase.imports.api import router as imports_router
 from touchbase.relationships.api import router as relationships_router
 
 TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=5)
@@ -69,3 +71,5 @@ def validation_error(request: HttpRequest, error: ValidationError) -> HttpRespon
 
 api.add_router("/", core_router)
 api.add_router("/", relationships_router)
+api.add_router("/", care_router)
+api.add_router("/", imports_router)

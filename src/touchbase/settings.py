@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "touchbase.core",
     "touchbase.relationships",
+    "touchbase.care",
+    "touchbase.imports",
 ]
 
 MIDDLEWARE = [

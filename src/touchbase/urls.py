@@ -14,4 +14,6 @@ urlpatterns = [
     path("", include(auth_urlpatterns)),
     path("", include("touchbase.core.urls")),
     path("", include("touchbase.relationships.urls")),
+    path("", include("touchbase.care.urls")),
+    path("", include("touchbase.imports.urls")),
 ]

@@ -10,6 +10,8 @@ class Role(models.TextChoices):
     OWNER = "owner", _("Owner")
     LEADER = "leader", _("Leader")
     STAFF = "staff", _("Staff")
+    COMMUNITY_MANAGER = "community_manager", _("Community manager")
+    HELPER = "helper", _("Helper")
 
 
 class DigestFrequency(models.TextChoices):

@@ -8,15 +8,14 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, Query, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel, ConfigDict, create_model, field_validator
 
+from touchbase.core.capabilities import Capability, api_capability
 from touchbase.core.models import User
 from touchbase.core.paging import PageParams, page_of_rows
 from touchbase.core.timeutil import local_today
-from touchbase.relationships import imports, selectors, services
-from touchbase.relationships.api_care import router as care_router
+from touchbase.relationships import selectors, services
 from touchbase.relationships.choices import (
     Channel,
     CheckinAnswer,
@@ -25,10 +24,9 @@ from touchbase.relationships.choices import (
     Outcome,
     PolicyScope,
 )
-from touchbase.relationships.models import Account, CadencePolicy, Contact, ImportJob
+from touchbase.relationships.models import Account, CadencePolicy, Contact
 
 router = Router(tags=["relationships"])
-router.add_router("/", care_router)
 
 
 # --- schemas --------------------------------------------------------------------------------
@@ -338,6 +336,7 @@ def _account_fields(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any
 
 
 @router.get("/accounts", response=AccountPage, summary="List accounts")
+@api_capability(Capability.CRM_VIEW)
 def account_list(
     request: HttpRequest,
     page: Query[PageParams],
@@ -359,17 +358,20 @@ def account_list(
 
 
 @router.post("/accounts", response={201: AccountOut}, summary="Create an account")
+@api_capability(Capability.CRM_EDIT)
 def account_create(request: HttpRequest, payload: AccountIn) -> Status:
     fields = _account_fields(request, payload.dict())
     return Status(201, services.account_save(workspace=request.workspace, fields=fields))
 
 
 @router.get("/accounts/{account_id}", response=AccountOut, summary="One account")
+@api_capability(Capability.CRM_VIEW)
 def account_get(request: HttpRequest, account_id: int) -> Account:
     return get_object_or_404(Account, pk=account_id, workspace=request.workspace)
 
 
 @router.patch("/accounts/{account_id}", response=AccountOut, summary="Change an account")
+@api_capability(Capability.CRM_EDIT)
 def account_update(request: HttpRequest, account_id: int, payload: AccountPatch) -> Account:
     account = get_object_or_404(Account, pk=account_id, workspace=request.workspace)
     fields = _account_fields(request, payload.dict(exclude_unset=True))
@@ -379,6 +381,7 @@ def account_update(request: HttpRequest, account_id: int, payload: AccountPatch)
 @router.get(
     "/accounts/{account_id}/touchpoints", response=TouchpointPage, summary="Account timeline"
 )
+@api_capability(Capability.CRM_VIEW)
 def account_timeline(
     request: HttpRequest, account_id: int, page: Query[PageParams]
 ) -> dict[str, Any]:
@@ -393,6 +396,7 @@ def account_timeline(
 
 
 @router.get("/contacts", response=ContactPage, summary="List contacts")
+@api_capability(Capability.CRM_VIEW)
 def contact_list(
     request: HttpRequest,
     page: Query[PageParams],
@@ -411,6 +415,7 @@ def contact_list(
 
 
 @router.post("/contacts", response={201: ContactOut}, summary="Create a contact")
+@api_capability(Capability.CRM_EDIT)
 def contact_create(request: HttpRequest, payload: ContactIn) -> Status:
     fields = _account_fields(request, payload.dict())
     contact = services.contact_save(workspace=request.workspace, fields=fields)
@@ -423,11 +428,13 @@ def _contact_out(request: HttpRequest, contact_id: int) -> dict[str, Any]:
 
 
 @router.get("/contacts/{contact_id}", response=ContactOut, summary="One contact")
+@api_capability(Capability.CRM_VIEW)
 def contact_get(request: HttpRequest, contact_id: int) -> dict[str, Any]:
     return _contact_out(request, contact_id)
 
 
 @router.patch("/contacts/{contact_id}", response=ContactOut, summary="Change a contact")
+@api_capability(Capability.CRM_EDIT)
 def contact_update(request: HttpRequest, contact_id: int, payload: ContactPatch) -> dict:
     contact = get_object_or_404(Contact, pk=contact_id, workspace=request.workspace)
     fields = _account_fields(request, payload.dict(exclude_unset=True))
@@ -438,6 +445,7 @@ def contact_update(request: HttpRequest, contact_id: int, payload: ContactPatch)
 @router.get(
     "/contacts/{contact_id}/touchpoints", response=TouchpointPage, summary="Contact timeline"
 )
+@api_capability(Capability.CRM_VIEW)
 def contact_timeline(
     request: HttpRequest, contact_id: int, page: Query[PageParams]
 ) -> dict[str, Any]:
@@ -453,6 +461,7 @@ def contact_timeline(
     response={201: TouchpointOut},
     summary="Log a check-in call and update master data from the answers",
 )
+@api_capability(Capability.CRM_EDIT)
 def call_sheet_submit(request: HttpRequest, contact_id: int, payload: CallSheetIn) -> Status:
     contact = get_object_or_404(Contact, pk=contact_id, workspace=request.workspace)
     answers = services.CheckinAnswers(**payload.dict())
@@ -465,6 +474,7 @@ def call_sheet_submit(request: HttpRequest, contact_id: int, payload: CallSheetI
 
 
 @router.post("/touchpoints", response={201: TouchpointOut}, summary="Log a touchpoint")
+@api_capability(Capability.CRM_EDIT)
 def touchpoint_create(request: HttpRequest, payload: TouchpointIn) -> Status:
     contact = None
     if payload.contact_id is not None:
@@ -495,6 +505,7 @@ def touchpoint_create(request: HttpRequest, payload: TouchpointIn) -> Status:
 
 
 @router.get("/due", response=DuePage, summary="Who to contact now, most overdue first")
+@api_capability(Capability.CRM_VIEW)
 def due_list(
     request: HttpRequest,
     page: Query[PageParams],
@@ -512,6 +523,7 @@ def due_list(
 
 
 @router.post("/due/{kind}/{row_id}/snooze", response=CadenceOut, summary="Snooze a due customer")
+@api_capability(Capability.CRM_EDIT)
 def due_snooze(request: HttpRequest, kind: DueKind, row_id: int, payload: SnoozeIn) -> Any:
     model = Account if kind == DueKind.ACCOUNT else Contact
     row = get_object_or_404(model, pk=row_id, workspace=request.workspace)
@@ -536,23 +548,27 @@ def _policy_from(request: HttpRequest, payload: PolicyIn, policy: CadencePolicy)
 
 
 @router.get("/cadence-policies", response=PolicyPage, summary="List cadence policies")
+@api_capability(Capability.CRM_VIEW)
 def policy_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
     rows = selectors.policies(workspace=request.workspace).order_by("name", "id")
     return page_of_rows(list(rows[page.offset : page.offset + page.limit + 1]), page)
 
 
 @router.post("/cadence-policies", response={201: PolicyOut}, summary="Create a cadence policy")
+@api_capability(Capability.CADENCE_MANAGE)
 def policy_create(request: HttpRequest, payload: PolicyIn) -> Status:
     return Status(201, _policy_from(request, payload, CadencePolicy(workspace=request.workspace)))
 
 
 @router.put("/cadence-policies/{policy_id}", response=PolicyOut, summary="Replace a policy")
+@api_capability(Capability.CADENCE_MANAGE)
 def policy_update(request: HttpRequest, policy_id: int, payload: PolicyIn) -> CadencePolicy:
     policy = get_object_or_404(CadencePolicy, pk=policy_id, workspace=request.workspace)
     return _policy_from(request, payload, policy)
 
 
 @router.delete("/cadence-policies/{policy_id}", response={204: None}, summary="Delete a policy")
+@api_capability(Capability.CADENCE_MANAGE)
 def policy_delete(request: HttpRequest, policy_id: int) -> Status:
     policy = get_object_or_404(CadencePolicy, pk=policy_id, workspace=request.workspace)
     services.cadence_policy_delete(policy=policy)
@@ -563,6 +579,7 @@ def policy_delete(request: HttpRequest, policy_id: int) -> Status:
 
 
 @router.get("/team", response=TeamOut, summary="Coverage and leaders' key-account touches")
+@api_capability(Capability.CRM_VIEW)
 def team(request: HttpRequest) -> dict[str, Any]:
     workspace = request.workspace
     today = local_today(workspace.zone)
@@ -588,55 +605,3 @@ def team(request: HttpRequest) -> dict[str, Any]:
             for item in selectors.key_account_leader_touches(workspace=workspace, today=today)
         ],
     }
-
-
-# --- imports --------------------------------------------------------------------------------
-
-
-class ImportOut(Schema):
-    id: int
-    filename: str
-    status: str
-    mapping: dict[str, str]
-    report: dict[str, Any]
-    result: dict[str, Any]
-
-
-class MappingIn(Schema):
-    mapping: dict[str, str]
-
-
-@router.post(
-    "/imports",
-    response={201: ImportOut},
-    summary="Upload a CSV, XLSX or vCard file and get its dry-run report",
-)
-def import_create(request: HttpRequest, file: File[UploadedFile]) -> Status:
-    job = imports.import_job_create(
-        workspace=request.workspace, by=request.user, filename=file.name or "upload",
-        data=file.read(),
-    )  # fmt: skip
-    return Status(201, job)
-
-
-@router.get("/imports/{import_id}", response=ImportOut, summary="An import and its report")
-def import_get(request: HttpRequest, import_id: int) -> ImportJob:
-    return get_object_or_404(
-        ImportJob.objects.defer("content"), pk=import_id, workspace=request.workspace
-    )
-
-
-@router.put("/imports/{import_id}/mapping", response=ImportOut, summary="Map columns, check again")
-def import_remap(request: HttpRequest, import_id: int, payload: MappingIn) -> ImportJob:
-    job = get_object_or_404(ImportJob, pk=import_id, workspace=request.workspace)
-    return imports.import_job_remap(job=job, mapping=payload.mapping)
-
-
-@router.post(
-    "/imports/{import_id}/confirm",
-    response=ImportOut,
-    summary="Import all rows, or none when any row is bad (422 with the report)",
-)
-def import_confirm(request: HttpRequest, import_id: int) -> ImportJob:
-    job = get_object_or_404(ImportJob, pk=import_id, workspace=request.workspace)
-    return imports.import_job_run(job=job, by=request.user)

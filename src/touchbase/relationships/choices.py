@@ -19,10 +19,15 @@ class Channel(models.TextChoices):
     VISIT = "visit", _("Visit")
     COMMUNITY_HELP = "community_help", _("Community help")
     COFFEE = "coffee", _("Coffee")
+    # What another app recorded on the timeline (a voucher issued, say): never a contact.
+    RECORD = "record", _("Record")
 
 
 # Mass channels never count as personal contact, whatever the form says.
 MASS_CHANNELS = frozenset({Channel.NEWSLETTER, Channel.MAILING, Channel.WEBINAR})
+NON_PERSONAL_CHANNELS = MASS_CHANNELS | {Channel.RECORD}
+# What people log by hand, in forms and the API.
+LOGGABLE_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.RECORD]
 
 
 class Direction(models.TextChoices):

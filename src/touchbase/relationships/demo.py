@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from faker import Faker
 
+from touchbase.core import registry
 from touchbase.core.choices import DigestFrequency, Language, Role
 from touchbase.core.models import Membership, Workspace
 from touchbase.core.services import member_add, workspace_create
@@ -36,9 +37,7 @@ from touchbase.relationships.models import (
     CadencePolicy,
     Contact,
     NewsletterConsent,
-    RegionalAdvice,
     Touchpoint,
-    Voucher,
 )
 from touchbase.relationships.services import cadence_recompute, tags_from_names
 
@@ -121,7 +120,9 @@ def demo_load(*, progress: Callable[[str, int], None] | None = None, seed: int =
         step("touchpoints", count)
         _consents(workspace, contacts, team, rng)
         _policies(workspace, accounts)
-        _care(workspace, contacts, team, rng)
+        for demo_step in registry.demo_steps:
+            demo_step.run(workspace=workspace, team=team, rng=rng)
+            step(demo_step.name, 1)
         _stamp_last_personal(workspace)
         cadence_recompute(workspace=workspace)
         step("cadence", 1)
@@ -329,46 +330,3 @@ def _stamp_last_personal(workspace: Workspace) -> None:
         for row in latest:
             rows.append(model(id=row[column], last_personal_at=row["last"]))
         model.objects.bulk_update(rows, ["last_personal_at"], batch_size=1000)
-
-
-ADVICE = [
-    ("DE", "Bayern", "Digitalbonus Bayern", "Zuschuss für Digitalisierung und IT-Sicherheit "
-     "kleiner Unternehmen.", "https://www.digitalbonus.bayern"),
-    ("AT", "Tirol", "Tiroler Digitalisierungsförderung", "Förderung für Beratung und "
-     "Umsetzung von Digitalisierungsprojekten.", "https://www.tirol.gv.at"),
-    ("IT", "Südtirol", "Beiträge für Beratung in Südtirol", "Das Land Südtirol fördert "
-     "externe Beratungen für Kleinbetriebe.", "https://www.provinz.bz.it"),
-    ("CH", "Freiburg", "Kanton Freiburg: Innovationsgutschein", "Gutschein für "
-     "Zusammenarbeit mit Forschungseinrichtungen.", "https://www.fr.ch"),
-    ("DE", "", "Neue Aufbewahrungsfristen", "Buchungsbelege nur noch acht Jahre "
-     "aufbewahren.", ""),
-]  # fmt: skip
-
-
-def _care(workspace, contacts, team, rng: random.Random) -> None:
-    """Regional advice, a few consultation vouchers and two duplicates an import left behind."""
-    today = timezone.localdate()
-    for country, region, title, body, link in ADVICE:
-        RegionalAdvice.objects.create(
-            workspace=workspace, country=country, region=region, title=title, body=body,
-            link=link, valid_from=today - dt.timedelta(days=60),
-            valid_until=today + dt.timedelta(days=rng.randint(60, 400)),
-        )  # fmt: skip
-    joseph = team[DEMO_USERNAME].user
-    for index, contact in enumerate(rng.sample(contacts, 12)):
-        voucher = Voucher.objects.create(
-            workspace=workspace, code=f"POL-{index:02d}{rng.randint(10, 99)}-DEMO",
-            value=rng.choice([50, 100, 150, 250]), contact=contact, account=contact.account,
-            note="Beratung vor Ort", valid_until=today + dt.timedelta(days=rng.randint(-30, 180)),
-            issued_by=joseph,
-        )  # fmt: skip
-        if index % 3 == 0:
-            voucher.redeemed_at, voucher.redeemed_by = timezone.now(), joseph
-            voucher.order_reference = f"A-{2026000 + index}"
-            voucher.save()
-    for original in rng.sample(contacts, 2):
-        ContactFactory(
-            workspace=workspace, account=original.account, owner=original.owner,
-            value=original.value, first_name=original.first_name, last_name=original.last_name,
-            email=original.email.upper(), country=original.country, city=original.city,
-        )  # fmt: skip

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from touchbase.core.models import Workspace
 from touchbase.relationships import selectors
 from touchbase.relationships.choices import (
+    LOGGABLE_CHANNELS,
     MASS_CHANNELS,
     Channel,
     CheckinAnswer,
@@ -97,7 +98,9 @@ class ContactForm(WorkspaceFormMixin, forms.ModelForm):
 
 
 class TouchpointForm(WorkspaceFormMixin, forms.Form):
-    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=LOGGABLE_CHANNELS, initial=Channel.PHONE
+    )
     direction = forms.ChoiceField(
         label=_("Direction"), choices=Direction.choices, initial=Direction.OUTBOUND
     )

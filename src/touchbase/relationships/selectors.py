@@ -7,15 +7,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from touchbase.core.choices import LEADER_ROLES
 from touchbase.core.models import Membership, User, Workspace
 from touchbase.core.timeutil import local_today, quarter_start, start_of_day
-from touchbase.relationships.choices import DueKind
-from touchbase.relationships.models import Account, CadencePolicy, Contact, Tag, Touchpoint
+from touchbase.relationships.choices import ConsentStatus, DueKind
+from touchbase.relationships.models import (
+    Account,
+    CadencePolicy,
+    Contact,
+    NewsletterConsent,
+    Tag,
+    Touchpoint,
+)
 
 ACCOUNT_SORTS = {
     "name": ("name", "id"),
@@ -196,8 +203,6 @@ def contact_list(
     """Contacts of the workspace, filtered and sorted like the list the user sees."""
     queryset = Contact.objects.filter(workspace=workspace).select_related("account", "owner")
     if newsletter_only:
-        from touchbase.relationships.data_selectors import newsletter_recipients
-
         queryset = queryset.filter(pk__in=newsletter_recipients(workspace=workspace).values("pk"))
     if search:
         queryset = queryset.filter(
@@ -256,6 +261,26 @@ def policies(*, workspace: Workspace) -> QuerySet[CadencePolicy]:
     return CadencePolicy.objects.filter(workspace=workspace).select_related("owner", "tag")
 
 
+# --- consent ----------------------------------------------------------------------------------
+
+
+def with_consent(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
+    """Annotate each contact with the status of its latest consent record."""
+    latest = NewsletterConsent.objects.filter(contact=OuterRef("pk")).order_by(
+        "-recorded_at", "-id"
+    )
+    return contacts.annotate(consent_status=Subquery(latest.values("status")[:1]))
+
+
+def newsletter_recipients(*, workspace: Workspace) -> QuerySet[Contact]:
+    """Who may receive the newsletter now: consent given last, a working e-mail, not erased."""
+    return (
+        with_consent(Contact.objects.filter(workspace=workspace))
+        .filter(consent_status=ConsentStatus.GIVEN, email_bounced_at__isnull=True)
+        .exclude(email="")
+    )
+
+
 # --- timelines ------------------------------------------------------------------------------
 
 
@@ -281,33 +306,6 @@ def timeline(
         .prefetch_related("participants")
         .order_by("-occurred_at", "-id")[offset : offset + limit]
     )
-
-
-def voucher_events(
-    *,
-    workspace: Workspace,
-    account: Account | None = None,
-    contact: Contact | None = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-) -> list[tuple[str, dt.datetime, Any]]:
-    """Issued and redeemed vouchers of a customer as timeline entries in [since, until)."""
-    from touchbase.relationships.models import Voucher
-
-    vouchers = Voucher.objects.filter(workspace=workspace)
-    if account is not None:
-        vouchers = vouchers.filter(account=account)
-    if contact is not None:
-        vouchers = vouchers.filter(contact=contact)
-    events = []
-    for voucher in vouchers:
-        for kind, moment in (("voucher_issued", voucher.issued_at),
-                             ("voucher_redeemed", voucher.redeemed_at)):  # fmt: skip
-            inside = moment is not None and (since is None or moment >= since) and (
-                until is None or moment < until)  # fmt: skip
-            if inside:
-                events.append((kind, moment, voucher))
-    return events
 
 
 def touchpoint_list(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from touchbase.core.models import User, Workspace
 from touchbase.core.timeutil import local_today
 from touchbase.relationships.choices import (
-    MASS_CHANNELS,
+    NON_PERSONAL_CHANNELS,
     SCOPE_SPECIFICITY,
     Channel,
     CheckinAnswer,
@@ -323,10 +323,14 @@ def touchpoint_log(
     summary: str = "",
     outcome: str = "",
     participants: Iterable[User] = (),
+    source_kind: str = "",
+    source_id: int | None = None,
 ) -> Touchpoint:
     """Record a contact moment; a personal one resets the clock of the contact and account."""
     if contact is not None and account is None:
         account = contact.account
+    if channel == Channel.RECORD and not source_kind:
+        raise ValidationError({"channel": _("Choose a valid channel.")})
     _check_touchpoint(workspace, contact, account, channel, occurred_at)
     _check_same_workspace(workspace, contact=contact, account=account)
     touchpoint = Touchpoint.objects.create(
@@ -335,11 +339,13 @@ def touchpoint_log(
         contact=contact,
         channel=channel,
         direction=direction,
-        is_personal=is_personal and channel not in MASS_CHANNELS,
+        is_personal=is_personal and channel not in NON_PERSONAL_CHANNELS,
         occurred_at=occurred_at,
         summary=summary,
         outcome=outcome,
         logged_by=logged_by,
+        source_kind=source_kind,
+        source_id=source_id,
     )
     people = {p.id: p for p in participants}
     if logged_by is not None:

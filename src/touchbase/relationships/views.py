@@ -15,21 +15,21 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from touchbase.core.decorators import member_required
+from touchbase.core import registry
+from touchbase.core.capabilities import Capability, capability_required, has_capability
 from touchbase.core.htmx import render_page
 from touchbase.core.timeutil import local_today
-from touchbase.relationships import data_selectors, selectors, services
+from touchbase.relationships import selectors, services
 from touchbase.relationships.choices import DueKind
 from touchbase.relationships.forms import (
     AccountForm,
     CadencePolicyForm,
     CallSheetForm,
-    ConsentForm,
     ContactForm,
     SnoozeForm,
     TouchpointForm,
 )
-from touchbase.relationships.models import Account, CadencePolicy, Contact
+from touchbase.relationships.models import Account, CadencePolicy, Contact, Touchpoint
 
 PAGE_SIZE = 50
 
@@ -53,7 +53,7 @@ def _page_number(request: HttpRequest) -> int:
 # --- due list -------------------------------------------------------------------------------
 
 
-@member_required
+@capability_required(Capability.CRM_VIEW)
 def due_list(request: HttpRequest) -> HttpResponse:
     """My due list, or the team's: who to contact now."""
     scope = "team" if request.GET.get("scope") == "team" else "mine"
@@ -89,7 +89,7 @@ def _due_row(request: HttpRequest, kind: str, pk: int) -> Account | Contact:
     return get_object_or_404(model, pk=pk, workspace=request.workspace)
 
 
-@member_required
+@capability_required(Capability.CRM_EDIT)
 def due_snooze(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Snooze one due customer with a reason."""
     row = _due_row(request, kind, pk)
@@ -120,7 +120,7 @@ def due_snooze(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 # --- accounts -------------------------------------------------------------------------------
 
 
-@member_required
+@capability_required(Capability.CRM_VIEW)
 def account_list(request: HttpRequest) -> HttpResponse:
     """All accounts, searchable, filterable and sortable."""
     params = {
@@ -155,7 +155,7 @@ def int_or_none(value: str | None) -> int | None:
         return None
 
 
-@member_required
+@capability_required(Capability.CRM_VIEW)
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Master data, contacts and the one timeline of an account."""
     account = get_object_or_404(
@@ -179,35 +179,41 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+TIMELINE_ENTRY = "relationships/partials/_timeline_entry.html"
+
+
+def timeline_entries(touchpoints: list[Touchpoint]) -> list[tuple[Touchpoint, str]]:
+    """Each touchpoint with the template its source kind registered, or the plain one."""
+    entries = []
+    for touchpoint in touchpoints:
+        kind = registry.timeline_kinds.get(touchpoint.source_kind)
+        entries.append((touchpoint, kind.template if kind else TIMELINE_ENTRY))
+    return entries
+
+
+def panels(slot: registry.Slot[registry.Panel], request: HttpRequest, contact: Contact) -> list:
+    """The cards other apps registered for this screen, each with its own context."""
+    return [
+        {"template": panel.template, **panel.context(request, contact)}
+        for panel in slot
+        if not panel.capability or has_capability(request, panel.capability)
+    ]
+
+
 def _timeline_context(request: HttpRequest, **target: Any) -> dict[str, Any]:
-    """One page of the timeline: touchpoints with the voucher events of the same stretch."""
+    """One page of the timeline: every moment any app recorded, newest first."""
     page = _page_number(request)
     offset = (page - 1) * 25
-    # One touchpoint before the page marks where the newer page ended.
-    start = max(offset - 1, 0)
-    rows = selectors.timeline(
-        workspace=request.workspace, limit=26 + offset - start, offset=start, **target
-    )
-    before = rows[0] if offset else None
-    touchpoints = rows[offset - start : offset - start + 25]
-    has_more = len(rows) - (offset - start) > 25
-    events = selectors.voucher_events(
-        workspace=request.workspace,
-        until=before.occurred_at if before else None,
-        since=touchpoints[-1].occurred_at if touchpoints and has_more else None,
-        **target,
-    )
-    entries = [("touchpoint", tp.occurred_at, tp) for tp in touchpoints] + events
-    entries.sort(key=lambda entry: entry[1], reverse=True)
+    rows = selectors.timeline(workspace=request.workspace, limit=26, offset=offset, **target)
     return {
-        "touchpoints": touchpoints,
-        "entries": entries,
+        "touchpoints": rows[:25],
+        "entries": timeline_entries(rows[:25]),
         "timeline_page": page,
-        "has_more": has_more,
+        "has_more": len(rows) > 25,
     }
 
 
-@member_required
+@capability_required(Capability.CRM_EDIT)
 def account_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create or edit an account."""
     account = get_object_or_404(Account, pk=pk, workspace=request.workspace) if pk else None
@@ -237,7 +243,7 @@ def _save_with_tags(
 # --- contacts -------------------------------------------------------------------------------
 
 
-@member_required
+@capability_required(Capability.CRM_VIEW)
 def contact_list(request: HttpRequest) -> HttpResponse:
     """All contacts, searchable and sortable."""
     params = {
@@ -263,7 +269,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@member_required
+@capability_required(Capability.CRM_VIEW)
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Master data, consent and the timeline of a contact."""
     contact = get_object_or_404(
@@ -276,8 +282,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         row=contact,
         consent=consents[0] if consents else None,
         consents=consents,
-        consent_form=ConsentForm(),
-        vouchers=contact.vouchers.all(),
+        panels=panels(registry.contact_panels, request, contact),
         touchpoint_form=TouchpointForm(workspace=request.workspace),
         touchpoint_url=reverse("relationships:contact-touchpoint", args=[contact.pk]),
     )
@@ -289,7 +294,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@member_required
+@capability_required(Capability.CRM_EDIT)
 def contact_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create or edit a contact."""
     contact = get_object_or_404(Contact, pk=pk, workspace=request.workspace) if pk else None
@@ -310,14 +315,14 @@ def contact_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 # --- touchpoints ----------------------------------------------------------------------------
 
 
-@member_required
+@capability_required(Capability.CRM_EDIT)
 @require_POST
 def account_touchpoint(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(Account, pk=pk, workspace=request.workspace)
     return _touchpoint_create(request, account=account)
 
 
-@member_required
+@capability_required(Capability.CRM_EDIT)
 @require_POST
 def contact_touchpoint(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(Contact, pk=pk, workspace=request.workspace)
@@ -361,7 +366,7 @@ def _touchpoint_create(request: HttpRequest, **target: Any) -> HttpResponse:
 # --- call sheet -----------------------------------------------------------------------------
 
 
-@member_required
+@capability_required(Capability.CRM_EDIT)
 def call_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """Prepare and log a call: history, check-in questions, master data updates."""
     contact = get_object_or_404(
@@ -379,16 +384,13 @@ def call_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "contact": contact,
         "form": form,
-        "entries": [
-            ("touchpoint", tp.occurred_at, tp)
-            for tp in selectors.timeline(
+        "entries": timeline_entries(
+            selectors.timeline(
                 workspace=request.workspace, contact=contact, limit=5, personal_only=True
             )
-        ],
-        "consent": contact.consents.order_by("-recorded_at", "-id").first(),
-        "advice": data_selectors.advice_for(
-            contact=contact, today=local_today(request.workspace.zone)
         ),
+        "consent": contact.consents.order_by("-recorded_at", "-id").first(),
+        "panels": panels(registry.call_sheet_panels, request, contact),
     }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "relationships/call_sheet.html", context, status=status)
@@ -397,7 +399,7 @@ def call_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 # --- cadence policies and team view ---------------------------------------------------------
 
 
-@member_required
+@capability_required(Capability.CRM_VIEW)
 def policy_list(request: HttpRequest) -> HttpResponse:
     context = {
         "policies": selectors.policies(workspace=request.workspace),
@@ -406,7 +408,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     return render(request, "relationships/policy_list.html", context)
 
 
-@member_required
+@capability_required(Capability.CADENCE_MANAGE)
 def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create or change a cadence policy; due dates follow at once."""
     policy = get_object_or_404(CadencePolicy, pk=pk, workspace=request.workspace) if pk else None
@@ -429,7 +431,7 @@ def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "relationships/policy_form.html", context)
 
 
-@member_required
+@capability_required(Capability.CADENCE_MANAGE)
 @require_POST
 def policy_delete(request: HttpRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(CadencePolicy, pk=pk, workspace=request.workspace)
@@ -438,7 +440,7 @@ def policy_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("relationships:policy-list")
 
 
-@member_required
+@capability_required(Capability.CRM_VIEW)
 def team_view(request: HttpRequest) -> HttpResponse:
     """Coverage per owner and segment, and leaders' touches of key accounts this quarter."""
     workspace = request.workspace

@@ -8,12 +8,9 @@ from django.urls import reverse
 
 from touchbase.core.models import ApiToken, Membership, User, Workspace
 from touchbase.core.services import member_add
+from touchbase.testing import bearer
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_a_token_is_stored_only_as_its_digest(alice_token):

@@ -9,12 +9,9 @@ from django.utils import timezone
 
 from touchbase.core.timeutil import local_today
 from touchbase.relationships.models import Account, CadencePolicy, Contact, Touchpoint
+from touchbase.testing import bearer
 
 pytestmark = pytest.mark.django_db
-
-
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture
@@ -25,7 +22,7 @@ def policy(workspace):
 
 def test_anonymous_and_bad_tokens_get_401(client, account):
     assert client.get("/api/v1/accounts").status_code == 401
-    assert client.get("/api/v1/accounts", headers=auth("tb_wrong")).status_code == 401
+    assert client.get("/api/v1/accounts", headers=bearer("tb_wrong")).status_code == 401
 
 
 def test_openapi_description_lists_the_operations(client, db):
@@ -38,7 +35,7 @@ def test_openapi_description_lists_the_operations(client, db):
 
 def test_another_workspace_gets_404_for_every_object(client, carol_token, account, contact,
                                                       policy):  # fmt: skip
-    headers = auth(carol_token)
+    headers = bearer(carol_token)
     calls = [
         ("get", f"/api/v1/accounts/{account.pk}", None),
         ("patch", f"/api/v1/accounts/{account.pk}", {"name": "Hijack"}),
@@ -67,12 +64,12 @@ def test_another_workspace_gets_404_for_every_object(client, carol_token, accoun
 
 def test_lists_never_show_another_workspace(client, carol_token, account, contact):
     for url in ("/api/v1/accounts", "/api/v1/contacts", "/api/v1/due?scope=team"):
-        assert client.get(url, headers=auth(carol_token)).json()["items"] == []
+        assert client.get(url, headers=bearer(carol_token)).json()["items"] == []
 
 
 def test_touchpoint_into_another_workspace_is_refused(client, carol_token, contact):
     response = client.post(
-        "/api/v1/touchpoints", headers=auth(carol_token), content_type="application/json",
+        "/api/v1/touchpoints", headers=bearer(carol_token), content_type="application/json",
         data={"contact_id": contact.pk, "channel": "phone",
               "occurred_at": timezone.now().isoformat()},
     )  # fmt: skip
@@ -83,7 +80,7 @@ def test_touchpoint_into_another_workspace_is_refused(client, carol_token, conta
 
 def test_create_contact_stores_phone_in_e164(client, alice_token, account):
     response = client.post(
-        "/api/v1/contacts", headers=auth(alice_token), content_type="application/json",
+        "/api/v1/contacts", headers=bearer(alice_token), content_type="application/json",
         data={"first_name": "Lea", "last_name": "Gruber", "phone": "+41 44 668 18 00",
               "country": "CH", "account_id": account.pk, "tags": ["Neukunde"]},
     )  # fmt: skip
@@ -98,12 +95,12 @@ def test_bad_phone_email_and_missing_name_give_field_errors_and_nothing_is_saved
     client, alice_token
 ):
     response = client.post(
-        "/api/v1/contacts", headers=auth(alice_token), content_type="application/json",
+        "/api/v1/contacts", headers=bearer(alice_token), content_type="application/json",
         data={"last_name": "Fehler", "phone": "12", "email": "nope"},
     )  # fmt: skip
     assert response.status_code == 422
     assert set(response.json()["errors"]) == {"phone", "email"}
-    missing = client.post("/api/v1/contacts", headers=auth(alice_token),
+    missing = client.post("/api/v1/contacts", headers=bearer(alice_token),
                           content_type="application/json", data={"first_name": "X"})  # fmt: skip
     assert missing.status_code == 422
     assert Contact.objects.count() == 0
@@ -111,7 +108,7 @@ def test_bad_phone_email_and_missing_name_give_field_errors_and_nothing_is_saved
 
 def test_bad_date_in_a_touchpoint_is_a_422(client, alice_token, contact):
     response = client.post(
-        "/api/v1/touchpoints", headers=auth(alice_token), content_type="application/json",
+        "/api/v1/touchpoints", headers=bearer(alice_token), content_type="application/json",
         data={"contact_id": contact.pk, "channel": "phone", "occurred_at": "gestern"},
     )  # fmt: skip
     assert response.status_code == 422
@@ -121,17 +118,17 @@ def test_bad_date_in_a_touchpoint_is_a_422(client, alice_token, contact):
 def test_logging_a_touchpoint_moves_the_due_date(client, alice_token, contact):
     occurred = timezone.now() - dt.timedelta(days=30)
     response = client.post(
-        "/api/v1/touchpoints", headers=auth(alice_token), content_type="application/json",
+        "/api/v1/touchpoints", headers=bearer(alice_token), content_type="application/json",
         data={"contact_id": contact.pk, "channel": "meeting", "occurred_at": occurred.isoformat(),
               "summary": "Jahresgespräch"},
     )  # fmt: skip
     assert response.status_code == 201
     assert response.json()["is_personal"] is True
-    got = client.get(f"/api/v1/contacts/{contact.pk}", headers=auth(alice_token)).json()
+    got = client.get(f"/api/v1/contacts/{contact.pk}", headers=bearer(alice_token)).json()
     expected = occurred.astimezone(contact.workspace.zone).date() + dt.timedelta(days=365)
     assert got["next_due_on"] == expected.isoformat()
     timeline = client.get(f"/api/v1/accounts/{contact.account_id}/touchpoints",
-                          headers=auth(alice_token)).json()  # fmt: skip
+                          headers=bearer(alice_token)).json()  # fmt: skip
     assert [tp["summary"] for tp in timeline["items"]] == ["Jahresgespräch"]
 
 
@@ -139,8 +136,8 @@ def test_due_list_pages_without_counting(client, alice_token, workspace, alice):
     for number in range(3):
         Account.objects.create(workspace=workspace, name=f"A{number}", owner=alice,
                                value=number, next_due_on=local_today(workspace.zone))  # fmt: skip
-    first = client.get("/api/v1/due?limit=2", headers=auth(alice_token)).json()
-    second = client.get("/api/v1/due?limit=2&offset=2", headers=auth(alice_token)).json()
+    first = client.get("/api/v1/due?limit=2", headers=bearer(alice_token)).json()
+    second = client.get("/api/v1/due?limit=2&offset=2", headers=bearer(alice_token)).json()
     assert [item["name"] for item in first["items"]] == ["A2", "A1"]
     assert first["next_offset"] == 2
     assert [item["name"] for item in second["items"]] == ["A0"]
@@ -150,13 +147,13 @@ def test_due_list_pages_without_counting(client, alice_token, workspace, alice):
 def test_snooze_through_the_api(client, alice_token, workspace, contact):
     until = local_today(workspace.zone) + dt.timedelta(days=3)
     response = client.post(
-        f"/api/v1/due/contact/{contact.pk}/snooze", headers=auth(alice_token),
+        f"/api/v1/due/contact/{contact.pk}/snooze", headers=bearer(alice_token),
         content_type="application/json", data={"until": until.isoformat(), "reason": "Kur"},
     )  # fmt: skip
     assert response.status_code == 200
     assert response.json()["next_due_on"] == until.isoformat()
     bad = client.post(
-        f"/api/v1/due/contact/{contact.pk}/snooze", headers=auth(alice_token),
+        f"/api/v1/due/contact/{contact.pk}/snooze", headers=bearer(alice_token),
         content_type="application/json", data={"until": "2000-01-01", "reason": ""},
     )  # fmt: skip
     assert bad.status_code == 422
@@ -165,17 +162,17 @@ def test_snooze_through_the_api(client, alice_token, workspace, contact):
 
 def test_policies_through_the_api_update_due_dates(client, alice_token, contact):
     response = client.post(
-        "/api/v1/cadence-policies", headers=auth(alice_token), content_type="application/json",
+        "/api/v1/cadence-policies", headers=bearer(alice_token), content_type="application/json",
         data={"name": "Kunden mit Tag", "scope": "tag", "interval_days": 60, "tag": "VIP"},
     )  # fmt: skip
     assert response.status_code == 201
     assert response.json()["tag"] == "VIP"
-    client.patch(f"/api/v1/contacts/{contact.pk}", headers=auth(alice_token),
+    client.patch(f"/api/v1/contacts/{contact.pk}", headers=bearer(alice_token),
                  content_type="application/json", data={"tags": ["vip"]})  # fmt: skip
     contact.refresh_from_db()
     assert contact.cadence_days == 60
     invalid = client.post(
-        "/api/v1/cadence-policies", headers=auth(alice_token), content_type="application/json",
+        "/api/v1/cadence-policies", headers=bearer(alice_token), content_type="application/json",
         data={"name": "x", "scope": "segment", "interval_days": 60},
     )  # fmt: skip
     assert invalid.status_code == 422
@@ -184,7 +181,7 @@ def test_policies_through_the_api_update_due_dates(client, alice_token, contact)
 
 def test_call_sheet_through_the_api(client, alice_token, contact):
     response = client.post(
-        f"/api/v1/contacts/{contact.pk}/call-sheet", headers=auth(alice_token),
+        f"/api/v1/contacts/{contact.pk}/call-sheet", headers=bearer(alice_token),
         content_type="application/json",
         data={"address_current": "yes", "works_from_home": "no", "newsletter_wanted": "no"},
     )  # fmt: skip
@@ -196,19 +193,19 @@ def test_call_sheet_through_the_api(client, alice_token, contact):
 
 
 def test_team_coverage_through_the_api(client, alice_token, contact):
-    body = client.get("/api/v1/team", headers=auth(alice_token)).json()
+    body = client.get("/api/v1/team", headers=bearer(alice_token)).json()
     assert body["accounts_by_owner"] == [
         {"label": "Alice Adler", "total": 1, "covered": 0, "overdue": 0, "percent": 0}
     ]
 
 
 def test_me_and_preferences(client, alice_token):
-    response = client.put("/api/v1/me/preferences", headers=auth(alice_token),
+    response = client.put("/api/v1/me/preferences", headers=bearer(alice_token),
                           content_type="application/json",
                           data={"language": "de", "digest_frequency": "daily"})  # fmt: skip
     assert response.json()["language"] == "de"
     assert response.json()["digest_frequency"] == "daily"
-    bad = client.put("/api/v1/me/preferences", headers=auth(alice_token),
+    bad = client.put("/api/v1/me/preferences", headers=bearer(alice_token),
                      content_type="application/json",
                      data={"language": "fr", "digest_frequency": "daily"})  # fmt: skip
     assert bad.status_code == 422

@@ -20,8 +20,7 @@ from touchbase.relationships.services import (
     tags_from_names,
     touchpoint_log,
 )
-
-from .conftest import days_ago
+from touchbase.testing import days_ago
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from touchbase.care import selectors as data_selectors
 from touchbase.core.models import Workspace
-from touchbase.relationships import data_selectors, selectors
+from touchbase.relationships import selectors
 from touchbase.relationships.demo import demo_load
 from touchbase.relationships.models import Account, Contact, Touchpoint
 

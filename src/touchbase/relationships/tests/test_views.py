@@ -12,8 +12,7 @@ from touchbase.core.timeutil import local_today
 from touchbase.relationships.choices import Channel, CheckinAnswer, ConsentStatus
 from touchbase.relationships.models import Account, CadencePolicy, Contact, Touchpoint
 from touchbase.relationships.services import touchpoint_log
-
-from .conftest import days_ago
+from touchbase.testing import days_ago
 
 pytestmark = pytest.mark.django_db
 

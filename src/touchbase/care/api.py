@@ -1,0 +1,321 @@
+"""API for data care: consent, freshness, regional advice, vouchers, duplicates, GDPR."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
+
+from touchbase.care import selectors, services
+from touchbase.care.models import RegionalAdvice, Voucher
+from touchbase.core.capabilities import Capability, api_capability
+from touchbase.core.paging import PageParams, page_of_rows
+from touchbase.core.timeutil import local_today
+from touchbase.relationships import selectors as relationship_selectors
+from touchbase.relationships.choices import ConsentStatus, Country
+from touchbase.relationships.models import Account, Contact
+
+router = Router(tags=["data care"])
+
+
+def _contact(request: HttpRequest, contact_id: int) -> Contact:
+    return get_object_or_404(Contact, pk=contact_id, workspace=request.workspace)
+
+
+# --- consent -------------------------------------------------------------------------------
+
+
+class ConsentIn(Schema):
+    status: ConsentStatus
+    source: str
+
+
+class ConsentOut(Schema):
+    status: str
+    recorded_at: dt.datetime
+    source: str
+    recorded_by_id: int | None
+
+
+@router.get("/contacts/{contact_id}/consents", response=list[ConsentOut],
+            summary="Newsletter consent history of a contact")  # fmt: skip
+@api_capability(Capability.CRM_VIEW)
+def consent_list(request: HttpRequest, contact_id: int) -> Any:
+    return _contact(request, contact_id).consents.order_by("recorded_at", "id")
+
+
+@router.post("/contacts/{contact_id}/consents", response={201: list[ConsentOut]},
+             summary="Record that consent was given or withdrawn")  # fmt: skip
+@api_capability(Capability.CRM_EDIT)
+def consent_create(request: HttpRequest, contact_id: int, payload: ConsentIn) -> Status:
+    contact = _contact(request, contact_id)
+    services.consent_change(
+        contact=contact, status=payload.status, source=payload.source, by=request.user
+    )
+    return Status(201, list(contact.consents.order_by("recorded_at", "id")))
+
+
+@router.post("/contacts/{contact_id}/bounced", response={204: None},
+             summary="Mark the contact's e-mail as bounced")  # fmt: skip
+@api_capability(Capability.CRM_EDIT)
+def email_bounced(request: HttpRequest, contact_id: int) -> Status:
+    services.email_bounce_mark(contact=_contact(request, contact_id))
+    return Status(204, None)
+
+
+class RecipientOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    email: str
+
+
+class RecipientPage(Schema):
+    items: list[RecipientOut]
+    next_offset: int | None
+
+
+@router.get("/newsletter-recipients", response=RecipientPage,
+            summary="Who may receive the newsletter now")  # fmt: skip
+@api_capability(Capability.EXPORT_ALL)
+def newsletter_recipients(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+    rows = relationship_selectors.newsletter_recipients(workspace=request.workspace).order_by("id")
+    return page_of_rows(list(rows[page.offset : page.offset + page.limit + 1]), page)
+
+
+# --- freshness -----------------------------------------------------------------------------
+
+
+class FreshnessOut(Schema):
+    owner_id: int | None
+    owner_name: str
+    total: int
+    address_stale: int
+    email_bounced: int
+    unreachable: int
+
+
+@router.get("/freshness", response=list[FreshnessOut], summary="Stale data per owner")
+@api_capability(Capability.CRM_VIEW)
+def freshness(request: HttpRequest) -> Any:
+    today = local_today(request.workspace.zone)
+    return [vars(row) for row in selectors.freshness_by_owner(
+        workspace=request.workspace, today=today)]  # fmt: skip
+
+
+class StaleOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    owner_id: int | None
+    address_verified_at: dt.datetime | None
+    email_bounced_at: dt.datetime | None
+
+
+class StalePage(Schema):
+    items: list[StaleOut]
+    next_offset: int | None
+
+
+@router.get("/freshness/contacts", response=StalePage, summary="Contacts with one issue")
+@api_capability(Capability.CRM_VIEW)
+def freshness_contacts(
+    request: HttpRequest,
+    page: Query[PageParams],
+    issue: Literal["address_stale", "email_bounced", "unreachable"] = "address_stale",
+    owner_id: int | None = None,
+) -> dict[str, Any]:
+    rows = selectors.stale_contacts(
+        workspace=request.workspace, today=local_today(request.workspace.zone), issue=issue,
+        owner_id=owner_id,
+    )  # fmt: skip
+    return page_of_rows(list(rows[page.offset : page.offset + page.limit + 1]), page)
+
+
+# --- regional advice -----------------------------------------------------------------------
+
+
+class AdviceIn(Schema):
+    country: Country
+    region: str = ""
+    title: str = Field(..., min_length=1, max_length=200)
+    body: str = ""
+    link: str = ""
+    valid_from: dt.date
+    valid_until: dt.date | None = None
+
+
+class AdviceOut(AdviceIn):
+    id: int
+
+
+@router.get("/regional-advice", response=list[AdviceOut], summary="All regional advice")
+@api_capability(Capability.CRM_VIEW)
+def advice_list(request: HttpRequest) -> Any:
+    return selectors.advice_list(workspace=request.workspace)
+
+
+@router.get("/contacts/{contact_id}/regional-advice", response=list[AdviceOut],
+            summary="Advice valid today for the contact's region")  # fmt: skip
+@api_capability(Capability.CRM_VIEW)
+def advice_for_contact(request: HttpRequest, contact_id: int) -> Any:
+    contact = _contact(request, contact_id)
+    return selectors.advice_for(contact=contact, today=local_today(request.workspace.zone))
+
+
+@router.post("/regional-advice", response={201: AdviceOut}, summary="Add regional advice")
+@api_capability(Capability.ADVICE_MANAGE)
+def advice_create(request: HttpRequest, payload: AdviceIn) -> Status:
+    advice = RegionalAdvice(workspace=request.workspace, **payload.dict())
+    return Status(201, services.advice_save(advice=advice))
+
+
+@router.put("/regional-advice/{advice_id}", response=AdviceOut, summary="Change advice")
+@api_capability(Capability.ADVICE_MANAGE)
+def advice_update(request: HttpRequest, advice_id: int, payload: AdviceIn) -> Any:
+    advice = get_object_or_404(RegionalAdvice, pk=advice_id, workspace=request.workspace)
+    for name, value in payload.dict().items():
+        setattr(advice, name, value)
+    return services.advice_save(advice=advice)
+
+
+@router.delete("/regional-advice/{advice_id}", response={204: None}, summary="Delete advice")
+@api_capability(Capability.ADVICE_MANAGE)
+def advice_delete(request: HttpRequest, advice_id: int) -> Status:
+    get_object_or_404(RegionalAdvice, pk=advice_id, workspace=request.workspace).delete()
+    return Status(204, None)
+
+
+# --- vouchers ------------------------------------------------------------------------------
+
+
+class VoucherIn(Schema):
+    contact_id: int | None = None
+    account_id: int | None = None
+    value: Decimal = Field(..., gt=0, max_digits=9, decimal_places=2)
+    valid_until: dt.date
+    note: str = ""
+
+
+class VoucherOut(Schema):
+    id: int
+    code: str
+    value: Decimal
+    contact_id: int | None
+    account_id: int | None
+    note: str
+    valid_until: dt.date
+    issued_at: dt.datetime
+    redeemed_at: dt.datetime | None
+    order_reference: str
+
+
+class VoucherPage(Schema):
+    items: list[VoucherOut]
+    next_offset: int | None
+
+
+class RedeemIn(Schema):
+    order_reference: str
+
+
+@router.get("/vouchers", response=VoucherPage, summary="Open, redeemed or expired vouchers")
+@api_capability(Capability.CRM_VIEW)
+def voucher_list(
+    request: HttpRequest,
+    page: Query[PageParams],
+    status: Literal["open", "redeemed", "expired"] = "open",
+) -> dict[str, Any]:
+    rows = selectors.voucher_list(
+        workspace=request.workspace, status=status, today=local_today(request.workspace.zone)
+    )
+    return page_of_rows(list(rows[page.offset : page.offset + page.limit + 1]), page)
+
+
+@router.post("/vouchers", response={201: VoucherOut}, summary="Issue a voucher")
+@api_capability(Capability.VOUCHER_ISSUE)
+def voucher_issue(request: HttpRequest, payload: VoucherIn) -> Status:
+    contact = account = None
+    if payload.contact_id is not None:
+        contact = Contact.objects.filter(pk=payload.contact_id, workspace=request.workspace).first()
+        if contact is None:
+            raise ValidationError({"contact_id": "No such contact in this workspace."})
+    if payload.account_id is not None:
+        account = Account.objects.filter(pk=payload.account_id, workspace=request.workspace).first()
+        if account is None:
+            raise ValidationError({"account_id": "No such account in this workspace."})
+    voucher = services.voucher_issue(
+        workspace=request.workspace, contact=contact, account=account, value=payload.value,
+        valid_until=payload.valid_until, note=payload.note, by=request.user,
+    )  # fmt: skip
+    return Status(201, voucher)
+
+
+@router.post("/vouchers/{voucher_id}/redeem", response=VoucherOut, summary="Redeem a voucher")
+@api_capability(Capability.VOUCHER_ISSUE)
+def voucher_redeem(request: HttpRequest, voucher_id: int, payload: RedeemIn) -> Any:
+    voucher = get_object_or_404(Voucher, pk=voucher_id, workspace=request.workspace)
+    return services.voucher_redeem(
+        voucher=voucher, order_reference=payload.order_reference, by=request.user
+    )
+
+
+# --- duplicates ----------------------------------------------------------------------------
+
+
+class DuplicateOut(Schema):
+    first_id: int
+    second_id: int
+    score: int
+    reason: str
+
+
+class MergeIn(Schema):
+    duplicate_id: int
+
+
+class MergeOut(Schema):
+    survivor_id: int
+    merged_contact_id: int
+    moved: dict[str, int]
+
+
+@router.get("/duplicates", response=list[DuplicateOut], summary="Likely duplicate contacts")
+@api_capability(Capability.MERGE)
+def duplicates(request: HttpRequest) -> Any:
+    return [
+        {"first_id": p.first.pk, "second_id": p.second.pk, "score": p.score, "reason": p.reason}
+        for p in selectors.duplicate_pairs(workspace=request.workspace)
+    ]
+
+
+@router.post("/contacts/{contact_id}/merge", response=MergeOut,
+             summary="Merge another contact into this one")  # fmt: skip
+@api_capability(Capability.MERGE)
+def contact_merge(request: HttpRequest, contact_id: int, payload: MergeIn) -> Any:
+    survivor = _contact(request, contact_id)
+    duplicate = _contact(request, payload.duplicate_id)
+    return services.contact_merge(survivor=survivor, duplicate=duplicate, by=request.user)
+
+
+# --- personal-data rights ------------------------------------------------------------------
+
+
+@router.get("/contacts/{contact_id}/personal-data", response=dict[str, Any],
+            summary="Everything held on one person (GDPR Art. 15)")  # fmt: skip
+@api_capability(Capability.PERSONAL_DATA)
+def personal_data(request: HttpRequest, contact_id: int) -> Any:
+    return services.personal_data_export(contact=_contact(request, contact_id))
+
+
+@router.post("/contacts/{contact_id}/erase", response={204: None},
+             summary="Erase one person's personal data (GDPR Art. 17)")  # fmt: skip
+@api_capability(Capability.ERASE)
+def contact_erase(request: HttpRequest, contact_id: int) -> Status:
+    services.contact_erase(contact=_contact(request, contact_id), by=request.user)
+    return Status(204, None)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CareConfig(AppConfig):
+    name = "touchbase.care"
+    label = "care"
+    verbose_name = _("Data care")
+
+    def ready(self) -> None:
+        from touchbase.care import demo, panels
+        from touchbase.care.services import VOUCHER_ISSUED, VOUCHER_REDEEMED
+        from touchbase.core import registry
+        from touchbase.core.capabilities import Capability
+
+        partials = "care/partials/"
+        for kind in (VOUCHER_ISSUED, VOUCHER_REDEEMED):
+            registry.timeline_kinds.register(
+                registry.TimelineKind(name=kind, template=partials + "_timeline_voucher.html")
+            )
+        registry.contact_panels.register(registry.Panel(
+            name="consent", template=partials + "_consent_panel.html",
+            context=panels.consent_panel, order=10))  # fmt: skip
+        registry.contact_panels.register(registry.Panel(
+            name="vouchers", template=partials + "_voucher_panel.html",
+            context=panels.voucher_panel, order=20))  # fmt: skip
+        registry.contact_panels.register(registry.Panel(
+            name="personal-data", template=partials + "_personal_data_panel.html",
+            context=panels.personal_data_panel, capability=Capability.PERSONAL_DATA, order=90,
+        ))  # fmt: skip
+        registry.call_sheet_panels.register(registry.Panel(
+            name="regional-advice", template=partials + "_advice_panel.html",
+            context=panels.advice_panel, order=10))  # fmt: skip
+        registry.demo_steps.register(registry.DemoStep(name="data care", run=demo.demo_care))
+        for name, label, url_name, capability in (
+            ("freshness", _("Freshness"), "care:freshness", ""),
+            ("duplicates", _("Duplicates"), "care:duplicates", ""),
+            ("vouchers", _("Vouchers"), "care:voucher-list", ""),
+            ("advice", _("Regional advice"), "care:advice-list", ""),
+        ):
+            registry.settings_sections.register(registry.SettingsSection(
+                name=name, label=label, url_name=url_name, capability=capability))  # fmt: skip

@@ -1,0 +1,237 @@
+"""Web views for data care: consent, freshness, regional advice, vouchers, duplicates, GDPR."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from touchbase.care import selectors, services
+from touchbase.care.models import RegionalAdvice, Voucher
+from touchbase.core.capabilities import Capability, capability_required
+from touchbase.core.timeutil import local_today
+from touchbase.relationships.forms import DATE_WIDGET, ConsentForm
+from touchbase.relationships.models import Contact
+from touchbase.relationships.views import apply_errors, int_or_none
+
+# --- forms ---------------------------------------------------------------------------------
+
+
+class AdviceForm(forms.ModelForm):
+    class Meta:
+        model = RegionalAdvice
+        fields = ["country", "region", "title", "body", "link", "valid_from", "valid_until"]
+        widgets = {"valid_from": DATE_WIDGET, "valid_until": DATE_WIDGET,
+                   "body": forms.Textarea(attrs={"rows": 4})}  # fmt: skip
+
+
+class VoucherForm(forms.Form):
+    value = forms.DecimalField(label=gettext_lazy("Value (EUR)"), max_digits=9, decimal_places=2)
+    valid_until = forms.DateField(label=gettext_lazy("Valid until"), widget=DATE_WIDGET)
+    note = forms.CharField(label=gettext_lazy("Consultation"), max_length=200, required=False)
+
+
+class RedeemForm(forms.Form):
+    order_reference = forms.CharField(label=gettext_lazy("Order"), max_length=100)
+
+
+# --- consent, bounce, personal data --------------------------------------------------------
+
+
+def _contact(request: HttpRequest, pk: int) -> Contact:
+    return get_object_or_404(Contact, pk=pk, workspace=request.workspace)
+
+
+@capability_required(Capability.CRM_EDIT)
+@require_POST
+def consent_change(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _contact(request, pk)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consent_change(contact=contact, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+    if form.errors:
+        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+    else:
+        messages.success(request, _("Consent recorded."))
+    return redirect("relationships:contact-detail", pk=contact.pk)
+
+
+@capability_required(Capability.CRM_EDIT)
+@require_POST
+def email_bounce(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = services.email_bounce_mark(contact=_contact(request, pk))
+    messages.success(request, _("E-mail of %(name)s marked as bounced.") % {"name": contact})
+    return redirect("relationships:contact-detail", pk=contact.pk)
+
+
+@capability_required(Capability.PERSONAL_DATA)
+def personal_data(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything held on one person as one JSON file (GDPR Art. 15)."""
+    contact = _contact(request, pk)
+    data = services.personal_data_export(contact=contact)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="personal-data-{contact.pk}.json"'
+    return response
+
+
+@capability_required(Capability.ERASE)
+def contact_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm, then erase a person's data (GDPR Art. 17)."""
+    contact = _contact(request, pk)
+    if request.method == "POST":
+        services.contact_erase(contact=contact, by=request.user)
+        messages.success(request, _("The personal data was erased; figures stay correct."))
+        return redirect("relationships:contact-list")
+    return render(request, "care/contact_erase.html", {"contact": contact})
+
+
+# --- freshness -----------------------------------------------------------------------------
+
+
+@capability_required(Capability.CRM_VIEW)
+def freshness(request: HttpRequest) -> HttpResponse:
+    """Stale data per owner, and the contacts with one issue, each a click from its call sheet."""
+    today = local_today(request.workspace.zone)
+    issue = request.GET.get("issue", "address_stale")
+    issue = issue if issue in selectors.FRESHNESS_ISSUES else "address_stale"
+    owner_id = int_or_none(request.GET.get("owner"))
+    contacts = selectors.stale_contacts(
+        workspace=request.workspace, today=today, issue=issue, owner_id=owner_id
+    )
+    context = {
+        "rows": selectors.freshness_by_owner(workspace=request.workspace, today=today),
+        "issue": issue,
+        "owner_id": owner_id,
+        "page_obj": Paginator(contacts, 50).get_page(request.GET.get("page")),
+        "issues": [
+            ("address_stale", _("Address not verified for a year")),
+            ("email_bounced", _("E-mail bounced")),
+            ("unreachable", _("No phone and no e-mail")),
+        ],
+    }
+    return render(request, "care/freshness.html", context)
+
+
+# --- regional advice -----------------------------------------------------------------------
+
+
+@capability_required(Capability.CRM_VIEW)
+def advice_list(request: HttpRequest) -> HttpResponse:
+    today = local_today(request.workspace.zone)
+    advice = selectors.advice_list(workspace=request.workspace)
+    return render(request, "care/advice_list.html", {"advice": advice, "today": today})
+
+
+@capability_required(Capability.ADVICE_MANAGE)
+def advice_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    advice = (
+        get_object_or_404(RegionalAdvice, pk=pk, workspace=request.workspace)
+        if pk
+        else RegionalAdvice(workspace=request.workspace, valid_from=local_today(
+            request.workspace.zone))
+    )  # fmt: skip
+    form = AdviceForm(request.POST or None, instance=advice)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.advice_save(advice=form.save(commit=False))
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Advice saved."))
+            return redirect("care:advice-list")
+    return render(request, "care/advice_form.html", {"form": form, "advice": advice})
+
+
+@capability_required(Capability.ADVICE_MANAGE)
+@require_POST
+def advice_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(RegionalAdvice, pk=pk, workspace=request.workspace).delete()
+    messages.success(request, _("Advice deleted."))
+    return redirect("care:advice-list")
+
+
+# --- vouchers ------------------------------------------------------------------------------
+
+
+@capability_required(Capability.CRM_VIEW)
+def voucher_list(request: HttpRequest) -> HttpResponse:
+    today = local_today(request.workspace.zone)
+    status = request.GET.get("status", "open")
+    status = status if status in ("open", "redeemed", "expired") else "open"
+    vouchers = selectors.voucher_list(workspace=request.workspace, status=status, today=today)
+    context = {"page_obj": Paginator(vouchers, 50).get_page(request.GET.get("page")),
+               "status": status, "redeem_form": RedeemForm()}  # fmt: skip
+    return render(request, "care/voucher_list.html", context)
+
+
+@capability_required(Capability.VOUCHER_ISSUE)
+def voucher_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue a voucher to a contact."""
+    contact = _contact(request, pk)
+    form = VoucherForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            voucher = services.voucher_issue(
+                workspace=request.workspace, contact=contact, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Voucher %(code)s issued.") % {"code": voucher.code})
+            return redirect("relationships:contact-detail", pk=contact.pk)
+    return render(request, "care/voucher_form.html", {"form": form, "contact": contact})
+
+
+@capability_required(Capability.VOUCHER_ISSUE)
+@require_POST
+def voucher_redeem(request: HttpRequest, pk: int) -> HttpResponse:
+    voucher = get_object_or_404(Voucher, pk=pk, workspace=request.workspace)
+    form = RedeemForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"order_reference": _("Enter the order it is credited to.")})
+        services.voucher_redeem(
+            voucher=voucher, order_reference=form.cleaned_data["order_reference"],
+            by=request.user,
+        )  # fmt: skip
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Voucher %(code)s redeemed.") % {"code": voucher.code})
+    return redirect(request.POST.get("next") or "care:voucher-list")
+
+
+# --- duplicates ----------------------------------------------------------------------------
+
+
+@capability_required(Capability.MERGE)
+def duplicates(request: HttpRequest) -> HttpResponse:
+    pairs = selectors.duplicate_pairs(workspace=request.workspace)
+    return render(request, "care/duplicates.html", {"pairs": pairs})
+
+
+@capability_required(Capability.MERGE)
+@require_POST
+def contact_merge(request: HttpRequest) -> HttpResponse:
+    survivor = _contact(request, int_or_none(request.POST.get("survivor")) or 0)
+    duplicate = _contact(request, int_or_none(request.POST.get("duplicate")) or 0)
+    try:
+        services.contact_merge(survivor=survivor, duplicate=duplicate, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("care:duplicates")
+    messages.success(request, _("Merged into %(name)s.") % {"name": survivor})
+    return redirect("relationships:contact-detail", pk=survivor.pk)

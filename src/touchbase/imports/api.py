@@ -1,0 +1,96 @@
+"""API endpoints for imports (upload, dry run, mapping, confirmation) and exports."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.http import HttpRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from touchbase.core.capabilities import Capability, api_capability
+from touchbase.imports import exports, services
+from touchbase.imports.models import ImportJob
+from touchbase.relationships import selectors
+
+router = Router(tags=["imports"])
+
+
+class ImportOut(Schema):
+    id: int
+    filename: str
+    status: str
+    mapping: dict[str, str]
+    report: dict[str, Any]
+    result: dict[str, Any]
+
+
+class MappingIn(Schema):
+    mapping: dict[str, str]
+
+
+@router.post(
+    "/imports",
+    response={201: ImportOut},
+    summary="Upload a CSV, XLSX or vCard file and get its dry-run report",
+)
+@api_capability(Capability.IMPORT)
+def import_create(request: HttpRequest, file: File[UploadedFile]) -> Status:
+    job = services.import_job_create(
+        workspace=request.workspace, by=request.user, filename=file.name or "upload",
+        data=file.read(),
+    )  # fmt: skip
+    return Status(201, job)
+
+
+@router.get("/imports/{import_id}", response=ImportOut, summary="An import and its report")
+@api_capability(Capability.IMPORT)
+def import_get(request: HttpRequest, import_id: int) -> ImportJob:
+    return get_object_or_404(
+        ImportJob.objects.defer("content"), pk=import_id, workspace=request.workspace
+    )
+
+
+@router.put("/imports/{import_id}/mapping", response=ImportOut, summary="Map columns, check again")
+@api_capability(Capability.IMPORT)
+def import_remap(request: HttpRequest, import_id: int, payload: MappingIn) -> ImportJob:
+    job = get_object_or_404(ImportJob, pk=import_id, workspace=request.workspace)
+    return services.import_job_remap(job=job, mapping=payload.mapping)
+
+
+@router.post(
+    "/imports/{import_id}/confirm",
+    response=ImportOut,
+    summary="Import all rows, or none when any row is bad (422 with the report)",
+)
+@api_capability(Capability.IMPORT)
+def import_confirm(request: HttpRequest, import_id: int) -> ImportJob:
+    job = get_object_or_404(ImportJob, pk=import_id, workspace=request.workspace)
+    return services.import_job_run(job=job, by=request.user)
+
+
+@router.get("/exports/{kind}", summary="Export contacts, accounts or touchpoints as a file")
+@api_capability(Capability.EXPORT_ALL)
+def export(
+    request: HttpRequest,
+    kind: Literal["contacts", "accounts", "touchpoints"],
+    file_format: Literal["csv", "xlsx", "vcf"] = Query("csv", alias="format"),
+    q: str = "",
+) -> StreamingHttpResponse:
+    workspace = request.workspace
+    if kind == "contacts":
+        result = exports.export_contacts(
+            contacts=selectors.contact_list(workspace=workspace, search=q), file_format=file_format
+        )
+    elif kind == "accounts":
+        result = exports.export_accounts(
+            accounts=selectors.account_list(workspace=workspace, search=q), file_format=file_format
+        )
+    else:
+        result = exports.export_touchpoints(
+            touchpoints=selectors.touchpoint_list(workspace=workspace), file_format=file_format
+        )
+    response = StreamingHttpResponse(result.content, content_type=result.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    return response

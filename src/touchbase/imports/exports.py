@@ -1,0 +1,204 @@
+"""Exports of accounts, contacts and touchpoints as CSV, XLSX and vCard.
+
+Column headers are the import's field labels in the user's language, so an exported file
+imports again unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from touchbase.imports.mapping import FIELDS
+from touchbase.relationships.models import Account, Contact, Touchpoint
+
+FORMATS = ("csv", "xlsx", "vcf")
+CHUNK = 2000
+
+
+@dataclass
+class Export:
+    """A finished export: the bytes (or chunks), the media type and a file name."""
+
+    content: Iterable[bytes]
+    content_type: str
+    filename: str
+
+
+def _contact_columns() -> list[tuple[str, Callable[[Contact], Any]]]:
+    return [
+        (str(FIELDS["account_name"]), lambda c: c.account.name if c.account else ""),
+        (str(FIELDS["first_name"]), lambda c: c.first_name),
+        (str(FIELDS["last_name"]), lambda c: c.last_name),
+        (str(FIELDS["job_title"]), lambda c: c.job_title),
+        (str(FIELDS["email"]), lambda c: c.email),
+        (str(FIELDS["phone"]), lambda c: c.phone),
+        (str(FIELDS["mobile"]), lambda c: c.mobile),
+        (str(FIELDS["street"]), lambda c: c.street),
+        (str(FIELDS["postal_code"]), lambda c: c.postal_code),
+        (str(FIELDS["city"]), lambda c: c.city),
+        (str(FIELDS["region"]), lambda c: c.region),
+        (str(FIELDS["country"]), lambda c: c.country),
+        (str(FIELDS["language"]), lambda c: c.language),
+        (str(FIELDS["tags"]), lambda c: ", ".join(t.name for t in c.tags.all())),
+        (_("Last personal contact"), lambda c: _stamp(c.last_personal_at)),
+        (_("Next contact due"), lambda c: _stamp(c.next_due_on)),
+    ]
+
+
+def _account_columns() -> list[tuple[str, Callable[[Account], Any]]]:
+    return [
+        (str(FIELDS["account_name"]), lambda a: a.name),
+        (str(FIELDS["segment"]), lambda a: a.segment),
+        (str(FIELDS["value"]), lambda a: a.value),
+        (str(FIELDS["email"]), lambda a: a.email),
+        (str(FIELDS["phone"]), lambda a: a.phone),
+        (str(FIELDS["street"]), lambda a: a.street),
+        (str(FIELDS["postal_code"]), lambda a: a.postal_code),
+        (str(FIELDS["city"]), lambda a: a.city),
+        (str(FIELDS["region"]), lambda a: a.region),
+        (str(FIELDS["country"]), lambda a: a.country),
+        (str(FIELDS["tags"]), lambda a: ", ".join(t.name for t in a.tags.all())),
+        (str(FIELDS["notes"]), lambda a: a.notes),
+        (_("Key account"), lambda a: _("yes") if a.is_key_account else ""),
+        (_("Owner"), lambda a: a.owner.display_name if a.owner else ""),
+        (_("Last personal contact"), lambda a: _stamp(a.last_personal_at)),
+        (_("Next contact due"), lambda a: _stamp(a.next_due_on)),
+    ]
+
+
+def _touchpoint_columns() -> list[tuple[str, Callable[[Touchpoint], Any]]]:
+    return [
+        (_("When"), lambda t: _stamp(t.occurred_at)),
+        (str(FIELDS["account_name"]), lambda t: t.account.name if t.account else ""),
+        (_("Contact"), lambda t: t.contact.full_name if t.contact else ""),
+        (_("Channel"), lambda t: t.get_channel_display()),
+        (_("Direction"), lambda t: t.get_direction_display()),
+        (_("Personal contact"), lambda t: _("yes") if t.is_personal else _("no")),
+        (_("Outcome"), lambda t: t.get_outcome_display() if t.outcome else ""),
+        (_("Summary"), lambda t: t.summary),
+        (_("Participants"), lambda t: ", ".join(p.display_name for p in t.participants.all())),
+    ]
+
+
+def _stamp(value: Any) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "hour"):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+def _rows(queryset: QuerySet, columns: list) -> Iterator[list[Any]]:
+    """Rows in primary-key batches so a large export keeps memory flat."""
+    last_id = 0
+    while True:
+        batch = list(queryset.filter(id__gt=last_id).order_by("id")[:CHUNK])
+        if not batch:
+            return
+        for row in batch:
+            yield [getter(row) for _label, getter in columns]
+        last_id = batch[-1].id
+
+
+def _csv(queryset: QuerySet, columns: list) -> Iterator[bytes]:
+    """UTF-8 with BOM so spreadsheet programs see the umlauts; ; for German users."""
+    delimiter = ";" if (get_language() or "en").startswith("de") else ","
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow([label for label, _getter in columns])
+    yield ("\ufeff" + buffer.getvalue()).encode()
+    for row in _rows(queryset, columns):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(row)
+        yield buffer.getvalue().encode()
+
+
+def _xlsx(queryset: QuerySet, columns: list, title: str) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    sheet.append([label for label, _getter in columns])
+    for row in _rows(queryset, columns):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _vcards(queryset: QuerySet) -> Iterator[bytes]:
+    import vobject
+
+    for contact in _objects(queryset):
+        card = vobject.vCard()
+        card.add("n").value = vobject.vcard.Name(family=contact.last_name,
+                                                 given=contact.first_name)  # fmt: skip
+        card.add("fn").value = contact.full_name or contact.last_name
+        if contact.account:
+            card.add("org").value = [contact.account.name]
+        if contact.job_title:
+            card.add("title").value = contact.job_title
+        if contact.email:
+            card.add("email").value = contact.email
+        for number, kind in ((contact.phone, "WORK"), (contact.mobile, "CELL")):
+            if number:
+                tel = card.add("tel")
+                tel.value = number
+                tel.type_param = kind
+        if contact.street or contact.city:
+            card.add("adr").value = vobject.vcard.Address(
+                street=contact.street, city=contact.city, region=contact.region,
+                code=contact.postal_code, country=contact.get_country_display(),
+            )  # fmt: skip
+        yield card.serialize().encode()
+
+
+def _objects(queryset: QuerySet) -> Iterator[Any]:
+    last_id = 0
+    while True:
+        batch = list(queryset.filter(id__gt=last_id).order_by("id")[:CHUNK])
+        if not batch:
+            return
+        yield from batch
+        last_id = batch[-1].id
+
+
+def export_contacts(*, contacts: QuerySet[Contact], file_format: str) -> Export:
+    """Contacts as CSV, XLSX or vCard."""
+    contacts = contacts.select_related("account").prefetch_related("tags")
+    return _export(contacts, _contact_columns, file_format, "contacts", vcard=True)
+
+
+def export_accounts(*, accounts: QuerySet[Account], file_format: str) -> Export:
+    """Accounts as CSV or XLSX."""
+    accounts = accounts.select_related("owner").prefetch_related("tags")
+    return _export(accounts, _account_columns, file_format, "accounts")
+
+
+def export_touchpoints(*, touchpoints: QuerySet[Touchpoint], file_format: str) -> Export:
+    """Touchpoints as CSV or XLSX."""
+    touchpoints = touchpoints.select_related("account", "contact").prefetch_related("participants")
+    return _export(touchpoints, _touchpoint_columns, file_format, "touchpoints")
+
+
+def _export(queryset, columns, file_format: str, name: str, vcard: bool = False) -> Export:  # type: ignore[no-untyped-def]
+    stem = f"touchbase-{name}-{timezone.localdate().isoformat()}"
+    if file_format == "xlsx":
+        return Export(
+            [_xlsx(queryset, columns(), name)],
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            f"{stem}.xlsx",
+        )
+    if file_format == "vcf" and vcard:
+        return Export(_vcards(queryset), "text/vcard; charset=utf-8", f"{stem}.vcf")
+    return Export(_csv(queryset, columns()), "text/csv; charset=utf-8", f"{stem}.csv")

@@ -1,0 +1,39 @@
+"""Uploaded customer files and their dry-run reports."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from touchbase.core.models import Workspace
+
+
+class ImportJob(models.Model):
+    """An uploaded customer file, its column mapping and the dry-run or import report."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Checked, not imported")
+        IMPORTED = "imported", _("Imported")
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    filename = models.CharField(_("file"), max_length=255)
+    content = models.BinaryField()
+    mapping = models.JSONField(default=dict)
+    report = models.JSONField(default=dict)
+    result = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "relationships_importjob"
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -1,0 +1,83 @@
+"""Exports: what the list shows, in CSV, XLSX and vCard, and back in again unchanged."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from touchbase.imports.planner import import_plan
+from touchbase.relationships.services import contact_save, touchpoint_log
+
+pytestmark = pytest.mark.django_db
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_contacts_csv_export_is_filtered_like_the_list(alice_client, workspace, contact):
+    contact_save(workspace=workspace, fields={"last_name": "Anders", "email": "a@b.example"})
+    response = alice_client.get(reverse("imports:contact-export") + "?q=Müller&format=csv")
+    text = body(response).decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert response["Content-Disposition"].startswith('attachment; filename="touchbase-contacts-')
+    assert lines[0].split(",")[:4] == ["Company", "First name", "Last name", "Job title"]
+    assert len(lines) == 2
+    assert "Bäckerei Sonnenschein,Jürgen,Müller" in lines[1]
+    assert "+49891234567" in lines[1]
+
+
+def test_an_exported_file_imports_again_unchanged(alice_client, alice, workspace, contact):
+    for language in ("en", "de"):
+        alice.language = language
+        alice.save()
+        data = body(alice_client.get(reverse("imports:contact-export") + "?format=csv"))
+        plan = import_plan(workspace=workspace, data=data, filename="export.csv")
+        assert plan.counts()["unchanged"] == 1, (language, plan.summary())
+        assert plan.error_count == 0
+
+
+def test_xlsx_export_of_accounts(alice_client, account):
+    response = alice_client.get(reverse("imports:account-export") + "?format=xlsx")
+    sheet = load_workbook(io.BytesIO(body(response))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Company", "Segment", "Annual value")
+    assert rows[1][:3] == ("Bäckerei Sonnenschein", "Gastronomie", 12000)
+
+
+def test_vcard_export_round_trips_names_and_phones(alice_client, workspace, contact):
+    data = body(alice_client.get(reverse("imports:contact-export") + "?format=vcf"))
+    assert data.startswith(b"BEGIN:VCARD")
+    plan = import_plan(workspace=workspace, data=data, filename="x.vcf")
+    assert [row.action for row in plan.rows] == ["unchanged"]
+    assert "Müller" in data.decode()
+
+
+def test_touchpoint_export_of_one_account(alice_client, workspace, account, contact, alice):
+    from django.utils import timezone
+
+    touchpoint_log(
+        workspace=workspace, contact=contact, channel="meeting", occurred_at=timezone.now(),
+        logged_by=alice, summary="Jahresgespräch",
+    )  # fmt: skip
+    url = reverse("imports:touchpoint-export") + f"?account={account.pk}&format=csv"
+    lines = body(alice_client.get(url)).decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 2
+    assert "Meeting" in lines[1]
+    assert "Jahresgespräch" in lines[1]
+    assert "Alice Adler" in lines[1]
+
+
+def test_exports_never_contain_another_workspace(carol_client, contact):
+    for name in ("contact-export", "account-export", "touchpoint-export"):
+        data = body(carol_client.get(reverse(f"imports:{name}") + "?format=csv"))
+        assert "Müller" not in data.decode("utf-8-sig")
+        assert "Sonnenschein" not in data.decode("utf-8-sig")
+
+
+def test_exports_need_sign_in(client, db):
+    response = client.get(reverse("imports:contact-export"))
+    assert response.status_code == 302

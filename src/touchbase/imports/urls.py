@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from touchbase.imports import views
+
+app_name = "imports"
+
+urlpatterns = [
+    path("import/", views.import_start, name="import-start"),
+    path("contacts/export/", views.contact_export, name="contact-export"),
+    path("accounts/export/", views.account_export, name="account-export"),
+    path("touchpoints/export/", views.touchpoint_export, name="touchpoint-export"),
+    path("import/<int:pk>/", views.import_detail, name="import-detail"),
+    path("import/<int:pk>/confirm/", views.import_confirm, name="import-confirm"),
+]

@@ -1,0 +1,151 @@
+"""Web views for customer data in and out: imports with dry run."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from touchbase.core.capabilities import Capability, capability_required
+from touchbase.imports import exports, services
+from touchbase.imports.mapping import FIELDS
+from touchbase.imports.models import ImportJob
+from touchbase.relationships import selectors
+from touchbase.relationships.views import int_or_none
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("CSV, XLSX or vCard file"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx,.vcf"}),
+    )
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(_("The file is larger than 50 MB."))
+        return upload
+
+
+@capability_required(Capability.IMPORT)
+def import_start(request: HttpRequest) -> HttpResponse:
+    """Upload a file; the next page is its dry run."""
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = services.import_job_create(
+            workspace=request.workspace, by=request.user, filename=upload.name,
+            data=upload.read(),
+        )  # fmt: skip
+        return redirect("imports:import-detail", pk=job.pk)
+    recent = ImportJob.objects.filter(workspace=request.workspace).defer("content")[:10]
+    return render(request, "imports/import_start.html", {"form": form, "recent": recent})
+
+
+@capability_required(Capability.IMPORT)
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dry-run report: mapping, counts and every bad row; change the mapping here."""
+    job = get_object_or_404(ImportJob.objects.defer("content"), pk=pk, workspace=request.workspace)
+    if request.method == "POST" and job.status == ImportJob.Status.PLANNED:
+        mapping = {
+            header: request.POST.get(f"map-{index}", "")
+            for index, header in enumerate(job.report.get("headers", []))
+        }
+        job = services.import_job_remap(job=job, mapping={h: f for h, f in mapping.items() if f})
+        messages.success(request, _("Checked again with your column mapping."))
+        return redirect("imports:import-detail", pk=job.pk)
+    headers = [
+        (index, header, job.mapping.get(header, ""))
+        for index, header in enumerate(job.report.get("headers", []))
+    ]
+    context = {"job": job, "report": job.report, "headers": headers, "fields": FIELDS}
+    return render(request, "imports/import_detail.html", context)
+
+
+@capability_required(Capability.IMPORT)
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import all rows, or none when any row is bad."""
+    job = get_object_or_404(ImportJob, pk=pk, workspace=request.workspace)
+    try:
+        job = services.import_job_run(job=job, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("imports:import-detail", pk=job.pk)
+    messages.success(
+        request,
+        _(
+            "Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged contacts; "
+            "%(accounts)s new accounts."
+        )
+        % {  # fmt: skip
+            "created": job.result["created"],
+            "updated": job.result["updated"],
+            "unchanged": job.result["unchanged"],
+            "accounts": job.result["accounts_created"],
+        },  # fmt: skip
+    )
+    return redirect("imports:import-detail", pk=job.pk)
+
+
+# --- exports --------------------------------------------------------------------------------
+
+
+def _export_response(export: exports.Export) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
+
+
+def _file_format(request: HttpRequest) -> str:
+    value = request.GET.get("format", "csv")
+    return value if value in exports.FORMATS else "csv"
+
+
+@capability_required(Capability.EXPORT_ALL)
+def contact_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The contacts the user sees in the list (same search and filters) as a file."""
+    contacts = selectors.contact_list(
+        workspace=request.workspace,
+        search=request.GET.get("q", "").strip(),
+        owner_id=int_or_none(request.GET.get("owner")),
+        account_id=int_or_none(request.GET.get("account")),
+    )
+    return _export_response(
+        exports.export_contacts(contacts=contacts, file_format=_file_format(request))
+    )
+
+
+@capability_required(Capability.EXPORT_ALL)
+def account_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The accounts the user sees in the list as a file."""
+    accounts = selectors.account_list(
+        workspace=request.workspace,
+        search=request.GET.get("q", "").strip(),
+        segment=request.GET.get("segment", ""),
+        owner_id=int_or_none(request.GET.get("owner")),
+        key_only=request.GET.get("key") == "1",
+    )
+    return _export_response(
+        exports.export_accounts(accounts=accounts, file_format=_file_format(request))
+    )
+
+
+@capability_required(Capability.EXPORT_ALL)
+def touchpoint_export(request: HttpRequest) -> StreamingHttpResponse:
+    """Touchpoints of the workspace, of one account or of one contact, as a file."""
+    touchpoints = selectors.touchpoint_list(
+        workspace=request.workspace,
+        account_id=int_or_none(request.GET.get("account")),
+        contact_id=int_or_none(request.GET.get("contact")),
+    )
+    return _export_response(
+        exports.export_touchpoints(touchpoints=touchpoints, file_format=_file_format(request))
+    )
