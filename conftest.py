@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django_scopes import scopes_disabled
 
 from touchbase.core.choices import Role
 from touchbase.core.models import Membership, Workspace
@@ -19,6 +20,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+@pytest.fixture(autouse=True)
+def unscoped():
+    """Tests arrange and inspect rows of several workspaces directly; requests stay scoped."""
+    with scopes_disabled():
+        yield
 
 
 @pytest.fixture

@@ -2,52 +2,25 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
 from touchbase.care.api import router as care_router
 from touchbase.core.api import router as core_router
-from touchbase.core.models import ApiToken, Membership
+from touchbase.core.models import Membership
 from touchbase.imports.api import router as imports_router
 from touchbase.relationships.api import router as relationships_router
 
-TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=5)
-
 
 class TokenAuth(HttpBearer):
-    """Bearer token → the member and workspace the token was issued for."""
+    """Bearer token → the member the middleware's resolver found for it, or 401."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Membership | None:
-        # One query: the token's member in the token's workspace, still active.
-        membership = (
-            Membership.objects.select_related("workspace", "user")
-            .filter(
-                user__api_tokens__digest=ApiToken.digest_of(token),
-                user__api_tokens__workspace=F("workspace"),
-                user__is_active=True,
-            )
-            .annotate(
-                token_id=F("user__api_tokens__id"),
-                token_used_at=F("user__api_tokens__last_used_at"),
-            )
-            .first()
-        )
+        membership = getattr(request, "token_membership", None)
         if membership is None:
             return None
-        now = timezone.now()
-        # Writing on every request would make each read a write; a coarse stamp is enough.
-        used = membership.token_used_at
-        if used is None or now - used > TOKEN_TOUCH_INTERVAL:
-            ApiToken.objects.filter(pk=membership.token_id).update(last_used_at=now)
-        request.membership = membership
-        request.workspace = membership.workspace
-        timezone.activate(membership.workspace.zone)
         request.user = membership.user
         return membership
 

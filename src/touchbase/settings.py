@@ -166,4 +166,3 @@ LOGGING = {
 
 # How often the worker's scheduler looks for periodic work (digests), in seconds.
 SCHEDULER_INTERVAL_SECONDS = int(os.environ.get("TOUCHBASE_SCHEDULER_INTERVAL", "60"))
-TOUCHBASE_PERIODIC_JOBS = ["touchbase.relationships.digest.digests_enqueue_due"]

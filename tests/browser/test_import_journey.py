@@ -21,7 +21,7 @@ CSV = (
 
 def test_upload_dry_run_and_import(page: Page, live_server, tmp_path):
     workspace = workspace_create(name="Pollux GmbH", slug="pollux-import")
-    member_add(workspace=workspace, username="joseph", password="pollux-demo", role=Role.STAFF)
+    member_add(workspace=workspace, username="joseph", password="pollux-demo", role=Role.LEADER)
     path = tmp_path / "kunden.csv"
     path.write_bytes(CSV)
     page.goto(f"{live_server.url}/login/")

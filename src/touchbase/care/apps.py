@@ -35,10 +35,10 @@ class CareConfig(AppConfig):
             context=panels.advice_panel, order=10))  # fmt: skip
         registry.demo_steps.register(registry.DemoStep(name="data care", run=demo.demo_care))
         for name, label, url_name, capability in (
-            ("freshness", _("Freshness"), "care:freshness", ""),
-            ("duplicates", _("Duplicates"), "care:duplicates", ""),
-            ("vouchers", _("Vouchers"), "care:voucher-list", ""),
-            ("advice", _("Regional advice"), "care:advice-list", ""),
+            ("freshness", _("Data freshness"), "care:freshness", Capability.CRM_VIEW),
+            ("duplicates", _("Duplicates"), "care:duplicates", Capability.MERGE),
+            ("vouchers", _("Vouchers"), "care:voucher-list", Capability.CRM_VIEW),
+            ("advice", _("Regional advice"), "care:advice-list", Capability.CRM_VIEW),
         ):
             registry.settings_sections.register(registry.SettingsSection(
                 name=name, label=label, url_name=url_name, capability=capability))  # fmt: skip

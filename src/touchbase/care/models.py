@@ -8,11 +8,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from touchbase.core.models import Workspace
+from touchbase.core.tenancy import WorkspaceOwned
 from touchbase.relationships.choices import Country
 from touchbase.relationships.models import Account, Contact
 
 
-class RegionalAdvice(models.Model):
+class RegionalAdvice(WorkspaceOwned):
     """A note for customers in one country or region, valid for a while (rules, funding)."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="advice")
@@ -42,7 +43,7 @@ class RegionalAdvice(models.Model):
             raise ValidationError({"valid_until": _("The end lies before the start.")})
 
 
-class Voucher(models.Model):
+class Voucher(WorkspaceOwned):
     """A consultation voucher: personal advice is worth money, credited when the customer orders."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="vouchers")
@@ -81,7 +82,7 @@ class Voucher(models.Model):
         return self.code
 
 
-class MergeRecord(models.Model):
+class MergeRecord(WorkspaceOwned):
     """That two contacts were merged, by whom and what the merged one was called."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
@@ -104,7 +105,7 @@ class MergeRecord(models.Model):
         return f"{self.merged_name} → {self.survivor_id}"
 
 
-class ErasureRecord(models.Model):
+class ErasureRecord(WorkspaceOwned):
     """That a person's data was erased (GDPR Art. 17): when and by whom, never what."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")

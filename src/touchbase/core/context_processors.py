@@ -1,11 +1,24 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.urls import reverse
+
+from touchbase.core import registry
+from touchbase.core.capabilities import ROLE_CAPABILITIES
 
 
 def workspace(request: HttpRequest) -> dict[str, object]:
-    """Expose the current workspace and membership to every template."""
+    """The workspace, the membership, what the member may do, and the data sections they see."""
+    membership = getattr(request, "membership", None)
+    can = {str(c) for c in ROLE_CAPABILITIES.get(membership.role, ())} if membership else set()
+    sections = [
+        {"label": section.label, "url": reverse(section.url_name)}
+        for section in registry.settings_sections
+        if not section.capability or section.capability in can
+    ]
     return {
         "workspace": getattr(request, "workspace", None),
-        "membership": getattr(request, "membership", None),
+        "membership": membership,
+        "can": can,
+        "data_sections": sections,
     }

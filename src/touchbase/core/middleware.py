@@ -1,48 +1,66 @@
-"""Attach the member's workspace to each request and speak the member's language."""
+"""Resolve the request's workspace once, open its tenancy scope, speak the member's language."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
+from django_scopes import scopes_disabled
 
 from touchbase.core.models import Membership
+from touchbase.core.tenancy import (
+    bearer_key,
+    membership_for_session,
+    membership_for_token,
+    workspace_scope,
+)
 
 SESSION_KEY = "workspace_id"
 
 
 class WorkspaceMiddleware:
-    """Sets request.membership and request.workspace for signed-in members."""
+    """Sets request.membership and request.workspace from the session or an API token."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.membership = None
-        request.workspace = None
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            membership = self.membership_for(request)
-            request.membership = membership
-            request.workspace = membership.workspace if membership else None
-            if membership is not None:
-                timezone.activate(membership.workspace.zone)
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = user.language
+        membership = self.resolve(request)
+        request.membership = membership
+        request.workspace = membership.workspace if membership else None
+        if membership is not None:
+            timezone.activate(membership.workspace.zone)
+            translation.activate(membership.user.language)
+            request.LANGUAGE_CODE = membership.user.language
+        elif request.user.is_authenticated:
+            translation.activate(request.user.language)
+            request.LANGUAGE_CODE = request.user.language
         try:
-            return self.get_response(request)
+            with self.scope_for(request):
+                return self.get_response(request)
         finally:
             timezone.deactivate()
 
     @staticmethod
-    def membership_for(request: HttpRequest) -> Membership | None:
-        memberships = Membership.objects.select_related("workspace", "user").filter(
-            user=request.user
-        )
-        chosen = request.session.get(SESSION_KEY)
-        if chosen:
-            membership = memberships.filter(workspace_id=chosen).first()
-            if membership:
-                return membership
-        return memberships.order_by("joined_at", "id").first()
+    def resolve(request: HttpRequest) -> Membership | None:
+        if request.path.startswith("/api/"):
+            key = bearer_key(request)
+            membership = membership_for_token(key) if key else None
+            request.token_membership = membership
+            return membership
+        if request.user.is_authenticated:
+            return membership_for_session(request, request.session.get(SESSION_KEY))
+        return None
+
+    @staticmethod
+    def scope_for(request: HttpRequest):  # type: ignore[no-untyped-def]
+        # The admin is for superusers managing all workspaces; everything else is scoped,
+        # and a request without a workspace (sign-in, public pages) sees no business row
+        # until a public page opens its workspace's scope itself.
+        if request.path.startswith("/admin/") and request.user.is_superuser:
+            return scopes_disabled()
+        if request.workspace is not None:
+            return workspace_scope(request.workspace)
+        return nullcontext()

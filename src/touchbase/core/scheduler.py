@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 
-from django.conf import settings
 from django.db import close_old_connections, transaction
-from django.utils.module_loading import import_string
+
+from touchbase.core import registry
 
 logger = logging.getLogger(__name__)
 
@@ -15,14 +15,13 @@ logger = logging.getLogger(__name__)
 def scheduler_tick() -> dict[str, int]:
     """Run every periodic job once; each job enqueues what is due and returns a count."""
     results = {}
-    for path in settings.TOUCHBASE_PERIODIC_JOBS:
-        job = import_string(path)
+    for job in registry.periodic_jobs:
         try:
             with transaction.atomic():
-                results[path] = job()
+                results[job.name] = job.run()
         except Exception:
-            logger.exception("Periodic job %s failed", path)
-            results[path] = -1
+            logger.exception("Periodic job %s failed", job.name)
+            results[job.name] = -1
     return results
 
 

@@ -7,9 +7,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from touchbase.core.models import Workspace
+from touchbase.core.tenancy import WorkspaceOwned
 
 
-class ImportJob(models.Model):
+class ImportJob(WorkspaceOwned):
     """An uploaded customer file, its column mapping and the dry-run or import report."""
 
     class Status(models.TextChoices):

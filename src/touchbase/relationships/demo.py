@@ -19,6 +19,7 @@ from touchbase.core import registry
 from touchbase.core.choices import DigestFrequency, Language, Role
 from touchbase.core.models import Membership, Workspace
 from touchbase.core.services import member_add, workspace_create
+from touchbase.core.tenancy import workspace_scope
 from touchbase.relationships.choices import (
     Channel,
     ConsentStatus,
@@ -78,7 +79,7 @@ TEAM = [
     # username, first, last, role, job title, language
     ("helena", "Helena", "Pollux", Role.OWNER, "Geschäftsführerin", Language.GERMAN),
     ("markus", "Markus", "Weber", Role.LEADER, "Technischer Leiter", Language.GERMAN),
-    (DEMO_USERNAME, "Joseph", "Page", Role.STAFF, "Sales Manager", Language.ENGLISH),
+    (DEMO_USERNAME, "Joseph", "Page", Role.LEADER, "Sales Manager", Language.ENGLISH),
     ("anna", "Anna", "Berger", Role.STAFF, "Kundenservice Österreich", Language.GERMAN),
     ("luca", "Luca", "Mair", Role.STAFF, "Vertrieb Südtirol", Language.GERMAN),
     ("sophie", "Sophie", "Keller", Role.STAFF, "Vertrieb Schweiz", Language.GERMAN),
@@ -110,23 +111,29 @@ def demo_load(*, progress: Callable[[str, int], None] | None = None, seed: int =
     step = progress or (lambda _label, _count: None)
     with transaction.atomic():
         workspace = workspace_create(name="Pollux GmbH", slug=DEMO_SLUG)
-        team = _team(workspace)
-        step("team", len(team))
-        accounts = _accounts(workspace, team, rng)
-        step("accounts", len(accounts))
-        contacts = _contacts(workspace, accounts, rng)
-        step("contacts", len(contacts))
-        count = _touchpoints(workspace, contacts, accounts, team, rng)
-        step("touchpoints", count)
-        _consents(workspace, contacts, team, rng)
-        _policies(workspace, accounts)
-        for demo_step in registry.demo_steps:
-            demo_step.run(workspace=workspace, team=team, rng=rng)
-            step(demo_step.name, 1)
-        _stamp_last_personal(workspace)
-        cadence_recompute(workspace=workspace)
-        step("cadence", 1)
+        with workspace_scope(workspace):
+            _fill(workspace, rng, step)
     return DemoResult(workspace=workspace, created=True)
+
+
+def _fill(workspace: Workspace, rng: random.Random, step: Callable[[str, int], None]) -> None:
+    """Every step of the demo inside the new workspace's scope."""
+    team = _team(workspace)
+    step("team", len(team))
+    accounts = _accounts(workspace, team, rng)
+    step("accounts", len(accounts))
+    contacts = _contacts(workspace, accounts, rng)
+    step("contacts", len(contacts))
+    count = _touchpoints(workspace, contacts, accounts, team, rng)
+    step("touchpoints", count)
+    _consents(workspace, contacts, team, rng)
+    _policies(workspace, accounts)
+    for demo_step in registry.demo_steps:
+        demo_step.run(workspace=workspace, team=team, rng=rng)
+        step(demo_step.name, 1)
+    _stamp_last_personal(workspace)
+    cadence_recompute(workspace=workspace)
+    step("cadence", 1)
 
 
 def _team(workspace: Workspace) -> dict[str, Membership]:

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_scopes.forms import SafeModelChoiceField
 
 from touchbase.core.models import Workspace
 from touchbase.relationships import selectors
@@ -89,6 +90,7 @@ class ContactForm(WorkspaceFormMixin, forms.ModelForm):
             "mobile", "preferred_channel", "language", "street", "postal_code", "city",
             "country", "region",
         ]  # fmt: skip
+        field_classes = {"account": SafeModelChoiceField}
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -154,6 +156,8 @@ class CadencePolicyForm(WorkspaceFormMixin, forms.ModelForm):
     class Meta:
         model = CadencePolicy
         fields = ["name", "scope", "interval_days", "segment", "tag", "owner"]
+        # Scoped rows cannot be listed when the form class is built; limit_choices fills them.
+        field_classes = {"tag": SafeModelChoiceField}
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

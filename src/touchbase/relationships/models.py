@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from touchbase.core.models import Workspace
 from touchbase.core.phone import phone_display, phone_normalize
+from touchbase.core.tenancy import WorkspaceOwned
 from touchbase.relationships.choices import (
     NON_PERSONAL_CHANNELS,
     Channel,
@@ -22,7 +23,7 @@ from touchbase.relationships.choices import (
 )
 
 
-class Tag(models.Model):
+class Tag(WorkspaceOwned):
     """A label on accounts and contacts; cadence policies can target it."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="tags")
@@ -96,7 +97,7 @@ class CadenceState(models.Model):
         abstract = True
 
 
-class Account(PostalAddress, CadenceState):
+class Account(WorkspaceOwned, PostalAddress, CadenceState):
     """A customer company."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="accounts")
@@ -140,7 +141,7 @@ class Account(PostalAddress, CadenceState):
         return phone_display(self.phone, country=self.country)
 
 
-class Contact(PostalAddress, CadenceState):
+class Contact(WorkspaceOwned, PostalAddress, CadenceState):
     """A person at a customer, or a private customer without an account."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="contacts")
@@ -225,7 +226,7 @@ def _normalized_phone(raw: str, *, country: str, field: str) -> str:
         raise ValidationError({field: error.messages}) from error
 
 
-class NewsletterConsent(models.Model):
+class NewsletterConsent(WorkspaceOwned):
     """One change of a contact's newsletter consent: the latest record is the current state."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
@@ -246,7 +247,7 @@ class NewsletterConsent(models.Model):
         return f"{self.contact}: {self.status} ({self.recorded_at:%Y-%m-%d})"
 
 
-class Touchpoint(models.Model):
+class Touchpoint(WorkspaceOwned):
     """One contact moment with a customer, on the timelines of the contact and the account."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="touchpoints")
@@ -303,7 +304,7 @@ class Touchpoint(models.Model):
         return f"{self.get_channel_display()} {self.occurred_at:%Y-%m-%d}"
 
 
-class CadencePolicy(models.Model):
+class CadencePolicy(WorkspaceOwned):
     """A rule for how often customers in its scope must be contacted personally."""
 
     workspace = models.ForeignKey(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.tasks import task
 
 from touchbase.core.models import Membership
+from touchbase.core.tenancy import workspace_scope
 from touchbase.relationships.digest import digest_send
 
 
@@ -16,4 +17,5 @@ def digest_send_task(membership_id: int) -> bool:
     )
     if membership is None:
         return False
-    return digest_send(membership=membership)
+    with workspace_scope(membership.workspace):
+        return digest_send(membership=membership)

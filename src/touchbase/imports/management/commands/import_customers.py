@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from touchbase.core.models import Workspace
+from touchbase.core.tenancy import workspace_scope
 from touchbase.imports.planner import import_plan
 from touchbase.imports.writer import import_apply
 
@@ -33,6 +34,10 @@ class Command(BaseCommand):
         workspace = Workspace.objects.filter(slug=options["workspace"]).first()
         if workspace is None:
             raise CommandError(f"No workspace with slug {options['workspace']!r}.")
+        with workspace_scope(workspace):
+            self._run(console, workspace, options)
+
+    def _run(self, console: Console, workspace: Workspace, options: dict[str, Any]) -> None:
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
