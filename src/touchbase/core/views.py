@@ -6,19 +6,21 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from touchbase.core import services
+from touchbase.core.capabilities import Capability, capability_required, has_capability
 from touchbase.core.choices import Language, Role
 from touchbase.core.decorators import member_required
 from touchbase.core.forms import MemberForm, PreferencesForm, TokenForm, WorkspaceForm
 from touchbase.core.middleware import SESSION_KEY
 from touchbase.core.models import ApiToken, Membership
+from touchbase.core.tenancy import owned_or_404
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -71,17 +73,15 @@ def _settings_context(request: HttpRequest, form: PreferencesForm, **extra: obje
         "-created_at"
     )
     context = {"form": form, "tokens": tokens, "token_form": TokenForm()}
-    if request.membership.role == Role.OWNER:
+    if has_capability(request, Capability.SETTINGS_MANAGE):
         context["workspace_form"] = WorkspaceForm(instance=request.workspace)
     return {**context, **extra}
 
 
-@member_required
+@capability_required(Capability.SETTINGS_MANAGE)
 @require_POST
 def workspace_settings(request: HttpRequest) -> HttpResponse:
     """Owners change the workspace's name, time zone and default cadence."""
-    if request.membership.role != Role.OWNER:
-        return HttpResponse(status=403)
     form = WorkspaceForm(request.POST, instance=request.workspace)
     if form.is_valid():
         services.workspace_update(workspace=request.workspace, **form.cleaned_data)
@@ -118,7 +118,9 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @member_required
 @require_POST
 def token_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, workspace=request.workspace, user=request.user)
+    token = owned_or_404(
+        ApiToken.objects.filter(user=request.user), pk, workspace=request.workspace
+    )
     token.delete()
     messages.success(request, _("Token revoked."))
     return redirect("core:settings")
@@ -127,7 +129,9 @@ def token_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required
 @require_POST
 def workspace_switch(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = get_object_or_404(Membership, workspace_id=pk, user=request.user)
+    membership = Membership.objects.filter(user=request.user, workspace_id=pk).first()
+    if membership is None:
+        raise Http404
     request.session[SESSION_KEY] = membership.workspace_id
     return redirect("relationships:due-list")
 
@@ -148,18 +152,9 @@ def language_set(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _owner_only(request: HttpRequest) -> HttpResponse | None:
-    if request.membership.role != Role.OWNER:
-        return render(request, "core/owner_only.html", status=403)
-    return None
-
-
-@member_required
+@capability_required(Capability.MEMBERS_MANAGE)
 def members(request: HttpRequest) -> HttpResponse:
     """Owners see the members of their workspace and add new ones."""
-    refused = _owner_only(request)
-    if refused:
-        return refused
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.member_add(workspace=request.workspace, **form.cleaned_data)
@@ -173,14 +168,11 @@ def members(request: HttpRequest) -> HttpResponse:
     return render(request, "core/members.html", context)
 
 
-@member_required
+@capability_required(Capability.MEMBERS_MANAGE)
 @require_POST
 def member_change(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a member's role, or remove the member."""
-    refused = _owner_only(request)
-    if refused:
-        return refused
-    membership = get_object_or_404(Membership, pk=pk, workspace=request.workspace)
+    membership = owned_or_404(Membership, pk, workspace=request.workspace)
     try:
         if request.POST.get("action") == "remove":
             services.member_remove(membership=membership)
