@@ -7,6 +7,7 @@ from touchbase.api import api
 from touchbase.core.urls import auth_urlpatterns
 from touchbase.core.views import healthz
 
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from touchbase.care import selectors, services
 from touchbase.care.models import RegionalAdvice, Voucher
 from touchbase.core.capabilities import Capability, api_capability
-from touchbase.core.paging import PageParams, page_of_rows
+from touchbase.core.paging import Id, PageParams, page_of_rows
 from touchbase.core.timeutil import local_today
 from touchbase.relationships import selectors as relationship_selectors
 from touchbase.relationships.choices import ConsentStatus, Country
@@ -23,7 +23,7 @@ from touchbase.relationships.models import Account, Contact
 router = Router(tags=["data care"])
 
 
-def _contact(request: HttpRequest, contact_id: int) -> Contact:
+def _contact(request: HttpRequest, contact_id: Id) -> Contact:
     return get_object_or_404(Contact, pk=contact_id, workspace=request.workspace)
 
 
@@ -39,20 +39,20 @@ class ConsentOut(Schema):
     status: str
     recorded_at: dt.datetime
     source: str
-    recorded_by_id: int | None
+    recorded_by_id: Id | None
 
 
 @router.get("/contacts/{contact_id}/consents", response=list[ConsentOut],
             summary="Newsletter consent history of a contact")  # fmt: skip
 @api_capability(Capability.CRM_VIEW)
-def consent_list(request: HttpRequest, contact_id: int) -> Any:
+def consent_list(request: HttpRequest, contact_id: Id) -> Any:
     return _contact(request, contact_id).consents.order_by("recorded_at", "id")
 
 
 @router.post("/contacts/{contact_id}/consents", response={201: list[ConsentOut]},
              summary="Record that consent was given or withdrawn")  # fmt: skip
 @api_capability(Capability.CRM_EDIT)
-def consent_create(request: HttpRequest, contact_id: int, payload: ConsentIn) -> Status:
+def consent_create(request: HttpRequest, contact_id: Id, payload: ConsentIn) -> Status:
     contact = _contact(request, contact_id)
     services.consent_change(
         contact=contact, status=payload.status, source=payload.source, by=request.user
@@ -63,7 +63,7 @@ def consent_create(request: HttpRequest, contact_id: int, payload: ConsentIn) ->
 @router.post("/contacts/{contact_id}/bounced", response={204: None},
              summary="Mark the contact's e-mail as bounced")  # fmt: skip
 @api_capability(Capability.CRM_EDIT)
-def email_bounced(request: HttpRequest, contact_id: int) -> Status:
+def email_bounced(request: HttpRequest, contact_id: Id) -> Status:
     services.email_bounce_mark(contact=_contact(request, contact_id))
     return Status(204, None)
 
@@ -92,7 +92,7 @@ def newsletter_recipients(request: HttpRequest, page: Query[PageParams]) -> dict
 
 
 class FreshnessOut(Schema):
-    owner_id: int | None
+    owner_id: Id | None
     owner_name: str
     total: int
     address_stale: int
@@ -112,7 +112,7 @@ class StaleOut(Schema):
     id: int
     first_name: str
     last_name: str
-    owner_id: int | None
+    owner_id: Id | None
     address_verified_at: dt.datetime | None
     email_bounced_at: dt.datetime | None
 
@@ -128,7 +128,7 @@ def freshness_contacts(
     request: HttpRequest,
     page: Query[PageParams],
     issue: Literal["address_stale", "email_bounced", "unreachable"] = "address_stale",
-    owner_id: int | None = None,
+    owner_id: Id | None = None,
 ) -> dict[str, Any]:
     rows = selectors.stale_contacts(
         workspace=request.workspace, today=local_today(request.workspace.zone), issue=issue,
@@ -163,7 +163,7 @@ def advice_list(request: HttpRequest) -> Any:
 @router.get("/contacts/{contact_id}/regional-advice", response=list[AdviceOut],
             summary="Advice valid today for the contact's region")  # fmt: skip
 @api_capability(Capability.CRM_VIEW)
-def advice_for_contact(request: HttpRequest, contact_id: int) -> Any:
+def advice_for_contact(request: HttpRequest, contact_id: Id) -> Any:
     contact = _contact(request, contact_id)
     return selectors.advice_for(contact=contact, today=local_today(request.workspace.zone))
 
@@ -177,7 +177,7 @@ def advice_create(request: HttpRequest, payload: AdviceIn) -> Status:
 
 @router.put("/regional-advice/{advice_id}", response=AdviceOut, summary="Change advice")
 @api_capability(Capability.ADVICE_MANAGE)
-def advice_update(request: HttpRequest, advice_id: int, payload: AdviceIn) -> Any:
+def advice_update(request: HttpRequest, advice_id: Id, payload: AdviceIn) -> Any:
     advice = get_object_or_404(RegionalAdvice, pk=advice_id, workspace=request.workspace)
     for name, value in payload.dict().items():
         setattr(advice, name, value)
@@ -186,7 +186,7 @@ def advice_update(request: HttpRequest, advice_id: int, payload: AdviceIn) -> An
 
 @router.delete("/regional-advice/{advice_id}", response={204: None}, summary="Delete advice")
 @api_capability(Capability.ADVICE_MANAGE)
-def advice_delete(request: HttpRequest, advice_id: int) -> Status:
+def advice_delete(request: HttpRequest, advice_id: Id) -> Status:
     get_object_or_404(RegionalAdvice, pk=advice_id, workspace=request.workspace).delete()
     return Status(204, None)
 
@@ -195,8 +195,8 @@ def advice_delete(request: HttpRequest, advice_id: int) -> Status:
 
 
 class VoucherIn(Schema):
-    contact_id: int | None = None
-    account_id: int | None = None
+    contact_id: Id | None = None
+    account_id: Id | None = None
     value: Decimal = Field(..., gt=0, max_digits=9, decimal_places=2)
     valid_until: dt.date
     note: str = ""
@@ -206,8 +206,8 @@ class VoucherOut(Schema):
     id: int
     code: str
     value: Decimal
-    contact_id: int | None
-    account_id: int | None
+    contact_id: Id | None
+    account_id: Id | None
     note: str
     valid_until: dt.date
     issued_at: dt.datetime
@@ -258,7 +258,7 @@ def voucher_issue(request: HttpRequest, payload: VoucherIn) -> Status:
 
 @router.post("/vouchers/{voucher_id}/redeem", response=VoucherOut, summary="Redeem a voucher")
 @api_capability(Capability.VOUCHER_ISSUE)
-def voucher_redeem(request: HttpRequest, voucher_id: int, payload: RedeemIn) -> Any:
+def voucher_redeem(request: HttpRequest, voucher_id: Id, payload: RedeemIn) -> Any:
     voucher = get_object_or_404(Voucher, pk=voucher_id, workspace=request.workspace)
     return services.voucher_redeem(
         voucher=voucher, order_reference=payload.order_reference, by=request.user
@@ -269,19 +269,19 @@ def voucher_redeem(request: HttpRequest, voucher_id: int, payload: RedeemIn) -> 
 
 
 class DuplicateOut(Schema):
-    first_id: int
-    second_id: int
+    first_id: Id
+    second_id: Id
     score: int
     reason: str
 
 
 class MergeIn(Schema):
-    duplicate_id: int
+    duplicate_id: Id
 
 
 class MergeOut(Schema):
-    survivor_id: int
-    merged_contact_id: int
+    survivor_id: Id
+    merged_contact_id: Id
     moved: dict[str, int]
 
 
@@ -297,7 +297,7 @@ def duplicates(request: HttpRequest) -> Any:
 @router.post("/contacts/{contact_id}/merge", response=MergeOut,
              summary="Merge another contact into this one")  # fmt: skip
 @api_capability(Capability.MERGE)
-def contact_merge(request: HttpRequest, contact_id: int, payload: MergeIn) -> Any:
+def contact_merge(request: HttpRequest, contact_id: Id, payload: MergeIn) -> Any:
     survivor = _contact(request, contact_id)
     duplicate = _contact(request, payload.duplicate_id)
     return services.contact_merge(survivor=survivor, duplicate=duplicate, by=request.user)
@@ -309,13 +309,13 @@ def contact_merge(request: HttpRequest, contact_id: int, payload: MergeIn) -> An
 @router.get("/contacts/{contact_id}/personal-data", response=dict[str, Any],
             summary="Everything held on one person (GDPR Art. 15)")  # fmt: skip
 @api_capability(Capability.PERSONAL_DATA)
-def personal_data(request: HttpRequest, contact_id: int) -> Any:
+def personal_data(request: HttpRequest, contact_id: Id) -> Any:
     return services.personal_data_export(contact=_contact(request, contact_id))
 
 
 @router.post("/contacts/{contact_id}/erase", response={204: None},
              summary="Erase one person's personal data (GDPR Art. 17)")  # fmt: skip
 @api_capability(Capability.ERASE)
-def contact_erase(request: HttpRequest, contact_id: int) -> Status:
+def contact_erase(request: HttpRequest, contact_id: Id) -> Status:
     services.contact_erase(contact=_contact(request, contact_id), by=request.user)
     return Status(204, None)

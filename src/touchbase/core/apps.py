@@ -8,3 +8,11 @@ class CoreConfig(AppConfig):
     name = "touchbase.core"
     label = "core"
     verbose_name = _("Platform")
+
+    def ready(self) -> None:
+        from django.urls import register_converter
+
+        from touchbase.core.tenancy import IdConverter
+
+        # Before any URLconf is read: every app's routes take ids through it.
+        register_converter(IdConverter, "id")

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 
 MAX_LIMIT = 200
+# The largest number a BIGINT column holds; larger ids and offsets overflow the databases.
+MAX_ID = 2**63 - 1
+# An id in the API: a field error (422) for anything no row can have.
+Id = Annotated[int, Field(gt=0, le=MAX_ID)]
 
 
 class PageParams(Schema):
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_ID)
 
 
 def page_of_rows(rows: list[Any], page: PageParams) -> dict[str, Any]:

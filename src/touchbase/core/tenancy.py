@@ -25,10 +25,9 @@ from django.utils.translation import gettext as _
 from django_scopes import ScopedManager, scope, scopes_disabled
 
 from touchbase.core.models import ApiToken, Membership, Workspace
+from touchbase.core.paging import MAX_ID
 
 M = TypeVar("M", bound=models.Model)
-# The largest id a BIGINT column holds; larger numbers overflow SQLite and PostgreSQL.
-MAX_ID = 2**63 - 1
 TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=5)
 
 __all__ = ["WorkspaceOwned", "scopes_disabled", "workspace_scope"]
@@ -141,3 +140,18 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             return view(request, *args, **kwargs)
 
     return wrapper
+
+
+class IdConverter:
+    """URL ids: digits that fit a BIGINT column; anything larger matches no route (404)."""
+
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if not 0 < number <= MAX_ID:
+            raise ValueError(value)
+        return number
+
+    def to_url(self, value: int) -> str:
+        return str(value)

@@ -12,9 +12,9 @@ urlpatterns = [
     path("settings/workspace/", views.workspace_settings, name="workspace-settings"),
     path("settings/tokens/", views.token_create, name="token-create"),
     path("settings/members/", views.members, name="members"),
-    path("settings/members/<int:pk>/", views.member_change, name="member-change"),
-    path("settings/tokens/<int:pk>/delete/", views.token_delete, name="token-delete"),
-    path("workspace/<int:pk>/switch/", views.workspace_switch, name="workspace-switch"),
+    path("settings/members/<id:pk>/", views.member_change, name="member-change"),
+    path("settings/tokens/<id:pk>/delete/", views.token_delete, name="token-delete"),
+    path("workspace/<id:pk>/switch/", views.workspace_switch, name="workspace-switch"),
     path("language/", views.language_set, name="language-set"),
 ]
 

@@ -10,6 +10,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from touchbase.core.capabilities import Capability, api_capability
+from touchbase.core.paging import Id
 from touchbase.imports import exports, services
 from touchbase.imports.models import ImportJob
 from touchbase.relationships import selectors
@@ -46,7 +47,7 @@ def import_create(request: HttpRequest, file: File[UploadedFile]) -> Status:
 
 @router.get("/imports/{import_id}", response=ImportOut, summary="An import and its report")
 @api_capability(Capability.IMPORT)
-def import_get(request: HttpRequest, import_id: int) -> ImportJob:
+def import_get(request: HttpRequest, import_id: Id) -> ImportJob:
     return get_object_or_404(
         ImportJob.objects.defer("content"), pk=import_id, workspace=request.workspace
     )
@@ -54,7 +55,7 @@ def import_get(request: HttpRequest, import_id: int) -> ImportJob:
 
 @router.put("/imports/{import_id}/mapping", response=ImportOut, summary="Map columns, check again")
 @api_capability(Capability.IMPORT)
-def import_remap(request: HttpRequest, import_id: int, payload: MappingIn) -> ImportJob:
+def import_remap(request: HttpRequest, import_id: Id, payload: MappingIn) -> ImportJob:
     job = get_object_or_404(ImportJob, pk=import_id, workspace=request.workspace)
     return services.import_job_remap(job=job, mapping=payload.mapping)
 
@@ -65,7 +66,7 @@ def import_remap(request: HttpRequest, import_id: int, payload: MappingIn) -> Im
     summary="Import all rows, or none when any row is bad (422 with the report)",
 )
 @api_capability(Capability.IMPORT)
-def import_confirm(request: HttpRequest, import_id: int) -> ImportJob:
+def import_confirm(request: HttpRequest, import_id: Id) -> ImportJob:
     job = get_object_or_404(ImportJob, pk=import_id, workspace=request.workspace)
     return services.import_job_run(job=job, by=request.user)
 

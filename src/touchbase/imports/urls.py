@@ -11,6 +11,6 @@ urlpatterns = [
     path("contacts/export/", views.contact_export, name="contact-export"),
     path("accounts/export/", views.account_export, name="account-export"),
     path("touchpoints/export/", views.touchpoint_export, name="touchpoint-export"),
-    path("import/<int:pk>/", views.import_detail, name="import-detail"),
-    path("import/<int:pk>/confirm/", views.import_confirm, name="import-confirm"),
+    path("import/<id:pk>/", views.import_detail, name="import-detail"),
+    path("import/<id:pk>/confirm/", views.import_confirm, name="import-confirm"),
 ]

@@ -7,13 +7,14 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel, ConfigDict, create_model, field_validator
 
 from touchbase.core.capabilities import Capability, api_capability
 from touchbase.core.models import User
-from touchbase.core.paging import PageParams, page_of_rows
+from touchbase.core.paging import Id, PageParams, page_of_rows
 from touchbase.core.timeutil import local_today
 from touchbase.relationships import selectors, services
 from touchbase.relationships.choices import (
@@ -57,8 +58,8 @@ class AccountIn(AddressIn):
     name: str = Field(..., min_length=1, max_length=200)
     segment: str = ""
     is_key_account: bool = False
-    owner_id: int | None = None
-    executive_sponsor_id: int | None = None
+    owner_id: Id | None = None
+    executive_sponsor_id: Id | None = None
     value: int = Field(0, ge=0)
     phone: str = ""
     email: str = ""
@@ -72,8 +73,8 @@ class AccountPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=200)
     segment: str | None = None
     is_key_account: bool | None = None
-    owner_id: int | None = None
-    executive_sponsor_id: int | None = None
+    owner_id: Id | None = None
+    executive_sponsor_id: Id | None = None
     value: int | None = Field(None, ge=0)
     phone: str | None = None
     email: str | None = None
@@ -93,8 +94,8 @@ class AccountOut(CadenceOut):
     name: str
     segment: str
     is_key_account: bool
-    owner_id: int | None
-    executive_sponsor_id: int | None
+    owner_id: Id | None
+    executive_sponsor_id: Id | None
     value: int
     phone: str
     email: str
@@ -118,9 +119,9 @@ class AccountOut(CadenceOut):
 class ContactIn(AddressIn):
     first_name: str = ""
     last_name: str = Field(..., min_length=1, max_length=100)
-    account_id: int | None = None
+    account_id: Id | None = None
     job_title: str = ""
-    owner_id: int | None = None
+    owner_id: Id | None = None
     email: str = ""
     phone: str = ""
     mobile: str = ""
@@ -132,9 +133,9 @@ class ContactIn(AddressIn):
 class ContactPatch(Schema):
     first_name: str | None = None
     last_name: str | None = Field(None, min_length=1, max_length=100)
-    account_id: int | None = None
+    account_id: Id | None = None
     job_title: str | None = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
     email: str | None = None
     phone: str | None = None
     mobile: str | None = None
@@ -152,10 +153,10 @@ class ContactOut(CadenceOut):
     id: int
     first_name: str
     last_name: str
-    account_id: int | None
+    account_id: Id | None
     account_name: str | None = None
     job_title: str
-    owner_id: int | None
+    owner_id: Id | None
     email: str
     phone: str
     mobile: str
@@ -176,8 +177,8 @@ class ContactOut(CadenceOut):
 
 
 class TouchpointIn(Schema):
-    contact_id: int | None = None
-    account_id: int | None = None
+    contact_id: Id | None = None
+    account_id: Id | None = None
     channel: Channel
     direction: Direction = Direction.OUTBOUND
     is_personal: bool = True
@@ -189,8 +190,8 @@ class TouchpointIn(Schema):
 
 class TouchpointOut(Schema):
     id: int
-    contact_id: int | None
-    account_id: int | None
+    contact_id: Id | None
+    account_id: Id | None
     channel: str
     direction: str
     is_personal: bool
@@ -198,7 +199,7 @@ class TouchpointOut(Schema):
     summary: str
     outcome: str
     participant_ids: list[int]
-    logged_by_id: int | None
+    logged_by_id: Id | None
 
     @staticmethod
     def resolve_participant_ids(obj: Any) -> list[int]:
@@ -227,7 +228,7 @@ class PolicyIn(Schema):
     name: str = Field(..., min_length=1, max_length=120)
     scope: PolicyScope
     interval_days: int = Field(..., ge=1, le=3650)
-    owner_id: int | None = None
+    owner_id: Id | None = None
     segment: str = ""
     tag: str = ""
 
@@ -237,7 +238,7 @@ class PolicyOut(Schema):
     name: str
     scope: str
     interval_days: int
-    owner_id: int | None
+    owner_id: Id | None
     segment: str
     tag: str | None = Field(None, alias="tag.name")
 
@@ -267,9 +268,9 @@ class CoverageOut(Schema):
 
 
 class KeyAccountOut(Schema):
-    account_id: int
+    account_id: Id
     account_name: str
-    executive_sponsor_id: int | None
+    executive_sponsor_id: Id | None
     leader_name: str
     touched_at: dt.datetime | None
 
@@ -297,7 +298,7 @@ PolicyPage = page_of(PolicyOut)
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _member(request: HttpRequest, user_id: int | None, field: str) -> User | None:
+def _member(request: HttpRequest, user_id: Id | None, field: str) -> User | None:
     if user_id is None:
         return None
     user = User.objects.filter(pk=user_id, memberships__workspace=request.workspace).first()
@@ -306,13 +307,31 @@ def _member(request: HttpRequest, user_id: int | None, field: str) -> User | Non
     return user
 
 
-def _account_ref(request: HttpRequest, account_id: int | None, field: str) -> Account | None:
+def _account_ref(request: HttpRequest, account_id: Id | None, field: str) -> Account | None:
     if account_id is None:
         return None
     account = Account.objects.filter(pk=account_id, workspace=request.workspace).first()
     if account is None:
         raise ValidationError({field: "No such account in this workspace."})
     return account
+
+
+def _without_nulls(model: type[Account] | type[Contact], data: dict[str, Any]) -> dict[str, Any]:
+    """An explicit null clears an optional text field and is refused for a required one."""
+    fields, errors = dict(data), {}
+    for name, value in data.items():
+        if value is not None or name in ("tags",) or name.endswith("_id"):
+            continue
+        field = model._meta.get_field(name)
+        if field.null:
+            continue
+        if field.blank:
+            fields[name] = ""
+        else:
+            errors[name] = _("This field cannot be empty.")
+    if errors:
+        raise ValidationError(errors)
+    return fields
 
 
 def _account_fields(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
@@ -342,7 +361,7 @@ def account_list(
     page: Query[PageParams],
     q: str = "",
     segment: str = "",
-    owner_id: int | None = None,
+    owner_id: Id | None = None,
     key_only: bool = False,
     sort: Literal["name", "-name", "due", "-due", "value", "-value", "last", "-last"] = "name",
 ) -> dict[str, Any]:
@@ -366,15 +385,16 @@ def account_create(request: HttpRequest, payload: AccountIn) -> Status:
 
 @router.get("/accounts/{account_id}", response=AccountOut, summary="One account")
 @api_capability(Capability.CRM_VIEW)
-def account_get(request: HttpRequest, account_id: int) -> Account:
+def account_get(request: HttpRequest, account_id: Id) -> Account:
     return get_object_or_404(Account, pk=account_id, workspace=request.workspace)
 
 
 @router.patch("/accounts/{account_id}", response=AccountOut, summary="Change an account")
 @api_capability(Capability.CRM_EDIT)
-def account_update(request: HttpRequest, account_id: int, payload: AccountPatch) -> Account:
+def account_update(request: HttpRequest, account_id: Id, payload: AccountPatch) -> Account:
     account = get_object_or_404(Account, pk=account_id, workspace=request.workspace)
-    fields = _account_fields(request, payload.dict(exclude_unset=True))
+    data = _without_nulls(Account, payload.dict(exclude_unset=True))
+    fields = _account_fields(request, data)
     return services.account_save(workspace=request.workspace, fields=fields, account=account)
 
 
@@ -383,7 +403,7 @@ def account_update(request: HttpRequest, account_id: int, payload: AccountPatch)
 )
 @api_capability(Capability.CRM_VIEW)
 def account_timeline(
-    request: HttpRequest, account_id: int, page: Query[PageParams]
+    request: HttpRequest, account_id: Id, page: Query[PageParams]
 ) -> dict[str, Any]:
     account = get_object_or_404(Account, pk=account_id, workspace=request.workspace)
     rows = selectors.timeline(
@@ -401,8 +421,8 @@ def contact_list(
     request: HttpRequest,
     page: Query[PageParams],
     q: str = "",
-    account_id: int | None = None,
-    owner_id: int | None = None,
+    account_id: Id | None = None,
+    owner_id: Id | None = None,
     sort: Literal["name", "-name", "due", "-due", "value", "-value", "last", "-last"] = "name",
     newsletter: bool = False,
 ) -> dict[str, Any]:
@@ -422,22 +442,23 @@ def contact_create(request: HttpRequest, payload: ContactIn) -> Status:
     return Status(201, _contact_out(request, contact.pk))
 
 
-def _contact_out(request: HttpRequest, contact_id: int) -> dict[str, Any]:
+def _contact_out(request: HttpRequest, contact_id: Id) -> dict[str, Any]:
     contacts = Contact.objects.filter(pk=contact_id, workspace=request.workspace)
     return get_object_or_404(selectors.contact_rows(contacts))
 
 
 @router.get("/contacts/{contact_id}", response=ContactOut, summary="One contact")
 @api_capability(Capability.CRM_VIEW)
-def contact_get(request: HttpRequest, contact_id: int) -> dict[str, Any]:
+def contact_get(request: HttpRequest, contact_id: Id) -> dict[str, Any]:
     return _contact_out(request, contact_id)
 
 
 @router.patch("/contacts/{contact_id}", response=ContactOut, summary="Change a contact")
 @api_capability(Capability.CRM_EDIT)
-def contact_update(request: HttpRequest, contact_id: int, payload: ContactPatch) -> dict:
+def contact_update(request: HttpRequest, contact_id: Id, payload: ContactPatch) -> dict:
     contact = get_object_or_404(Contact, pk=contact_id, workspace=request.workspace)
-    fields = _account_fields(request, payload.dict(exclude_unset=True))
+    data = _without_nulls(Contact, payload.dict(exclude_unset=True))
+    fields = _account_fields(request, data)
     services.contact_save(workspace=request.workspace, fields=fields, contact=contact)
     return _contact_out(request, contact_id)
 
@@ -447,7 +468,7 @@ def contact_update(request: HttpRequest, contact_id: int, payload: ContactPatch)
 )
 @api_capability(Capability.CRM_VIEW)
 def contact_timeline(
-    request: HttpRequest, contact_id: int, page: Query[PageParams]
+    request: HttpRequest, contact_id: Id, page: Query[PageParams]
 ) -> dict[str, Any]:
     contact = get_object_or_404(Contact, pk=contact_id, workspace=request.workspace)
     rows = selectors.timeline(
@@ -462,7 +483,7 @@ def contact_timeline(
     summary="Log a check-in call and update master data from the answers",
 )
 @api_capability(Capability.CRM_EDIT)
-def call_sheet_submit(request: HttpRequest, contact_id: int, payload: CallSheetIn) -> Status:
+def call_sheet_submit(request: HttpRequest, contact_id: Id, payload: CallSheetIn) -> Status:
     contact = get_object_or_404(Contact, pk=contact_id, workspace=request.workspace)
     answers = services.CheckinAnswers(**payload.dict())
     answers.country = answers.country or contact.country
@@ -524,7 +545,7 @@ def due_list(
 
 @router.post("/due/{kind}/{row_id}/snooze", response=CadenceOut, summary="Snooze a due customer")
 @api_capability(Capability.CRM_EDIT)
-def due_snooze(request: HttpRequest, kind: DueKind, row_id: int, payload: SnoozeIn) -> Any:
+def due_snooze(request: HttpRequest, kind: DueKind, row_id: Id, payload: SnoozeIn) -> Any:
     model = Account if kind == DueKind.ACCOUNT else Contact
     row = get_object_or_404(model, pk=row_id, workspace=request.workspace)
     return services.due_snooze(
@@ -562,14 +583,14 @@ def policy_create(request: HttpRequest, payload: PolicyIn) -> Status:
 
 @router.put("/cadence-policies/{policy_id}", response=PolicyOut, summary="Replace a policy")
 @api_capability(Capability.CADENCE_MANAGE)
-def policy_update(request: HttpRequest, policy_id: int, payload: PolicyIn) -> CadencePolicy:
+def policy_update(request: HttpRequest, policy_id: Id, payload: PolicyIn) -> CadencePolicy:
     policy = get_object_or_404(CadencePolicy, pk=policy_id, workspace=request.workspace)
     return _policy_from(request, payload, policy)
 
 
 @router.delete("/cadence-policies/{policy_id}", response={204: None}, summary="Delete a policy")
 @api_capability(Capability.CADENCE_MANAGE)
-def policy_delete(request: HttpRequest, policy_id: int) -> Status:
+def policy_delete(request: HttpRequest, policy_id: Id) -> Status:
     policy = get_object_or_404(CadencePolicy, pk=policy_id, workspace=request.workspace)
     services.cadence_policy_delete(policy=policy)
     return Status(204, None)

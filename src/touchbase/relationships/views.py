@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from touchbase.core import registry
 from touchbase.core.capabilities import Capability, capability_required, has_capability
 from touchbase.core.htmx import render_page
+from touchbase.core.paging import MAX_ID
 from touchbase.core.timeutil import local_today
 from touchbase.relationships import selectors, services
 from touchbase.relationships.choices import DueKind
@@ -32,6 +33,7 @@ from touchbase.relationships.forms import (
 from touchbase.relationships.models import Account, CadencePolicy, Contact, Touchpoint
 
 PAGE_SIZE = 50
+MAX_PAGE = 10**9
 
 
 def apply_errors(form: Form, error: ValidationError) -> None:
@@ -45,9 +47,11 @@ def apply_errors(form: Form, error: ValidationError) -> None:
 
 def _page_number(request: HttpRequest) -> int:
     try:
-        return max(1, int(request.GET.get("page", "1")))
+        page = int(request.GET.get("page", "1"))
     except ValueError:
         return 1
+    # Past this no offset fits a BIGINT, and no list is that long anyway.
+    return min(max(1, page), MAX_PAGE)
 
 
 # --- due list -------------------------------------------------------------------------------
@@ -149,10 +153,12 @@ def account_list(request: HttpRequest) -> HttpResponse:
 
 
 def int_or_none(value: str | None) -> int | None:
+    """An id from a query string, or None when it is no number a row could have."""
     try:
-        return int(value) if value else None
+        number = int(value) if value else None
     except ValueError:
         return None
+    return number if number is not None and 0 < number <= MAX_ID else None
 
 
 @capability_required(Capability.CRM_VIEW)
