@@ -7,7 +7,6 @@ from touchbase.api import api
 from touchbase.core.urls import auth_urlpatterns
 from touchbase.core.views import healthz
 
-
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,277 @@
+"""Generated isolation tests: every route, found by walking the URLconf and the OpenAPI paths.
+
+carol owns another workspace and holds every capability there; called with the ids of
+alice's rows, each route must answer 404 and change nothing. Anonymous visitors are sent to
+sign in (401 in the API). A new route is covered without anyone adding it to a list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from touchbase.api import api
+from touchbase.care.services import advice_save, voucher_issue
+from touchbase.core.models import ApiToken, Membership
+from touchbase.core.tenancy import IdConverter
+from touchbase.imports.services import import_job_create
+from touchbase.relationships.models import CadencePolicy, Tag
+from touchbase.relationships.services import consent_record, touchpoint_log
+from touchbase.testing import bearer
+
+pytestmark = pytest.mark.django_db
+
+# Routes anyone may call, and routes any signed-in member may call for themselves.
+PUBLIC = {"login", "logout", "healthz", "core:language-set"}
+MEMBER_ONLY = {"core:settings", "core:token-create", "core:token-delete", "core:workspace-switch"}
+STRING_VALUES = ["account", "contact", "contacts", "accounts", "touchpoints"]
+
+
+def _routes() -> list[tuple[str, str, dict[str, Any], Any]]:
+    """(name, route, converters, view) of every URL pattern outside the admin and the API."""
+    found = []
+
+    def walk(patterns: list[Any], prefix: str, namespace: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                if route.startswith(("admin/", "api/")):
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, route, inner)
+            elif isinstance(pattern, URLPattern):
+                converters = pattern.pattern.converters
+                found.append(
+                    (namespace + (pattern.name or ""), route, converters, pattern.callback)
+                )
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+def _fill(route: str, converters: dict[str, Any], ids: list[int]) -> list[str]:
+    """Every URL of the route with alice's ids for ids and plausible words for strings."""
+    choices = [
+        [str(i) for i in ids] if isinstance(conv, IdConverter) else STRING_VALUES
+        for conv in converters.values()
+    ]
+    urls = []
+    for values in itertools.product(*choices):
+        url = route
+        for (name, converter), value in zip(converters.items(), values, strict=True):
+            url = _replace_param(url, name, converter, value)
+        urls.append("/" + url)
+    return urls
+
+
+def _replace_param(url: str, name: str, converter: Any, value: str) -> str:
+    for kind in ("id", "str", "int", "slug"):
+        url = url.replace(f"<{kind}:{name}>", value)
+    return url.replace(f"<{name}>", value)
+
+
+def _ids_of(workspace: Any) -> set[int]:
+    """Every id that names a row of this workspace in any table, the workspace's own included."""
+    ids = {workspace.pk}
+    for model in apps.get_models():
+        if any(field.name == "workspace" for field in model._meta.fields):
+            ids |= set(model._base_manager.filter(workspace=workspace).values_list("pk", flat=True))
+    return ids
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._base_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"core", "relationships", "care", "imports"}
+    }
+
+
+@pytest.fixture
+def alice_world(workspace, alice, bob_membership, contact, account, alice_token, other_workspace):
+    """One row of every kind in alice's workspace; the ids that name none of carol's rows."""
+    tag = Tag.objects.create(workspace=workspace, name="VIP")
+    touchpoint = touchpoint_log(workspace=workspace, contact=contact, channel="phone",
+                                occurred_at=timezone.now(), logged_by=alice)  # fmt: skip
+    consent = consent_record(contact=contact, status="given", source="test", by=alice)
+    voucher = voucher_issue(workspace=workspace, contact=contact, value=Decimal(50),
+                            valid_until=dt.date.today() + dt.timedelta(days=30), by=alice)  # fmt: skip
+    from touchbase.care.models import RegionalAdvice
+
+    advice = advice_save(advice=RegionalAdvice(workspace=workspace, country="DE", title="Hinweis",
+                                               valid_from=dt.date.today()))  # fmt: skip
+    policy = CadencePolicy.objects.create(workspace=workspace, name="VIP", scope="tag", tag=tag,
+                                          interval_days=30)  # fmt: skip
+    job = import_job_create(workspace=workspace, by=alice, filename="k.csv",
+                            data=b"Nachname;E-Mail\nMeier;m@example.com\n")  # fmt: skip
+    rows = [tag, touchpoint, consent, voucher, advice, policy, job, contact, account,
+            bob_membership, workspace, *ApiToken.objects.filter(user=alice),
+            *Membership.objects.filter(user=alice)]  # fmt: skip
+    # An id that also names one of carol's own rows would rightly be found: leave those out.
+    ids = {row.pk for row in rows if row is not None} - _ids_of(other_workspace)
+    assert ids
+    return sorted(ids)
+
+
+def test_every_route_with_another_workspaces_ids_is_not_found(alice_world, carol_client):
+    # given carol, owner of her own workspace, and the ids of every kind of alice's rows
+    before = _counts()
+    probed = 0
+    for name, route, converters, _view in _routes():
+        if not converters or name in PUBLIC:
+            continue
+        for url in _fill(route, converters, alice_world):
+            # when carol asks for alice's rows, by GET and by POST
+            statuses = {carol_client.get(url).status_code, carol_client.post(url).status_code}
+            # then they do not exist for her (a method the route never takes is 405 for any id)
+            assert 404 in statuses and statuses <= {404, 405}, (url, statuses)
+            probed += 1
+    assert probed >= 20
+    assert _counts() == before
+
+
+def test_every_route_sends_anonymous_visitors_to_sign_in(client, alice_world):
+    for name, route, converters, _view in _routes():
+        if name in PUBLIC:
+            continue
+        url = _fill(route, converters, alice_world[:1])[0]
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/login/"), url
+
+
+def test_every_view_names_the_capability_it_needs():
+    unnamed = [
+        name
+        for name, _route, _converters, view in _routes()
+        if name not in PUBLIC | MEMBER_ONLY and not getattr(view, "capability", None)
+    ]
+    assert unnamed == []
+
+
+# --- the API --------------------------------------------------------------------------------
+
+
+def _operations() -> list[tuple[str, str, dict[str, Any]]]:
+    schema = api.get_openapi_schema()
+    return [
+        (path, method, operation)
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    ]
+
+
+def _example(schema: dict[str, Any], components: dict[str, Any]) -> Any:
+    """A minimal valid value for a JSON schema: required fields only."""
+    if "$ref" in schema:
+        return _example(components[schema["$ref"].rsplit("/", 1)[1]], components)
+    for key in ("anyOf", "oneOf", "allOf"):
+        if key in schema:
+            return _example(schema[key][0], components)
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object":
+        properties = schema.get("properties", {})
+        return {name: _example(properties[name], components) for name in schema.get("required", [])}
+    if kind == "array":
+        return []
+    if kind == "integer":
+        return max(1, schema.get("minimum", 1))
+    if kind == "number":
+        return 1
+    if kind == "boolean":
+        return False
+    if schema.get("format") == "date":
+        return (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    if schema.get("format") == "date-time":
+        return timezone.now().isoformat()
+    return "x" * max(1, schema.get("minLength", 1))
+
+
+def _body(operation: dict[str, Any]) -> Any:
+    content = operation.get("requestBody", {}).get("content", {})
+    if "application/json" not in content:
+        return None
+    components = api.get_openapi_schema()["components"]["schemas"]
+    return _example(content["application/json"]["schema"], components)
+
+
+def test_every_api_operation_with_another_workspaces_ids_is_not_found(
+    alice_world, client, carol_token
+):
+    before = _counts()
+    probed = 0
+    for path, method, operation in _operations():
+        parameters = [p for p in operation.get("parameters", []) if p["in"] == "path"]
+        if not parameters:
+            continue
+        names = [p["name"] for p in parameters]
+        body = _body(operation)
+        choices = [_path_values(p["schema"], alice_world) for p in parameters]
+        if alice_world not in choices:
+            continue  # no id in the path, nothing of alice's to name
+        for values in itertools.product(*choices):
+            url = path
+            for name, value in zip(names, values, strict=True):
+                url = url.replace("{" + name + "}", str(value))
+            response = getattr(client, method)(
+                url, body, content_type="application/json", headers=bearer(carol_token)
+            )
+            assert response.status_code == 404, (method, url, response.status_code)
+            probed += 1
+    assert probed >= 20
+    assert _counts() == before
+
+
+def _path_values(schema: dict[str, Any], ids: list[int]) -> list[Any]:
+    components = api.get_openapi_schema()["components"]["schemas"]
+    if "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[1]]
+    if "enum" in schema:
+        return list(schema["enum"])
+    return ids
+
+
+def test_every_api_operation_answers_anonymous_callers_with_401(client, alice_world):
+    for path, method, operation in _operations():
+        url = path
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "path":
+                value = _path_values(parameter["schema"], alice_world)[0]
+                url = url.replace("{" + parameter["name"] + "}", str(value))
+        response = getattr(client, method)(url, content_type="application/json")
+        assert response.status_code == 401, (method, url)
+
+
+def test_every_api_operation_names_the_capability_it_needs():
+    unnamed = []
+    for path_operation in api._routers[0][1].path_operations.values():
+        del path_operation  # the root router holds no operations of its own
+    for _prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                if not getattr(operation.view_func, "capability", None):
+                    unnamed.append((path, operation.methods))
+    member_only = {("/me", ("GET",)), ("/me/preferences", ("PUT",))}
+    assert [u for u in unnamed if (u[0], tuple(u[1])) not in member_only] == []
+
+
+def test_a_member_without_the_capability_is_refused_and_nothing_changes(client, workspace, bob):
+    from touchbase.core.services import api_token_create
+
+    token = api_token_create(membership=Membership.objects.get(user=bob), name="t")[1]
+    before = _counts()
+    response = client.post(
+        "/api/v1/cadence-policies", {"name": "x", "scope": "all", "interval_days": 30},
+        content_type="application/json", headers=bearer(token),
+    )  # fmt: skip
+    assert response.status_code == 403
+    assert _counts() == before
