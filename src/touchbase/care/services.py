@@ -19,7 +19,12 @@ from touchbase.core.models import User, Workspace
 from touchbase.core.timeutil import local_today
 from touchbase.relationships.choices import Channel, ConsentStatus
 from touchbase.relationships.models import Account, Contact, NewsletterConsent, Touchpoint
-from touchbase.relationships.services import cadence_recompute, consent_record, touchpoint_log
+from touchbase.relationships.services import (
+    cadence_recompute,
+    consent_record,
+    contact_require_active,
+    touchpoint_log,
+)
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
 
@@ -44,6 +49,7 @@ def consent_change(
 
 def email_bounce_mark(*, contact: Contact) -> Contact:
     """Note that mail to the contact's address bounced; the freshness report shows it."""
+    contact_require_active(contact)
     Contact.objects.filter(pk=contact.pk).update(email_bounced_at=timezone.now())
     contact.refresh_from_db()
     return contact
@@ -92,6 +98,7 @@ def voucher_issue(
         errors["valid_until"] = _("The voucher would be expired already.")
     if errors:
         raise ValidationError(errors)
+    contact_require_active(contact)
     if contact is not None and account is None:
         account = contact.account
     for _attempt in range(5):
@@ -168,6 +175,8 @@ def contact_merge(*, survivor: Contact, duplicate: Contact, by: User | None) -> 
     locked = {c.pk: c for c in Contact.objects.select_for_update().filter(
         pk__in=[survivor.pk, duplicate.pk])}  # fmt: skip
     survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
+    contact_require_active(survivor)
+    contact_require_active(duplicate)
     for name in FILLABLE:
         if not getattr(survivor, name) and getattr(duplicate, name):
             setattr(survivor, name, getattr(duplicate, name))

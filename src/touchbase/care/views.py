@@ -17,10 +17,11 @@ from django.views.decorators.http import require_POST
 from touchbase.care import selectors, services
 from touchbase.care.models import RegionalAdvice, Voucher
 from touchbase.core.capabilities import Capability, capability_required
+from touchbase.core.navigation import redirect_back
 from touchbase.core.timeutil import local_today
 from touchbase.relationships.forms import DATE_WIDGET, ConsentForm
 from touchbase.relationships.models import Contact
-from touchbase.relationships.views import apply_errors, int_or_none
+from touchbase.relationships.views import apply_errors, erased_redirect, int_or_none
 
 # --- forms ---------------------------------------------------------------------------------
 
@@ -181,6 +182,8 @@ def voucher_list(request: HttpRequest) -> HttpResponse:
 def voucher_issue(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue a voucher to a contact."""
     contact = _contact(request, pk)
+    if contact.is_erased:
+        return erased_redirect(request, contact)
     form = VoucherForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -211,7 +214,7 @@ def voucher_redeem(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Voucher %(code)s redeemed.") % {"code": voucher.code})
-    return redirect(request.POST.get("next") or "care:voucher-list")
+    return redirect_back(request, request.POST.get("next"), "care:voucher-list")
 
 
 # --- duplicates ----------------------------------------------------------------------------

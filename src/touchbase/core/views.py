@@ -9,7 +9,6 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +19,7 @@ from touchbase.core.decorators import member_required
 from touchbase.core.forms import MemberForm, PreferencesForm, TokenForm, WorkspaceForm
 from touchbase.core.middleware import SESSION_KEY
 from touchbase.core.models import ApiToken, Membership
+from touchbase.core.navigation import redirect_back
 from touchbase.core.tenancy import owned_or_404
 
 
@@ -140,10 +140,7 @@ def workspace_switch(request: HttpRequest, pk: int) -> HttpResponse:
 def language_set(request: HttpRequest) -> HttpResponse:
     """Switch language; a signed-in user keeps the choice in their profile."""
     language = request.POST.get("language", "")
-    target = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/"
-    response = redirect(target)
+    response = redirect_back(request, request.POST.get("next"), "/")
     if language in Language.values:
         if request.user.is_authenticated:
             request.user.language = language

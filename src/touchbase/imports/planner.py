@@ -24,6 +24,7 @@ from touchbase.relationships.choices import Country
 from touchbase.relationships.models import Account, Contact
 
 MAX_REPORTED_ERRORS = 1000
+EMAIL_LENGTH = 254
 BATCH = 2000
 
 COUNTRY_NAMES = {
@@ -332,8 +333,14 @@ def _parse_row(
         try:
             validate_email(email)
         except ValidationError:
-            reason = _("“%(value)s” is not a valid e-mail address.") % {"value": email}
+            reason = _("“%(value)s” is not a valid e-mail address.") % {"value": email[:80]}
             plan.add_error(line, _column(plan, "email"), reason)
+        else:
+            # The column holds 254 characters (RFC 5321's path limit); longer fails the write.
+            if len(email) > EMAIL_LENGTH:
+                reason = _("The e-mail address is longer than %(count)d characters.") % {
+                    "count": EMAIL_LENGTH}  # fmt: skip
+                plan.add_error(line, _column(plan, "email"), reason)
     fields["email"] = email
     for name in ("phone", "mobile"):
         try:

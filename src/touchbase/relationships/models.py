@@ -207,6 +207,10 @@ class Contact(WorkspaceOwned, PostalAddress, CadenceState):
             raise ValidationError(errors)
 
     @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+    @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 

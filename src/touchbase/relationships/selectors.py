@@ -200,8 +200,10 @@ def contact_list(
     sort: str = "name",
     newsletter_only: bool = False,
 ) -> QuerySet[Contact]:
-    """Contacts of the workspace, filtered and sorted like the list the user sees."""
-    queryset = Contact.objects.filter(workspace=workspace).select_related("account", "owner")
+    """Contacts of the workspace as the list shows them; erased people are not listed."""
+    queryset = Contact.objects.filter(workspace=workspace, erased_at__isnull=True).select_related(
+        "account", "owner"
+    )
     if newsletter_only:
         queryset = queryset.filter(pk__in=newsletter_recipients(workspace=workspace).values("pk"))
     if search:

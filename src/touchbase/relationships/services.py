@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -274,10 +274,19 @@ def account_save(
 
 
 @transaction.atomic
+def contact_require_active(contact: Contact | None) -> None:
+    """Erased people are read-only: nothing may be logged, changed or issued for them."""
+    if contact is not None and contact.erased_at is not None:
+        raise ValidationError(
+            {"contact": _("This person's data was erased; the record is read-only.")}
+        )
+
+
 def contact_save(
     *, workspace: Workspace, fields: dict[str, Any], contact: Contact | None = None
 ) -> Contact:
     """Create or update a contact; it inherits its account's value and, if unset, its owner."""
+    contact_require_active(contact)
     contact = contact or Contact(workspace=workspace)
     tags = _assign(contact, dict(fields))
     _check_same_workspace(workspace, account=contact.account, owner=contact.owner)
@@ -294,16 +303,32 @@ def contact_save(
     return contact
 
 
+TAG_NAME_LENGTH = 60
+MAX_TAGS = 50
+
+
 def tags_from_names(*, workspace: Workspace, names: Iterable[str]) -> list[Tag]:
-    """Find or create tags by name, case-insensitively."""
-    tags = []
-    for raw in names:
-        name = raw.strip()
-        if not name:
-            continue
-        tag = Tag.objects.filter(workspace=workspace, name__iexact=name).first()
-        tags.append(tag or Tag.objects.create(workspace=workspace, name=name))
-    return tags
+    """Find or create tags by name, case-insensitively; too long or too many is a field error."""
+    wanted = list(dict.fromkeys(name.strip() for name in names if name and name.strip()))
+    too_long = [name for name in wanted if len(name) > TAG_NAME_LENGTH]
+    if too_long:
+        raise ValidationError({"tags": _("A tag can have at most %(count)d characters: %(name)s")
+                               % {"count": TAG_NAME_LENGTH, "name": too_long[0][:80]}})  # fmt: skip
+    if len(wanted) > MAX_TAGS:
+        raise ValidationError({"tags": _("At most %(count)d tags.") % {"count": MAX_TAGS}})
+    return [_tag(workspace, name) for name in wanted]
+
+
+def _tag(workspace: Workspace, name: str) -> Tag:
+    """The tag of that name; two requests creating it at once both get the one row."""
+    tag = Tag.objects.filter(workspace=workspace, name__iexact=name).first()
+    if tag is not None:
+        return tag
+    try:
+        with transaction.atomic():
+            return Tag.objects.create(workspace=workspace, name=name)
+    except IntegrityError:
+        return Tag.objects.get(workspace=workspace, name__iexact=name)
 
 
 # --- touchpoints ----------------------------------------------------------------------------
@@ -327,6 +352,7 @@ def touchpoint_log(
     source_id: int | None = None,
 ) -> Touchpoint:
     """Record a contact moment; a personal one resets the clock of the contact and account."""
+    contact_require_active(contact)
     if contact is not None and account is None:
         account = contact.account
     if channel == Channel.RECORD and not source_kind:
@@ -423,6 +449,8 @@ def due_snooze(
         raise ValidationError(errors)
     model = type(row)
     row = model.objects.select_for_update().get(pk=row.pk)
+    if isinstance(row, Contact):
+        contact_require_active(row)
     row.snoozed_until = until
     row.snooze_reason = reason.strip()
     row.next_due_on = max(row.cadence_due_on or until, until)
@@ -463,6 +491,7 @@ def call_sheet_submit(
     """
     now = occurred_at or timezone.now()
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    contact_require_active(contact)
     _apply_contact_answers(contact, answers, now)
     contact.full_clean()
     contact.save()
@@ -534,6 +563,7 @@ def consent_record(
     *, contact: Contact, status: str, source: str, by: User | None, at: dt.datetime | None = None
 ) -> NewsletterConsent | None:
     """Record a consent change; repeating the current state records nothing."""
+    contact_require_active(contact)
     latest = contact.consents.order_by("-recorded_at", "-id").first()
     if latest is not None and latest.status == status:
         return None

@@ -152,6 +152,12 @@ def account_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def erased_redirect(request: HttpRequest, contact: Contact) -> HttpResponse:
+    """Back to the read-only page of an erased person, saying why."""
+    messages.error(request, _("This person's data was erased; the record is read-only."))
+    return redirect("relationships:contact-detail", pk=contact.pk)
+
+
 def int_or_none(value: str | None) -> int | None:
     """An id from a query string, or None when it is no number a row could have."""
     try:
@@ -236,9 +242,13 @@ def _save_with_tags(
     request: HttpRequest, form: Form, save: Any, keyword: str, instance: Model | None
 ) -> Any:
     fields = {name: form.cleaned_data[name] for name in form.Meta.fields}  # type: ignore[attr-defined]
-    fields["tags"] = services.tags_from_names(
-        workspace=request.workspace, names=form.cleaned_data["tag_names"]
-    )
+    try:
+        fields["tags"] = services.tags_from_names(
+            workspace=request.workspace, names=form.cleaned_data["tag_names"]
+        )
+    except ValidationError as error:
+        form.add_error("tag_names", error.message_dict["tags"])
+        return None
     try:
         return save(workspace=request.workspace, fields=fields, **{keyword: instance})
     except ValidationError as error:
@@ -288,7 +298,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         row=contact,
         consent=consents[0] if consents else None,
         consents=consents,
-        panels=panels(registry.contact_panels, request, contact),
+        panels=[] if contact.is_erased else panels(registry.contact_panels, request, contact),
         touchpoint_form=TouchpointForm(workspace=request.workspace),
         touchpoint_url=reverse("relationships:contact-touchpoint", args=[contact.pk]),
     )
@@ -304,6 +314,8 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create or edit a contact."""
     contact = get_object_or_404(Contact, pk=pk, workspace=request.workspace) if pk else None
+    if contact is not None and contact.is_erased:
+        return erased_redirect(request, contact)
     initial = {}
     if contact is None and request.GET.get("account"):
         initial["account"] = int_or_none(request.GET["account"])
@@ -378,6 +390,8 @@ def call_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(
         Contact.objects.select_related("account", "owner"), pk=pk, workspace=request.workspace
     )
+    if contact.is_erased:
+        return erased_redirect(request, contact)
     form = CallSheetForm(request.POST or None, contact=contact)
     if request.method == "POST" and form.is_valid():
         try:
