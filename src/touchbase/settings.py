@@ -8,6 +8,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from touchbase.core.secret_key import secret_key_load
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("TOUCHBASE_DATA_DIR", Path.cwd() / "var"))
 
@@ -21,11 +23,11 @@ def env_flag(name: str, default: bool) -> bool:
 
 
 DEBUG = env_flag("TOUCHBASE_DEBUG", False)
-SECRET_KEY = os.environ.get("TOUCHBASE_SECRET_KEY", "")
-if not SECRET_KEY:
-    # A fixed development key keeps sessions alive across restarts of `make run`;
-    # production must set its own (documented in the README).
-    SECRET_KEY = "touchbase-development-key-change-me-in-production-0123456789"
+# Without a configured key, one is generated into DATA_DIR on first start and kept, so
+# sessions survive restarts and no key published with the source is ever used.
+SECRET_KEY = os.environ.get("TOUCHBASE_SECRET_KEY", "") or secret_key_load(
+    data_dir=DATA_DIR, debug=DEBUG
+)
 ALLOWED_HOSTS = os.environ.get("TOUCHBASE_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
 CSRF_TRUSTED_ORIGINS = [
     origin for origin in os.environ.get("TOUCHBASE_CSRF_TRUSTED_ORIGINS", "").split(",") if origin

@@ -2,10 +2,113 @@
 
 from __future__ import annotations
 
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.hashers import identify_hasher
+from django.core.exceptions import ImproperlyConfigured
+
+import touchbase
+from touchbase.core.secret_key import secret_key_load
 
 pytestmark = pytest.mark.django_db
+
+SOURCE_DIR = str(Path(touchbase.__file__).resolve().parents[1])
+PUBLISHED_KEY = "touchbase-development-key-change-me-in-production-0123456789"
+
+
+def run_python(code: str, **environment: str) -> subprocess.CompletedProcess[str]:
+    """Run code in a fresh interpreter on touchbase's settings, with only the given TOUCHBASE_*."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("TOUCHBASE_")}
+    env["PYTHONPATH"] = os.pathsep.join([SOURCE_DIR, env.get("PYTHONPATH", "")])
+    env["DJANGO_SETTINGS_MODULE"] = "touchbase.settings"
+    env.update(environment)
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120,
+        check=False,
+    )  # fmt: skip
+
+
+def unwritable(tmp_path: Path) -> Path:
+    """A data directory nobody can create, not even root: its parent is a file."""
+    blocker = tmp_path / "blocker"
+    blocker.write_text("")
+    return blocker / "data"
+
+
+# 1. Secret key
+
+
+def test_without_a_configured_key_one_is_generated_into_the_data_directory(tmp_path):
+    key = secret_key_load(data_dir=tmp_path / "data", debug=False)
+    key_file = tmp_path / "data" / "secret_key"
+    assert key_file.read_text() == key + "\n"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert len(key) >= 50
+    assert sorted(path.name for path in key_file.parent.iterdir()) == ["secret_key"]
+
+
+def test_the_generated_key_is_reused_on_the_next_start(tmp_path):
+    first = secret_key_load(data_dir=tmp_path, debug=False)
+    assert secret_key_load(data_dir=tmp_path, debug=False) == first
+
+
+def test_each_installation_generates_its_own_key(tmp_path):
+    one = secret_key_load(data_dir=tmp_path / "one", debug=False)
+    other = secret_key_load(data_dir=tmp_path / "other", debug=False)
+    assert one != other
+
+
+def test_production_refuses_to_start_without_a_key_and_a_writable_data_directory(tmp_path):
+    with pytest.raises(ImproperlyConfigured, match="Set TOUCHBASE_SECRET_KEY"):
+        secret_key_load(data_dir=unwritable(tmp_path), debug=False)
+
+
+def test_debug_without_a_writable_data_directory_signs_with_a_key_of_its_own(tmp_path):
+    data_dir = unwritable(tmp_path)
+    one = secret_key_load(data_dir=data_dir, debug=True)
+    other = secret_key_load(data_dir=data_dir, debug=True)
+    assert len(one) >= 50
+    assert one != other
+    assert PUBLISHED_KEY not in (one, other)
+
+
+def test_settings_use_the_generated_key_when_none_is_configured(tmp_path):
+    result = run_python(
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+        TOUCHBASE_DATA_DIR=str(tmp_path),
+    )
+    assert result.stdout == (tmp_path / "secret_key").read_text()
+    assert PUBLISHED_KEY not in result.stdout
+
+
+def test_settings_use_the_configured_key(tmp_path):
+    result = run_python(
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+        TOUCHBASE_DATA_DIR=str(tmp_path),
+        TOUCHBASE_SECRET_KEY="a-configured-key-" + "x" * 40,
+    )
+    assert result.stdout == "a-configured-key-" + "x" * 40 + "\n"
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_settings_refuse_to_load_in_production_without_a_key_and_a_writable_data_directory(
+    tmp_path,
+):
+    result = run_python(
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+        TOUCHBASE_DATA_DIR=str(unwritable(tmp_path)),
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "ImproperlyConfigured: TOUCHBASE_SECRET_KEY is not set" in result.stderr
+
+
+# 5. Test speed
 
 
 def test_tests_hash_passwords_with_the_fast_hasher(alice):
