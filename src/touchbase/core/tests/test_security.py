@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.hashers import identify_hasher
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
 
 import touchbase
 from touchbase.core.secret_key import secret_key_load
@@ -106,6 +107,40 @@ def test_settings_refuse_to_load_in_production_without_a_key_and_a_writable_data
     assert result.returncode == 1
     assert result.stdout == ""
     assert "ImproperlyConfigured: TOUCHBASE_SECRET_KEY is not set" in result.stderr
+
+
+# 3. Health check
+
+
+def test_health_check_answers_ok_when_the_tables_are_there(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_health_check_answers_503_when_the_workspace_table_is_missing(client):
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE core_workspace RENAME TO core_workspace_gone")
+        response = client.get("/healthz")
+        transaction.set_rollback(True)
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable"}
+    assert client.get("/healthz").status_code == 200
+
+
+def test_health_check_answers_503_on_the_empty_file_sqlite_makes_when_its_file_is_gone(tmp_path):
+    # given a data directory whose database file has been removed
+    code = (
+        "import django; django.setup(); from django.test import Client; "
+        "response = Client().get('/healthz', HTTP_HOST='localhost'); "
+        "print(response.status_code, response.content.decode())"
+    )
+    # when the health check runs
+    result = run_python(code, TOUCHBASE_DATA_DIR=str(tmp_path), DATABASE_URL="")
+    # then it answers 503 although SQLite made a new, empty file
+    assert result.stdout == '503 {"status": "unavailable"}\n'
+    assert (tmp_path / "touchbase.sqlite3").exists()
 
 
 # 5. Test speed
