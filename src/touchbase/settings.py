@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from touchbase.core.secret_key import secret_key_load
@@ -44,12 +45,15 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks_db",
+    # Serves the API docs' scripts from our static files; from the CDN they break the CSP.
+    "ninja",
     "touchbase.core",
     "touchbase.relationships",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -154,8 +158,32 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("TOUCHBASE_FROM_EMAIL", "touchbase <touchbase@localhost>")
 
+# HTTPS settings are off by default so `make run` works over plain HTTP; production turns
+# them on (README, "Running on PostgreSQL in production").
 SESSION_COOKIE_SECURE = env_flag("TOUCHBASE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = int(os.environ.get("TOUCHBASE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("TOUCHBASE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_flag("TOUCHBASE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_flag("TOUCHBASE_SSL_REDIRECT", False)
+# Load balancers probe the health check over plain HTTP and count a redirect as a failure.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if env_flag("TOUCHBASE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    # Scripts come only from our static files: no inline scripts, handlers or eval.
+    "script-src": [CSP.SELF],
+    # Templates carry style attributes (bar widths among them) and htmx adds its indicator
+    # styles inline; injected styles cannot run code.
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 LOGGING = {
     "version": 1,

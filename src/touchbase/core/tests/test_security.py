@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -12,8 +13,12 @@ import pytest
 from django.contrib.auth.hashers import identify_hasher
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
+from django.urls import reverse
+from playwright.sync_api import expect
 
 import touchbase
+from touchbase.api import api
+from touchbase.core.models import Membership
 from touchbase.core.secret_key import secret_key_load
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +30,7 @@ PUBLISHED_KEY = "touchbase-development-key-change-me-in-production-0123456789"
 def run_python(code: str, **environment: str) -> subprocess.CompletedProcess[str]:
     """Run code in a fresh interpreter on touchbase's settings, with only the given TOUCHBASE_*."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("TOUCHBASE_")}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for Playwright, never in production
     env["PYTHONPATH"] = os.pathsep.join([SOURCE_DIR, env.get("PYTHONPATH", "")])
     env["DJANGO_SETTINGS_MODULE"] = "touchbase.settings"
     env.update(environment)
@@ -107,6 +113,124 @@ def test_settings_refuse_to_load_in_production_without_a_key_and_a_writable_data
     assert result.returncode == 1
     assert result.stdout == ""
     assert "ImproperlyConfigured: TOUCHBASE_SECRET_KEY is not set" in result.stderr
+
+
+# 2. Production settings and Content-Security-Policy
+
+PRODUCTION = {
+    "TOUCHBASE_ALLOWED_HOSTS": "crm.example.com",
+    "TOUCHBASE_HSTS_SECONDS": "31536000",
+    "TOUCHBASE_HSTS_INCLUDE_SUBDOMAINS": "1",
+    "TOUCHBASE_HSTS_PRELOAD": "1",
+    "TOUCHBASE_SSL_REDIRECT": "1",
+    "TOUCHBASE_PROXY_SSL_HEADER": "1",
+    "TOUCHBASE_SECURE_COOKIES": "1",
+}
+POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+DEPLOY_CHECK = (
+    "import django; django.setup(); from django.core.management import call_command; "
+    "call_command('check', deploy=True)"
+)
+TEMPLATES_DIR = Path(touchbase.__file__).resolve().parent
+
+
+def test_deploy_check_is_clean_with_the_production_variables(tmp_path):
+    result = run_python(DEPLOY_CHECK, TOUCHBASE_DATA_DIR=str(tmp_path), **PRODUCTION)
+    assert result.stderr == ""
+    assert result.stdout == "System check identified no issues (0 silenced).\n"
+    assert result.returncode == 0
+
+
+def test_deploy_check_warns_without_the_production_variables(tmp_path):
+    result = run_python(DEPLOY_CHECK, TOUCHBASE_DATA_DIR=str(tmp_path))
+    warnings = sorted(set(re.findall(r"\(security\.W\d+\)", result.stderr)))
+    assert warnings == [
+        "(security.W004)", "(security.W008)", "(security.W012)", "(security.W016)"
+    ]  # fmt: skip
+
+
+def test_production_variables_set_the_security_settings(tmp_path):
+    names = [
+        "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD",
+        "SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER", "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE", "LANGUAGE_COOKIE_SECURE",
+    ]  # fmt: skip
+    code = f"from django.conf import settings; print([getattr(settings, n) for n in {names}])"
+    result = run_python(code, TOUCHBASE_DATA_DIR=str(tmp_path), **PRODUCTION)
+    expected = [31536000, True, True, True, ("HTTP_X_FORWARDED_PROTO", "https"), True, True, True]
+    assert result.stdout == f"{expected}\n"
+
+
+def test_every_page_carries_the_content_security_policy(client):
+    response = client.get("/login/")
+    assert response["Content-Security-Policy"] == POLICY
+
+
+def test_the_health_check_is_not_redirected_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/login/").status_code == 301
+    assert client.get("/healthz").status_code == 200
+
+
+def test_the_language_cookie_is_secure_with_secure_cookies(client, settings):
+    settings.LANGUAGE_COOKIE_SECURE = True
+    response = client.post(reverse("core:language-set"), {"language": "de", "next": "/login/"})
+    assert response.cookies["django_language"]["secure"] is True
+
+
+def test_no_template_has_inline_scripts_the_policy_would_block():
+    offenders = []
+    for template in sorted(TEMPLATES_DIR.glob("**/templates/**/*.html")):
+        if "email" in template.parts:
+            continue  # mail clients never see the policy
+        html = template.read_text()
+        inline = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", html)
+        handlers = re.findall(r"\son[a-z]+=|javascript:", html)
+        if inline or handlers:
+            offenders.append(template.relative_to(TEMPLATES_DIR).as_posix())
+    assert offenders == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_pages_run_under_the_policy_and_removing_a_member_still_asks(
+    page, live_server, transactional_db, alice, bob
+):
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.goto(f"{live_server.url}/login/")
+    page.locator("#id_username").fill("alice")
+    page.locator("#id_password").fill("alice-password-1")
+    page.locator("button[type=submit]").last.click()
+    expect(page.get_by_role("heading", name="My due list")).to_be_visible()
+    for name in ["Accounts", "Contacts", "Team", "Cadence", "Data care"]:
+        page.get_by_role("link", name=name, exact=True).first.click()
+        page.wait_for_load_state()
+    page.get_by_role("link", name="Accounts", exact=True).first.click()
+    page.locator("input[name=q]").fill("nobody")
+    expect(page.locator("#account-table")).to_be_visible()
+    # when alice dismisses the question, bob stays; when she accepts, he goes
+    page.goto(f"{live_server.url}{reverse('core:members')}")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Remove").click()
+    expect(page.get_by_role("button", name="Remove")).to_have_count(1)
+    assert Membership.objects.filter(user=bob).count() == 1
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Remove").click()
+    expect(page.get_by_text("Member removed.")).to_be_visible()
+    assert Membership.objects.filter(user=bob).count() == 0
+    page.goto(f"{live_server.url}/api/v1/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text(api.title)
+    assert violations == []
 
 
 # 3. Health check
