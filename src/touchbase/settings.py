@@ -171,6 +171,9 @@ SECURE_SSL_REDIRECT = env_flag("TOUCHBASE_SSL_REDIRECT", False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_flag("TOUCHBASE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a proxy every request comes from the proxy's address; the sign-in throttle then
+# takes the client's address from the X-Forwarded-For header the proxy appends to.
+CLIENT_ADDRESS_FROM_FORWARDED_FOR = env_flag("TOUCHBASE_PROXY_FORWARDED_FOR", False)
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     # Scripts come only from our static files: no inline scripts, handlers or eval.

@@ -16,7 +16,13 @@ from django.views.decorators.http import require_POST
 from touchbase.core import services
 from touchbase.core.choices import Language, Role
 from touchbase.core.decorators import member_required
-from touchbase.core.forms import MemberForm, PreferencesForm, TokenForm, WorkspaceForm
+from touchbase.core.forms import (
+    MemberForm,
+    PreferencesForm,
+    SignInForm,
+    TokenForm,
+    WorkspaceForm,
+)
 from touchbase.core.middleware import SESSION_KEY
 from touchbase.core.models import ApiToken, Membership, Workspace
 
@@ -35,6 +41,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 class SignInView(auth_views.LoginView):
     """Sign in; a language picked on the sign-in page becomes the user's own choice."""
 
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import stat
@@ -13,12 +14,15 @@ import pytest
 from django.contrib.auth.hashers import identify_hasher
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
+from django.db.models import F
+from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
 import touchbase
 from touchbase.api import api
-from touchbase.core.models import Membership
+from touchbase.core.forms import client_address
+from touchbase.core.models import Membership, SignInFailure, User
 from touchbase.core.secret_key import secret_key_load
 
 pytestmark = pytest.mark.django_db
@@ -265,6 +269,110 @@ def test_health_check_answers_503_on_the_empty_file_sqlite_makes_when_its_file_i
     # then it answers 503 although SQLite made a new, empty file
     assert result.stdout == '503 {"status": "unavailable"}\n'
     assert (tmp_path / "touchbase.sqlite3").exists()
+
+
+# 4. Sign-in throttling
+
+ATTACKER = "203.0.113.7"
+THROTTLED = "Too many failed sign-in attempts. Please try again in 15 minutes."
+MISMATCH = "Your username and password didn't match. Please try again."
+
+
+def sign_in(username: str, password: str, address: str = ATTACKER, url: str = "/login/"):
+    """Post the sign-in form from a fresh browser at the given address."""
+    return Client().post(url, {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def form_errors(response) -> list[str]:
+    return list(response.context["form"].non_field_errors())
+
+
+def test_five_failures_refuse_even_the_right_password(alice):
+    for _attempt in range(5):
+        assert form_errors(sign_in("alice", "wrong-password")) == [MISMATCH]
+    response = sign_in("alice", "alice-password-1")
+    assert form_errors(response) == [THROTTLED]
+    assert "_auth_user_id" not in response.client.session
+    assert SignInFailure.objects.filter(username="alice").count() == 5
+
+
+def test_four_failures_still_let_the_right_password_in_and_are_forgotten(alice):
+    for _attempt in range(4):
+        sign_in("alice", "wrong-password")
+    response = sign_in("alice", "alice-password-1")
+    assert response.status_code == 302
+    assert response.client.session["_auth_user_id"] == str(alice.pk)
+    assert SignInFailure.objects.count() == 0
+
+
+def test_the_throttle_ignores_case_and_spaces_in_the_username(alice):
+    for username in ["Alice", "ALICE", " alice", "alice ", "aLiCe"]:
+        sign_in(username, "wrong-password")
+    assert form_errors(sign_in("alice", "alice-password-1")) == [THROTTLED]
+
+
+def test_the_refusal_is_translated(alice):
+    for _attempt in range(5):
+        sign_in("alice", "wrong-password")
+    browser = Client()
+    browser.cookies["django_language"] = "de"
+    response = browser.post(
+        "/login/", {"username": "alice", "password": "alice-password-1"}, REMOTE_ADDR=ATTACKER
+    )
+    assert form_errors(response) == [
+        "Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in 15 Minuten noch "
+        "einmal."
+    ]
+
+
+def test_another_username_from_the_same_address_is_unaffected_until_the_address_limit(alice, bob):
+    # given alice is throttled after five failures from the attacker's address
+    for _attempt in range(5):
+        sign_in("alice", "wrong-password")
+    # then bob still signs in from there
+    assert sign_in("bob", "bob-password-1").status_code == 302
+    # when fifteen more failures for other names bring the address to twenty
+    for number in range(15):
+        sign_in(f"guess-{number}", "wrong-password")
+    # then bob is refused from that address, but not from his own
+    assert form_errors(sign_in("bob", "bob-password-1")) == [THROTTLED]
+    assert sign_in("bob", "bob-password-1", address="198.51.100.20").status_code == 302
+    assert SignInFailure.objects.filter(address=ATTACKER).count() == 20
+
+
+def test_the_throttle_lifts_when_the_window_has_passed(alice):
+    for _attempt in range(5):
+        sign_in("alice", "wrong-password")
+    SignInFailure.objects.update(failed_at=F("failed_at") - dt.timedelta(minutes=14))
+    assert form_errors(sign_in("alice", "alice-password-1")) == [THROTTLED]
+    SignInFailure.objects.update(failed_at=F("failed_at") - dt.timedelta(minutes=1))
+    response = sign_in("alice", "alice-password-1")
+    assert response.status_code == 302
+    assert response.client.session["_auth_user_id"] == str(alice.pk)
+
+
+def test_failures_older_than_the_window_are_dropped(alice):
+    sign_in("alice", "wrong-password")
+    SignInFailure.objects.update(failed_at=F("failed_at") - dt.timedelta(minutes=15))
+    sign_in("bob", "wrong-password")
+    assert list(SignInFailure.objects.values_list("username", flat=True)) == ["bob"]
+
+
+def test_failures_at_the_app_sign_in_throttle_the_admin_sign_in_too(alice):
+    User.objects.filter(pk=alice.pk).update(is_staff=True, is_superuser=True)
+    for _attempt in range(5):
+        sign_in("alice", "wrong-password")
+    response = sign_in("alice", "alice-password-1", url="/admin/login/")
+    assert form_errors(response) == [THROTTLED]
+    assert "_auth_user_id" not in response.client.session
+
+
+def test_the_client_address_is_the_peer_unless_a_proxy_is_trusted(rf, settings):
+    request = rf.post("/login/", REMOTE_ADDR="127.0.0.1",
+                      HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.7")  # fmt: skip
+    assert client_address(request) == "127.0.0.1"
+    settings.CLIENT_ADDRESS_FROM_FORWARDED_FOR = True
+    assert client_address(request) == "203.0.113.7"
 
 
 # 5. Test speed
