@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
 
 from touchbase.core.choices import Role
 from touchbase.core.models import Membership, Workspace
@@ -28,6 +29,14 @@ def fast_password_hashing() -> Iterator[None]:
     """Hash test passwords with MD5: PBKDF2 is slow on purpose, which only slows the suite."""
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in the default language: a request in German leaves it active."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
