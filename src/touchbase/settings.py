@@ -174,7 +174,7 @@ if env_flag("TOUCHBASE_PROXY_SSL_HEADER", False):
 # Behind a proxy every request comes from the proxy's address; the sign-in throttle then
 # takes the client's address from the X-Forwarded-For header the proxy appends to.
 CLIENT_ADDRESS_FROM_FORWARDED_FOR = env_flag("TOUCHBASE_PROXY_FORWARDED_FOR", False)
-SECURE_CSP = {
+CONTENT_SECURITY_POLICY = {
     "default-src": [CSP.SELF],
     # Scripts come only from our static files: no inline scripts, handlers or eval.
     "script-src": [CSP.SELF],
@@ -187,6 +187,9 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+# Django's debug pages carry inline scripts, so while debugging violations are only reported.
+SECURE_CSP = {} if DEBUG else CONTENT_SECURITY_POLICY
+SECURE_CSP_REPORT_ONLY = CONTENT_SECURITY_POLICY if DEBUG else {}
 
 LOGGING = {
     "version": 1,

@@ -169,6 +169,15 @@ def test_production_variables_set_the_security_settings(tmp_path):
     assert result.stdout == f"{expected}\n"
 
 
+def test_debugging_only_reports_policy_violations(tmp_path):
+    code = (
+        "from django.conf import settings; from django.utils.csp import build_policy; "
+        "print(settings.SECURE_CSP, build_policy(settings.SECURE_CSP_REPORT_ONLY))"
+    )
+    result = run_python(code, TOUCHBASE_DATA_DIR=str(tmp_path), TOUCHBASE_DEBUG="1")
+    assert result.stdout == f"{{}} {POLICY}\n"
+
+
 def test_every_page_carries_the_content_security_policy(client):
     response = client.get("/login/")
     assert response["Content-Security-Policy"] == POLICY
