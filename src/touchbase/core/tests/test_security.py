@@ -74,6 +74,25 @@ def test_each_installation_generates_its_own_key(tmp_path):
     assert one != other
 
 
+def test_processes_starting_together_agree_on_one_key(tmp_path):
+    # given eight processes (web workers, the task worker) starting on an empty data directory
+    code = (
+        "import sys; from pathlib import Path; from touchbase.core.secret_key import "
+        "secret_key_load; print(secret_key_load(data_dir=Path(sys.argv[1]), debug=False))"
+    )
+    starts = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE, text=True,
+            env={**os.environ, "PYTHONPATH": SOURCE_DIR},
+        )
+        for _process in range(8)
+    ]  # fmt: skip
+    keys = {start.communicate(timeout=60)[0] for start in starts}
+    # then they all sign with the key that was kept, and no temporary file is left behind
+    assert keys == {(tmp_path / "secret_key").read_text()}
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["secret_key"]
+
+
 def test_production_refuses_to_start_without_a_key_and_a_writable_data_directory(tmp_path):
     with pytest.raises(ImproperlyConfigured, match="Set TOUCHBASE_SECRET_KEY"):
         secret_key_load(data_dir=unwritable(tmp_path), debug=False)
