@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.test import override_settings
+from django.utils import translation
 from django_scopes import scopes_disabled
 
 from touchbase.core.choices import Role
@@ -27,6 +31,21 @@ def unscoped():
     """Tests arrange and inspect rows of several workspaces directly; requests stay scoped."""
     with scopes_disabled():
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing() -> Iterator[None]:
+    """Hash test passwords with MD5: PBKDF2 is slow on purpose, which only slows the suite."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in the default language: a request in German leaves it active."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

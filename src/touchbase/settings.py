@@ -6,7 +6,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from touchbase.core.secret_key import secret_key_load
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("TOUCHBASE_DATA_DIR", Path.cwd() / "var"))
@@ -21,11 +24,11 @@ def env_flag(name: str, default: bool) -> bool:
 
 
 DEBUG = env_flag("TOUCHBASE_DEBUG", False)
-SECRET_KEY = os.environ.get("TOUCHBASE_SECRET_KEY", "")
-if not SECRET_KEY:
-    # A fixed development key keeps sessions alive across restarts of `make run`;
-    # production must set its own (documented in the README).
-    SECRET_KEY = "touchbase-development-key-change-me-in-production-0123456789"
+# Without a configured key, one is generated into DATA_DIR on first start and kept, so
+# sessions survive restarts and no key published with the source is ever used.
+SECRET_KEY = os.environ.get("TOUCHBASE_SECRET_KEY", "") or secret_key_load(
+    data_dir=DATA_DIR, debug=DEBUG
+)
 ALLOWED_HOSTS = os.environ.get("TOUCHBASE_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
 CSRF_TRUSTED_ORIGINS = [
     origin for origin in os.environ.get("TOUCHBASE_CSRF_TRUSTED_ORIGINS", "").split(",") if origin
@@ -42,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks_db",
+    # Serves the API docs' scripts from our static files; from the CDN they break the CSP.
+    "ninja",
     "touchbase.core",
     "touchbase.relationships",
     "touchbase.care",
@@ -50,6 +55,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -154,8 +160,38 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("TOUCHBASE_FROM_EMAIL", "touchbase <touchbase@localhost>")
 
+# HTTPS settings are off by default so `make run` works over plain HTTP; production turns
+# them on (README, "Running on PostgreSQL in production").
 SESSION_COOKIE_SECURE = env_flag("TOUCHBASE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = int(os.environ.get("TOUCHBASE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("TOUCHBASE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_flag("TOUCHBASE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_flag("TOUCHBASE_SSL_REDIRECT", False)
+# Load balancers probe the health check over plain HTTP and count a redirect as a failure.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if env_flag("TOUCHBASE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a proxy every request comes from the proxy's address; the sign-in throttle then
+# takes the client's address from the X-Forwarded-For header the proxy appends to.
+CLIENT_ADDRESS_FROM_FORWARDED_FOR = env_flag("TOUCHBASE_PROXY_FORWARDED_FOR", False)
+CONTENT_SECURITY_POLICY = {
+    "default-src": [CSP.SELF],
+    # Scripts come only from our static files: no inline scripts, handlers or eval.
+    "script-src": [CSP.SELF],
+    # Templates carry style attributes (bar widths among them) and htmx adds its indicator
+    # styles inline; injected styles cannot run code.
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Django's debug pages carry inline scripts, so while debugging violations are only reported.
+SECURE_CSP = {} if DEBUG else CONTENT_SECURITY_POLICY
+SECURE_CSP_REPORT_ONLY = CONTENT_SECURITY_POLICY if DEBUG else {}
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,10 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from touchbase.core.forms import AdminSignInForm
 from touchbase.core.models import ApiToken, Membership, User, Workspace
+
+admin.site.login_form = AdminSignInForm
 
 
 @admin.register(User)

@@ -1,9 +1,76 @@
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
+from typing import Any
+
 from django import forms
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from touchbase.core import selectors, services
 from touchbase.core.choices import DigestFrequency, Language, Role
+from touchbase.core.models import SignInFailure
+
+UNKNOWN_ADDRESS = "0.0.0.0"
+
+
+def client_address(request: HttpRequest | None) -> str:
+    """The client's IP address; behind a trusted proxy, the one it added to X-Forwarded-For."""
+    if request is None:
+        return UNKNOWN_ADDRESS
+    address = request.META.get("REMOTE_ADDR", "")
+    if settings.CLIENT_ADDRESS_FROM_FORWARDED_FOR:
+        # The proxy appends the address it saw; whatever stands left of it, clients can forge.
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
+        address = forwarded or address
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return UNKNOWN_ADDRESS
+
+
+class SignInForm(AuthenticationForm):
+    """Sign in; refused without a password check while the username or address is throttled."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Your username and password didn't match. Please try again."),
+        "throttled": _(
+            "Too many failed sign-in attempts. Please try again in %(minutes)d minutes."
+        ),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        address = client_address(self.request)
+        if selectors.sign_in_is_throttled(username=username, address=address):
+            raise ValidationError(
+                self.error_messages["throttled"], code="throttled",
+                params={"minutes": SignInFailure.WINDOW // dt.timedelta(minutes=1)},
+            )  # fmt: skip
+        try:
+            cleaned_data = super().clean()
+        except ValidationError as error:
+            if error.code == "invalid_login":
+                services.sign_in_failure_record(username=username, address=address)
+            raise
+        if self.user_cache is not None:
+            services.sign_in_failures_forget(username=username)
+        return cleaned_data
+
+
+class AdminSignInForm(SignInForm, AdminAuthenticationForm):
+    """The admin's sign-in, throttled like the app's so the admin is no way around the limit."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "throttled": SignInForm.error_messages["throttled"],
+    }
 
 
 class PreferencesForm(forms.Form):

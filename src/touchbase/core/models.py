@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import zoneinfo
 
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from touchbase.core.choices import DigestFrequency, Language, Role
@@ -110,3 +112,29 @@ class ApiToken(models.Model):
     @staticmethod
     def digest_of(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class SignInFailure(models.Model):
+    """A failed sign-in, kept in the database so every web process throttles alike."""
+
+    WINDOW = dt.timedelta(minutes=15)
+    LIMIT_PER_USERNAME = 5
+    LIMIT_PER_ADDRESS = 20
+
+    username = models.CharField(max_length=150)
+    address = models.GenericIPAddressField()
+    failed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "failed_at"], name="signinfailure_username"),
+            models.Index(fields=["address", "failed_at"], name="signinfailure_address"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.address} at {self.failed_at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def username_key(username: str) -> str:
+        """One key for "Alice" and "alice ", so case and spaces do not buy more attempts."""
+        return username.strip().lower()[:150]

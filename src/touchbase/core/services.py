@@ -1,4 +1,4 @@
-"""Writes for workspaces, members and API tokens."""
+"""Writes for workspaces, members, API tokens and the sign-in throttle."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from touchbase.core.choices import DigestFrequency, Language, Role
-from touchbase.core.models import ApiToken, Membership, User, Workspace
+from touchbase.core.models import ApiToken, Membership, SignInFailure, User, Workspace
 from touchbase.core.timeutil import next_digest_at
 
 
@@ -149,3 +149,21 @@ def member_remove(*, membership: Membership) -> None:
     _keep_an_owner(membership, None)
     ApiToken.objects.filter(workspace=membership.workspace, user=membership.user).delete()
     membership.delete()
+
+
+@transaction.atomic
+def sign_in_failure_record(*, username: str, address: str) -> SignInFailure:
+    """Record a failed sign-in; failures older than the throttle's window are dropped."""
+    SignInFailure.objects.filter(failed_at__lte=timezone.now() - SignInFailure.WINDOW).delete()
+    return SignInFailure.objects.create(
+        username=SignInFailure.username_key(username), address=address
+    )
+
+
+@transaction.atomic
+def sign_in_failures_forget(*, username: str) -> int:
+    """Forget a username's failures once its password was given; returns how many went."""
+    deleted, _by_model = SignInFailure.objects.filter(
+        username=SignInFailure.username_key(username)
+    ).delete()
+    return deleted

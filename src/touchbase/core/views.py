@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -16,19 +16,25 @@ from touchbase.core import services
 from touchbase.core.capabilities import Capability, capability_required, has_capability
 from touchbase.core.choices import Language, Role
 from touchbase.core.decorators import member_required
-from touchbase.core.forms import MemberForm, PreferencesForm, TokenForm, WorkspaceForm
+from touchbase.core.forms import (
+    MemberForm,
+    PreferencesForm,
+    SignInForm,
+    TokenForm,
+    WorkspaceForm,
+)
 from touchbase.core.middleware import SESSION_KEY
-from touchbase.core.models import ApiToken, Membership
+from touchbase.core.models import ApiToken, Membership, Workspace
 from touchbase.core.navigation import redirect_back
 from touchbase.core.tenancy import owned_or_404
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the database answers, 503 otherwise."""
+    """200 when the database answers with touchbase's tables, 503 otherwise."""
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        # A real table, not SELECT 1: SQLite answers that from the empty file it quietly
+        # creates when the real one has been removed.
+        Workspace.objects.exists()
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
@@ -37,6 +43,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 class SignInView(auth_views.LoginView):
     """Sign in; a language picked on the sign-in page becomes the user's own choice."""
 
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
@@ -145,7 +152,10 @@ def language_set(request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             request.user.language = language
             request.user.save(update_fields=["language"])
-        response.set_cookie("django_language", language, max_age=365 * 24 * 3600, samesite="Lax")
+        response.set_cookie(
+            "django_language", language, max_age=365 * 24 * 3600, samesite="Lax",
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+        )  # fmt: skip
     return response
 
 

@@ -1,0 +1,21 @@
+"""Reads for the platform beyond one filter()."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from touchbase.core.models import SignInFailure
+
+
+def sign_in_is_throttled(*, username: str, address: str) -> bool:
+    """Whether recent failures for this username or from this address refuse a sign-in now."""
+    by_username = Q(username=SignInFailure.username_key(username))
+    by_address = Q(address=address)
+    counts = SignInFailure.objects.filter(
+        by_username | by_address, failed_at__gt=timezone.now() - SignInFailure.WINDOW
+    ).aggregate(username=Count("pk", filter=by_username), address=Count("pk", filter=by_address))
+    return (
+        counts["username"] >= SignInFailure.LIMIT_PER_USERNAME
+        or counts["address"] >= SignInFailure.LIMIT_PER_ADDRESS
+    )
