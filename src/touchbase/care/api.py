@@ -13,8 +13,9 @@ from ninja import Field, Query, Router, Schema, Status
 
 from touchbase.care import selectors, services
 from touchbase.care.models import RegionalAdvice, Voucher
+from touchbase.core.api.pagination import PageParams, page_of_rows
+from touchbase.core.api.refs import Id
 from touchbase.core.capabilities import Capability, api_capability
-from touchbase.core.paging import Id, PageParams, page_of_rows
 from touchbase.core.timeutil import local_today
 from touchbase.relationships import selectors as relationship_selectors
 from touchbase.relationships.choices import ConsentStatus, Country

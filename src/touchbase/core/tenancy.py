@@ -25,9 +25,10 @@ from django.utils.translation import gettext as _
 from django_scopes import ScopedManager, scope, scopes_disabled
 
 from touchbase.core.models import ApiToken, Membership, Workspace
-from touchbase.core.paging import MAX_ID
 
 M = TypeVar("M", bound=models.Model)
+# The largest number a BIGINT column holds; larger ids and offsets overflow the databases.
+MAX_ID = 2**63 - 1
 TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=5)
 
 __all__ = ["WorkspaceOwned", "scopes_disabled", "workspace_scope"]

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from touchbase.core.api.refs import Id
 from touchbase.core.capabilities import Capability, api_capability
-from touchbase.core.paging import Id
 from touchbase.imports import exports, services
 from touchbase.imports.models import ImportJob
 from touchbase.relationships import selectors

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel, ConfigDict, create_model, field_validator
 
+from touchbase.core.api.pagination import PageParams, page_of_rows
+from touchbase.core.api.refs import Id
 from touchbase.core.capabilities import Capability, api_capability
 from touchbase.core.models import User
-from touchbase.core.paging import Id, PageParams, page_of_rows
 from touchbase.core.timeutil import local_today
 from touchbase.relationships import selectors, services
 from touchbase.relationships.choices import (

@@ -130,7 +130,9 @@ def _due_item(row: tuple[Any, ...], today: dt.date) -> DueItem:
     kind, pk, name, account_name, due, value, last, reason, first, last_name, username = row
     due = due if isinstance(due, dt.date) else dt.date.fromisoformat(due)
     if isinstance(last, str):
-        last = timezone.make_aware(parse_datetime(last), dt.UTC)  # SQLite keeps naive UTC
+        last = parse_datetime(last)
+    if last is not None and timezone.is_naive(last):
+        last = timezone.make_aware(last, dt.UTC)  # SQLite keeps naive UTC
     owner_name = f"{first or ''} {last_name or ''}".strip() or username or ""
     return DueItem(
         kind=DueKind(kind), id=pk, name=(name or "").strip(), account_name=account_name or "",

@@ -303,13 +303,19 @@ def contact_save(
     return contact
 
 
+# Older dates are typing errors (year 200 for 2020), not history.
+EARLIEST_TOUCHPOINT = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 TAG_NAME_LENGTH = 60
 MAX_TAGS = 50
 
 
 def tags_from_names(*, workspace: Workspace, names: Iterable[str]) -> list[Tag]:
     """Find or create tags by name, case-insensitively; too long or too many is a field error."""
-    wanted = list(dict.fromkeys(name.strip() for name in names if name and name.strip()))
+    wanted: list[str] = []
+    for raw in names:
+        name = (raw or "").strip()
+        if name and name.casefold() not in {w.casefold() for w in wanted}:
+            wanted.append(name)
     too_long = [name for name in wanted if len(name) > TAG_NAME_LENGTH]
     if too_long:
         raise ValidationError({"tags": _("A tag can have at most %(count)d characters: %(name)s")
@@ -401,6 +407,8 @@ def _check_touchpoint(
         errors["occurred_at"] = _("Give the time with its time zone.")
     elif occurred_at > timezone.now() + dt.timedelta(minutes=5):
         errors["occurred_at"] = _("A touchpoint cannot lie in the future.")
+    elif occurred_at < EARLIEST_TOUCHPOINT:
+        errors["occurred_at"] = _("A touchpoint cannot lie before 1900.")
     if errors:
         raise ValidationError(errors)
 

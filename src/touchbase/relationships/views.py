@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from touchbase.core import registry
 from touchbase.core.capabilities import Capability, capability_required, has_capability
 from touchbase.core.htmx import render_page
-from touchbase.core.paging import MAX_ID
+from touchbase.core.tenancy import MAX_ID
 from touchbase.core.timeutil import local_today
 from touchbase.relationships import selectors, services
 from touchbase.relationships.choices import DueKind

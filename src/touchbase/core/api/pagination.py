@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from ninja import Field, Schema
 
+from touchbase.core.tenancy import MAX_ID
+
 MAX_LIMIT = 200
-# The largest number a BIGINT column holds; larger ids and offsets overflow the databases.
-MAX_ID = 2**63 - 1
-# An id in the API: a field error (422) for anything no row can have.
-Id = Annotated[int, Field(gt=0, le=MAX_ID)]
 
 
 class PageParams(Schema):

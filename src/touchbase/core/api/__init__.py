@@ -1,0 +1,1 @@
+"""Shared plumbing of the REST API: authentication, pagination, references and errors."""

@@ -1,0 +1,61 @@
+"""One error shape for the whole API, documented on every operation of the OpenAPI description."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.parser import Parser
+
+STANDARD_ERRORS = {
+    "400": "The body is not a JSON object.",
+    "401": "No valid bearer token.",
+    "403": "The member's role does not allow this.",
+    "404": "No such row in this workspace.",
+    "422": "Invalid input: messages per field.",
+}
+
+
+class ErrorOut(Schema):
+    """`detail` lists problems with their location; `errors` maps fields to messages."""
+
+    detail: Any
+    errors: dict[str, list[str]] | None = None
+
+
+class ObjectParser(Parser):
+    """Request bodies are JSON objects; a list, string or number is refused before parsing on."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError(_("Send a JSON object."))
+        return data
+
+
+def install(api: NinjaAPI) -> None:
+    """Service validation errors become 422 with messages per field."""
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
+        errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+        detail = [{"loc": ["body", field], "msg": " ".join(msgs)} for field, msgs in errors.items()]
+        return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+def document(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the error responses every operation can give to the OpenAPI description."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["ErrorOut"] = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for methods in schema.get("paths", {}).values():
+        for operation in methods.values():
+            responses = operation.setdefault("responses", {})
+            for status, text in STANDARD_ERRORS.items():
+                if status == "404" and "{" not in str(operation.get("parameters", "")):
+                    continue
+                responses.setdefault(status, {"description": text, "content": reference})
+    return schema

@@ -1,0 +1,160 @@
+"""The reviewed findings of the relationship core, each pinned by a test."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from touchbase.care.services import contact_erase, voucher_issue
+from touchbase.imports.planner import import_plan
+from touchbase.relationships import selectors
+from touchbase.relationships.models import Contact, Tag, Touchpoint
+from touchbase.relationships.services import tags_from_names, touchpoint_log
+from touchbase.testing import bearer, days_ago
+
+pytestmark = pytest.mark.django_db
+
+
+def test_due_list_api_gives_timestamps_with_their_zone(client, alice_token, contact, alice):
+    touchpoint_log(workspace=contact.workspace, contact=contact, channel="phone",
+                   occurred_at=days_ago(400), logged_by=alice)  # fmt: skip
+    items = client.get("/api/v1/due", headers=bearer(alice_token)).json()["items"]
+    stamps = [item["last_personal_at"] for item in items if item["last_personal_at"]]
+    assert stamps
+    assert all(dt.datetime.fromisoformat(stamp).tzinfo is not None for stamp in stamps)
+
+
+def test_a_touchpoint_in_the_year_200_is_refused(client, alice_token, contact):
+    response = client.post(
+        "/api/v1/touchpoints",
+        {"contact_id": contact.pk, "channel": "phone", "occurred_at": "0200-01-01T10:00:00Z"},
+        content_type="application/json", headers=bearer(alice_token),
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert "occurred_at" in response.json()["errors"]
+    assert Touchpoint.objects.count() == 0
+
+
+@pytest.mark.parametrize("body", ["[]", '"text"', "42", "null"])
+def test_a_call_sheet_body_that_is_not_an_object_is_refused(client, alice_token, contact, body):
+    response = client.post(
+        f"/api/v1/contacts/{contact.pk}/call-sheet", body, content_type="application/json",
+        headers=bearer(alice_token),
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("Cannot parse request body")
+    assert Touchpoint.objects.count() == 0
+
+
+def test_a_tag_name_over_60_characters_is_a_field_error(client, alice_token, contact):
+    response = client.patch(
+        f"/api/v1/contacts/{contact.pk}", {"tags": ["x" * 61]}, content_type="application/json",
+        headers=bearer(alice_token),
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert "tags" in response.json()["errors"]
+    assert Tag.objects.count() == 0
+
+
+def test_a_tag_name_over_60_characters_is_a_form_error(alice_client, contact):
+    response = alice_client.post(
+        reverse("relationships:contact-edit", args=[contact.pk]),
+        {"last_name": "Müller", "country": "DE", "language": "de", "tag_names": "y" * 61},
+    )
+    assert response.status_code == 200
+    assert "at most 60 characters" in response.content.decode()
+    assert Tag.objects.count() == 0
+
+
+def test_a_tag_created_meanwhile_by_another_request_is_reused(workspace):
+    Tag.objects.create(workspace=workspace, name="Messe")
+    tags = tags_from_names(workspace=workspace, names=["messe", "MESSE"])
+    assert [tag.name for tag in tags] == ["Messe"]
+    assert Tag.objects.count() == 1
+
+
+def test_an_email_over_254_characters_is_a_dry_run_error(workspace):
+    address = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".de"
+    data = f"Nachname;E-Mail\nMeier;{address}\n".encode()
+    plan = import_plan(workspace=workspace, data=data, filename="k.csv")
+    assert not plan.is_valid
+    assert [error.line for error in plan.errors] == [2]
+
+
+def _voucher(contact, alice):
+    return voucher_issue(
+        workspace=contact.workspace, contact=contact, value=Decimal(20), by=alice,
+        valid_until=timezone.localdate() + dt.timedelta(days=5),
+    )  # fmt: skip
+
+
+def test_redeeming_never_redirects_to_another_site(alice_client, contact, alice):
+    voucher = _voucher(contact, alice)
+    url = reverse("care:voucher-redeem", args=[voucher.pk])
+    response = alice_client.post(url, {"order_reference": "A-1", "next": "https://evil.example/"})
+    assert response["Location"] == reverse("care:voucher-list")
+
+
+def test_redeeming_with_a_relative_next_goes_there(alice_client, contact, alice):
+    voucher = _voucher(contact, alice)
+    url = reverse("care:voucher-redeem", args=[voucher.pk])
+    response = alice_client.post(url, {"order_reference": "A-1", "next": "foo"})
+    assert response.status_code == 302
+    assert response["Location"] == "foo"
+
+
+# --- erased people ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def erased(contact, alice):
+    contact_erase(contact=contact, by=alice)
+    return Contact.objects.get(pk=contact.pk)
+
+
+def test_logging_a_touchpoint_for_an_erased_person_is_refused(erased, alice):
+    with pytest.raises(ValidationError):
+        touchpoint_log(workspace=erased.workspace, contact=erased, channel="phone",
+                       occurred_at=timezone.now(), logged_by=alice)  # fmt: skip
+    erased.refresh_from_db()
+    assert erased.next_due_on is None
+    assert erased.touchpoints.count() == 0
+
+
+def test_an_erased_person_never_returns_to_the_due_list(erased, client, alice_token):
+    response = client.post(
+        "/api/v1/touchpoints",
+        {"contact_id": erased.pk, "channel": "phone", "occurred_at": timezone.now().isoformat()},
+        content_type="application/json", headers=bearer(alice_token),
+    )  # fmt: skip
+    assert response.status_code == 422
+    due = selectors.due_list(workspace=erased.workspace, limit=100)
+    assert [item.id for item in due if item.kind == "contact"] == []
+
+
+def test_an_erased_person_has_no_call_sheet_voucher_or_consent(erased, alice_client, alice):
+    page = alice_client.get(reverse("relationships:call-sheet", args=[erased.pk]))
+    assert page["Location"] == reverse("relationships:contact-detail", args=[erased.pk])
+    with pytest.raises(ValidationError):
+        voucher_issue(workspace=erased.workspace, contact=erased, value=Decimal(5), by=alice,
+                      valid_until=timezone.localdate())  # fmt: skip
+    alice_client.post(reverse("care:consent-change", args=[erased.pk]),
+                      {"status": "given", "source": "phone"})  # fmt: skip
+    assert erased.consents.count() == 0
+    detail = alice_client.get(reverse("relationships:contact-detail", args=[erased.pk]))
+    html = detail.content.decode()
+    assert 'id="erased-notice"' in html
+    assert 'id="touchpoint-form"' not in html
+
+
+def test_erased_people_are_out_of_lists_and_exports(erased, alice_client, client, alice_token):
+    listing = client.get("/api/v1/contacts", headers=bearer(alice_token)).json()["items"]
+    assert [item["id"] for item in listing] == []
+    export = alice_client.get(reverse("imports:contact-export") + "?format=csv")
+    body = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert len(body.strip().splitlines()) == 1
