@@ -129,8 +129,12 @@ def _keep_an_owner(membership: Membership, new_role: str | None) -> None:
     """A workspace always keeps at least one owner."""
     if membership.role != Role.OWNER or new_role == Role.OWNER:
         return
-    owners = Membership.objects.filter(workspace=membership.workspace, role=Role.OWNER)
-    if owners.exclude(pk=membership.pk).count() == 0:
+    # Locking every owner row makes two owners demoting each other at once take turns:
+    # the second sees the first's change and is refused.
+    owners = Membership.objects.select_for_update().filter(
+        workspace=membership.workspace, role=Role.OWNER
+    )
+    if not [owner for owner in owners if owner.pk != membership.pk]:
         raise ValidationError(_("The workspace needs at least one owner."))
 
 

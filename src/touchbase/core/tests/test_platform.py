@@ -159,3 +159,36 @@ def test_members_page_is_for_owners_and_never_another_workspace(bob, carol_clien
     url = reverse("core:member-change", args=[bob_membership.pk])
     assert carol_client.post(url, {"action": "remove"}).status_code == 404
     assert Membership.objects.filter(pk=bob_membership.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_owners_demoting_each_other_at_once_leave_one_owner(workspace, alice_membership):
+    import threading
+
+    from django.db import connection, connections
+
+    from touchbase.core.services import member_role_change
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers itself; the race needs row locks to show")
+    other = member_add(workspace=workspace, username="otto", password="otto-password-1",
+                       role="owner")  # fmt: skip
+    barrier, results = threading.Barrier(2), []
+
+    def demote(membership: Membership) -> None:
+        barrier.wait()
+        try:
+            member_role_change(membership=membership, role="staff")
+            results.append("demoted")
+        except Exception:  # noqa: BLE001 - the refusal is the expected outcome for one
+            results.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=demote, args=(m,)) for m in (alice_membership, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["demoted", "refused"]
+    assert Membership.objects.filter(workspace=workspace, role="owner").count() == 1
