@@ -7,14 +7,19 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    BaseUserCreationForm,
+    PasswordResetForm,
+)
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from touchbase.core import selectors, services
 from touchbase.core.choices import DigestFrequency, Language, Role
-from touchbase.core.models import SignInFailure
+from touchbase.core.models import SignInFailure, User
 
 UNKNOWN_ADDRESS = "0.0.0.0"
 
@@ -92,14 +97,24 @@ class WorkspaceForm(forms.ModelForm):
         fields = ["name", "time_zone", "default_cadence_days"]
 
 
-class MemberForm(forms.Form):
-    username = forms.SlugField(label=_("Username"), max_length=150)
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.STAFF)
-    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
-    password = forms.CharField(
-        label=_("Initial password"), widget=forms.PasswordInput, min_length=10,
-        help_text=_("At least 10 characters; ask them to change it."),
-    )  # fmt: skip
+    language = forms.ChoiceField(label=_("Language of the invitation"), choices=Language.choices)
+
+
+class JoinForm(BaseUserCreationForm):
+    """A new account for an invited person; Django's password validators apply."""
+
+    class Meta(BaseUserCreationForm.Meta):
+        model = User
+        fields = ("username", "first_name", "last_name")
+
+
+class ResetForm(PasswordResetForm):
+    """Password reset by e-mail, written in the language the account holder chose."""
+
+    def send_mail(self, *args: Any, **kwargs: Any) -> None:
+        context = args[2] if len(args) > 2 else kwargs["context"]
+        with translation.override(context["user"].language):
+            super().send_mail(*args, **kwargs)

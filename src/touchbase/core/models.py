@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
 
 from touchbase.core.choices import DigestFrequency, Language, Role
 
@@ -138,3 +139,48 @@ class SignInFailure(models.Model):
     def username_key(username: str) -> str:
         """One key for "Alice" and "alice ", so case and spaces do not buy more attempts."""
         return username.strip().lower()[:150]
+
+
+class Invitation(models.Model):
+    """An owner's invitation to join the workspace, accepted through a signed, expiring link.
+
+    Nobody is attached to a workspace by typing their username: the person behind the
+    e-mail address accepts, with an account they already have or one they create.
+    """
+
+    VALID_FOR = dt.timedelta(days=7)
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    language = models.CharField(
+        _("language of the invitation"), max_length=8, choices=Language.choices,
+        default=Language.ENGLISH,
+    )  # fmt: skip
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+
+    objects = ScopedManager(workspace="workspace")
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.workspace}"
+
+    @property
+    def expires_at(self) -> dt.datetime:
+        return self.created_at + self.VALID_FOR
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and timezone.now() < self.expires_at

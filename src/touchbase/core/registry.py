@@ -107,6 +107,15 @@ class SettingsSection:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class WorkspaceHook:
+    """Called after a workspace's settings changed: run(workspace=, changed={field names})."""
+
+    name: str
+    run: Callable[..., None]
+    order: int = 100
+
+
 timeline_kinds: Slot[TimelineKind] = Slot()
 contact_panels: Slot[Panel] = Slot()
 call_sheet_panels: Slot[Panel] = Slot()
@@ -115,3 +124,4 @@ digest_sections: Slot[DigestSection] = Slot()
 demo_steps: Slot[DemoStep] = Slot()
 periodic_jobs: Slot[PeriodicJob] = Slot()
 settings_sections: Slot[SettingsSection] = Slot()
+workspace_updated: Slot[WorkspaceHook] = Slot()

@@ -5,14 +5,28 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from touchbase.core import registry
 from touchbase.core.choices import DigestFrequency, Language, Role
-from touchbase.core.models import ApiToken, Membership, SignInFailure, User, Workspace
+from touchbase.core.models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    SignInFailure,
+    User,
+    Workspace,
+)
 from touchbase.core.timeutil import next_digest_at
 
 
@@ -43,8 +57,12 @@ def member_add(
     language: str = Language.ENGLISH,
     job_title: str = "",
     digest_frequency: str = DigestFrequency.WEEKLY,
+    check_password: bool = False,
 ) -> Membership:
-    """Create the user if needed and make them a member of the workspace."""
+    """Create the user if needed and make them a member (the operator's way: CLI, demo).
+
+    With check_password, a new user's password must pass Django's validators.
+    """
     user, created = User.objects.get_or_create(
         username=username,
         defaults={
@@ -56,6 +74,8 @@ def member_add(
         },
     )
     if created:
+        if password and check_password:
+            password_validation.validate_password(password, user)
         if password:
             user.set_password(password)
         else:
@@ -112,16 +132,15 @@ def api_token_create(*, membership: Membership, name: str) -> tuple[ApiToken, st
 def workspace_update(*, workspace: Workspace, name: str, time_zone: str,
                      default_cadence_days: int) -> Workspace:  # fmt: skip
     """Rename the workspace or change its zone and default cadence; due dates follow."""
-    from touchbase.relationships.services import cadence_recompute
-
     stored = Workspace.objects.get(pk=workspace.pk).default_cadence_days
     changed_cadence = default_cadence_days != stored
     workspace.name, workspace.time_zone = name, time_zone
     workspace.default_cadence_days = default_cadence_days
     workspace.full_clean()
     workspace.save()
-    if changed_cadence:
-        cadence_recompute(workspace=workspace)
+    changed = {"default_cadence_days"} if changed_cadence else set()
+    for hook in registry.workspace_updated:
+        hook.run(workspace=workspace, changed=changed)
     return workspace
 
 
@@ -171,3 +190,136 @@ def sign_in_failures_forget(*, username: str) -> int:
         username=SignInFailure.username_key(username)
     ).delete()
     return deleted
+
+
+# --- invitations ------------------------------------------------------------------------------
+
+INVITATION_SALT = "touchbase.invitation"
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """The signed part of the invitation link: which invitation of which workspace."""
+    return signing.dumps({"w": invitation.workspace_id, "i": invitation.pk}, salt=INVITATION_SALT)
+
+
+def invitation_url(invitation: Invitation) -> str:
+    path = reverse("core:invitation-accept", args=[invitation_token(invitation)])
+    return settings.BASE_URL.rstrip("/") + path
+
+
+@transaction.atomic
+def invitation_create(
+    *, workspace: Workspace, email: str, role: str, language: str, by: User | None
+) -> Invitation:
+    """Invite an e-mail address to join; the mail goes out once the invitation is stored."""
+    email = email.strip()
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a valid role.")})
+    invitation = Invitation(
+        workspace=workspace, email=email, role=role, language=language, invited_by=by
+    )
+    invitation.full_clean()
+    invitation.save()
+    transaction.on_commit(lambda: invitation_send(invitation=invitation))
+    return invitation
+
+
+def invitation_send(*, invitation: Invitation) -> None:
+    """Mail the invitation link in the language the owner chose for it."""
+    context = {
+        "workspace": invitation.workspace,
+        "inviter": invitation.invited_by.display_name if invitation.invited_by else "",
+        "url": invitation_url(invitation),
+        "expires_at": invitation.expires_at,
+    }
+    with translation.override(invitation.language):
+        subject = _("Join %(workspace)s on touchbase") % {"workspace": invitation.workspace.name}
+        text = render_to_string("core/email/invitation.txt", context)
+        html = render_to_string("core/email/invitation.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[invitation.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def invitation_find(*, token: str) -> Invitation:
+    """The open invitation behind a link; expired, used and forged links are refused alike."""
+    try:
+        data = signing.loads(
+            token[:500], salt=INVITATION_SALT, max_age=Invitation.VALID_FOR.total_seconds()
+        )
+        workspace_id, invitation_id = int(data["w"]), int(data["i"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+        raise ValidationError(_("This invitation link is not valid or has expired.")) from error
+    invitation = (
+        Invitation.objects.with_scope(workspace=workspace_id)
+        .select_related("workspace", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or not invitation.is_open:
+        raise ValidationError(_("This invitation link is not valid or has expired."))
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """Make the user a member with the invited role; a link works once."""
+    locked = (
+        Invitation.objects.with_scope(workspace=invitation.workspace_id)
+        .select_for_update()
+        .get(pk=invitation.pk)
+    )
+    if not locked.is_open:
+        raise ValidationError(_("This invitation link is not valid or has expired."))
+    membership, created = Membership.objects.get_or_create(
+        workspace_id=locked.workspace_id, user=user, defaults={"role": locked.role}
+    )
+    if created:
+        digest_reschedule(membership=membership)
+    locked.accepted_at, locked.accepted_by = timezone.now(), user
+    locked.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+@transaction.atomic
+def user_create(
+    *, username: str, password: str, email: str = "", first_name: str = "",
+    last_name: str = "", language: str = Language.ENGLISH,
+) -> User:  # fmt: skip
+    """A new account; Django's password validators decide whether the password is good enough."""
+    user = User(username=username.strip(), email=email, first_name=first_name,
+                last_name=last_name, language=language)  # fmt: skip
+    errors: dict[str, list[str]] = {}
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        errors["password"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation) -> None:
+    """Withdraw an invitation that was not accepted yet."""
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation was accepted already."))
+    invitation.delete()
+
+
+@transaction.atomic
+def invitation_join(
+    *, invitation: Invitation, username: str, password: str, first_name: str, last_name: str
+) -> Membership:
+    """Create the invitee's account with the invited address and accept, in one go."""
+    user = user_create(
+        username=username, password=password, email=invitation.email, first_name=first_name,
+        last_name=last_name, language=invitation.language,
+    )  # fmt: skip
+    return invitation_accept(invitation=invitation, user=user)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -17,14 +19,15 @@ from touchbase.core.capabilities import Capability, capability_required, has_cap
 from touchbase.core.choices import Language, Role
 from touchbase.core.decorators import member_required
 from touchbase.core.forms import (
-    MemberForm,
+    InviteForm,
+    JoinForm,
     PreferencesForm,
     SignInForm,
     TokenForm,
     WorkspaceForm,
 )
 from touchbase.core.middleware import SESSION_KEY
-from touchbase.core.models import ApiToken, Membership, Workspace
+from touchbase.core.models import ApiToken, Invitation, Membership, Workspace
 from touchbase.core.navigation import redirect_back
 from touchbase.core.tenancy import owned_or_404
 
@@ -161,18 +164,80 @@ def language_set(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.MEMBERS_MANAGE)
 def members(request: HttpRequest) -> HttpResponse:
-    """Owners see the members of their workspace and add new ones."""
-    form = MemberForm(request.POST or None)
+    """Owners see the members and open invitations, and invite people by e-mail."""
+    form = InviteForm(request.POST or None, initial={"language": request.user.language})
     if request.method == "POST" and form.is_valid():
-        services.member_add(workspace=request.workspace, **form.cleaned_data)
-        messages.success(
-            request, _("%(name)s was added.") % {"name": form.cleaned_data["username"]}
-        )
-        return redirect("core:members")
+        try:
+            services.invitation_create(workspace=request.workspace, by=request.user,
+                                       **form.cleaned_data)  # fmt: skip
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
+            return redirect("core:members")
     people = Membership.objects.filter(workspace=request.workspace).select_related("user")
+    invitations = Invitation.objects.filter(workspace=request.workspace, accepted_at=None)
     context = {"form": form, "people": people.order_by("user__first_name", "user__username"),
-               "roles": Role.choices}  # fmt: skip
-    return render(request, "core/members.html", context)
+               "roles": Role.choices, "invitations": invitations}  # fmt: skip
+    return render(request, "core/members.html", context, status=400 if form.errors else 200)
+
+
+@capability_required(Capability.MEMBERS_MANAGE)
+@require_POST
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw an open invitation; its link stops working at once."""
+    invitation = owned_or_404(Invitation, pk, workspace=request.workspace)
+    try:
+        services.invitation_revoke(invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Invitation withdrawn."))
+    return redirect("core:members")
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The invitation link: join with the signed-in account, or create one."""
+    try:
+        invitation = services.invitation_find(token=token)
+    except ValidationError as error:
+        return render(request, "core/invitation_invalid.html", {"error": error}, status=404)
+    form = JoinForm(request.POST or None) if not request.user.is_authenticated else None
+    if request.method == "POST":
+        joined = _join(request, invitation, form)
+        if joined is not None:
+            login(request, joined.user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session[SESSION_KEY] = joined.workspace_id
+            messages.success(request, _("Welcome to %(name)s.") % {"name": joined.workspace.name})
+            return redirect("relationships:due-list")
+    context = {"invitation": invitation, "form": form, "token": token}
+    return render(request, "core/invitation_accept.html", context)
+
+
+def _join(request: HttpRequest, invitation: Invitation, form: JoinForm | None) -> Membership | None:
+    """Accept as the signed-in user, or with the new account the form describes."""
+    if form is None:
+        return services.invitation_accept(invitation=invitation, user=request.user)
+    if not form.is_valid():
+        return None
+    try:
+        return services.invitation_join(
+            invitation=invitation, username=form.cleaned_data["username"],
+            password=form.cleaned_data["password1"],
+            first_name=form.cleaned_data["first_name"], last_name=form.cleaned_data["last_name"],
+        )  # fmt: skip
+    except ValidationError as error:
+        apply_form_errors(form, error)
+        return None
+
+
+def apply_form_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's validation errors on the fields they concern."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, field_messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, field_messages)
 
 
 @capability_required(Capability.MEMBERS_MANAGE)

@@ -13,6 +13,17 @@ class RelationshipsConfig(AppConfig):
         from touchbase.core import registry
         from touchbase.relationships.digest import digests_enqueue_due
 
+        registry.workspace_updated.register(
+            registry.WorkspaceHook(name="cadence", run=_recompute_on_new_default)
+        )
         registry.periodic_jobs.register(
             registry.PeriodicJob(name="digests", run=lambda: digests_enqueue_due())
         )
+
+
+def _recompute_on_new_default(*, workspace: object, changed: set[str]) -> None:
+    """A new default cadence moves the due dates of everyone no policy covers."""
+    from touchbase.relationships.services import cadence_recompute
+
+    if "default_cadence_days" in changed:
+        cadence_recompute(workspace=workspace)  # type: ignore[arg-type]

@@ -30,8 +30,14 @@ from touchbase.testing import bearer
 pytestmark = pytest.mark.django_db
 
 # Routes anyone may call, and routes any signed-in member may call for themselves.
-PUBLIC = {"login", "logout", "healthz", "core:language-set"}
-MEMBER_ONLY = {"core:settings", "core:token-create", "core:token-delete", "core:workspace-switch"}
+PUBLIC = {
+    "login", "logout", "healthz", "core:language-set", "core:invitation-accept", "password_reset",
+    "password_reset_done", "password_reset_confirm", "password_reset_complete",
+}  # fmt: skip
+MEMBER_ONLY = {
+    "core:settings", "core:token-create", "core:token-delete", "core:workspace-switch",
+    "password_change", "password_change_done",
+}  # fmt: skip
 STRING_VALUES = ["account", "contact", "contacts", "accounts", "touchpoints"]
 
 

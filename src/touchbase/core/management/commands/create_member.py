@@ -5,10 +5,11 @@ from __future__ import annotations
 import getpass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from touchbase.core.choices import Role
-from touchbase.core.models import Workspace
+from touchbase.core.models import Membership, Workspace
 from touchbase.core.services import member_add
 
 
@@ -30,7 +31,15 @@ class Command(BaseCommand):
         if workspace is None:
             raise CommandError(f"No workspace with slug {options['workspace']!r}.")
         password = options["password"] or getpass.getpass("Password: ")
-        membership = member_add(
+        try:
+            membership = self._add(workspace, password, options)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        self.stdout.write(self.style.SUCCESS(f"{membership.user} is {membership.role}."))
+
+    @staticmethod
+    def _add(workspace: Workspace, password: str, options: dict[str, Any]) -> Membership:
+        return member_add(
             workspace=workspace,
             username=options["username"],
             password=password,
@@ -39,5 +48,5 @@ class Command(BaseCommand):
             first_name=options["first_name"],
             last_name=options["last_name"],
             language=options["language"],
+            check_password=True,
         )
-        self.stdout.write(self.style.SUCCESS(f"{membership.user} is {membership.role}."))
