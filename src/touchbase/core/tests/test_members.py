@@ -160,3 +160,35 @@ def test_a_member_changes_their_password(alice_client, alice):
     assert response["Location"] == reverse("password_change_done")
     alice.refresh_from_db()
     assert alice.check_password("rote-beete-77-saft")
+
+
+def test_the_api_invites_lists_and_withdraws(client, alice_token, workspace, smtp,
+                                              django_capture_on_commit_callbacks):  # fmt: skip
+    from touchbase.testing import bearer
+
+    with django_capture_on_commit_callbacks(execute=True):
+        created = client.post(
+            "/api/v1/invitations", {"email": "eva@example.com", "role": "staff"},
+            content_type="application/json", headers=bearer(alice_token),
+        )  # fmt: skip
+    assert created.status_code == 201
+    assert [m["To"] for m in smtp.messages] == ["eva@example.com"]
+    listed = client.get("/api/v1/invitations", headers=bearer(alice_token)).json()
+    assert [i["email"] for i in listed] == ["eva@example.com"]
+    gone = client.delete(f"/api/v1/invitations/{created.json()['id']}", headers=bearer(alice_token))
+    assert gone.status_code == 204
+    assert Invitation.objects.count() == 0
+
+
+def test_the_api_changes_a_role_and_refuses_removing_the_last_owner(
+    client, alice_token, alice_membership, bob_membership
+):
+    from touchbase.testing import bearer
+
+    url = f"/api/v1/members/{bob_membership.pk}"
+    changed = client.patch(url, {"role": "leader"}, content_type="application/json",
+                           headers=bearer(alice_token))  # fmt: skip
+    assert changed.json()["role"] == "leader"
+    refused = client.delete(f"/api/v1/members/{alice_membership.pk}", headers=bearer(alice_token))
+    assert refused.status_code == 422
+    assert Membership.objects.filter(pk=alice_membership.pk).exists()
