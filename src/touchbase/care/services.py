@@ -190,7 +190,9 @@ def contact_merge(*, survivor: Contact, duplicate: Contact, by: User | None) -> 
         "vouchers": Voucher.objects.filter(contact=duplicate).update(contact=survivor),
         "tags": duplicate.tags.count(),
     }
-    survivor.tags.add(*duplicate.tags.all())
+    survivor.tags.add(
+        *duplicate.tags.all(), through_defaults={"workspace_id": survivor.workspace_id}
+    )
     survivor.save()
     record = MergeRecord.objects.create(
         workspace_id=survivor.workspace_id, survivor=survivor, merged_contact_id=duplicate.pk,

@@ -283,6 +283,7 @@ def _tag_rows(workspace: Workspace, plan: ImportPlan, tags: dict[str, Tag]) -> N
         for name in row.tags
     }  # fmt: skip
     through.objects.bulk_create(
-        [through(contact_id=c, tag_id=t) for c, t in links], batch_size=BATCH,
+        [through(contact_id=c, tag_id=t, workspace=workspace) for c, t in links],
+        batch_size=BATCH,
         ignore_conflicts=True,
     )  # fmt: skip

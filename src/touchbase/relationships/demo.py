@@ -191,7 +191,7 @@ def _accounts(workspace: Workspace, team: dict[str, Membership], rng: random.Ran
             account.email = f"info@{_domain(account.name)}"
             account.save(update_fields=["email"])
             if rng.random() < 0.3:
-                account.tags.add(rng.choice(tags))
+                account.tags.add(rng.choice(tags), through_defaults={"workspace": workspace})
             accounts.append(account)
     return accounts
 
@@ -290,7 +290,7 @@ def _touchpoints(workspace, contacts, accounts, team, rng: random.Random) -> int
     created = Touchpoint.objects.bulk_create(rows, batch_size=1000)
     through = Touchpoint.participants.through
     links = [
-        through(touchpoint_id=tp.id, user_id=person.id)
+        through(touchpoint_id=tp.id, user_id=person.id, workspace=workspace)
         for tp, people in zip(created, participants, strict=True)
         for person in people
     ]

@@ -117,7 +117,9 @@ class Account(WorkspaceOwned, PostalAddress, CadenceState):
     website = models.URLField(_("website"), blank=True)
     language = models.CharField(_("language"), max_length=8, blank=True, default="de")
     notes = models.TextField(_("notes"), blank=True)
-    tags = models.ManyToManyField(Tag, blank=True, related_name="accounts", verbose_name=_("tags"))
+    tags = models.ManyToManyField(
+        Tag, blank=True, related_name="accounts", verbose_name=_("tags"), through="AccountTag"
+    )
 
     class Meta:
         verbose_name = _("account")
@@ -175,7 +177,9 @@ class Contact(WorkspaceOwned, PostalAddress, CadenceState):
     )
     email_bounced_at = models.DateTimeField(_("e-mail bounced"), null=True, blank=True)
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
-    tags = models.ManyToManyField(Tag, blank=True, related_name="contacts", verbose_name=_("tags"))
+    tags = models.ManyToManyField(
+        Tag, blank=True, related_name="contacts", verbose_name=_("tags"), through="ContactTag"
+    )
 
     class Meta:
         verbose_name = _("contact")
@@ -274,6 +278,7 @@ class Touchpoint(WorkspaceOwned):
         blank=True,
         related_name="touchpoints",
         verbose_name=_("participants"),
+        through="TouchpointParticipant",
     )
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -359,3 +364,44 @@ class CadencePolicy(WorkspaceOwned):
                     % {"field": self._meta.get_field(required[0]).verbose_name}
                 }
             )
+
+
+# --- links that carry their workspace, so every business table has it ------------------------
+
+
+class AccountTag(WorkspaceOwned):
+    """A tag on an account."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "relationships_account_tags"
+        # The name Django gave the implicit table's constraint, so the table stays as it is.
+        unique_together = [("account", "tag")]
+
+
+class ContactTag(WorkspaceOwned):
+    """A tag on a contact."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "relationships_contact_tags"
+        # The name Django gave the implicit table's constraint, so the table stays as it is.
+        unique_together = [("contact", "tag")]
+
+
+class TouchpointParticipant(WorkspaceOwned):
+    """A person of the team who took part in a touchpoint."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    touchpoint = models.ForeignKey(Touchpoint, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "relationships_touchpoint_participants"
+        unique_together = [("touchpoint", "user")]

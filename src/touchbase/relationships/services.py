@@ -262,7 +262,7 @@ def account_save(
     account.full_clean()
     account.save()
     if tags is not None:
-        account.tags.set(tags)
+        account.tags.set(tags, through_defaults={"workspace": workspace})
     account.contacts.exclude(value=account.value).update(value=account.value)
     cadence_recompute(
         workspace=workspace,
@@ -297,7 +297,7 @@ def contact_save(
     contact.full_clean()
     contact.save()
     if tags is not None:
-        contact.tags.set(tags)
+        contact.tags.set(tags, through_defaults={"workspace": workspace})
     cadence_recompute(workspace=workspace, contacts=Contact.objects.filter(pk=contact.pk))
     contact.refresh_from_db()
     return contact
@@ -383,7 +383,7 @@ def touchpoint_log(
     if logged_by is not None:
         people.setdefault(logged_by.id, logged_by)
     _check_same_workspace(workspace, **{f"participant_{i}": p for i, p in people.items()})
-    touchpoint.participants.set(people.values())
+    touchpoint.participants.set(people.values(), through_defaults={"workspace": workspace})
     if touchpoint.is_personal:
         for row in (contact, account):
             if row is not None:

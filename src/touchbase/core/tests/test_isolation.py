@@ -283,3 +283,52 @@ def test_a_member_without_the_capability_is_refused_and_nothing_changes(client, 
     )  # fmt: skip
     assert response.status_code == 403
     assert _counts() == before
+
+
+def test_every_business_table_carries_its_workspace_and_is_scoped():
+    from touchbase.core.tenancy import WorkspaceOwned
+
+    product_apps = {"relationships", "care", "imports"}
+    unscoped = []
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.app_label not in product_apps:
+            continue
+        if not issubclass(model, WorkspaceOwned):
+            unscoped.append(model._meta.db_table)
+    assert unscoped == []
+
+
+def test_a_query_outside_any_workspace_scope_fails_closed(workspace, contact):
+    from django_scopes import ScopeError, scope
+
+    from touchbase.relationships.models import Contact
+
+    with scope(_enabled=True), pytest.raises(ScopeError):
+        list(Contact.objects.all())
+
+
+def test_a_workspace_scope_sees_only_its_own_rows(contact, carol_contact, other_workspace):
+    from touchbase.core.tenancy import workspace_scope
+    from touchbase.relationships.models import Contact
+
+    with workspace_scope(other_workspace):
+        assert list(Contact.objects.values_list("last_name", flat=True)) == ["Geheim"]
+
+
+def test_a_public_page_sees_the_rows_of_its_slugs_workspace_only(
+    rf, workspace, contact, carol_contact
+):
+    from django.http import Http404, HttpResponse
+    from django_scopes import scope
+
+    from touchbase.core.tenancy import public_page
+    from touchbase.relationships.models import Contact
+
+    @public_page
+    def page(request):
+        return HttpResponse(",".join(Contact.objects.values_list("last_name", flat=True)))
+
+    with scope(_enabled=True):  # as in production: no scope until the page opens one
+        assert page(rf.get("/"), slug=workspace.slug).content.decode() == "Müller"
+        with pytest.raises(Http404):
+            page(rf.get("/"), slug="no-such-workspace")

@@ -85,9 +85,7 @@ def test_a_helper_reaches_no_api_operation_of_the_crm(outsider, client, contact)
     assert Contact.objects.count() == before
 
 
-@pytest.mark.parametrize(
-    ("role", "expected"), [("staff", 403), ("leader", 403), ("owner", 302)]
-)
+@pytest.mark.parametrize(("role", "expected"), [("staff", 403), ("leader", 403), ("owner", 302)])
 def test_only_owners_erase_a_person(workspace, contact, role, expected):
     member = member_add(workspace=workspace, username=f"u-{role}", password="pw-123456789",
                         role=role)  # fmt: skip
