@@ -30,6 +30,10 @@ class Slot(Generic[T]):  # noqa: UP046 - mypy with django-stubs reads the classi
         self._entries[entry.name] = entry
         return entry
 
+    def unregister(self, name: str) -> None:
+        """Take an entry out again (tests that register one of their own)."""
+        self._entries.pop(name, None)
+
     def __iter__(self) -> Iterator[T]:
         return iter(sorted(self._entries.values(), key=lambda e: getattr(e, "order", 100)))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -10,8 +11,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from touchbase.core import registry
 from touchbase.core.models import Membership
 from touchbase.core.timeutil import local_today, next_digest_at
 from touchbase.relationships import selectors
@@ -20,18 +23,24 @@ DIGEST_ITEMS = 25
 
 
 def digest_send(*, membership: Membership) -> bool:
-    """Send the member their due list in their language; nothing is sent when nothing is due."""
+    """Send the member their due list and other apps' sections in their language.
+
+    Nothing is sent when nothing is due and no section has anything to say.
+    """
     user = membership.user
     if not user.email or not user.is_active:
         return False
     workspace = membership.workspace
     today = local_today(workspace.zone)
     items = selectors.due_list(workspace=workspace, owner=user, limit=DIGEST_ITEMS + 1, today=today)
-    if not items:
+    with translation.override(user.language):
+        sections = _sections(membership)
+    if not items and not sections:
         return False
     counts = selectors.due_counts(workspace=workspace, owner=user, today=today)
     with translation.override(user.language):
         context = {
+            "sections": sections,
             "user": user,
             "workspace": workspace,
             "items": items[:DIGEST_ITEMS],
@@ -40,11 +49,16 @@ def digest_send(*, membership: Membership) -> bool:
             "base_url": settings.BASE_URL.rstrip("/"),
             "today": today,
         }
-        subject = ngettext(
-            "%(count)s customer to contact — your touchbase digest",
-            "%(count)s customers to contact — your touchbase digest",
-            context["total"],
-        ) % {"count": context["total"]}
+        subject = (
+            ngettext(
+                "%(count)s customer to contact — your touchbase digest",
+                "%(count)s customers to contact — your touchbase digest",
+                context["total"],
+            )
+            % {"count": context["total"]}
+            if context["total"]
+            else _("Your touchbase digest")
+        )
         text = render_to_string("relationships/email/digest.txt", context)
         html = render_to_string("relationships/email/digest.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email])
@@ -52,6 +66,16 @@ def digest_send(*, membership: Membership) -> bool:
     message.send()
     Membership.objects.filter(pk=membership.pk).update(digest_last_sent_at=timezone.now())
     return True
+
+
+def _sections(membership: Membership) -> list[dict[str, Any]]:
+    """What other apps add to this member's digest: template names and their context."""
+    found = []
+    for section in registry.digest_sections:
+        context = section.context(membership)
+        if context is not None:
+            found.append({"html": section.html_template, "text": section.text_template, **context})
+    return found
 
 
 def digests_enqueue_due(now: dt.datetime | None = None) -> int:

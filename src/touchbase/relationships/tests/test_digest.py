@@ -83,3 +83,37 @@ def test_weekly_digest_is_next_monday_at_seven_local_time():
         2026, 11, 20, 7, 0, tzinfo=zone
     )
     assert next_digest_at(frequency="off", zone=zone, after=thursday_noon) is None
+
+
+def test_other_apps_add_sections_to_the_digest(smtp, alice_membership, tmp_path, settings):
+    from touchbase.core import registry
+
+    # given a section some app registered, with its own templates
+    (tmp_path / "sec.txt").write_text("Open ideas: {{ section.ideas }}")
+    (tmp_path / "sec.html").write_text("<p>Open ideas: {{ section.ideas }}</p>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"],
+                                                             tmp_path]}]  # fmt: skip
+    section = registry.DigestSection(
+        name="test-ideas", html_template="sec.html", text_template="sec.txt",
+        context=lambda membership: {"ideas": 3},
+    )  # fmt: skip
+    registry.digest_sections.register(section)
+    try:
+        # when a member with nothing due gets the digest
+        from touchbase.relationships.digest import digest_send
+
+        sent = digest_send(membership=alice_membership)
+    finally:
+        registry.digest_sections.unregister("test-ideas")
+    # then it carries the section alone
+    assert sent is True
+    [message] = smtp.messages
+    assert message["Subject"] == "Your touchbase digest"
+    assert "Open ideas: 3" in message.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_no_digest_when_nothing_is_due_and_no_section_speaks(smtp, alice_membership):
+    from touchbase.relationships.digest import digest_send
+
+    assert digest_send(membership=alice_membership) is False
+    assert smtp.messages == []
