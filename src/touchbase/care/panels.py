@@ -7,8 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from touchbase.care import selectors
+from touchbase.care.forms import ConsentForm
 from touchbase.core.timeutil import local_today
-from touchbase.relationships.forms import ConsentForm
 from touchbase.relationships.models import Contact
 
 

@@ -4,44 +4,25 @@ from __future__ import annotations
 
 import json
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from touchbase.care import selectors, services
+from touchbase.care.forms import AdviceForm, ConsentForm, RedeemForm, VoucherForm
 from touchbase.care.models import RegionalAdvice, Voucher
 from touchbase.core.capabilities import Capability, capability_required
+from touchbase.core.forms import apply_errors
 from touchbase.core.navigation import redirect_back
+from touchbase.core.tenancy import id_or_none
 from touchbase.core.timeutil import local_today
-from touchbase.relationships.forms import DATE_WIDGET, ConsentForm
 from touchbase.relationships.models import Contact
-from touchbase.relationships.views import apply_errors, erased_redirect, int_or_none
 
 # --- forms ---------------------------------------------------------------------------------
-
-
-class AdviceForm(forms.ModelForm):
-    class Meta:
-        model = RegionalAdvice
-        fields = ["country", "region", "title", "body", "link", "valid_from", "valid_until"]
-        widgets = {"valid_from": DATE_WIDGET, "valid_until": DATE_WIDGET,
-                   "body": forms.Textarea(attrs={"rows": 4})}  # fmt: skip
-
-
-class VoucherForm(forms.Form):
-    value = forms.DecimalField(label=gettext_lazy("Value (EUR)"), max_digits=9, decimal_places=2)
-    valid_until = forms.DateField(label=gettext_lazy("Valid until"), widget=DATE_WIDGET)
-    note = forms.CharField(label=gettext_lazy("Consultation"), max_length=200, required=False)
-
-
-class RedeemForm(forms.Form):
-    order_reference = forms.CharField(label=gettext_lazy("Order"), max_length=100)
 
 
 # --- consent, bounce, personal data --------------------------------------------------------
@@ -108,7 +89,7 @@ def freshness(request: HttpRequest) -> HttpResponse:
     today = local_today(request.workspace.zone)
     issue = request.GET.get("issue", "address_stale")
     issue = issue if issue in selectors.FRESHNESS_ISSUES else "address_stale"
-    owner_id = int_or_none(request.GET.get("owner"))
+    owner_id = id_or_none(request.GET.get("owner"))
     contacts = selectors.stale_contacts(
         workspace=request.workspace, today=today, issue=issue, owner_id=owner_id
     )
@@ -183,7 +164,8 @@ def voucher_issue(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue a voucher to a contact."""
     contact = _contact(request, pk)
     if contact.is_erased:
-        return erased_redirect(request, contact)
+        messages.error(request, _("This person's data was erased; the record is read-only."))
+        return redirect("relationships:contact-detail", pk=contact.pk)
     form = VoucherForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -229,8 +211,8 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.MERGE)
 @require_POST
 def contact_merge(request: HttpRequest) -> HttpResponse:
-    survivor = _contact(request, int_or_none(request.POST.get("survivor")) or 0)
-    duplicate = _contact(request, int_or_none(request.POST.get("duplicate")) or 0)
+    survivor = _contact(request, id_or_none(request.POST.get("survivor")) or 0)
+    duplicate = _contact(request, id_or_none(request.POST.get("duplicate")) or 0)
     try:
         services.contact_merge(survivor=survivor, duplicate=duplicate, by=request.user)
     except ValidationError as error:

@@ -118,3 +118,12 @@ class ResetForm(PasswordResetForm):
         context = args[2] if len(args) > 2 else kwargs["context"]
         with translation.override(context["user"].language):
             super().send_mail(*args, **kwargs)
+
+
+def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's validation errors on the form fields they concern."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, field_messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, field_messages)

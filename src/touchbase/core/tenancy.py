@@ -53,7 +53,8 @@ def workspace_scope(workspace: Workspace | int) -> Iterator[None]:
         yield
 
 
-def _as_id(value: object) -> int | None:
+def id_or_none(value: object) -> int | None:
+    """An id from user input, or None when it is no number a row could have."""
     try:
         number = int(str(value))
     except (TypeError, ValueError):
@@ -65,7 +66,7 @@ def owned_or_404[M: models.Model](
     source: type[M] | models.QuerySet[M], pk: object, *, workspace: Workspace
 ) -> M:
     """The row with this id in the workspace, or 404 (also for ids no column can hold)."""
-    number = _as_id(pk)
+    number = id_or_none(pk)
     queryset = source if isinstance(source, models.QuerySet) else source._default_manager.all()
     row = queryset.filter(pk=number, workspace=workspace).first() if number else None
     if row is None:
@@ -77,7 +78,7 @@ def owned_ref[M: models.Model](
     model: type[M], pk: object, *, workspace: Workspace, field: str
 ) -> M:
     """A referenced row of the workspace, or a validation error naming the field (API: 422)."""
-    number = _as_id(pk)
+    number = id_or_none(pk)
     row = model._default_manager.filter(pk=number, workspace=workspace).first() if number else None
     if row is None:
         raise ValidationError({field: _("Choose one from this workspace.")})
@@ -116,7 +117,7 @@ def membership_for_session(request: HttpRequest, chosen: object) -> Membership |
     """The signed-in user's membership: the workspace chosen in the session, else the first."""
     memberships = Membership.objects.select_related("workspace", "user").filter(user=request.user)
     if chosen:
-        membership = memberships.filter(workspace_id=_as_id(chosen)).first()
+        membership = memberships.filter(workspace_id=id_or_none(chosen)).first()
         if membership:
             return membership
     return memberships.order_by("joined_at", "id").first()

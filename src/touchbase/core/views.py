@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -25,6 +24,7 @@ from touchbase.core.forms import (
     SignInForm,
     TokenForm,
     WorkspaceForm,
+    apply_errors,
 )
 from touchbase.core.middleware import SESSION_KEY
 from touchbase.core.models import ApiToken, Invitation, Membership, Workspace
@@ -171,7 +171,7 @@ def members(request: HttpRequest) -> HttpResponse:
             services.invitation_create(workspace=request.workspace, by=request.user,
                                        **form.cleaned_data)  # fmt: skip
         except ValidationError as error:
-            apply_form_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
             return redirect("core:members")
@@ -227,17 +227,8 @@ def _join(request: HttpRequest, invitation: Invitation, form: JoinForm | None) -
             first_name=form.cleaned_data["first_name"], last_name=form.cleaned_data["last_name"],
         )  # fmt: skip
     except ValidationError as error:
-        apply_form_errors(form, error)
+        apply_errors(form, error)
         return None
-
-
-def apply_form_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's validation errors on the fields they concern."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, field_messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, field_messages)
 
 
 @capability_required(Capability.MEMBERS_MANAGE)

@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from touchbase.core.capabilities import Capability, capability_required
+from touchbase.core.tenancy import id_or_none
 from touchbase.imports import exports, services
 from touchbase.imports.mapping import FIELDS
 from touchbase.imports.models import ImportJob
 from touchbase.relationships import selectors
-from touchbase.relationships.views import int_or_none
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -115,8 +115,8 @@ def contact_export(request: HttpRequest) -> StreamingHttpResponse:
     contacts = selectors.contact_list(
         workspace=request.workspace,
         search=request.GET.get("q", "").strip(),
-        owner_id=int_or_none(request.GET.get("owner")),
-        account_id=int_or_none(request.GET.get("account")),
+        owner_id=id_or_none(request.GET.get("owner")),
+        account_id=id_or_none(request.GET.get("account")),
     )
     return _export_response(
         exports.export_contacts(contacts=contacts, file_format=_file_format(request))
@@ -130,7 +130,7 @@ def account_export(request: HttpRequest) -> StreamingHttpResponse:
         workspace=request.workspace,
         search=request.GET.get("q", "").strip(),
         segment=request.GET.get("segment", ""),
-        owner_id=int_or_none(request.GET.get("owner")),
+        owner_id=id_or_none(request.GET.get("owner")),
         key_only=request.GET.get("key") == "1",
     )
     return _export_response(
@@ -143,8 +143,8 @@ def touchpoint_export(request: HttpRequest) -> StreamingHttpResponse:
     """Touchpoints of the workspace, of one account or of one contact, as a file."""
     touchpoints = selectors.touchpoint_list(
         workspace=request.workspace,
-        account_id=int_or_none(request.GET.get("account")),
-        contact_id=int_or_none(request.GET.get("contact")),
+        account_id=id_or_none(request.GET.get("account")),
+        contact_id=id_or_none(request.GET.get("contact")),
     )
     return _export_response(
         exports.export_touchpoints(touchpoints=touchpoints, file_format=_file_format(request))

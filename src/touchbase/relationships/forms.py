@@ -18,7 +18,6 @@ from touchbase.relationships.choices import (
     MASS_CHANNELS,
     Channel,
     CheckinAnswer,
-    ConsentStatus,
     Country,
     Direction,
     Outcome,
@@ -138,13 +137,6 @@ class TouchpointForm(WorkspaceFormMixin, forms.Form):
         if data.get("channel") in MASS_CHANNELS:
             data["is_personal"] = False
         return data
-
-
-class ConsentForm(forms.Form):
-    status = forms.ChoiceField(label=_("Newsletter consent"), choices=ConsentStatus.choices)
-    source = forms.CharField(
-        label=_("Source"), max_length=120, help_text=_("Form, call, fair, e-mail …")
-    )
 
 
 class SnoozeForm(forms.Form):

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_POST
 
 from touchbase.core import registry
 from touchbase.core.capabilities import Capability, capability_required, has_capability
+from touchbase.core.forms import apply_errors
 from touchbase.core.htmx import render_page
-from touchbase.core.tenancy import MAX_ID
+from touchbase.core.tenancy import id_or_none
 from touchbase.core.timeutil import local_today
 from touchbase.relationships import selectors, services
 from touchbase.relationships.choices import DueKind
@@ -34,15 +35,6 @@ from touchbase.relationships.models import Account, CadencePolicy, Contact, Touc
 
 PAGE_SIZE = 50
 MAX_PAGE = 10**9
-
-
-def apply_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's validation errors on the form fields they concern."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -130,7 +122,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
     params = {
         "search": request.GET.get("q", "").strip(),
         "segment": request.GET.get("segment", ""),
-        "owner_id": int_or_none(request.GET.get("owner")),
+        "owner_id": id_or_none(request.GET.get("owner")),
         "key_only": request.GET.get("key") == "1",
         "sort": request.GET.get("sort", "name"),
     }
@@ -156,15 +148,6 @@ def erased_redirect(request: HttpRequest, contact: Contact) -> HttpResponse:
     """Back to the read-only page of an erased person, saying why."""
     messages.error(request, _("This person's data was erased; the record is read-only."))
     return redirect("relationships:contact-detail", pk=contact.pk)
-
-
-def int_or_none(value: str | None) -> int | None:
-    """An id from a query string, or None when it is no number a row could have."""
-    try:
-        number = int(value) if value else None
-    except ValueError:
-        return None
-    return number if number is not None and 0 < number <= MAX_ID else None
 
 
 @capability_required(Capability.CRM_VIEW)
@@ -264,7 +247,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     """All contacts, searchable and sortable."""
     params = {
         "search": request.GET.get("q", "").strip(),
-        "owner_id": int_or_none(request.GET.get("owner")),
+        "owner_id": id_or_none(request.GET.get("owner")),
         "sort": request.GET.get("sort", "name"),
         "newsletter_only": request.GET.get("newsletter") == "1",
     }
@@ -318,7 +301,7 @@ def contact_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         return erased_redirect(request, contact)
     initial = {}
     if contact is None and request.GET.get("account"):
-        initial["account"] = int_or_none(request.GET["account"])
+        initial["account"] = id_or_none(request.GET["account"])
     form = ContactForm(
         request.POST or None, instance=contact, initial=initial, workspace=request.workspace
     )

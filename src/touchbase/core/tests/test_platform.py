@@ -96,19 +96,6 @@ def test_cli_creates_a_workspace_with_its_owner_and_a_member(db):
     assert User.objects.get(username="ben").check_password("pw-ben-123")
 
 
-def test_the_owner_changes_default_cadence_and_due_dates_follow(alice_client, workspace, alice):
-    from touchbase.relationships.services import contact_save
-
-    contact = contact_save(workspace=workspace, fields={"last_name": "Kunde"})
-    data = {"name": "Pollux AG", "time_zone": "Europe/Vienna", "default_cadence_days": "120"}
-    response = alice_client.post(reverse("core:workspace-settings"), data)
-    workspace.refresh_from_db()
-    contact.refresh_from_db()
-    assert response.status_code == 302
-    assert (workspace.name, workspace.time_zone) == ("Pollux AG", "Europe/Vienna")
-    assert contact.cadence_days == 120
-
-
 def test_a_bad_time_zone_is_refused(alice_client, workspace):
     response = alice_client.post(reverse("core:workspace-settings"), {
         "name": "X", "time_zone": "Mars/Olympus", "default_cadence_days": "30"})  # fmt: skip

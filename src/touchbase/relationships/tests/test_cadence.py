@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from touchbase.core.timeutil import local_today
 from touchbase.relationships import selectors
@@ -236,3 +237,14 @@ def test_key_account_report_names_the_leader_who_touched_it(workspace, alice, bo
     assert [(r.account.name, r.leader_name) for r in rows] == [
         (untouched.name, ""), (key.name, "Alice Adler"),
     ]  # fmt: skip
+
+
+def test_the_owner_changes_default_cadence_and_due_dates_follow(alice_client, workspace, alice):
+    contact = contact_save(workspace=workspace, fields={"last_name": "Kunde"})
+    data = {"name": "Pollux AG", "time_zone": "Europe/Vienna", "default_cadence_days": "120"}
+    response = alice_client.post(reverse("core:workspace-settings"), data)
+    workspace.refresh_from_db()
+    contact.refresh_from_db()
+    assert response.status_code == 302
+    assert (workspace.name, workspace.time_zone) == ("Pollux AG", "Europe/Vienna")
+    assert contact.cadence_days == 120

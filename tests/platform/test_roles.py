@@ -6,9 +6,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.platform.test_isolation import MEMBER_ONLY, PUBLIC, _fill, _operations, _routes
 from touchbase.core.capabilities import ROLE_CAPABILITIES, Capability, role_has
 from touchbase.core.services import api_token_create, member_add
-from touchbase.core.tests.test_isolation import MEMBER_ONLY, PUBLIC, _fill, _operations, _routes
 from touchbase.relationships.models import Contact
 from touchbase.testing import bearer
 
