@@ -56,7 +56,10 @@ test-postgres:
 	DATABASE_URL=$(PG_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(TEST_WORKERS) -q
 
 lint: install
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy src/touchbase
 
 messages: install
 	cd src/touchbase && ../../$(BIN)/touchbase makemessages -l de --no-obsolete -i "*/tests/*" && ../../$(BIN)/touchbase compilemessages
