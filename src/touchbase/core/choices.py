@@ -25,4 +25,10 @@ class Language(models.TextChoices):
     GERMAN = "de", _("German")
 
 
+class WebhookStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
 LEADER_ROLES = (Role.OWNER, Role.LEADER)

@@ -22,24 +22,17 @@ from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_scopes import ScopedManager, scope, scopes_disabled
+from django_scopes import scope, scopes_disabled
 
-from touchbase.core.models import ApiToken, Membership, Workspace
+# WorkspaceOwned lives beside Workspace so core's own models can derive from it; this module
+# remains the place product apps import it from.
+from touchbase.core.models import ApiToken, Membership, Workspace, WorkspaceOwned
 from touchbase.core.paging import MAX_ID
 
 M = TypeVar("M", bound=models.Model)
 TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=5)
 
 __all__ = ["WorkspaceOwned", "scopes_disabled", "workspace_scope"]
-
-
-class WorkspaceOwned(models.Model):
-    """Base of every business model: rows are reachable only inside their workspace's scope."""
-
-    objects = ScopedManager(workspace="workspace")
-
-    class Meta:
-        abstract = True
 
 
 @contextmanager
