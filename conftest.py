@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
+import socket
+
 import pytest
+from aiosmtpd.controller import Controller
 from django_scopes import scopes_disabled
 
 from touchbase.core.choices import Role
@@ -98,6 +103,38 @@ def alice_token(alice_membership) -> str:
 @pytest.fixture
 def carol_token(carol_membership) -> str:
     return api_token_create(membership=carol_membership, name="tests")[1]
+
+
+class Inbox:
+    """An SMTP server on loopback that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(settings) -> Inbox:
+    """A real SMTP server on a free loopback port, configured as the default mailer."""
+    inbox = Inbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port},
+        }
+    }
+    yield inbox
+    controller.stop()
 
 
 @pytest.fixture(scope="session")
