@@ -31,4 +31,10 @@ class WebhookStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class CalendarMethod(models.TextChoices):
+    # iTIP methods (RFC 5546) of the invitations we send.
+    REQUEST = "REQUEST", _("Invitation")
+    CANCEL = "CANCEL", _("Cancellation")
+
+
 LEADER_ROLES = (Role.OWNER, Role.LEADER)
