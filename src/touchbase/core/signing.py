@@ -111,8 +111,7 @@ def _claimed_purpose(token: str) -> str | None:
 
 
 def link_verify(*, purpose: str, token: str) -> dict[str, Any]:
-    """The payload of a token issued for `purpose`; raises LinkExpired, LinkWrongPurpose or
-    LinkTampered (all LinkInvalid) otherwise."""
+    """The payload of a genuine, unexpired token for `purpose`; else raises a LinkInvalid."""
     _check_purpose(purpose)
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise LinkTampered("The token is empty or longer than any we issue.")

@@ -9,7 +9,7 @@ from touchbase.core.webhooks import webhook_delivery_attempt
 
 
 @task()
-def webhook_delivery_task(workspace_id: int, delivery_id: int, attempts: int) -> str:
+def webhook_delivery_task(*, workspace_id: int, delivery_id: int, attempts: int) -> str:
     """Make one attempt of a webhook delivery; a duplicate or settled one is skipped."""
     with workspace_scope(workspace_id):
         delivery = webhook_delivery_attempt(delivery_id=delivery_id, attempts=attempts)

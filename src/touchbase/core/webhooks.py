@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import logging
@@ -328,9 +329,13 @@ def _post(delivery: WebhookDelivery) -> _Outcome:
         excerpt = error.read(ERROR_EXCERPT).decode("utf-8", "replace")
         error.close()
         return _Outcome(status_code=error.code, error=excerpt, duration_ms=elapsed())
-    except (urllib.error.URLError, OSError, ValueError) as error:
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
+        # Whatever goes wrong on the way is the receiver's failure to record, never a crash
+        # that would leave the attempt unlogged.
         reason = getattr(error, "reason", error)
-        return _Outcome(status_code=None, error=str(reason), duration_ms=elapsed())
+        return _Outcome(
+            status_code=None, error=f"{type(error).__name__}: {reason}", duration_ms=elapsed()
+        )
 
 
 def webhook_delivery_attempt(*, delivery_id: int, attempts: int) -> WebhookDelivery | None:

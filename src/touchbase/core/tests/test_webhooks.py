@@ -349,8 +349,34 @@ def test_an_unreachable_receiver_is_retried_with_the_connection_error_logged(wor
     result = webhook_delivery_attempt(delivery_id=delivery.pk, attempts=0)
     assert result.status == WebhookStatus.PENDING
     assert result.last_status_code is None
-    assert "Connection refused" in result.last_error
+    # the errno differs between Linux and macOS
+    assert result.last_error.startswith("URLError: [Errno ")
+    assert result.last_error.endswith("] Connection refused")
     assert result.next_attempt_at - result.last_attempt_at >= dt.timedelta(minutes=1)
+
+
+@pytest.mark.django_db
+def test_a_receiver_answering_something_other_than_http_is_logged_and_retried(workspace, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+
+        def answer_garbage() -> None:
+            connection, _address = listener.accept()
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+
+        thread = threading.Thread(target=answer_garbage, daemon=True)
+        thread.start()
+        delivery = deliver(workspace, f"http://127.0.0.1:{listener.getsockname()[1]}/")
+        result = webhook_delivery_attempt(delivery_id=delivery.pk, attempts=0)
+        thread.join(timeout=5)
+    assert result.status == WebhookStatus.PENDING
+    assert result.last_status_code is None
+    assert result.last_error == "BadStatusLine: NOT HTTP AT ALL\r\n"
+    assert result.attempt_log[0]["error"] == result.last_error
 
 
 @pytest.mark.django_db
