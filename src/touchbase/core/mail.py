@@ -1,9 +1,9 @@
 """Localised templated e-mail: one call renders subject, text and HTML in the reader's language.
 
-A mail is three templates beside each other, e.g. for template="core/email/invitation":
-    core/email/invitation_subject.txt   one line (whitespace and line breaks collapse)
-    core/email/invitation.txt           the plain-text body
-    core/email/invitation.html          the HTML body
+A mail is three templates beside each other, e.g. for template="core/email/event_invitation":
+    core/email/event_invitation_subject.txt  one line (whitespace and line breaks collapse)
+    core/email/event_invitation.txt          the plain-text body
+    core/email/event_invitation.html         the HTML body
 The .txt templates render without HTML escaping (they are not HTML); the .html one escapes as
 usual. All three render under the reader's language and, if given, time zone, so dates in
 templates ({{ start|date:"DATETIME_FORMAT" }}) read as the reader expects.

@@ -163,7 +163,7 @@ def test_the_attachment_is_a_calendar_with_its_method():
 def test_an_invitation_mail_carries_a_calendar_the_attendee_can_read(smtp):
     content = build()
     mail_send(
-        to=["juergen@sonnenschein.example"], template="core/email/invitation", language="de",
+        to=["juergen@sonnenschein.example"], template="core/email/event_invitation", language="de",
         context={"organizer": "Joseph Page", "summary": "Jahresgespräch",
                  "start": dt.datetime(2026, 12, 3, 14, 0, tzinfo=BERLIN),
                  "end": dt.datetime(2026, 12, 3, 15, 30, tzinfo=BERLIN)},

@@ -10,7 +10,7 @@ import pytest
 from touchbase.core.mail import Attachment, mail_send
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
-INVITATION = "core/email/invitation"
+INVITATION = "core/email/event_invitation"
 ICS = (
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//touchbase//test//EN\r\nMETHOD:REQUEST\r\n"
     "BEGIN:VEVENT\r\nUID:tp-1@touchbase\r\nDTSTAMP:20261201T090000Z\r\n"
