@@ -200,5 +200,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("TOUCHBASE_LOG_LEVEL", "WARNING")},
 }
 
+# Outgoing webhooks refuse hosts that resolve to loopback or private networks, so a
+# workspace cannot make the server call its own internal services; tests and closed
+# installations may allow them.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_flag("TOUCHBASE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+
 # How often the worker's scheduler looks for periodic work (digests), in seconds.
 SCHEDULER_INTERVAL_SECONDS = int(os.environ.get("TOUCHBASE_SCHEDULER_INTERVAL", "60"))

@@ -12,7 +12,19 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import register_converter
 
+        from touchbase.core import registry
         from touchbase.core.tenancy import IdConverter
+        from touchbase.core.webhooks import webhook_deliveries_enqueue_due, webhook_receipts_purge
 
         # Before any URLconf is read: every app's routes take ids through it.
         register_converter(IdConverter, "id")
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(
+                name="webhook-retries", run=lambda: webhook_deliveries_enqueue_due()
+            )
+        )
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(
+                name="webhook-receipts-purge", run=lambda: webhook_receipts_purge()
+            )
+        )

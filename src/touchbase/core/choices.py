@@ -25,4 +25,16 @@ class Language(models.TextChoices):
     GERMAN = "de", _("German")
 
 
+class WebhookStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
+class CalendarMethod(models.TextChoices):
+    # iTIP methods (RFC 5546) of the invitations we send.
+    REQUEST = "REQUEST", _("Invitation")
+    CANCEL = "CANCEL", _("Cancellation")
+
+
 LEADER_ROLES = (Role.OWNER, Role.LEADER)

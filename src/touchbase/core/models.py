@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 import zoneinfo
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from touchbase.core.choices import DigestFrequency, Language, Role
+from touchbase.core.choices import DigestFrequency, Language, Role, WebhookStatus
 
 
 def validate_time_zone(value: str) -> None:
@@ -57,6 +58,15 @@ class Workspace(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class WorkspaceOwned(models.Model):
+    """Base of every business model: rows are reachable only inside their workspace's scope."""
+
+    objects = ScopedManager(workspace="workspace")
+
+    class Meta:
+        abstract = True
 
 
 class Membership(models.Model):
@@ -141,7 +151,7 @@ class SignInFailure(models.Model):
         return username.strip().lower()[:150]
 
 
-class Invitation(models.Model):
+class Invitation(WorkspaceOwned):
     """An owner's invitation to join the workspace, accepted through a signed, expiring link.
 
     Nobody is attached to a workspace by typing their username: the person behind the
@@ -167,8 +177,6 @@ class Invitation(models.Model):
         related_name="+",
     )  # fmt: skip
 
-    objects = ScopedManager(workspace="workspace")
-
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
@@ -184,3 +192,77 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and timezone.now() < self.expires_at
+
+
+class WebhookDelivery(WorkspaceOwned):
+    """One outgoing webhook: the exact body, its attempts so far and when the next one is due."""
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="webhook_deliveries"
+    )
+    # Sent as a header on every attempt, so receivers can drop the duplicates retries cause.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event = models.CharField(_("event"), max_length=100)
+    url = models.URLField(_("URL"), max_length=2000)
+    # The subscription's secret when the event happened: every retry is signed afresh,
+    # because receivers refuse old timestamps.
+    secret = models.CharField(max_length=200)
+    # The JSON exactly as first serialised, so every attempt sends the same bytes.
+    body = models.TextField()
+    status = models.CharField(
+        _("status"), max_length=10, choices=WebhookStatus.choices, default=WebhookStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # While pending: when the scheduler may start the next attempt (also the lease of a
+    # running attempt, so a crashed worker's attempt is retried). Empty once settled.
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(
+        _("last HTTP status"), null=True, blank=True
+    )
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    # One entry per attempt: {"attempt", "at", "status_code", "error", "duration_ms"}.
+    attempt_log = models.JSONField(_("attempt log"), default=list, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        indexes = [
+            # The scheduler's only question: which pending deliveries are due?
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status=WebhookStatus.PENDING),
+                name="core_webhook_due_idx",
+            ),
+            models.Index(fields=["workspace", "-created_at"], name="core_webhook_log_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.url} ({self.status})"
+
+
+class WebhookReceipt(models.Model):
+    """An inbound webhook already accepted, kept until its signature is too old to replay.
+
+    Not workspace-owned: inbound calls are checked before anything else is trusted, and the
+    caller's `source` names the sender (and the workspace, where there is one).
+    """
+
+    source = models.CharField(max_length=100)
+    # SHA-256 of the nonce (the signature or the sender's delivery id): bounded, no content.
+    nonce_digest = models.CharField(max_length=64)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("webhook receipt")
+        verbose_name_plural = _("webhook receipts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "nonce_digest"], name="core_webhook_receipt_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.nonce_digest[:12]}"

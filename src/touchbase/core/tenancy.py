@@ -22,9 +22,11 @@ from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_scopes import ScopedManager, scope, scopes_disabled
+from django_scopes import scope, scopes_disabled
 
-from touchbase.core.models import ApiToken, Membership, Workspace
+# WorkspaceOwned lives beside Workspace so core's own models can derive from it; this module
+# remains the place product apps import it from.
+from touchbase.core.models import ApiToken, Membership, Workspace, WorkspaceOwned
 
 M = TypeVar("M", bound=models.Model)
 # The largest number a BIGINT column holds; larger ids and offsets overflow the databases.
@@ -32,15 +34,6 @@ MAX_ID = 2**63 - 1
 TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=5)
 
 __all__ = ["WorkspaceOwned", "scopes_disabled", "workspace_scope"]
-
-
-class WorkspaceOwned(models.Model):
-    """Base of every business model: rows are reachable only inside their workspace's scope."""
-
-    objects = ScopedManager(workspace="workspace")
-
-    class Meta:
-        abstract = True
 
 
 @contextmanager
