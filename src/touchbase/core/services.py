@@ -5,20 +5,17 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth import password_validation
-from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from touchbase.core import registry
 from touchbase.core.choices import DigestFrequency, Language, Role
+from touchbase.core.mail import mail_send
 from touchbase.core.models import (
     ApiToken,
     Invitation,
@@ -27,6 +24,7 @@ from touchbase.core.models import (
     User,
     Workspace,
 )
+from touchbase.core.signing import LinkInvalid, absolute_url, link_sign, link_verify
 from touchbase.core.timeutil import next_digest_at
 
 
@@ -194,17 +192,19 @@ def sign_in_failures_forget(*, username: str) -> int:
 
 # --- invitations ------------------------------------------------------------------------------
 
-INVITATION_SALT = "touchbase.invitation"
+INVITATION_PURPOSE = "invitation"
 
 
 def invitation_token(invitation: Invitation) -> str:
     """The signed part of the invitation link: which invitation of which workspace."""
-    return signing.dumps({"w": invitation.workspace_id, "i": invitation.pk}, salt=INVITATION_SALT)
+    return link_sign(
+        purpose=INVITATION_PURPOSE, payload={"w": invitation.workspace_id, "i": invitation.pk},
+        max_age=Invitation.VALID_FOR,
+    )  # fmt: skip
 
 
 def invitation_url(invitation: Invitation) -> str:
-    path = reverse("core:invitation-accept", args=[invitation_token(invitation)])
-    return settings.BASE_URL.rstrip("/") + path
+    return absolute_url(path=reverse("core:invitation-accept", args=[invitation_token(invitation)]))
 
 
 @transaction.atomic
@@ -226,29 +226,23 @@ def invitation_create(
 
 def invitation_send(*, invitation: Invitation) -> None:
     """Mail the invitation link in the language the owner chose for it."""
-    context = {
-        "workspace": invitation.workspace,
-        "inviter": invitation.invited_by.display_name if invitation.invited_by else "",
-        "url": invitation_url(invitation),
-        "expires_at": invitation.expires_at,
-    }
-    with translation.override(invitation.language):
-        subject = _("Join %(workspace)s on touchbase") % {"workspace": invitation.workspace.name}
-        text = render_to_string("core/email/invitation.txt", context)
-        html = render_to_string("core/email/invitation.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[invitation.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    mail_send(
+        to=[invitation.email], template="core/email/invitation", language=invitation.language,
+        context={
+            "workspace": invitation.workspace,
+            "inviter": invitation.invited_by.display_name if invitation.invited_by else "",
+            "url": invitation_url(invitation),
+            "expires_at": invitation.expires_at,
+        },
+    )  # fmt: skip
 
 
 def invitation_find(*, token: str) -> Invitation:
     """The open invitation behind a link; expired, used and forged links are refused alike."""
     try:
-        data = signing.loads(
-            token[:500], salt=INVITATION_SALT, max_age=Invitation.VALID_FOR.total_seconds()
-        )
+        data = link_verify(purpose=INVITATION_PURPOSE, token=token)
         workspace_id, invitation_id = int(data["w"]), int(data["i"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+    except (LinkInvalid, KeyError, TypeError, ValueError) as error:
         raise ValidationError(_("This invitation link is not valid or has expired.")) from error
     invitation = (
         Invitation.objects.with_scope(workspace=workspace_id)
