@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 SNIFF_BYTES = 64 * 1024
 HEADER_SCAN_ROWS = 10
+# A spreadsheet runs a cell starting with one of these as a formula; exports put a ' before.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ImportFileError(Exception):
@@ -198,7 +200,11 @@ def _table_from_grid(kind: str, rows: list[tuple[int, list[str]]], **read: str) 
 
 
 def _clean(value: str | None) -> str:
-    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    """Unix line breaks, no outer blanks, and without the ' an export put before a formula."""
+    text = value or ""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def _unique_headers(raw: list[str]) -> list[str]:
