@@ -37,6 +37,7 @@ class MappingIn(Schema):
 )
 @api_capability(Capability.IMPORT)
 def import_create(request: HttpRequest, file: File[UploadedFile]) -> Status:
+    services.upload_size_check(size=file.size or 0)
     job = services.import_job_create(
         workspace=request.workspace, by=request.user, filename=file.name or "upload",
         data=file.read(),

@@ -9,15 +9,32 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from charset_normalizer import from_bytes
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 SNIFF_BYTES = 64 * 1024
 HEADER_SCAN_ROWS = 10
+# Bounds on what a file may hold, so that no upload can take the worker's memory or hours:
+# far above any customer list we have seen, far below what hurts.
+MAX_ROWS = 200_000
+MAX_COLUMNS = 200
+MAX_CELLS = 5_000_000
+MAX_XLSX_UNPACKED_BYTES = 256 * 1024 * 1024
+# Spreadsheets pack 5 to 20 to 1; a zip bomb packs hundreds to 1. Small parts may pack tightly.
+MAX_XLSX_RATIO = 100
+XLSX_RATIO_FLOOR = 1024 * 1024
+MAX_MERGED_RANGES = 100_000
+MAX_VCARD_LINE = 1024 * 1024
+# Photos, logos, sounds and keys are large and never imported: skipped unread.
+VCARD_BINARY_PROPERTIES = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
 # A spreadsheet runs a cell starting with one of these as a formula; exports put a ' before.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -117,58 +134,206 @@ def read_csv(data: bytes) -> Table:
         delimiter, text = first_line.strip()[4], rest
     else:
         delimiter = _sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list[str]]] = []
-    line = 1
-    for record in reader:
-        rows.append((line, record))
-        line = reader.line_num + 1
-    rows = [(number, cells) for number, cells in rows if any(cell.strip() for cell in cells)]
+    rows = _bounded(_csv_records(text, delimiter))
     if not rows:
         raise ImportFileError(_("The file has no rows."))
     return _table_from_grid("csv", rows, encoding=encoding, delimiter=delimiter)
 
 
+def _csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(first physical line, cells) of each record."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    line = 1
+    for record in reader:
+        yield line, record
+        line = reader.line_num + 1
+
+
+def _bounded(rows: Iterable[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """The non-empty rows, read one at a time and refused beyond the row, column, cell limits."""
+    kept: list[tuple[int, list[str]]] = []
+    cells = 0
+    for count, (line, values) in enumerate(rows, start=1):
+        if count > MAX_ROWS:
+            raise ImportFileError(_too_many_rows())
+        width = _width(values)
+        if width > MAX_COLUMNS:
+            raise ImportFileError(
+                _("Line %(line)s has %(count)s columns; touchbase reads at most %(limit)s. "
+                  "Delete the columns you do not need and try again.")
+                % {"line": line, "count": _count(width), "limit": _count(MAX_COLUMNS)}
+            )  # fmt: skip
+        cells += width
+        if cells > MAX_CELLS:
+            raise ImportFileError(_too_many_cells())
+        if width:
+            kept.append((line, values[:MAX_COLUMNS]))
+    return kept
+
+
+def _width(values: list[str]) -> int:
+    """Columns up to the last filled cell; trailing empty cells cost nothing."""
+    for index in range(len(values), 0, -1):
+        if values[index - 1].strip():
+            return index
+    return 0
+
+
+def _count(number: int) -> str:
+    return number_format(number, force_grouping=True)
+
+
 def _sniff_delimiter(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:50])
+    """The delimiter, judged by the first lines (never more than 64 KB of them)."""
+    lines = text[:SNIFF_BYTES].splitlines()[:50]
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
     except csv.Error:
-        first = text.splitlines()[0] if text else ""
+        first = lines[0] if lines else ""
         return max(",;\t|", key=first.count)
 
 
 def read_xlsx(data: bytes) -> Table:
-    """The first worksheet; merged header cells are spread over the columns they cover."""
+    """The first worksheet with rows; merged cells are spread over the cells they cover.
+
+    Steps: check the sizes the archive declares before unpacking anything (zip bombs), open
+    it read-only so rows stream past instead of becoming an object tree ten times the file,
+    then read the rows within the row, column and cell limits.
+    """
     from openpyxl import load_workbook
 
+    _check_archive(data)
     try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ImportFileError(
-            _(
-                "This is not a readable XLSX file. Open it in your spreadsheet program, save it "
-                "again as .xlsx or .csv and try once more."
-            )  # fmt: skip
-        ) from error
-    sheet = next((ws for ws in workbook.worksheets if ws.max_row > 1), workbook.worksheets[0])
-    merged_values = {}
-    for merged in list(sheet.merged_cells.ranges):
-        value = sheet.cell(merged.min_row, merged.min_col).value
-        for row in range(merged.min_row, merged.max_row + 1):
-            for column in range(merged.min_col, merged.max_col + 1):
-                merged_values[(row, column)] = value
-    rows = []
-    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-        values = [
-            _cell_text(merged_values.get((number, column), value))
-            for column, value in enumerate(cells, start=1)
-        ]
-        if any(values):
-            rows.append((number, values))
+        raise ImportFileError(_unreadable_xlsx()) from error
+    try:
+        rows = _bounded(_xlsx_rows(workbook, data))
+    finally:
+        workbook.close()
     if not rows:
         raise ImportFileError(_("The file has no rows."))
     return _table_from_grid("xlsx", rows)
+
+
+def _unreadable_xlsx() -> str:
+    return _(
+        "This is not a readable XLSX file. Open it in your spreadsheet program, save it "
+        "again as .xlsx or .csv and try once more."
+    )
+
+
+def _check_archive(data: bytes) -> None:
+    """Refuse an archive that would unpack too large, by the sizes its directory declares.
+
+    zipfile never unpacks a member beyond its declared size, so the declaration is binding.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise ImportFileError(_unreadable_xlsx()) from error
+    total = sum(member.file_size for member in members)
+    if total > MAX_XLSX_UNPACKED_BYTES:
+        raise ImportFileError(
+            _("This XLSX file unpacks to %(size)s MB; touchbase reads at most %(limit)s MB. "
+              "Save it as CSV or split it into smaller files.")
+            % {"size": _count(total // 2**20), "limit": _count(MAX_XLSX_UNPACKED_BYTES // 2**20)}
+        )  # fmt: skip
+    for member in members:
+        ratio = member.file_size // max(member.compress_size, 1)
+        if member.file_size > XLSX_RATIO_FLOOR and ratio > MAX_XLSX_RATIO:
+            raise ImportFileError(
+                _("This XLSX file is packed %(ratio)s to 1, far tighter than any spreadsheet, "
+                  "so it was not opened. Save it as CSV and try again.")
+                % {"ratio": _count(ratio)}
+            )  # fmt: skip
+
+
+def _xlsx_rows(workbook: Any, data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cell texts) of the first sheet with rows, merged values spread."""
+    sheet = next(
+        (ws for ws in workbook.worksheets if (ws.max_row or 0) > 1), workbook.worksheets[0]
+    )
+    # The declared dimension is the file's claim; rows padded to it could be any size.
+    sheet.reset_dimensions()
+    # openpyxl names no public way to the sheet's part in the archive.
+    merges = _Merges(_merged_ranges(data, sheet._worksheet_path))
+    rows = sheet.iter_rows(min_row=1, min_col=1, values_only=True)
+    for number, cells in enumerate(rows, start=1):
+        yield number, merges.spread(number, [_cell_text(value) for value in cells])
+
+
+MERGE_CELL = re.compile(
+    rb"<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref=[\"']([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"
+)
+
+
+def _merged_ranges(data: bytes, path: str) -> list[tuple[int, int, int, int]]:
+    """(min_col, min_row, max_col, max_row) of each merged range of a sheet.
+
+    Read-only mode does not parse merges, and they sit after all rows: a regular expression
+    over the unpacked stream finds them at a fraction of the cost of a second XML parse.
+    """
+    from openpyxl.utils.cell import range_boundaries
+
+    refs: list[bytes] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(path.lstrip("/")) as source:
+        tail = b""
+        while True:
+            chunk = source.read(2**20)
+            buffer = tail + chunk
+            # A tag near the chunk's end may be cut off: it is searched again with the next.
+            safe = max(len(buffer) - 512, 0) if chunk else len(buffer)
+            refs.extend(m.group(1) for m in MERGE_CELL.finditer(buffer) if m.start() < safe)
+            if len(refs) > MAX_MERGED_RANGES:
+                raise ImportFileError(_too_many_cells())
+            if not chunk:
+                break
+            tail = buffer[safe:]
+    return [range_boundaries(ref.decode()) for ref in refs]
+
+
+def _too_many_rows() -> str:
+    return _(
+        "The file has more than %(limit)s rows. Split it into smaller files and import them "
+        "one after the other."
+    ) % {"limit": _count(MAX_ROWS)}
+
+
+def _too_many_cells() -> str:
+    return _(
+        "The file has more than %(limit)s filled cells. Split it into smaller files "
+        "and import them one after the other."
+    ) % {"limit": _count(MAX_CELLS)}
+
+
+class _Merges:
+    """Merged ranges applied row by row as the rows stream past, within the cell limit."""
+
+    def __init__(self, ranges: list[tuple[int, int, int, int]]) -> None:
+        clipped = sorted(
+            (min_row, min_col, min(max_col, MAX_COLUMNS), min(max_row, MAX_ROWS))
+            for min_col, min_row, max_col, max_row in ranges
+            if min_col <= MAX_COLUMNS and min_row <= MAX_ROWS
+        )
+        area = sum((bottom - top + 1) * (right - left + 1) for top, left, right, bottom in clipped)
+        if area > MAX_CELLS:
+            raise ImportFileError(_too_many_cells())
+        self.pending = deque(clipped)
+        self.active: list[tuple[int, int, int, str]] = []
+
+    def spread(self, number: int, values: list[str]) -> list[str]:
+        """The row with each merged range's top-left value in every cell the range covers."""
+        while self.pending and self.pending[0][0] <= number:
+            _top, left, right, bottom = self.pending.popleft()
+            value = values[left - 1] if left <= len(values) else ""
+            self.active.append((bottom, left, right, value))
+        self.active = [merge for merge in self.active if merge[0] >= number]
+        for _bottom, left, right, value in self.active:
+            values.extend([""] * (right - len(values)))
+            values[left - 1 : right] = [value] * (right - left + 1)
+        return values
 
 
 def _cell_text(value: object) -> str:
@@ -230,31 +395,81 @@ VCARD_COLUMNS = [
 
 def read_vcard(data: bytes) -> Table:
     """vCard 2.1, 3 and 4: one row per card, with the columns named after our fields."""
-    import vobject
-
     text, encoding = _decode(data)
-    rows = []
+    rows: list[tuple[int, list[str] | dict[str, str]]] = []
     for line, card_text in _split_cards(text):
-        try:
-            card = vobject.readOne(card_text, ignoreUnreadable=True)
-        except Exception as error:  # noqa: BLE001 - vobject raises many kinds on bad cards
-            rows.append((line, {"__error__": str(error) or error.__class__.__name__}))
-            continue
-        rows.append((line, _card_values(card)))
+        if len(rows) >= MAX_ROWS:
+            raise ImportFileError(_too_many_rows())
+        rows.append((line, _read_card(card_text)))
     if not rows:
         raise ImportFileError(_("The file has no vCards."))
     return Table(kind="vcard", headers=list(VCARD_COLUMNS), rows=rows, encoding=encoding)
 
 
+def _read_card(card_text: str) -> dict[str, str]:
+    """Our columns of one card, or {"__error__": reason} when it cannot be read."""
+    import vobject
+
+    try:
+        card = vobject.readOne(card_text, ignoreUnreadable=True)
+    except Exception as error:  # noqa: BLE001 - vobject raises many kinds on bad cards
+        return {"__error__": str(error) or error.__class__.__name__}
+    return _card_values(card)
+
+
 def _split_cards(text: str) -> Iterator[tuple[int, str]]:
+    """(line of BEGIN:VCARD, text) of each card; binary properties are left out unread.
+
+    A property is one line plus the folded lines after it (starting with a blank); vCard 2.1
+    writes base64 on bare lines up to an empty one, which are skipped with their property.
+    """
     start, lines = 0, []
-    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+    property_line, property_size, skipping = 0, 0, False
+    for number, line in enumerate(_lines(text.lstrip("\ufeff")), start=1):
+        is_folded = line[:1] in (" ", "\t")
+        if skipping and (is_folded or ":" not in line):
+            continue
+        if is_folded:
+            property_size += len(line)
+        else:
+            property_line, property_size = number, len(line)
+        if property_size > MAX_VCARD_LINE:
+            raise ImportFileError(_vcard_too_long(property_line))
+        skipping = not is_folded and _property_name(line) in VCARD_BINARY_PROPERTIES
+        if skipping:
+            continue
         if line.strip().upper() == "BEGIN:VCARD":
             start, lines = number, []
         lines.append(line)
         if line.strip().upper() == "END:VCARD" and start:
             yield start, "\r\n".join(lines) + "\r\n"
             start = 0
+
+
+NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of a text one at a time: a folded photo is millions of lines, never a list."""
+    start = 0
+    for match in NEWLINE.finditer(text):
+        yield text[start : match.start()]
+        start = match.end()
+    if start < len(text):
+        yield text[start:]
+
+
+def _property_name(line: str) -> str:
+    """ "PHOTO" for "item1.PHOTO;ENCODING=b:…": the name without group and parameters."""
+    head = line.split(":", 1)[0].split(";", 1)[0]
+    return head.rsplit(".", 1)[-1].strip().upper()
+
+
+def _vcard_too_long(line: int) -> str:
+    return _(
+        "Line %(line)s of the vCard file holds more than 1 MB in one entry; touchbase does not "
+        "read such files. Export the contacts again without photos or attachments."
+    ) % {"line": line}
 
 
 def _card_values(card) -> dict[str, str]:  # type: ignore[no-untyped-def]

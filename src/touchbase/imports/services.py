@@ -14,11 +14,20 @@ from touchbase.imports.models import ImportJob
 from touchbase.imports.planner import import_plan
 from touchbase.imports.writer import import_apply
 
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+def upload_size_check(*, size: int) -> None:
+    """Refuse an upload over 50 MB, naming the file field (the form, the API: 422)."""
+    if size > MAX_UPLOAD_BYTES:
+        raise ValidationError({"file": _("The file is larger than 50 MB.")})
+
 
 def import_job_create(
     *, workspace: Workspace, by: User | None, filename: str, data: bytes
 ) -> ImportJob:
     """Store the upload and its dry-run report; nothing else is written."""
+    upload_size_check(size=len(data))
     plan = import_plan(workspace=workspace, data=data, filename=filename)
     return ImportJob.objects.create(
         workspace=workspace, created_by=by, filename=filename[:255], content=data,

@@ -18,8 +18,6 @@ from touchbase.imports.models import ImportJob
 from touchbase.relationships import selectors
 from touchbase.relationships.views import int_or_none
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-
 
 class UploadForm(forms.Form):
     file = forms.FileField(
@@ -29,8 +27,10 @@ class UploadForm(forms.Form):
 
     def clean_file(self):  # type: ignore[no-untyped-def]
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(_("The file is larger than 50 MB."))
+        try:
+            services.upload_size_check(size=upload.size)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["file"]) from error
         return upload
 
 
