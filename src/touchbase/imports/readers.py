@@ -11,10 +11,12 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from xml.etree import ElementTree
 
 from charset_normalizer import from_bytes
 from django.utils.formats import number_format
@@ -35,6 +37,7 @@ MAX_MERGED_RANGES = 100_000
 MAX_VCARD_LINE = 1024 * 1024
 # Photos, logos, sounds and keys are large and never imported: skipped unread.
 VCARD_BINARY_PROPERTIES = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
+VCARD_TEXT_PROPERTIES = ("n", "fn", "org", "title", "email", "tel", "adr", "note")
 # A spreadsheet runs a cell starting with one of these as a formula; exports put a ' before.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -144,9 +147,16 @@ def _csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     """(first physical line, cells) of each record."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     line = 1
-    for record in reader:
-        yield line, record
-        line = reader.line_num + 1
+    try:
+        for record in reader:
+            yield line, record
+            line = reader.line_num + 1
+    except csv.Error as error:
+        # The csv module's one limit: a field over 128 KiB, mostly a quote never closed.
+        raise ImportFileError(
+            _("Line %(line)s cannot be read: a cell is longer than 128 KB, or a quotation mark "
+              "is never closed.") % {"line": reader.line_num}
+        ) from error  # fmt: skip
 
 
 def _bounded(rows: Iterable[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
@@ -205,15 +215,23 @@ def read_xlsx(data: bytes) -> Table:
     _check_archive(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        try:
+            rows = _bounded(_xlsx_rows(workbook, data))
+        finally:
+            workbook.close()
+    except XLSX_ERRORS as error:
         raise ImportFileError(_unreadable_xlsx()) from error
-    try:
-        rows = _bounded(_xlsx_rows(workbook, data))
-    finally:
-        workbook.close()
     if not rows:
         raise ImportFileError(_("The file has no rows."))
     return _table_from_grid("xlsx", rows)
+
+
+# What a broken archive or sheet raises while it is read: cut-off XML and deflate streams,
+# missing parts, and openpyxl's type checks on attributes that make no sense.
+XLSX_ERRORS = (
+    zipfile.BadZipFile, zlib.error, EOFError, ElementTree.ParseError, KeyError, IndexError,
+    ValueError, TypeError, OSError,
+)  # fmt: skip
 
 
 def _unreadable_xlsx() -> str:
@@ -400,21 +418,37 @@ def read_vcard(data: bytes) -> Table:
     for line, card_text in _split_cards(text):
         if len(rows) >= MAX_ROWS:
             raise ImportFileError(_too_many_rows())
-        rows.append((line, _read_card(card_text)))
+        rows.append((line, _read_card(card_text, line)))
     if not rows:
         raise ImportFileError(_("The file has no vCards."))
     return Table(kind="vcard", headers=list(VCARD_COLUMNS), rows=rows, encoding=encoding)
 
 
-def _read_card(card_text: str) -> dict[str, str]:
+def _read_card(card_text: str, line: int) -> dict[str, str]:
     """Our columns of one card, or {"__error__": reason} when it cannot be read."""
     import vobject
 
     try:
         card = vobject.readOne(card_text, ignoreUnreadable=True)
+        _refuse_base64_text(card, line)
+        return _card_values(card)
+    except ImportFileError:
+        raise
     except Exception as error:  # noqa: BLE001 - vobject raises many kinds on bad cards
         return {"__error__": str(error) or error.__class__.__name__}
-    return _card_values(card)
+
+
+def _refuse_base64_text(card: Any, line: int) -> None:
+    """A base64-encoded name, number or address: vobject gives bytes or the raw code for it."""
+    for name in VCARD_TEXT_PROPERTIES:
+        for content in card.contents.get(name, []):
+            encodings = [*content.params.get("ENCODING", []), *content.singletonparams]
+            if {"b", "base64"} & {str(encoding).lower() for encoding in encodings}:
+                raise ImportFileError(
+                    _("The vCard on line %(line)s has its “%(property)s” base64-encoded, which "
+                      "touchbase cannot read. Export the contacts again as vCard 3.0 or 4.0.")
+                    % {"line": line, "property": name.upper()}
+                )  # fmt: skip
 
 
 def _split_cards(text: str) -> Iterator[tuple[int, str]]:

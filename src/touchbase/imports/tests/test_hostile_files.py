@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from touchbase.imports import readers
 from touchbase.imports.models import ImportJob
 from touchbase.imports.planner import import_plan
+from touchbase.relationships.models import Contact
 
 pytestmark = pytest.mark.django_db
 
@@ -250,3 +251,53 @@ def test_refusals_speak_the_users_language(workspace):
         "Zeile 1 hat 301 Spalten; touchbase liest höchstens 200. Löschen Sie die Spalten, die "
         "Sie nicht brauchen, und versuchen Sie es noch einmal."
     ]
+
+
+# --- malformed files ----------------------------------------------------------------------------
+
+UNREADABLE_XLSX = (
+    "This is not a readable XLSX file. Open it in your spreadsheet program, save it again as "
+    ".xlsx or .csv and try once more."
+)
+MALFORMED = [
+    pytest.param(
+        "notiz.csv", ("Nachname;Notiz\nHuber;" + "x" * 140_000 + "\n").encode(),
+        "Line 2 cannot be read: a cell is longer than 128 KB, or a quotation mark is never "
+        "closed.", id="csv-field-over-128-kib",
+    ),
+    pytest.param(
+        "abgeschnitten.xlsx",
+        xlsx_with_sheet(SHEET_HEAD + inline_row(1, "Nachname") + inline_row(2, "Hu")[:30]),
+        UNREADABLE_XLSX, id="xlsx-sheet-cut-off",
+    ),
+    pytest.param(
+        "alt.vcf", b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN;ENCODING=b:SGFucyBNw7xsbGVy\r\nEND:VCARD\r\n",
+        "The vCard on line 1 has its \u201cFN\u201d base64-encoded, which touchbase cannot read. "
+        "Export the contacts again as vCard 3.0 or 4.0.", id="vcard-base64-name",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("filename", "data", "message"), MALFORMED)
+def test_a_malformed_file_is_a_file_error_on_the_import_page(alice_client, filename, data, message):
+    response = alice_client.post(
+        reverse("imports:import-start"), {"file": SimpleUploadedFile(filename, data)}
+    )
+    job = ImportJob.objects.get()
+    assert job.report["file_errors"] == [message]
+    page = alice_client.get(response["Location"])
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    assert Contact.objects.count() == 0
+
+
+@pytest.mark.parametrize(("filename", "data", "message"), MALFORMED)
+def test_a_malformed_file_is_a_file_error_in_the_api(client, alice_token, filename, data, message):
+    response = client.post(
+        "/api/v1/imports",
+        {"file": SimpleUploadedFile(filename, data)},
+        headers={"Authorization": f"Bearer {alice_token}"},
+    )
+    assert response.status_code == 201
+    assert response.json()["report"]["file_errors"] == [message]
+    assert Contact.objects.count() == 0
