@@ -150,8 +150,9 @@ def test_merged_cells_are_still_spread_over_the_rows_they_cover(workspace):
 # --- CSV ----------------------------------------------------------------------------------------
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_csv_with_100000_columns_is_refused_and_its_page_lists_no_columns(
-    alice_client, workspace
+    alice_client, workspace, worker
 ):
     header = ";".join(f"Spalte {number}" for number in range(100_000))
     data = f"Nachname;{header}\nHuber;{';' * 99_999}x\n".encode()
@@ -159,6 +160,7 @@ def test_a_csv_with_100000_columns_is_refused_and_its_page_lists_no_columns(
     response = alice_client.post(
         reverse("imports:import-start"), {"file": SimpleUploadedFile("breit.csv", data)}
     )
+    worker()
     # then
     job = ImportJob.objects.get()
     assert job.report["file_errors"] == [
@@ -278,11 +280,15 @@ MALFORMED = [
 ]  # fmt: skip
 
 
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(("filename", "data", "message"), MALFORMED)
-def test_a_malformed_file_is_a_file_error_on_the_import_page(alice_client, filename, data, message):
+def test_a_malformed_file_is_a_file_error_on_the_import_page(
+    alice_client, worker, filename, data, message
+):
     response = alice_client.post(
         reverse("imports:import-start"), {"file": SimpleUploadedFile(filename, data)}
     )
+    worker()
     job = ImportJob.objects.get()
     assert job.report["file_errors"] == [message]
     page = alice_client.get(response["Location"])
@@ -291,13 +297,17 @@ def test_a_malformed_file_is_a_file_error_on_the_import_page(alice_client, filen
     assert Contact.objects.count() == 0
 
 
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(("filename", "data", "message"), MALFORMED)
-def test_a_malformed_file_is_a_file_error_in_the_api(client, alice_token, filename, data, message):
-    response = client.post(
-        "/api/v1/imports",
-        {"file": SimpleUploadedFile(filename, data)},
-        headers={"Authorization": f"Bearer {alice_token}"},
+def test_a_malformed_file_is_a_file_error_in_the_api(
+    client, alice_token, worker, filename, data, message
+):
+    headers = {"Authorization": f"Bearer {alice_token}"}
+    created = client.post(
+        "/api/v1/imports", {"file": SimpleUploadedFile(filename, data)}, headers=headers
     )
-    assert response.status_code == 201
-    assert response.json()["report"]["file_errors"] == [message]
+    worker()
+    job = client.get(f"/api/v1/imports/{created.json()['id']}", headers=headers).json()
+    assert created.status_code == 201
+    assert (job["status"], job["report"]["file_errors"]) == ("planned", [message])
     assert Contact.objects.count() == 0
