@@ -23,6 +23,7 @@ class ImportJob(WorkspaceOwned):
         IMPORTING = "importing", _("Being imported")
         IMPORTED = "imported", _("Imported")
         FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="imports")
     created_by = models.ForeignKey(
@@ -37,7 +38,7 @@ class ImportJob(WorkspaceOwned):
     # Rows of the file checked so far, of how many; written by the worker as it goes.
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
-    # Why the last run ended as it did, for the user: a failure, or errors found at import.
+    # Why the job ended as it did, for the user: a failure, errors found at import, expiry.
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     imported_at = models.DateTimeField(null=True, blank=True)

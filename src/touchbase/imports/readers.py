@@ -403,6 +403,32 @@ def _unique_headers(raw: list[str]) -> list[str]:
     return headers
 
 
+def file_names_person(data: bytes, filename: str, *, email: str, first_name: str,
+                      last_name: str) -> bool:  # fmt: skip
+    """Whether a row of the file names the person: their e-mail, or their first and last name.
+
+    A file that cannot be read might hold anyone, so it counts as naming them.
+    """
+    try:
+        table = read_table(data, filename)
+    except ImportFileError:
+        return True
+    email = email.strip().casefold()
+    names = set(_words(first_name)), set(_words(last_name))
+    for _line, record in table.records():
+        cells = [value.casefold() for value in record.values() if value]
+        if email and any(email in cell for cell in cells):
+            return True
+        words = {word for cell in cells for word in _words(cell)}
+        if names[1] and names[0] <= words and names[1] <= words:
+            return True
+    return False
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
 # --- vCard --------------------------------------------------------------------------------------
 
 VCARD_COLUMNS = [

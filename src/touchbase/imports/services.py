@@ -6,22 +6,29 @@ confirms, imports it. No web request ever reads or writes a file's rows.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import F, QuerySet
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from touchbase.core.models import User, Workspace
+from touchbase.core.tenancy import scopes_disabled
 from touchbase.imports.models import ImportJob
 from touchbase.imports.planner import ImportPlan, import_plan
+from touchbase.imports.selectors import import_jobs_naming
 from touchbase.imports.writer import import_apply
+from touchbase.relationships.models import Contact
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+UPLOAD_KEPT_FOR = dt.timedelta(days=7)
 Status = ImportJob.Status
+# Never confirmed: what the seven days apply to (a confirmed import is about to write).
+UNCONFIRMED = (Status.QUEUED, Status.CHECKING, Status.PLANNED, Status.FAILED)
 
 
 def upload_size_check(*, size: int) -> None:
@@ -139,6 +146,43 @@ def _import_write(*, job: ImportJob, plan: ImportPlan, by: User | None) -> Impor
     job.save(update_fields=["report", "result", "status", "imported_at", "content",
                             "progress_done"])  # fmt: skip
     return job
+
+
+def import_jobs_expire(*, now: dt.datetime | None = None) -> int:
+    """Delete the uploads of imports left unconfirmed for seven days; returns how many.
+
+    A sweep over all workspaces by one fixed rule, run by the scheduler, which has no
+    workspace to scope to. Each note is written in the language of whoever uploaded.
+    """
+    cutoff = (now or timezone.now()) - UPLOAD_KEPT_FOR
+    expired = 0
+    with scopes_disabled():
+        old = ImportJob.objects.filter(status__in=UNCONFIRMED, created_at__lt=cutoff)
+        for job in old.select_related("created_by").only("id", "created_by__language"):
+            language = job.created_by.language if job.created_by else None
+            with translation.override(language):
+                note = _("The uploaded file was deleted after seven days without an import. "
+                         "Upload it again to import it.")  # fmt: skip
+            expired += _expire(ImportJob.objects.filter(pk=job.pk, status__in=UNCONFIRMED), note)
+    return expired
+
+
+@transaction.atomic
+def import_jobs_erase_person(*, contact: Contact) -> int:
+    """Delete every kept upload that names this person (GDPR Art. 17); returns how many.
+
+    Confirmed imports not yet written count too, so that they never write the person back.
+    """
+    jobs = import_jobs_naming(contact=contact)
+    note = _("The uploaded file was deleted because a person in it asked for their data to "
+             "be erased. Upload the file again without them.")  # fmt: skip
+    pending = ImportJob.objects.filter(pk__in=[job.pk for job in jobs])
+    return _expire(pending.exclude(status__in=(Status.IMPORTED, Status.EXPIRED)), note)
+
+
+def _expire(jobs: QuerySet[ImportJob], note: str) -> int:
+    """The stored file and the report, which quotes its cells, go; the note says why."""
+    return jobs.update(content=b"", report={}, status=Status.EXPIRED, note=note)
 
 
 def _enqueue_check(job: ImportJob) -> None:
