@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook
 
-from touchbase.imports import readers
 from touchbase.imports.models import ImportJob
 from touchbase.imports.planner import import_plan
+from touchbase.imports.readers import spreadsheet
 from touchbase.relationships.models import Contact
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +98,7 @@ def test_an_xlsx_packed_like_a_zip_bomb_is_refused_before_it_is_opened(
 def test_an_xlsx_unpacking_beyond_the_limit_is_refused_before_it_is_opened(
     workspace, monkeypatch, openpyxl_never_opens
 ):
-    monkeypatch.setattr(readers, "MAX_XLSX_UNPACKED_BYTES", 2 * 2**20)
+    monkeypatch.setattr(spreadsheet, "MAX_XLSX_UNPACKED_BYTES", 2 * 2**20)
     rows = b"".join(inline_row(number, f"Kunde {number:07d}") for number in range(1, 50_000))
     data = xlsx_with_sheet(SHEET_HEAD + rows + SHEET_TAIL)
     unpacked = sum(member.file_size for member in zipfile.ZipFile(io.BytesIO(data)).infolist())
