@@ -20,7 +20,7 @@ router = Router(tags=["imports"])
 class ImportOut(Schema):
     id: int
     filename: str
-    status: ImportJob.Status
+    status: str
     progress_done: int
     progress_total: int
     note: str
