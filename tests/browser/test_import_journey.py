@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from touchbase.core.choices import Role
@@ -10,6 +11,12 @@ from touchbase.core.services import member_add, workspace_create
 from touchbase.relationships.models import Contact
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def drain_queue() -> None:
+    """What the worker does beside the web server: run every queued task."""
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+
 
 CSV = (
     "Kundenliste;;;\r\n"
@@ -31,7 +38,9 @@ def test_upload_dry_run_and_import(page: Page, live_server, tmp_path):
     page.goto(f"{live_server.url}/import/")
     page.locator("input[type=file]").set_input_files(str(path))
     page.get_by_role("button", name="Check file").click()
-    # then: the dry run, with the title line skipped and nothing written
+    # then: the page waits for the worker, and shows the dry run once it has run
+    expect(page.locator("#import-progress")).to_contain_text("Waiting to be checked")
+    drain_queue()
     expect(page.locator("#import-summary")).to_contain_text("Dry run")
     expect(page.locator("#import-summary")).to_contain_text("Windows-1252")
     assert Contact.objects.count() == 0
@@ -39,7 +48,11 @@ def test_upload_dry_run_and_import(page: Page, live_server, tmp_path):
     mail = page.locator("label", has_text="Mail").locator("xpath=..").locator("select")
     mail.select_option("email")
     page.get_by_role("button", name="Check again with this mapping").click()
+    expect(page.locator("#import-progress")).to_be_visible()
+    drain_queue()
     page.locator("#confirm-import").click()
+    expect(page.locator("#import-progress")).to_contain_text("Being imported")
+    drain_queue()
     expect(page.locator("#import-summary")).to_contain_text("Imported")
     assert sorted(Contact.objects.values_list("email", flat=True)) == [
         "karl@post.example", "maria@post.example"]  # fmt: skip

@@ -273,6 +273,9 @@ def contact_erase(*, contact: Contact, by: User | None) -> ErasureRecord:
     when and by whom, not who.
     """
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    # Other apps find what they hold on the person by name and e-mail: ask them first.
+    for handler in registry.personal_data:
+        handler.erase(contact)
     for name, empty in PERSONAL_FIELDS.items():
         setattr(contact, name, empty)
     contact.last_name = _("[erased]")
@@ -285,8 +288,6 @@ def contact_erase(*, contact: Contact, by: User | None) -> ErasureRecord:
     contact.touchpoints.update(summary="")
     Voucher.objects.filter(contact=contact).update(note="")
     MergeRecord.objects.filter(survivor=contact).update(merged_name="", merged_email="")
-    for handler in registry.personal_data:
-        handler.erase(contact)
     return ErasureRecord.objects.create(
         workspace_id=contact.workspace_id, contact_id_erased=contact.pk, erased_by=by
     )

@@ -63,7 +63,11 @@ class Panel:
 
 @dataclass(frozen=True)
 class PersonalDataHandler:
-    """What an app holds on one person: export(contact) → JSON-safe data; erase(contact)."""
+    """What an app holds on one person: export(contact) → JSON-safe data; erase(contact).
+
+    erase is called before the contact's own fields are erased, so it can still find the
+    person by name and e-mail.
+    """
 
     name: str
     export: Callable[[Any], Any]

@@ -22,6 +22,9 @@ class ImportOut(Schema):
     id: int
     filename: str
     status: str
+    progress_done: int
+    progress_total: int
+    note: str
     mapping: dict[str, str]
     report: dict[str, Any]
     result: dict[str, Any]
@@ -34,10 +37,11 @@ class MappingIn(Schema):
 @router.post(
     "/imports",
     response={201: ImportOut},
-    summary="Upload a CSV, XLSX or vCard file and get its dry-run report",
+    summary="Upload a CSV, XLSX or vCard file; the worker checks it (status queued → planned)",
 )
 @api_capability(Capability.IMPORT)
 def import_create(request: HttpRequest, file: File[UploadedFile]) -> Status:
+    services.upload_size_check(size=file.size or 0)
     job = services.import_job_create(
         workspace=request.workspace, by=request.user, filename=file.name or "upload",
         data=file.read(),
@@ -45,7 +49,9 @@ def import_create(request: HttpRequest, file: File[UploadedFile]) -> Status:
     return Status(201, job)
 
 
-@router.get("/imports/{import_id}", response=ImportOut, summary="An import and its report")
+@router.get(
+    "/imports/{import_id}", response=ImportOut, summary="An import: status, progress and report"
+)
 @api_capability(Capability.IMPORT)
 def import_get(request: HttpRequest, import_id: Id) -> ImportJob:
     return get_object_or_404(
@@ -53,22 +59,31 @@ def import_get(request: HttpRequest, import_id: Id) -> ImportJob:
     )
 
 
-@router.put("/imports/{import_id}/mapping", response=ImportOut, summary="Map columns, check again")
+@router.put(
+    "/imports/{import_id}/mapping",
+    response={202: ImportOut},
+    summary="Map columns; the worker checks the file again",
+)
 @api_capability(Capability.IMPORT)
-def import_remap(request: HttpRequest, import_id: Id, payload: MappingIn) -> ImportJob:
-    job = get_object_or_404(ImportJob, pk=import_id, workspace=request.workspace)
-    return services.import_job_remap(job=job, mapping=payload.mapping)
+def import_remap(request: HttpRequest, import_id: Id, payload: MappingIn) -> Status:
+    job = get_object_or_404(
+        ImportJob.objects.defer("content"), pk=import_id, workspace=request.workspace
+    )
+    return Status(202, services.import_job_remap(job=job, mapping=payload.mapping))
 
 
 @router.post(
     "/imports/{import_id}/confirm",
-    response=ImportOut,
-    summary="Import all rows, or none when any row is bad (422 with the report)",
+    response={202: ImportOut},
+    summary="Queue the import: all rows, or none when any row is bad (422 while the report "
+    "has errors)",
 )
 @api_capability(Capability.IMPORT)
-def import_confirm(request: HttpRequest, import_id: Id) -> ImportJob:
-    job = get_object_or_404(ImportJob, pk=import_id, workspace=request.workspace)
-    return services.import_job_run(job=job, by=request.user)
+def import_confirm(request: HttpRequest, import_id: Id) -> Status:
+    job = get_object_or_404(
+        ImportJob.objects.defer("content"), pk=import_id, workspace=request.workspace
+    )
+    return Status(202, services.import_job_confirm(job=job, by=request.user))
 
 
 @router.get("/exports/{kind}", summary="Export contacts, accounts or touchpoints as a file")

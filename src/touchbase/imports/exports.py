@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from touchbase.imports.mapping import FIELDS
+from touchbase.imports.readers import FORMULA_STARTS
 from touchbase.relationships.models import Account, Contact, Touchpoint
 
 FORMATS = ("csv", "xlsx", "vcf")
@@ -109,8 +110,19 @@ def _rows(queryset: QuerySet, columns: list) -> Iterator[list[Any]]:
         last_id = batch[-1].id
 
 
+def csv_safe(value: Any) -> Any:
+    """A text a spreadsheet would run as a formula gets a leading ' (the import drops it)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv(queryset: QuerySet, columns: list) -> Iterator[bytes]:
-    """UTF-8 with BOM so spreadsheet programs see the umlauts; ; for German users."""
+    """UTF-8 with BOM so spreadsheet programs see the umlauts; ; for German users.
+
+    Cells starting with = + - @ tab or CR are quoted with ' so that opening the file never
+    runs a formula planted in a customer's name or notes (CSV injection).
+    """
     delimiter = ";" if (get_language() or "en").startswith("de") else ","
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter)
@@ -119,21 +131,33 @@ def _csv(queryset: QuerySet, columns: list) -> Iterator[bytes]:
     for row in _rows(queryset, columns):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(row)
+        writer.writerow([csv_safe(value) for value in row])
         yield buffer.getvalue().encode()
 
 
 def _xlsx(queryset: QuerySet, columns: list, title: str) -> bytes:
+    """One sheet; every text is a string cell, so "=…" in a customer's data is never a formula."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     sheet.append([label for label, _getter in columns])
     for row in _rows(queryset, columns):
-        sheet.append(row)
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    # openpyxl makes "=…" a formula and "#N/A" an error; a customer's text is neither.
+    cell.data_type = "s"
+    return cell
 
 
 def _vcards(queryset: QuerySet) -> Iterator[bytes]:

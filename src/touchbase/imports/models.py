@@ -11,11 +11,19 @@ from touchbase.core.tenancy import WorkspaceOwned
 
 
 class ImportJob(WorkspaceOwned):
-    """An uploaded customer file, its column mapping and the dry-run or import report."""
+    """An uploaded customer file, its column mapping and the dry-run or import report.
+
+    The worker checks and imports it; status and progress let the page and the API follow.
+    """
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be checked")
+        CHECKING = "checking", _("Being checked")
         PLANNED = "planned", _("Checked, not imported")
+        IMPORTING = "importing", _("Being imported")
         IMPORTED = "imported", _("Imported")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="imports")
     created_by = models.ForeignKey(
@@ -26,7 +34,12 @@ class ImportJob(WorkspaceOwned):
     mapping = models.JSONField(default=dict)
     report = models.JSONField(default=dict)
     result = models.JSONField(default=dict)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # Rows of the file checked so far, of how many; written by the worker as it goes.
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    # Why the job ended as it did, for the user: a failure, errors found at import, expiry.
+    note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     imported_at = models.DateTimeField(null=True, blank=True)
 
@@ -38,3 +51,8 @@ class ImportJob(WorkspaceOwned):
 
     def __str__(self) -> str:
         return self.filename
+
+    @property
+    def is_running(self) -> bool:
+        """Waiting for the worker or in its hands: the page keeps polling."""
+        return self.status in (self.Status.QUEUED, self.Status.CHECKING, self.Status.IMPORTING)

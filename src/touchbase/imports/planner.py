@@ -123,14 +123,21 @@ def import_plan(
     filename: str,
     mapping: dict[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
+    on_read: Callable[[int], None] | None = None,
 ) -> ImportPlan:
-    """Read, map, validate and match a file without writing anything."""
+    """Read, map, validate and match a file without writing anything.
+
+    `on_read` learns how many rows the file has once it is read; `progress` then learns
+    how many more rows were checked, every thousand rows.
+    """
     try:
         table = read_table(data, filename)
     except ImportFileError as error:
         plan = ImportPlan(kind="", headers=[], mapping={})
         plan.file_errors.append(str(error))
         return plan
+    if on_read:
+        on_read(len(table.rows))
     mapping = _clean_mapping(mapping, table)
     plan = ImportPlan(
         kind=table.kind, headers=table.headers, mapping=mapping, notes=list(table.notes),

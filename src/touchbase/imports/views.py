@@ -12,13 +12,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from touchbase.core.capabilities import Capability, capability_required
+from touchbase.core.htmx import render_page
 from touchbase.core.tenancy import id_or_none
 from touchbase.imports import exports, services
 from touchbase.imports.mapping import FIELDS
 from touchbase.imports.models import ImportJob
 from touchbase.relationships import selectors
-
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 class UploadForm(forms.Form):
@@ -29,14 +28,16 @@ class UploadForm(forms.Form):
 
     def clean_file(self):  # type: ignore[no-untyped-def]
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(_("The file is larger than 50 MB."))
+        try:
+            services.upload_size_check(size=upload.size)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["file"]) from error
         return upload
 
 
 @capability_required(Capability.IMPORT)
 def import_start(request: HttpRequest) -> HttpResponse:
-    """Upload a file; the next page is its dry run."""
+    """Upload a file; the next page follows its dry run in the worker."""
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -51,47 +52,42 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.IMPORT)
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The dry-run report: mapping, counts and every bad row; change the mapping here."""
+    """The dry-run report: mapping, counts and every bad row; change the mapping here.
+
+    While the worker has the file, the status fragment polls this URL every second.
+    """
     job = get_object_or_404(ImportJob.objects.defer("content"), pk=pk, workspace=request.workspace)
-    if request.method == "POST" and job.status == ImportJob.Status.PLANNED:
+    if request.method == "POST":
         mapping = {
             header: request.POST.get(f"map-{index}", "")
             for index, header in enumerate(job.report.get("headers", []))
         }
-        job = services.import_job_remap(job=job, mapping={h: f for h, f in mapping.items() if f})
-        messages.success(request, _("Checked again with your column mapping."))
+        try:
+            services.import_job_remap(job=job, mapping={h: f for h, f in mapping.items() if f})
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Checking again with your column mapping."))
         return redirect("imports:import-detail", pk=job.pk)
     headers = [
         (index, header, job.mapping.get(header, ""))
         for index, header in enumerate(job.report.get("headers", []))
     ]
     context = {"job": job, "report": job.report, "headers": headers, "fields": FIELDS}
-    return render(request, "imports/import_detail.html", context)
+    return render_page(
+        request, "imports/import_detail.html", "imports/partials/_import_status.html", context
+    )
 
 
 @capability_required(Capability.IMPORT)
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    """Import all rows, or none when any row is bad."""
-    job = get_object_or_404(ImportJob, pk=pk, workspace=request.workspace)
+    """Queue the import: all rows, or none when any row is bad."""
+    job = get_object_or_404(ImportJob.objects.defer("content"), pk=pk, workspace=request.workspace)
     try:
-        job = services.import_job_run(job=job, by=request.user)
+        services.import_job_confirm(job=job, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("imports:import-detail", pk=job.pk)
-    messages.success(
-        request,
-        _(
-            "Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged contacts; "
-            "%(accounts)s new accounts."
-        )
-        % {  # fmt: skip
-            "created": job.result["created"],
-            "updated": job.result["updated"],
-            "unchanged": job.result["unchanged"],
-            "accounts": job.result["accounts_created"],
-        },  # fmt: skip
-    )
     return redirect("imports:import-detail", pk=job.pk)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import pytest
@@ -9,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from touchbase.imports.planner import import_plan
+from touchbase.imports.readers import read_table
 from touchbase.relationships.services import contact_save, touchpoint_log
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +83,56 @@ def test_exports_never_contain_another_workspace(carol_client, contact):
 def test_exports_need_sign_in(client, db):
     response = client.get(reverse("imports:contact-export"))
     assert response.status_code == 302
+
+
+# --- formulas in exported cells ---------------------------------------------------------------
+
+
+@pytest.fixture
+def formula_contact(workspace, account):
+    return contact_save(
+        workspace=workspace,
+        fields={"first_name": "@Eva", "last_name": "-Huber", "account": account,
+                "job_title": '=HYPERLINK("http://evil.example","Chef")',
+                "phone": "+49 89 123456", "country": "DE"},
+    )  # fmt: skip
+
+
+def test_csv_export_quotes_cells_a_spreadsheet_would_run_as_formulas(alice_client, formula_contact):
+    response = alice_client.get(reverse("imports:contact-export") + "?format=csv")
+    row = next(csv.reader(io.StringIO(body(response).decode("utf-8-sig").splitlines()[1])))
+    assert row[1:7] == [
+        "'@Eva", "'-Huber", """'=HYPERLINK("http://evil.example","Chef")""", "", "'+4989123456", "",
+    ]  # fmt: skip
+
+
+def test_xlsx_export_writes_formula_like_cells_as_text(alice_client, formula_contact):
+    response = alice_client.get(reverse("imports:contact-export") + "?format=xlsx")
+    sheet = load_workbook(io.BytesIO(body(response))).active
+    cells = list(sheet.iter_rows(min_row=2, max_row=2))[0]
+    assert [cell.data_type for cell in cells[1:4]] == ["s", "s", "s"]
+    assert [cell.value for cell in cells[1:4]] == [
+        "@Eva", "-Huber", '=HYPERLINK("http://evil.example","Chef")']  # fmt: skip
+    assert [cell.value for cell in cells[5:7]] == ["+4989123456", None]
+
+
+def test_the_import_drops_the_quote_an_export_put_before_a_formula_character(workspace):
+    data = b"Nachname;Telefon;Position\n'-Huber;'+49 89 123456;'Chef'\n"
+    table = read_table(data, "export.csv")
+    assert list(table.records()) == [
+        (2, {"Nachname": "-Huber", "Telefon": "+49 89 123456", "Position": "'Chef'"})
+    ]
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_formula_like_values_survive_an_export_and_import_round_trip(
+    alice_client, workspace, formula_contact, file_format
+):
+    data = body(alice_client.get(reverse("imports:contact-export") + f"?format={file_format}"))
+    [(_line, records)] = list(read_table(data, f"export.{file_format}").records())
+    plan = import_plan(workspace=workspace, data=data, filename=f"export.{file_format}")
+    assert (records["First name"], records["Last name"], records["Phone"]) == (
+        "@Eva", "-Huber", "+4989123456")  # fmt: skip
+    assert records["Job title"] == '=HYPERLINK("http://evil.example","Chef")'
+    assert [row.action for row in plan.rows] == ["unchanged"]
+    assert plan.error_count == 0

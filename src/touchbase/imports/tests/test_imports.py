@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import Workbook
 
 from touchbase.imports.models import ImportJob
 from touchbase.imports.planner import import_plan
-from touchbase.imports.services import import_job_create, import_job_run
+from touchbase.imports.services import import_job_check, import_job_confirm, import_job_create
 from touchbase.imports.writer import import_apply
 from touchbase.relationships.models import Account, Contact
 
@@ -138,6 +139,7 @@ def test_a_bad_email_on_line_817_is_reported_and_nothing_is_written(workspace, a
     data = "\n".join(lines).encode()
     # when
     job = import_job_create(workspace=workspace, by=alice, filename="gross.csv", data=data)
+    job = import_job_check(job=job)
     # then
     assert job.report["errors"] == [
         {
@@ -147,8 +149,10 @@ def test_a_bad_email_on_line_817_is_reported_and_nothing_is_written(workspace, a
         }
     ]
     assert job.report["counts"]["create"] == 816
-    with pytest.raises(Exception, match="nothing was imported"):
-        import_job_run(job=job, by=alice)
+    with pytest.raises(ValidationError, match="nothing was imported"):
+        import_job_confirm(job=job, by=alice)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.PLANNED
     assert Contact.objects.count() == 0
 
 
@@ -179,21 +183,25 @@ def test_invalid_phone_and_unknown_country_name_their_columns(workspace):
     assert plan.errors[1].reason == "Unknown country “Atlantis”."
 
 
-def test_import_pages_dry_run_then_confirm(alice_client, workspace):
+@pytest.mark.django_db(transaction=True)
+def test_import_pages_dry_run_then_confirm(alice_client, workspace, worker):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("k.csv", GERMAN_CSV.encode("cp1252"))
     response = alice_client.post(reverse("imports:import-start"), {"file": upload})
     job = ImportJob.objects.get()
     assert response["Location"] == reverse("imports:import-detail", args=[job.pk])
+    worker()
     page = alice_client.get(response["Location"]).content.decode()
     assert "Dry run" in page
     assert "Windows-1252" in page
     assert Contact.objects.count() == 0
     alice_client.post(reverse("imports:import-confirm", args=[job.pk]))
+    assert Contact.objects.count() == 0
+    worker()
     assert Contact.objects.count() == 3
     job.refresh_from_db()
-    assert job.result["created"] == 3
+    assert (job.status, job.result["created"]) == (ImportJob.Status.IMPORTED, 3)
 
 
 def test_import_jobs_of_another_workspace_are_404(carol_client, workspace, alice):
@@ -205,21 +213,30 @@ def test_import_jobs_of_another_workspace_are_404(carol_client, workspace, alice
     assert Contact.objects.count() == 0
 
 
-def test_import_through_the_api(client, alice_token, carol_token, workspace):
+@pytest.mark.django_db(transaction=True)
+def test_import_through_the_api(client, alice_token, carol_token, workspace, worker):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     headers = {"Authorization": f"Bearer {alice_token}"}
     upload = SimpleUploadedFile("k.csv", GERMAN_CSV.encode("cp1252"))
     created = client.post("/api/v1/imports", {"file": upload}, headers=headers)
     body = created.json()
-    assert created.status_code == 201
-    assert body["report"]["counts"]["create"] == 3
+    assert (created.status_code, body["status"], body["report"]) == (201, "queued", {})
+    url = f"/api/v1/imports/{body['id']}"
+    worker()
+    checked = client.get(url, headers=headers).json()
+    assert (checked["status"], checked["progress_done"], checked["progress_total"]) == (
+        "planned", 3, 3)  # fmt: skip
+    assert checked["report"]["counts"]["create"] == 3
     other = {"Authorization": f"Bearer {carol_token}"}
-    assert client.post(f"/api/v1/imports/{body['id']}/confirm", headers=other).status_code == 404
-    confirmed = client.post(f"/api/v1/imports/{body['id']}/confirm", headers=headers)
-    assert confirmed.json()["result"]["created"] == 3
-    again = client.post(f"/api/v1/imports/{body['id']}/confirm", headers=headers)
+    assert client.post(f"{url}/confirm", headers=other).status_code == 404
+    confirmed = client.post(f"{url}/confirm", headers=headers)
+    assert (confirmed.status_code, confirmed.json()["status"]) == (202, "importing")
+    worker()
+    assert client.get(url, headers=headers).json()["result"]["created"] == 3
+    again = client.post(f"{url}/confirm", headers=headers)
     assert again.status_code == 422
+    assert again.json()["errors"] == {"__all__": ["This file was imported already."]}
     assert Contact.objects.count() == 3
 
 
