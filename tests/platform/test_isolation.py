@@ -332,3 +332,43 @@ def test_a_public_page_sees_the_rows_of_its_slugs_workspace_only(
         assert page(rf.get("/"), slug=workspace.slug).content.decode() == "Müller"
         with pytest.raises(Http404):
             page(rf.get("/"), slug="no-such-workspace")
+
+
+def _reference_fields(operation: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """A valid body for the operation and the names of its *_id fields (references)."""
+    body = _body(operation)
+    content = operation.get("requestBody", {}).get("content", {})
+    if not isinstance(body, dict) or "application/json" not in content:
+        return {}, []
+    components = api.get_openapi_schema()["components"]["schemas"]
+    schema = content["application/json"]["schema"]
+    if "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[1]]
+    names = [name for name in schema.get("properties", {}) if name.endswith("_id")]
+    return body, names
+
+
+def test_every_api_reference_to_another_workspaces_row_is_a_field_error(
+    alice_world, client, carol_token
+):
+    # given every operation without ids in its path whose body can name other rows
+    before = _counts()
+    probed = 0
+    for path, method, operation in _operations():
+        if "{" in path:
+            continue
+        body, names = _reference_fields(operation)
+        for name in names:
+            for value in alice_world:
+                # when carol's call names one of alice's rows
+                response = getattr(client, method)(
+                    path, {**body, name: value}, content_type="application/json",
+                    headers=bearer(carol_token),
+                )  # fmt: skip
+                # then the reference is refused, naming the field, and nothing is written
+                assert response.status_code == 422, (method, path, name, response.status_code)
+                fields = {item["loc"][-1] for item in response.json()["detail"]}
+                assert name in fields or name.removesuffix("_id") in fields, (path, name, fields)
+                probed += 1
+    assert probed >= 5
+    assert _counts() == before
