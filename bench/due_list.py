@@ -127,9 +127,9 @@ def build(scale: float, vendor: str) -> dict[str, float]:
         batch.append((
             index + 1, workspace.id, contact_account[contact_id], contact_id, channel, "out",
             channel != "newsletter", stamp(occurred), "Gespräch über die Lieferung", "",
-            owners[index % MEMBERS], stamp(now),
+            owners[index % MEMBERS], stamp(now), "",
         ))  # fmt: skip
-        links.append((index + 1, index + 1, owners[index % MEMBERS]))
+        links.append((index + 1, index + 1, owners[index % MEMBERS], workspace.id))
         if len(batch) == 100_000:
             written += _write_touchpoints(connection, vendor, batch, links)
             batch, links = [], []
@@ -144,10 +144,10 @@ def build(scale: float, vendor: str) -> dict[str, float]:
 def _write_touchpoints(connection, vendor: str, rows: list, links: list) -> int:
     _insert(connection, vendor, "relationships_touchpoint", [
         "id", "workspace_id", "account_id", "contact_id", "channel", "direction", "is_personal",
-        "occurred_at", "summary", "outcome", "logged_by_id", "created_at",
+        "occurred_at", "summary", "outcome", "logged_by_id", "created_at", "source_kind",
     ], rows)  # fmt: skip
     _insert(connection, vendor, "relationships_touchpoint_participants",
-            ["id", "touchpoint_id", "user_id"], links)  # fmt: skip
+            ["id", "touchpoint_id", "user_id", "workspace_id"], links)  # fmt: skip
     return len(rows)
 
 
@@ -237,6 +237,7 @@ def measure(vendor: str) -> dict[str, dict[str, float]]:
     from django.test import Client
 
     from touchbase.core.models import Membership, Workspace
+    from touchbase.core.tenancy import workspace_scope
     from touchbase.core.timeutil import local_today
     from touchbase.relationships import selectors
 
@@ -245,7 +246,8 @@ def measure(vendor: str) -> dict[str, dict[str, float]]:
     today = local_today(workspace.zone)
     rng = random.Random(1)
     users = [rng.choice(members).user for _ in range(REQUESTS)]
-    max_account = workspace.accounts.order_by("-id").values_list("id", flat=True).first()
+    with workspace_scope(workspace):
+        max_account = workspace.accounts.order_by("-id").values_list("id", flat=True).first()
     accounts = [rng.randint(1, max_account) for _ in range(REQUESTS)]
     clients = {}
 
@@ -282,6 +284,14 @@ def measure(vendor: str) -> dict[str, dict[str, float]]:
             cursor.execute(RAW_TIMELINE, [workspace.id, account_id])
             cursor.fetchall()
 
+    # The selectors run outside a request here, so they need the scope a request would open.
+    with workspace_scope(workspace):
+        return _measure_all(due_view, due_selector, due_raw, timeline_view, timeline_selector,
+                            timeline_raw, users, accounts)  # fmt: skip
+
+
+def _measure_all(due_view, due_selector, due_raw, timeline_view, timeline_selector, timeline_raw,
+                 users, accounts) -> dict[str, dict[str, float]]:  # fmt: skip
     return {
         "due_list_view": timed(due_view, users),
         "due_list_selector": timed(due_selector, users),
