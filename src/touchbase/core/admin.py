@@ -12,7 +12,7 @@ admin.site.login_form = AdminSignInForm
 
 @admin.register(User)
 class TouchbaseUserAdmin(UserAdmin[User]):
-    fieldsets = (*UserAdmin.fieldsets, ("touchbase", {"fields": ("language", "job_title")}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("touchbase", {"fields": ("language", "job_title")}))
 
 
 class MembershipInline(admin.TabularInline[Membership, Workspace]):
