@@ -112,7 +112,7 @@ def membership_for_session(request: HttpRequest, chosen: object) -> Membership |
     if not request.user.is_authenticated:
         return None
     memberships = Membership.objects.select_related("workspace", "user").filter(user=request.user)
-    # A chosen id no row could have chooses nothing, so the first membership answers.
+    # An id no row can have matches no membership; the first one answers then.
     chosen_id = id_or_none(chosen) if chosen else None
     if chosen_id is not None:
         membership = memberships.filter(workspace_id=chosen_id).first()
