@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from touchbase.core.secret_key import secret_key_load
+
+# Django's generic classes take type arguments at runtime too (ModelForm[Contact]) for mypy.
+django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("TOUCHBASE_DATA_DIR", Path.cwd() / "var"))
@@ -89,7 +94,7 @@ TEMPLATES = [
 ]
 
 
-def database_config() -> dict[str, object]:
+def database_config() -> Mapping[str, object]:
     """SQLite in DATA_DIR unless DATABASE_URL names another database."""
     url = os.environ.get("DATABASE_URL", "")
     if url:

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
@@ -16,15 +15,16 @@ from touchbase.care.models import RegionalAdvice, Voucher
 from touchbase.core.api.pagination import PageParams, page_of_rows
 from touchbase.core.api.refs import Id
 from touchbase.core.capabilities import Capability, api_capability
+from touchbase.core.requests import MemberRequest
 from touchbase.core.timeutil import local_today
 from touchbase.relationships import selectors as relationship_selectors
 from touchbase.relationships.choices import ConsentStatus, Country
-from touchbase.relationships.models import Account, Contact
+from touchbase.relationships.models import Account, Contact, NewsletterConsent
 
 router = Router(tags=["data care"])
 
 
-def _contact(request: HttpRequest, contact_id: Id) -> Contact:
+def _contact(request: MemberRequest, contact_id: Id) -> Contact:
     return get_object_or_404(Contact, pk=contact_id, workspace=request.workspace)
 
 
@@ -46,14 +46,16 @@ class ConsentOut(Schema):
 @router.get("/contacts/{contact_id}/consents", response=list[ConsentOut],
             summary="Newsletter consent history of a contact")  # fmt: skip
 @api_capability(Capability.CRM_VIEW)
-def consent_list(request: HttpRequest, contact_id: Id) -> Any:
+def consent_list(request: MemberRequest, contact_id: Id) -> Any:
     return _contact(request, contact_id).consents.order_by("recorded_at", "id")
 
 
 @router.post("/contacts/{contact_id}/consents", response={201: list[ConsentOut]},
              summary="Record that consent was given or withdrawn")  # fmt: skip
 @api_capability(Capability.CRM_EDIT)
-def consent_create(request: HttpRequest, contact_id: Id, payload: ConsentIn) -> Status:
+def consent_create(
+    request: MemberRequest, contact_id: Id, payload: ConsentIn
+) -> Status[list[NewsletterConsent]]:
     contact = _contact(request, contact_id)
     services.consent_change(
         contact=contact, status=payload.status, source=payload.source, by=request.user
@@ -64,7 +66,7 @@ def consent_create(request: HttpRequest, contact_id: Id, payload: ConsentIn) -> 
 @router.post("/contacts/{contact_id}/bounced", response={204: None},
              summary="Mark the contact's e-mail as bounced")  # fmt: skip
 @api_capability(Capability.CRM_EDIT)
-def email_bounced(request: HttpRequest, contact_id: Id) -> Status:
+def email_bounced(request: MemberRequest, contact_id: Id) -> Status[None]:
     services.email_bounce_mark(contact=_contact(request, contact_id))
     return Status(204, None)
 
@@ -84,7 +86,7 @@ class RecipientPage(Schema):
 @router.get("/newsletter-recipients", response=RecipientPage,
             summary="Who may receive the newsletter now")  # fmt: skip
 @api_capability(Capability.EXPORT_ALL)
-def newsletter_recipients(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+def newsletter_recipients(request: MemberRequest, page: Query[PageParams]) -> dict[str, Any]:
     rows = relationship_selectors.newsletter_recipients(workspace=request.workspace).order_by("id")
     return page_of_rows(list(rows[page.offset : page.offset + page.limit + 1]), page)
 
@@ -103,7 +105,7 @@ class FreshnessOut(Schema):
 
 @router.get("/freshness", response=list[FreshnessOut], summary="Stale data per owner")
 @api_capability(Capability.CRM_VIEW)
-def freshness(request: HttpRequest) -> Any:
+def freshness(request: MemberRequest) -> Any:
     today = local_today(request.workspace.zone)
     return [vars(row) for row in selectors.freshness_by_owner(
         workspace=request.workspace, today=today)]  # fmt: skip
@@ -126,7 +128,7 @@ class StalePage(Schema):
 @router.get("/freshness/contacts", response=StalePage, summary="Contacts with one issue")
 @api_capability(Capability.CRM_VIEW)
 def freshness_contacts(
-    request: HttpRequest,
+    request: MemberRequest,
     page: Query[PageParams],
     issue: Literal["address_stale", "email_bounced", "unreachable"] = "address_stale",
     owner_id: Id | None = None,
@@ -157,28 +159,28 @@ class AdviceOut(AdviceIn):
 
 @router.get("/regional-advice", response=list[AdviceOut], summary="All regional advice")
 @api_capability(Capability.CRM_VIEW)
-def advice_list(request: HttpRequest) -> Any:
+def advice_list(request: MemberRequest) -> Any:
     return selectors.advice_list(workspace=request.workspace)
 
 
 @router.get("/contacts/{contact_id}/regional-advice", response=list[AdviceOut],
             summary="Advice valid today for the contact's region")  # fmt: skip
 @api_capability(Capability.CRM_VIEW)
-def advice_for_contact(request: HttpRequest, contact_id: Id) -> Any:
+def advice_for_contact(request: MemberRequest, contact_id: Id) -> Any:
     contact = _contact(request, contact_id)
     return selectors.advice_for(contact=contact, today=local_today(request.workspace.zone))
 
 
 @router.post("/regional-advice", response={201: AdviceOut}, summary="Add regional advice")
 @api_capability(Capability.ADVICE_MANAGE)
-def advice_create(request: HttpRequest, payload: AdviceIn) -> Status:
+def advice_create(request: MemberRequest, payload: AdviceIn) -> Status[RegionalAdvice]:
     advice = RegionalAdvice(workspace=request.workspace, **payload.dict())
     return Status(201, services.advice_save(advice=advice))
 
 
 @router.put("/regional-advice/{advice_id}", response=AdviceOut, summary="Change advice")
 @api_capability(Capability.ADVICE_MANAGE)
-def advice_update(request: HttpRequest, advice_id: Id, payload: AdviceIn) -> Any:
+def advice_update(request: MemberRequest, advice_id: Id, payload: AdviceIn) -> Any:
     advice = get_object_or_404(RegionalAdvice, pk=advice_id, workspace=request.workspace)
     for name, value in payload.dict().items():
         setattr(advice, name, value)
@@ -187,7 +189,7 @@ def advice_update(request: HttpRequest, advice_id: Id, payload: AdviceIn) -> Any
 
 @router.delete("/regional-advice/{advice_id}", response={204: None}, summary="Delete advice")
 @api_capability(Capability.ADVICE_MANAGE)
-def advice_delete(request: HttpRequest, advice_id: Id) -> Status:
+def advice_delete(request: MemberRequest, advice_id: Id) -> Status[None]:
     get_object_or_404(RegionalAdvice, pk=advice_id, workspace=request.workspace).delete()
     return Status(204, None)
 
@@ -228,7 +230,7 @@ class RedeemIn(Schema):
 @router.get("/vouchers", response=VoucherPage, summary="Open, redeemed or expired vouchers")
 @api_capability(Capability.CRM_VIEW)
 def voucher_list(
-    request: HttpRequest,
+    request: MemberRequest,
     page: Query[PageParams],
     status: Literal["open", "redeemed", "expired"] = "open",
 ) -> dict[str, Any]:
@@ -240,7 +242,7 @@ def voucher_list(
 
 @router.post("/vouchers", response={201: VoucherOut}, summary="Issue a voucher")
 @api_capability(Capability.VOUCHER_ISSUE)
-def voucher_issue(request: HttpRequest, payload: VoucherIn) -> Status:
+def voucher_issue(request: MemberRequest, payload: VoucherIn) -> Status[Voucher]:
     contact = account = None
     if payload.contact_id is not None:
         contact = Contact.objects.filter(pk=payload.contact_id, workspace=request.workspace).first()
@@ -259,7 +261,7 @@ def voucher_issue(request: HttpRequest, payload: VoucherIn) -> Status:
 
 @router.post("/vouchers/{voucher_id}/redeem", response=VoucherOut, summary="Redeem a voucher")
 @api_capability(Capability.VOUCHER_ISSUE)
-def voucher_redeem(request: HttpRequest, voucher_id: Id, payload: RedeemIn) -> Any:
+def voucher_redeem(request: MemberRequest, voucher_id: Id, payload: RedeemIn) -> Any:
     voucher = get_object_or_404(Voucher, pk=voucher_id, workspace=request.workspace)
     return services.voucher_redeem(
         voucher=voucher, order_reference=payload.order_reference, by=request.user
@@ -288,7 +290,7 @@ class MergeOut(Schema):
 
 @router.get("/duplicates", response=list[DuplicateOut], summary="Likely duplicate contacts")
 @api_capability(Capability.MERGE)
-def duplicates(request: HttpRequest) -> Any:
+def duplicates(request: MemberRequest) -> Any:
     return [
         {"first_id": p.first.pk, "second_id": p.second.pk, "score": p.score, "reason": p.reason}
         for p in selectors.duplicate_pairs(workspace=request.workspace)
@@ -298,7 +300,7 @@ def duplicates(request: HttpRequest) -> Any:
 @router.post("/contacts/{contact_id}/merge", response=MergeOut,
              summary="Merge another contact into this one")  # fmt: skip
 @api_capability(Capability.MERGE)
-def contact_merge(request: HttpRequest, contact_id: Id, payload: MergeIn) -> Any:
+def contact_merge(request: MemberRequest, contact_id: Id, payload: MergeIn) -> Any:
     survivor = _contact(request, contact_id)
     duplicate = _contact(request, payload.duplicate_id)
     return services.contact_merge(survivor=survivor, duplicate=duplicate, by=request.user)
@@ -310,13 +312,13 @@ def contact_merge(request: HttpRequest, contact_id: Id, payload: MergeIn) -> Any
 @router.get("/contacts/{contact_id}/personal-data", response=dict[str, Any],
             summary="Everything held on one person (GDPR Art. 15)")  # fmt: skip
 @api_capability(Capability.PERSONAL_DATA)
-def personal_data(request: HttpRequest, contact_id: Id) -> Any:
+def personal_data(request: MemberRequest, contact_id: Id) -> Any:
     return services.personal_data_export(contact=_contact(request, contact_id))
 
 
 @router.post("/contacts/{contact_id}/erase", response={204: None},
              summary="Erase one person's personal data (GDPR Art. 17)")  # fmt: skip
 @api_capability(Capability.ERASE)
-def contact_erase(request: HttpRequest, contact_id: Id) -> Status:
+def contact_erase(request: MemberRequest, contact_id: Id) -> Status[None]:
     services.contact_erase(contact=_contact(request, contact_id), by=request.user)
     return Status(204, None)

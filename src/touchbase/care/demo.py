@@ -52,7 +52,7 @@ def demo_care(*, workspace: Workspace, team: dict[str, Membership], rng: random.
             voucher.save()
             voucher_on_timeline(voucher=voucher, kind=VOUCHER_REDEEMED, by=joseph)
     for original in rng.sample(contacts, 2):
-        ContactFactory(
+        ContactFactory.create(
             workspace=workspace, account=original.account, owner=original.owner,
             value=original.value, first_name=original.first_name, last_name=original.last_name,
             email=original.email.upper(), country=original.country, city=original.city,

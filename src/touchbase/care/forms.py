@@ -18,7 +18,7 @@ class ConsentForm(forms.Form):
     )
 
 
-class AdviceForm(forms.ModelForm):
+class AdviceForm(forms.ModelForm[RegionalAdvice]):
     class Meta:
         model = RegionalAdvice
         fields = ["country", "region", "title", "body", "link", "valid_from", "valid_until"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -48,7 +50,8 @@ class FreshnessRow:
 def freshness_by_owner(*, workspace: Workspace, today: dt.date) -> list[FreshnessRow]:
     """Per owner: address unverified for a year, bounced e-mail, no way to reach them."""
     filters = _issue_filters(today)
-    rows = (
+    # The issue counts are annotated by name, which the values() row type cannot know.
+    rows: QuerySet[Contact, Mapping[str, Any]] = (
         Contact.objects.filter(workspace=workspace, erased_at__isnull=True)
         .values("owner_id", "owner__first_name", "owner__last_name", "owner__username")
         .annotate(total=Count("id"), **{name: Count("id", filter=q) for name, q in filters.items()})
@@ -143,11 +146,12 @@ def duplicate_pairs(*, workspace: Workspace, limit: int = 200) -> list[Duplicate
         if key not in found or found[key].score < score:
             found[key] = DuplicatePair(first, second, score, reason)
 
-    for key_of, score, reason in (
+    same_values: tuple[tuple[Callable[[Contact], str], int, str], ...] = (
         (lambda c: c.email.casefold(), 100, "email"),
         (lambda c: c.phone, 90, "phone"),
         (lambda c: c.mobile, 90, "phone"),
-    ):
+    )
+    for key_of, score, reason in same_values:
         groups: dict[str, list[Contact]] = defaultdict(list)
         for contact in contacts:
             if key_of(contact):

@@ -122,6 +122,8 @@ def voucher_on_timeline(*, voucher: Voucher, kind: str, by: User | None) -> Touc
     """Put the voucher's issue or redemption on the customer's timeline as a record."""
     parts = [voucher.code, f"{voucher.value} €", voucher.note]
     if kind == VOUCHER_REDEEMED:
+        if voucher.redeemed_at is None:
+            raise ValueError("Only a redeemed voucher's redemption goes on the timeline.")
         parts.append(_("Order %(order)s") % {"order": voucher.order_reference})
         moment = voucher.redeemed_at
     else:

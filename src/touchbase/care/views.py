@@ -7,7 +7,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +18,7 @@ from touchbase.care.models import RegionalAdvice, Voucher
 from touchbase.core.capabilities import Capability, capability_required
 from touchbase.core.forms import apply_errors
 from touchbase.core.navigation import redirect_back
+from touchbase.core.requests import MemberRequest
 from touchbase.core.tenancy import id_or_none
 from touchbase.core.timeutil import local_today
 from touchbase.relationships.models import Contact
@@ -28,13 +29,13 @@ from touchbase.relationships.models import Contact
 # --- consent, bounce, personal data --------------------------------------------------------
 
 
-def _contact(request: HttpRequest, pk: int) -> Contact:
+def _contact(request: MemberRequest, pk: int) -> Contact:
     return get_object_or_404(Contact, pk=pk, workspace=request.workspace)
 
 
 @capability_required(Capability.CRM_EDIT)
 @require_POST
-def consent_change(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_change(request: MemberRequest, pk: int) -> HttpResponse:
     contact = _contact(request, pk)
     form = ConsentForm(request.POST)
     if form.is_valid():
@@ -43,7 +44,7 @@ def consent_change(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
     if form.errors:
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
     else:
         messages.success(request, _("Consent recorded."))
     return redirect("relationships:contact-detail", pk=contact.pk)
@@ -51,14 +52,14 @@ def consent_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.CRM_EDIT)
 @require_POST
-def email_bounce(request: HttpRequest, pk: int) -> HttpResponse:
+def email_bounce(request: MemberRequest, pk: int) -> HttpResponse:
     contact = services.email_bounce_mark(contact=_contact(request, pk))
     messages.success(request, _("E-mail of %(name)s marked as bounced.") % {"name": contact})
     return redirect("relationships:contact-detail", pk=contact.pk)
 
 
 @capability_required(Capability.PERSONAL_DATA)
-def personal_data(request: HttpRequest, pk: int) -> HttpResponse:
+def personal_data(request: MemberRequest, pk: int) -> HttpResponse:
     """Everything held on one person as one JSON file (GDPR Art. 15)."""
     contact = _contact(request, pk)
     data = services.personal_data_export(contact=contact)
@@ -70,7 +71,7 @@ def personal_data(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.ERASE)
-def contact_erase(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_erase(request: MemberRequest, pk: int) -> HttpResponse:
     """Confirm, then erase a person's data (GDPR Art. 17)."""
     contact = _contact(request, pk)
     if request.method == "POST":
@@ -84,7 +85,7 @@ def contact_erase(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.CRM_VIEW)
-def freshness(request: HttpRequest) -> HttpResponse:
+def freshness(request: MemberRequest) -> HttpResponse:
     """Stale data per owner, and the contacts with one issue, each a click from its call sheet."""
     today = local_today(request.workspace.zone)
     issue = request.GET.get("issue", "address_stale")
@@ -111,14 +112,14 @@ def freshness(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.CRM_VIEW)
-def advice_list(request: HttpRequest) -> HttpResponse:
+def advice_list(request: MemberRequest) -> HttpResponse:
     today = local_today(request.workspace.zone)
     advice = selectors.advice_list(workspace=request.workspace)
     return render(request, "care/advice_list.html", {"advice": advice, "today": today})
 
 
 @capability_required(Capability.ADVICE_MANAGE)
-def advice_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def advice_edit(request: MemberRequest, pk: int | None = None) -> HttpResponse:
     advice = (
         get_object_or_404(RegionalAdvice, pk=pk, workspace=request.workspace)
         if pk
@@ -139,7 +140,7 @@ def advice_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @capability_required(Capability.ADVICE_MANAGE)
 @require_POST
-def advice_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def advice_delete(request: MemberRequest, pk: int) -> HttpResponse:
     get_object_or_404(RegionalAdvice, pk=pk, workspace=request.workspace).delete()
     messages.success(request, _("Advice deleted."))
     return redirect("care:advice-list")
@@ -149,7 +150,7 @@ def advice_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.CRM_VIEW)
-def voucher_list(request: HttpRequest) -> HttpResponse:
+def voucher_list(request: MemberRequest) -> HttpResponse:
     today = local_today(request.workspace.zone)
     status = request.GET.get("status", "open")
     status = status if status in ("open", "redeemed", "expired") else "open"
@@ -160,7 +161,7 @@ def voucher_list(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.VOUCHER_ISSUE)
-def voucher_issue(request: HttpRequest, pk: int) -> HttpResponse:
+def voucher_issue(request: MemberRequest, pk: int) -> HttpResponse:
     """Issue a voucher to a contact."""
     contact = _contact(request, pk)
     if contact.is_erased:
@@ -182,7 +183,7 @@ def voucher_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.VOUCHER_ISSUE)
 @require_POST
-def voucher_redeem(request: HttpRequest, pk: int) -> HttpResponse:
+def voucher_redeem(request: MemberRequest, pk: int) -> HttpResponse:
     voucher = get_object_or_404(Voucher, pk=pk, workspace=request.workspace)
     form = RedeemForm(request.POST)
     try:
@@ -203,14 +204,14 @@ def voucher_redeem(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.MERGE)
-def duplicates(request: HttpRequest) -> HttpResponse:
+def duplicates(request: MemberRequest) -> HttpResponse:
     pairs = selectors.duplicate_pairs(workspace=request.workspace)
     return render(request, "care/duplicates.html", {"pairs": pairs})
 
 
 @capability_required(Capability.MERGE)
 @require_POST
-def contact_merge(request: HttpRequest) -> HttpResponse:
+def contact_merge(request: MemberRequest) -> HttpResponse:
     survivor = _contact(request, id_or_none(request.POST.get("survivor")) or 0)
     duplicate = _contact(request, id_or_none(request.POST.get("duplicate")) or 0)
     try:

@@ -11,29 +11,29 @@ admin.site.login_form = AdminSignInForm
 
 
 @admin.register(User)
-class TouchbaseUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("touchbase", {"fields": ("language", "job_title")}))
+class TouchbaseUserAdmin(UserAdmin[User]):
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("touchbase", {"fields": ("language", "job_title")}))
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, Workspace]):
     model = Membership
     extra = 0
 
 
 @admin.register(Workspace)
-class WorkspaceAdmin(admin.ModelAdmin):
+class WorkspaceAdmin(admin.ModelAdmin[Workspace]):
     list_display = ["name", "slug", "time_zone"]
     inlines = [MembershipInline]
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_display = ["name", "prefix", "user", "workspace", "last_used_at"]
     readonly_fields = ["digest"]
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(admin.ModelAdmin[WebhookDelivery]):
     list_display = ["created_at", "workspace", "event", "url", "status", "attempts",
                     "last_status_code", "next_attempt_at"]  # fmt: skip
     list_filter = ["status", "workspace"]

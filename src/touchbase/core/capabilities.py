@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from ninja.errors import HttpError
@@ -22,6 +22,7 @@ from ninja.errors import HttpError
 from touchbase.core.choices import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 
 
 class Capability(models.TextChoices):
@@ -81,13 +82,13 @@ def has_capability(request: HttpRequest, capability: str) -> bool:
     return membership is not None and role_has(membership.role, capability)
 
 
-def capability_required(capability: Capability) -> Callable[[F], F]:
+def capability_required(capability: Capability) -> Callable[[V], V]:
     """View decorator: anonymous → login page, no workspace or capability → 403 page."""
 
-    def decorator(view: F) -> F:
+    def decorator(view: V) -> V:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if getattr(request, "workspace", None) is None:
                 return render(request, "core/no_workspace.html", status=403)
             if not has_capability(request, capability):

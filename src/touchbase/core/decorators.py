@@ -7,8 +7,10 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
+
+from touchbase.core.requests import WorkspaceRequest
 
 
 def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -16,7 +18,7 @@ def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: WorkspaceRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.workspace is None:
             return render(request, "core/no_workspace.html", status=403)
         return view(request, *args, **kwargs)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from touchbase.core import selectors, services
 from touchbase.core.choices import DigestFrequency, Language, Role
-from touchbase.core.models import SignInFailure, User
+from touchbase.core.models import SignInFailure, User, Workspace
 
 UNKNOWN_ADDRESS = "0.0.0.0"
 
@@ -89,10 +89,8 @@ class TokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100)
 
 
-class WorkspaceForm(forms.ModelForm):
+class WorkspaceForm(forms.ModelForm[Workspace]):
     class Meta:
-        from touchbase.core.models import Workspace
-
         model = Workspace
         fields = ["name", "time_zone", "default_cadence_days"]
 
@@ -103,7 +101,7 @@ class InviteForm(forms.Form):
     language = forms.ChoiceField(label=_("Language of the invitation"), choices=Language.choices)
 
 
-class JoinForm(BaseUserCreationForm):
+class JoinForm(BaseUserCreationForm[User]):
     """A new account for an invited person; Django's password validators apply."""
 
     class Meta(BaseUserCreationForm.Meta):

@@ -105,7 +105,8 @@ def invite_build(
     calendar.add_missing_timezones(
         first_date=start.date() - ZONE_MARGIN, last_date=end.date() + ZONE_MARGIN
     )
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical
 
 
 def invite_attachment(

@@ -18,11 +18,12 @@ import zoneinfo
 from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import Context, engines
+from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -65,7 +66,7 @@ def _language(code: str) -> str:
 
 def _render_text(name: str, context: Mapping[str, Any]) -> str:
     # Plain text must not show "&amp;" for "&": the engine renders it without autoescape.
-    engine = engines["django"].engine  # type: ignore[attr-defined]
+    engine = cast(DjangoTemplates, engines["django"]).engine
     return engine.get_template(name).render(Context(dict(context), autoescape=False))
 
 
@@ -93,7 +94,8 @@ def mail_send(
         from_email=from_email,
         to=to,
         reply_to=reply_to,
-        attachments=[attachment.as_part() for attachment in attachments],
     )
+    for attachment in attachments:
+        message.attach(attachment.as_part())
     message.attach_alternative(html, "text/html")
     return message.send()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django_scopes import scopes_disabled
 
 from touchbase.core.models import Membership
+from touchbase.core.requests import WorkspaceRequest
 from touchbase.core.tenancy import (
     bearer_key,
     membership_for_session,
@@ -26,7 +27,7 @@ class WorkspaceMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: WorkspaceRequest) -> HttpResponse:
         membership = self.resolve(request)
         request.membership = membership
         request.workspace = membership.workspace if membership else None
@@ -44,7 +45,7 @@ class WorkspaceMiddleware:
             timezone.deactivate()
 
     @staticmethod
-    def resolve(request: HttpRequest) -> Membership | None:
+    def resolve(request: WorkspaceRequest) -> Membership | None:
         if request.path.startswith("/api/"):
             key = bearer_key(request)
             membership = membership_for_token(key) if key else None
@@ -55,12 +56,13 @@ class WorkspaceMiddleware:
         return None
 
     @staticmethod
-    def scope_for(request: HttpRequest):  # type: ignore[no-untyped-def]
+    def scope_for(request: WorkspaceRequest) -> AbstractContextManager[None]:
         # The admin is for superusers managing all workspaces; everything else is scoped,
         # and a request without a workspace (sign-in, public pages) sees no business row
         # until a public page opens its workspace's scope itself.
         if request.path.startswith("/admin/") and request.user.is_superuser:
-            return scopes_disabled()
+            disabled: AbstractContextManager[None] = scopes_disabled()
+            return disabled
         if request.workspace is not None:
             return workspace_scope(request.workspace)
         return nullcontext()

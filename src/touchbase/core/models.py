@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import uuid
 import zoneinfo
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -60,10 +61,26 @@ class Workspace(models.Model):
         return zoneinfo.ZoneInfo(self.time_zone)
 
 
+if TYPE_CHECKING:
+
+    class WorkspaceScopedManager[M: models.Model](models.Manager[M]):
+        """django-scopes' manager as the type checker sees it."""
+
+        def with_scope(self, **scope: object) -> Self: ...
+
+        def with_scopes_disabled(self) -> Self: ...
+
+else:
+    # django-scopes builds its manager class inside a function; a named subclass lets the
+    # django-stubs plugin resolve the manager of every workspace-owned model and its relations.
+    class WorkspaceScopedManager(type(ScopedManager(workspace="workspace"))):
+        pass
+
+
 class WorkspaceOwned(models.Model):
     """Base of every business model: rows are reachable only inside their workspace's scope."""
 
-    objects = ScopedManager(workspace="workspace")
+    objects = WorkspaceScopedManager()
 
     class Meta:
         abstract = True

@@ -15,7 +15,9 @@ def sign_in_is_throttled(*, username: str, address: str) -> bool:
     counts = SignInFailure.objects.filter(
         by_username | by_address, failed_at__gt=timezone.now() - SignInFailure.WINDOW
     ).aggregate(username=Count("pk", filter=by_username), address=Count("pk", filter=by_address))
+    by_username_count: int = counts["username"]
+    by_address_count: int = counts["address"]
     return (
-        counts["username"] >= SignInFailure.LIMIT_PER_USERNAME
-        or counts["address"] >= SignInFailure.LIMIT_PER_ADDRESS
+        by_username_count >= SignInFailure.LIMIT_PER_USERNAME
+        or by_address_count >= SignInFailure.LIMIT_PER_ADDRESS
     )

@@ -139,7 +139,8 @@ def link_verify(*, purpose: str, token: str) -> dict[str, Any]:
         signer.unsign(token, max_age=content["a"])
     except signing.SignatureExpired as error:
         raise LinkExpired(str(error)) from error
-    return content["d"]
+    payload: dict[str, Any] = content["d"]
+    return payload
 
 
 def absolute_url(*, path: str) -> str:

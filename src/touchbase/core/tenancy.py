@@ -27,6 +27,7 @@ from django_scopes import scope, scopes_disabled
 # WorkspaceOwned lives beside Workspace so core's own models can derive from it; this module
 # remains the place product apps import it from.
 from touchbase.core.models import ApiToken, Membership, Workspace, WorkspaceOwned
+from touchbase.core.requests import WorkspaceRequest
 
 M = TypeVar("M", bound=models.Model)
 # The largest number a BIGINT column holds; larger ids and offsets overflow the databases.
@@ -100,17 +101,21 @@ def membership_for_token(key: str) -> Membership | None:
         return None
     now = timezone.now()
     # Writing on every request would make each read a write; a coarse stamp is enough.
-    used = membership.token_used_at  # type: ignore[attr-defined]
+    used = membership.token_used_at
     if used is None or now - used > TOKEN_TOUCH_INTERVAL:
-        ApiToken.objects.filter(pk=membership.token_id).update(last_used_at=now)  # type: ignore[attr-defined]
+        ApiToken.objects.filter(pk=membership.token_id).update(last_used_at=now)
     return membership
 
 
 def membership_for_session(request: HttpRequest, chosen: object) -> Membership | None:
     """The signed-in user's membership: the workspace chosen in the session, else the first."""
+    if not request.user.is_authenticated:
+        return None
     memberships = Membership.objects.select_related("workspace", "user").filter(user=request.user)
-    if chosen:
-        membership = memberships.filter(workspace_id=id_or_none(chosen)).first()
+    # An id no row can have matches no membership; the first one answers then.
+    chosen_id = id_or_none(chosen) if chosen else None
+    if chosen_id is not None:
+        membership = memberships.filter(workspace_id=chosen_id).first()
         if membership:
             return membership
     return memberships.order_by("joined_at", "id").first()
@@ -126,11 +131,11 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     """For public pages under /<slug>/…: the slug's workspace becomes the request's scope."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: WorkspaceRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
         workspace = Workspace.objects.filter(slug=slug[:60]).first()
         if workspace is None:
             raise Http404(_("Not found."))
-        request.workspace = workspace  # type: ignore[attr-defined]
+        request.workspace = workspace
         with workspace_scope(workspace):
             return view(request, *args, **kwargs)
 

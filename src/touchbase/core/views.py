@@ -29,6 +29,7 @@ from touchbase.core.forms import (
 from touchbase.core.middleware import SESSION_KEY
 from touchbase.core.models import ApiToken, Invitation, Membership, Workspace
 from touchbase.core.navigation import redirect_back
+from touchbase.core.requests import MemberRequest
 from touchbase.core.tenancy import owned_or_404
 
 
@@ -60,7 +61,7 @@ class SignInView(auth_views.LoginView):
 
 
 @member_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: MemberRequest) -> HttpResponse:
     """Language, digest e-mail and API tokens of the signed-in member."""
     membership = request.membership
     form = PreferencesForm(
@@ -78,7 +79,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(request, "core/settings.html", _settings_context(request, form))
 
 
-def _settings_context(request: HttpRequest, form: PreferencesForm, **extra: object) -> dict:
+def _settings_context(
+    request: MemberRequest, form: PreferencesForm, **extra: object
+) -> dict[str, object]:
     tokens = ApiToken.objects.filter(workspace=request.workspace, user=request.user).order_by(
         "-created_at"
     )
@@ -90,7 +93,7 @@ def _settings_context(request: HttpRequest, form: PreferencesForm, **extra: obje
 
 @capability_required(Capability.SETTINGS_MANAGE)
 @require_POST
-def workspace_settings(request: HttpRequest) -> HttpResponse:
+def workspace_settings(request: MemberRequest) -> HttpResponse:
     """Owners change the workspace's name, time zone and default cadence."""
     form = WorkspaceForm(request.POST, instance=request.workspace)
     if form.is_valid():
@@ -106,7 +109,7 @@ def workspace_settings(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_POST
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: MemberRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     secret = None
     if form.is_valid():
@@ -127,7 +130,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_POST
-def token_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def token_delete(request: MemberRequest, pk: int) -> HttpResponse:
     token = owned_or_404(
         ApiToken.objects.filter(user=request.user), pk, workspace=request.workspace
     )
@@ -138,7 +141,7 @@ def token_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def workspace_switch(request: HttpRequest, pk: int) -> HttpResponse:
+def workspace_switch(request: MemberRequest, pk: int) -> HttpResponse:
     membership = Membership.objects.filter(user=request.user, workspace_id=pk).first()
     if membership is None:
         raise Http404
@@ -163,7 +166,7 @@ def language_set(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.MEMBERS_MANAGE)
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: MemberRequest) -> HttpResponse:
     """Owners see the members and open invitations, and invite people by e-mail."""
     form = InviteForm(request.POST or None, initial={"language": request.user.language})
     if request.method == "POST" and form.is_valid():
@@ -184,7 +187,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.MEMBERS_MANAGE)
 @require_POST
-def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_revoke(request: MemberRequest, pk: int) -> HttpResponse:
     """Withdraw an open invitation; its link stops working at once."""
     invitation = owned_or_404(Invitation, pk, workspace=request.workspace)
     try:
@@ -216,9 +219,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 def _join(request: HttpRequest, invitation: Invitation, form: JoinForm | None) -> Membership | None:
     """Accept as the signed-in user, or with the new account the form describes."""
-    if form is None:
+    if request.user.is_authenticated:
         return services.invitation_accept(invitation=invitation, user=request.user)
-    if not form.is_valid():
+    if form is None or not form.is_valid():
         return None
     try:
         return services.invitation_join(
@@ -233,7 +236,7 @@ def _join(request: HttpRequest, invitation: Invitation, form: JoinForm | None) -
 
 @capability_required(Capability.MEMBERS_MANAGE)
 @require_POST
-def member_change(request: HttpRequest, pk: int) -> HttpResponse:
+def member_change(request: MemberRequest, pk: int) -> HttpResponse:
     """Change a member's role, or remove the member."""
     membership = owned_or_404(Membership, pk, workspace=request.workspace)
     try:

@@ -38,6 +38,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -178,10 +179,11 @@ def webhook_receipts_purge(*, now: dt.datetime | None = None) -> int:
 
 def webhook_retry_delay(*, attempts: int) -> dt.timedelta:
     """How long to wait after the given number of failed attempts: doubling, capped."""
-    return min(RETRY_BASE_DELAY * 2 ** max(attempts - 1, 0), RETRY_MAX_DELAY)
+    factor: int = 2 ** max(attempts - 1, 0)
+    return min(RETRY_BASE_DELAY * factor, RETRY_MAX_DELAY)
 
 
-def _enqueue(delivery: WebhookDelivery | dict[str, Any], attempts: int) -> None:
+def _enqueue(delivery: WebhookDelivery | Mapping[str, Any], attempts: int) -> None:
     from touchbase.core.tasks import webhook_delivery_task
 
     if isinstance(delivery, WebhookDelivery):

@@ -6,7 +6,7 @@ from touchbase.relationships.models import Account, CadencePolicy, Contact, Tag,
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
+class AccountAdmin(admin.ModelAdmin[Account]):
     list_display = ["name", "workspace", "segment", "owner", "next_due_on"]
     list_filter = ["workspace", "is_key_account"]
     search_fields = ["name"]
@@ -14,7 +14,7 @@ class AccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(admin.ModelAdmin[Contact]):
     list_display = ["last_name", "first_name", "account", "workspace", "next_due_on"]
     list_filter = ["workspace"]
     search_fields = ["last_name", "email"]
@@ -22,7 +22,7 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Touchpoint)
-class TouchpointAdmin(admin.ModelAdmin):
+class TouchpointAdmin(admin.ModelAdmin[Touchpoint]):
     list_display = ["occurred_at", "channel", "is_personal", "account", "contact"]
     list_filter = ["workspace", "channel"]
     raw_id_fields = ["account", "contact", "logged_by", "participants"]

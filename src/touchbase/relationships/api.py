@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.db import models
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -16,6 +17,7 @@ from touchbase.core.api.pagination import PageParams, page_of_rows
 from touchbase.core.api.refs import Id
 from touchbase.core.capabilities import Capability, api_capability
 from touchbase.core.models import User
+from touchbase.core.requests import MemberRequest
 from touchbase.core.timeutil import local_today
 from touchbase.relationships import selectors, services
 from touchbase.relationships.choices import (
@@ -26,7 +28,7 @@ from touchbase.relationships.choices import (
     Outcome,
     PolicyScope,
 )
-from touchbase.relationships.models import Account, CadencePolicy, Contact
+from touchbase.relationships.models import Account, CadencePolicy, Contact, Touchpoint
 
 router = Router(tags=["relationships"])
 
@@ -285,7 +287,8 @@ class TeamOut(Schema):
 
 def page_of(schema: type[BaseModel]) -> type[BaseModel]:
     """A page schema: the items and the offset of the next page, if any."""
-    return create_model(f"{schema.__name__}Page", items=(list[schema], ...),
+    # The item schema is a value here, so mypy cannot take list[schema] for a type.
+    return create_model(f"{schema.__name__}Page", items=(list[schema], ...),  # type: ignore[valid-type]
                         next_offset=(int | None, None))  # fmt: skip
 
 
@@ -299,7 +302,7 @@ PolicyPage = page_of(PolicyOut)
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _member(request: HttpRequest, user_id: Id | None, field: str) -> User | None:
+def _member(request: MemberRequest, user_id: Id | None, field: str) -> User | None:
     if user_id is None:
         return None
     user = User.objects.filter(pk=user_id, memberships__workspace=request.workspace).first()
@@ -308,7 +311,7 @@ def _member(request: HttpRequest, user_id: Id | None, field: str) -> User | None
     return user
 
 
-def _account_ref(request: HttpRequest, account_id: Id | None, field: str) -> Account | None:
+def _account_ref(request: MemberRequest, account_id: Id | None, field: str) -> Account | None:
     if account_id is None:
         return None
     account = Account.objects.filter(pk=account_id, workspace=request.workspace).first()
@@ -324,6 +327,7 @@ def _without_nulls(model: type[Account] | type[Contact], data: dict[str, Any]) -
         if value is not None or name in ("tags",) or name.endswith("_id"):
             continue
         field = model._meta.get_field(name)
+        assert isinstance(field, models.Field)  # a schema field names a model's own field
         if field.null:
             continue
         if field.blank:
@@ -335,7 +339,7 @@ def _without_nulls(model: type[Account] | type[Contact], data: dict[str, Any]) -
     return fields
 
 
-def _account_fields(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
+def _account_fields(request: MemberRequest, data: dict[str, Any]) -> dict[str, Any]:
     fields = dict(data)
     if "owner_id" in fields:
         fields["owner"] = _member(request, fields.pop("owner_id"), "owner_id")
@@ -358,7 +362,7 @@ def _account_fields(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any
 @router.get("/accounts", response=AccountPage, summary="List accounts")
 @api_capability(Capability.CRM_VIEW)
 def account_list(
-    request: HttpRequest,
+    request: MemberRequest,
     page: Query[PageParams],
     q: str = "",
     segment: str = "",
@@ -379,20 +383,20 @@ def account_list(
 
 @router.post("/accounts", response={201: AccountOut}, summary="Create an account")
 @api_capability(Capability.CRM_EDIT)
-def account_create(request: HttpRequest, payload: AccountIn) -> Status:
+def account_create(request: MemberRequest, payload: AccountIn) -> Status[Account]:
     fields = _account_fields(request, payload.dict())
     return Status(201, services.account_save(workspace=request.workspace, fields=fields))
 
 
 @router.get("/accounts/{account_id}", response=AccountOut, summary="One account")
 @api_capability(Capability.CRM_VIEW)
-def account_get(request: HttpRequest, account_id: Id) -> Account:
+def account_get(request: MemberRequest, account_id: Id) -> Account:
     return get_object_or_404(Account, pk=account_id, workspace=request.workspace)
 
 
 @router.patch("/accounts/{account_id}", response=AccountOut, summary="Change an account")
 @api_capability(Capability.CRM_EDIT)
-def account_update(request: HttpRequest, account_id: Id, payload: AccountPatch) -> Account:
+def account_update(request: MemberRequest, account_id: Id, payload: AccountPatch) -> Account:
     account = get_object_or_404(Account, pk=account_id, workspace=request.workspace)
     data = _without_nulls(Account, payload.dict(exclude_unset=True))
     fields = _account_fields(request, data)
@@ -404,7 +408,7 @@ def account_update(request: HttpRequest, account_id: Id, payload: AccountPatch) 
 )
 @api_capability(Capability.CRM_VIEW)
 def account_timeline(
-    request: HttpRequest, account_id: Id, page: Query[PageParams]
+    request: MemberRequest, account_id: Id, page: Query[PageParams]
 ) -> dict[str, Any]:
     account = get_object_or_404(Account, pk=account_id, workspace=request.workspace)
     rows = selectors.timeline(
@@ -419,7 +423,7 @@ def account_timeline(
 @router.get("/contacts", response=ContactPage, summary="List contacts")
 @api_capability(Capability.CRM_VIEW)
 def contact_list(
-    request: HttpRequest,
+    request: MemberRequest,
     page: Query[PageParams],
     q: str = "",
     account_id: Id | None = None,
@@ -437,26 +441,30 @@ def contact_list(
 
 @router.post("/contacts", response={201: ContactOut}, summary="Create a contact")
 @api_capability(Capability.CRM_EDIT)
-def contact_create(request: HttpRequest, payload: ContactIn) -> Status:
+def contact_create(request: MemberRequest, payload: ContactIn) -> Status[dict[str, Any]]:
     fields = _account_fields(request, payload.dict())
     contact = services.contact_save(workspace=request.workspace, fields=fields)
     return Status(201, _contact_out(request, contact.pk))
 
 
-def _contact_out(request: HttpRequest, contact_id: Id) -> dict[str, Any]:
+def _contact_out(request: MemberRequest, contact_id: Id) -> dict[str, Any]:
     contacts = Contact.objects.filter(pk=contact_id, workspace=request.workspace)
-    return get_object_or_404(selectors.contact_rows(contacts))
+    # get_object_or_404 with a values() queryset, which its stub does not take
+    try:
+        return selectors.contact_rows(contacts).get()
+    except Contact.DoesNotExist:
+        raise Http404("No Contact matches the given query.") from None
 
 
 @router.get("/contacts/{contact_id}", response=ContactOut, summary="One contact")
 @api_capability(Capability.CRM_VIEW)
-def contact_get(request: HttpRequest, contact_id: Id) -> dict[str, Any]:
+def contact_get(request: MemberRequest, contact_id: Id) -> dict[str, Any]:
     return _contact_out(request, contact_id)
 
 
 @router.patch("/contacts/{contact_id}", response=ContactOut, summary="Change a contact")
 @api_capability(Capability.CRM_EDIT)
-def contact_update(request: HttpRequest, contact_id: Id, payload: ContactPatch) -> dict:
+def contact_update(request: MemberRequest, contact_id: Id, payload: ContactPatch) -> dict[str, Any]:
     contact = get_object_or_404(Contact, pk=contact_id, workspace=request.workspace)
     data = _without_nulls(Contact, payload.dict(exclude_unset=True))
     fields = _account_fields(request, data)
@@ -469,7 +477,7 @@ def contact_update(request: HttpRequest, contact_id: Id, payload: ContactPatch) 
 )
 @api_capability(Capability.CRM_VIEW)
 def contact_timeline(
-    request: HttpRequest, contact_id: Id, page: Query[PageParams]
+    request: MemberRequest, contact_id: Id, page: Query[PageParams]
 ) -> dict[str, Any]:
     contact = get_object_or_404(Contact, pk=contact_id, workspace=request.workspace)
     rows = selectors.timeline(
@@ -484,7 +492,9 @@ def contact_timeline(
     summary="Log a check-in call and update master data from the answers",
 )
 @api_capability(Capability.CRM_EDIT)
-def call_sheet_submit(request: HttpRequest, contact_id: Id, payload: CallSheetIn) -> Status:
+def call_sheet_submit(
+    request: MemberRequest, contact_id: Id, payload: CallSheetIn
+) -> Status[Touchpoint]:
     contact = get_object_or_404(Contact, pk=contact_id, workspace=request.workspace)
     answers = services.CheckinAnswers(**payload.dict())
     answers.country = answers.country or contact.country
@@ -497,7 +507,7 @@ def call_sheet_submit(request: HttpRequest, contact_id: Id, payload: CallSheetIn
 
 @router.post("/touchpoints", response={201: TouchpointOut}, summary="Log a touchpoint")
 @api_capability(Capability.CRM_EDIT)
-def touchpoint_create(request: HttpRequest, payload: TouchpointIn) -> Status:
+def touchpoint_create(request: MemberRequest, payload: TouchpointIn) -> Status[Touchpoint]:
     contact = None
     if payload.contact_id is not None:
         contact = Contact.objects.filter(pk=payload.contact_id, workspace=request.workspace).first()
@@ -529,7 +539,7 @@ def touchpoint_create(request: HttpRequest, payload: TouchpointIn) -> Status:
 @router.get("/due", response=DuePage, summary="Who to contact now, most overdue first")
 @api_capability(Capability.CRM_VIEW)
 def due_list(
-    request: HttpRequest,
+    request: MemberRequest,
     page: Query[PageParams],
     scope: Literal["mine", "team"] = "mine",
     kind: DueKind | None = None,
@@ -546,9 +556,12 @@ def due_list(
 
 @router.post("/due/{kind}/{row_id}/snooze", response=CadenceOut, summary="Snooze a due customer")
 @api_capability(Capability.CRM_EDIT)
-def due_snooze(request: HttpRequest, kind: DueKind, row_id: Id, payload: SnoozeIn) -> Any:
-    model = Account if kind == DueKind.ACCOUNT else Contact
-    row = get_object_or_404(model, pk=row_id, workspace=request.workspace)
+def due_snooze(request: MemberRequest, kind: DueKind, row_id: Id, payload: SnoozeIn) -> Any:
+    row: Account | Contact
+    if kind == DueKind.ACCOUNT:
+        row = get_object_or_404(Account, pk=row_id, workspace=request.workspace)
+    else:
+        row = get_object_or_404(Contact, pk=row_id, workspace=request.workspace)
     return services.due_snooze(
         row=row, until=payload.until, reason=payload.reason, workspace=request.workspace
     )
@@ -557,7 +570,7 @@ def due_snooze(request: HttpRequest, kind: DueKind, row_id: Id, payload: SnoozeI
 # --- cadence policies -----------------------------------------------------------------------
 
 
-def _policy_from(request: HttpRequest, payload: PolicyIn, policy: CadencePolicy) -> CadencePolicy:
+def _policy_from(request: MemberRequest, payload: PolicyIn, policy: CadencePolicy) -> CadencePolicy:
     policy.name = payload.name
     policy.scope = payload.scope
     policy.interval_days = payload.interval_days
@@ -571,27 +584,27 @@ def _policy_from(request: HttpRequest, payload: PolicyIn, policy: CadencePolicy)
 
 @router.get("/cadence-policies", response=PolicyPage, summary="List cadence policies")
 @api_capability(Capability.CRM_VIEW)
-def policy_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+def policy_list(request: MemberRequest, page: Query[PageParams]) -> dict[str, Any]:
     rows = selectors.policies(workspace=request.workspace).order_by("name", "id")
     return page_of_rows(list(rows[page.offset : page.offset + page.limit + 1]), page)
 
 
 @router.post("/cadence-policies", response={201: PolicyOut}, summary="Create a cadence policy")
 @api_capability(Capability.CADENCE_MANAGE)
-def policy_create(request: HttpRequest, payload: PolicyIn) -> Status:
+def policy_create(request: MemberRequest, payload: PolicyIn) -> Status[CadencePolicy]:
     return Status(201, _policy_from(request, payload, CadencePolicy(workspace=request.workspace)))
 
 
 @router.put("/cadence-policies/{policy_id}", response=PolicyOut, summary="Replace a policy")
 @api_capability(Capability.CADENCE_MANAGE)
-def policy_update(request: HttpRequest, policy_id: Id, payload: PolicyIn) -> CadencePolicy:
+def policy_update(request: MemberRequest, policy_id: Id, payload: PolicyIn) -> CadencePolicy:
     policy = get_object_or_404(CadencePolicy, pk=policy_id, workspace=request.workspace)
     return _policy_from(request, payload, policy)
 
 
 @router.delete("/cadence-policies/{policy_id}", response={204: None}, summary="Delete a policy")
 @api_capability(Capability.CADENCE_MANAGE)
-def policy_delete(request: HttpRequest, policy_id: Id) -> Status:
+def policy_delete(request: MemberRequest, policy_id: Id) -> Status[None]:
     policy = get_object_or_404(CadencePolicy, pk=policy_id, workspace=request.workspace)
     services.cadence_policy_delete(policy=policy)
     return Status(204, None)
@@ -602,7 +615,7 @@ def policy_delete(request: HttpRequest, policy_id: Id) -> Status:
 
 @router.get("/team", response=TeamOut, summary="Coverage and leaders' key-account touches")
 @api_capability(Capability.CRM_VIEW)
-def team(request: HttpRequest) -> dict[str, Any]:
+def team(request: MemberRequest) -> dict[str, Any]:
     workspace = request.workspace
     today = local_today(workspace.zone)
 

@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    # Models cannot be imported before the app registry is ready.
+    from touchbase.core.models import Workspace
 
 
 class RelationshipsConfig(AppConfig):
@@ -21,9 +27,9 @@ class RelationshipsConfig(AppConfig):
         )
 
 
-def _recompute_on_new_default(*, workspace: object, changed: set[str]) -> None:
+def _recompute_on_new_default(*, workspace: Workspace, changed: set[str]) -> None:
     """A new default cadence moves the due dates of everyone no policy covers."""
     from touchbase.relationships.services import cadence_recompute
 
     if "default_cadence_days" in changed:
-        cadence_recompute(workspace=workspace)  # type: ignore[arg-type]
+        cadence_recompute(workspace=workspace)

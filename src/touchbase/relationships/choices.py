@@ -76,7 +76,7 @@ class PolicyScope(models.TextChoices):
 
 
 # Higher wins: a rule naming a tag is more specific than one for a whole segment.
-SCOPE_SPECIFICITY = {
+SCOPE_SPECIFICITY: dict[str, int] = {
     PolicyScope.ALL: 0,
     PolicyScope.OWNER: 1,
     PolicyScope.SEGMENT: 2,

@@ -39,6 +39,7 @@ from touchbase.relationships.models import (
     Contact,
     NewsletterConsent,
     Touchpoint,
+    TouchpointParticipant,
 )
 from touchbase.relationships.services import cadence_recompute, tags_from_names
 
@@ -161,8 +162,10 @@ def _owner_for(country: str, team: dict[str, Membership], rng: random.Random) ->
     return team[DEMO_USERNAME] if rng.random() < 0.75 else team["anna"]
 
 
-def _accounts(workspace: Workspace, team: dict[str, Membership], rng: random.Random):
-    accounts = []
+def _accounts(
+    workspace: Workspace, team: dict[str, Membership], rng: random.Random
+) -> list[Account]:
+    accounts: list[Account] = []
     tags = tags_from_names(workspace=workspace, names=["Stammkunde", "Neukunde", "Partner"])
     leaders = [team["helena"].user, team["markus"].user]
     for country, count, locale in MARKETS:
@@ -172,7 +175,7 @@ def _accounts(workspace: Workspace, team: dict[str, Membership], rng: random.Ran
             city, postal_code, region = rng.choice(PLACES[country])
             is_key = rng.random() < 0.1
             owner = _owner_for(country, team, rng).user
-            account = AccountFactory(
+            account = AccountFactory.create(
                 workspace=workspace,
                 name=fake.company(),
                 segment=rng.choice(SEGMENTS),
@@ -203,8 +206,8 @@ def _domain(name: str) -> str:
     return f"{letters}.example"
 
 
-def _contacts(workspace: Workspace, accounts: list[Account], rng: random.Random):
-    contacts = []
+def _contacts(workspace: Workspace, accounts: list[Account], rng: random.Random) -> list[Contact]:
+    contacts: list[Contact] = []
     fakers = {country: Faker(locale) for country, _, locale in MARKETS}
     for faker in fakers.values():
         faker.seed_instance(rng.randint(0, 10**6))
@@ -216,7 +219,7 @@ def _contacts(workspace: Workspace, accounts: list[Account], rng: random.Random)
         for _ in range(count):
             first, last = fake.first_name(), fake.last_name()
             contacts.append(
-                ContactFactory(
+                ContactFactory.create(
                     workspace=workspace,
                     account=account,
                     owner=account.owner,
@@ -243,7 +246,13 @@ def _ascii(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum()) or "kontakt"
 
 
-def _touchpoints(workspace, contacts, accounts, team, rng: random.Random) -> int:
+def _touchpoints(
+    workspace: Workspace,
+    contacts: list[Contact],
+    accounts: list[Account],
+    team: dict[str, Membership],
+    rng: random.Random,
+) -> int:
     """About a year of contact: a rhythm per contact, some gone quiet, newsletters on top."""
     now = timezone.now()
     leaders = [team["helena"].user, team["markus"].user]
@@ -272,7 +281,7 @@ def _touchpoints(workspace, contacts, accounts, team, rng: random.Random) -> int
                 logged_by=person,
             )
             people = [person]
-            if contact.account.is_key_account and rng.random() < 0.3:
+            if contact.account and contact.account.is_key_account and rng.random() < 0.3:
                 people.append(rng.choice(leaders))
             rows.append(tp)
             participants.append(people)
@@ -288,17 +297,18 @@ def _touchpoints(workspace, contacts, accounts, team, rng: random.Random) -> int
             )  # fmt: skip
             participants.append([])
     created = Touchpoint.objects.bulk_create(rows, batch_size=1000)
-    through = Touchpoint.participants.through
     links = [
-        through(touchpoint_id=tp.id, user_id=person.id, workspace=workspace)
+        TouchpointParticipant(touchpoint_id=tp.id, user_id=person.id, workspace=workspace)
         for tp, people in zip(created, participants, strict=True)
         for person in people
     ]
-    through.objects.bulk_create(links, batch_size=2000, ignore_conflicts=True)
+    TouchpointParticipant.objects.bulk_create(links, batch_size=2000, ignore_conflicts=True)
     return len(created)
 
 
-def _consents(workspace, contacts, team, rng: random.Random) -> None:
+def _consents(
+    workspace: Workspace, contacts: list[Contact], team: dict[str, Membership], rng: random.Random
+) -> None:
     now = timezone.now()
     rows = [
         NewsletterConsent(
@@ -327,13 +337,19 @@ def _policies(workspace: Workspace, accounts: list[Account]) -> None:
 
 def _stamp_last_personal(workspace: Workspace) -> None:
     """Derive each customer's last personal contact once from the bulk-loaded touchpoints."""
-    for model, column in ((Contact, "contact_id"), (Account, "account_id")):
-        latest = (
-            Touchpoint.objects.filter(workspace=workspace, is_personal=True)
-            .values(column)
-            .annotate(last=Max("occurred_at"))
-        )
-        rows = []
-        for row in latest:
-            rows.append(model(id=row[column], last_personal_at=row["last"]))
-        model.objects.bulk_update(rows, ["last_personal_at"], batch_size=1000)
+    _stamp_last_personal_of(Contact, "contact_id", workspace)
+    _stamp_last_personal_of(Account, "account_id", workspace)
+
+
+def _stamp_last_personal_of[M: (Contact, Account)](
+    model: type[M], column: str, workspace: Workspace
+) -> None:
+    latest = (
+        Touchpoint.objects.filter(workspace=workspace, is_personal=True)
+        .values(column)
+        .annotate(last=Max("occurred_at"))
+    )
+    rows = []
+    for row in latest:
+        rows.append(model(id=row[column], last_personal_at=row["last"]))
+    model.objects.bulk_update(rows, ["last_personal_at"], batch_size=1000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -39,7 +40,7 @@ def digest_send(*, membership: Membership) -> bool:
         return False
     counts = selectors.due_counts(workspace=workspace, owner=user, today=today)
     with translation.override(user.language):
-        context = {
+        context: dict[str, Any] = {
             "sections": sections,
             "user": user,
             "workspace": workspace,
@@ -100,7 +101,5 @@ def digests_enqueue_due(now: dt.datetime | None = None) -> int:
         ).update(digest_next_at=following)
         if won:
             claimed += 1
-            transaction.on_commit(
-                lambda pk=membership.pk: digest_send_task.enqueue(membership_id=pk)
-            )
+            transaction.on_commit(partial(digest_send_task.enqueue, membership_id=membership.pk))
     return claimed

@@ -55,12 +55,13 @@ class TagNamesField(forms.CharField):
             return ", ".join(str(getattr(tag, "name", tag)) for tag in value)
         return value or ""
 
-    def to_python(self, value: Any) -> list[str]:
+    # A text input that cleans to a list of names, unlike the CharField it extends.
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
         text = super().to_python(value) or ""
         return [name.strip() for name in text.split(",") if name.strip()]
 
 
-class AccountForm(WorkspaceFormMixin, forms.ModelForm):
+class AccountForm(WorkspaceFormMixin, forms.ModelForm[Account]):
     tag_names = TagNamesField(label=_("Tags"), required=False, help_text=_("Comma-separated"))
 
     class Meta:
@@ -79,7 +80,7 @@ class AccountForm(WorkspaceFormMixin, forms.ModelForm):
             self.fields["tag_names"].initial = list(self.instance.tags.all())
 
 
-class ContactForm(WorkspaceFormMixin, forms.ModelForm):
+class ContactForm(WorkspaceFormMixin, forms.ModelForm[Contact]):
     tag_names = TagNamesField(label=_("Tags"), required=False, help_text=_("Comma-separated"))
 
     class Meta:
@@ -125,7 +126,7 @@ class TouchpointForm(WorkspaceFormMixin, forms.Form):
         self.limit_choices(workspace)
 
     def clean_occurred_at(self) -> dt.datetime:
-        value = self.cleaned_data["occurred_at"]
+        value: dt.datetime = self.cleaned_data["occurred_at"]
         if timezone.is_naive(value):
             value = timezone.make_aware(value, self.workspace.zone)
         if value > timezone.now() + dt.timedelta(minutes=5):
@@ -133,7 +134,8 @@ class TouchpointForm(WorkspaceFormMixin, forms.Form):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("channel") in MASS_CHANNELS:
             data["is_personal"] = False
         return data
@@ -144,7 +146,7 @@ class SnoozeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
-class CadencePolicyForm(WorkspaceFormMixin, forms.ModelForm):
+class CadencePolicyForm(WorkspaceFormMixin, forms.ModelForm[CadencePolicy]):
     class Meta:
         model = CadencePolicy
         fields = ["name", "scope", "interval_days", "segment", "tag", "owner"]
@@ -208,7 +210,8 @@ class CallSheetForm(forms.Form):
         self.contact = contact
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("address_current") == CheckinAnswer.NO:
             for field in ("street", "postal_code", "city"):
                 if not data.get(field):

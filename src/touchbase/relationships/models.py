@@ -352,17 +352,17 @@ class CadencePolicy(WorkspaceOwned):
     def clean(self) -> None:
         if not 1 <= (self.interval_days or 0) <= 3650:
             raise ValidationError({"interval_days": _("Choose between 1 and 3650 days.")})
-        required = {
+        requirements: dict[str, tuple[str, str | int | None]] = {
             PolicyScope.OWNER: ("owner", self.owner_id),
             PolicyScope.SEGMENT: ("segment", self.segment),
             PolicyScope.TAG: ("tag", self.tag_id),
-        }.get(self.scope)
+        }
+        required = requirements.get(self.scope)
         if required and not required[1]:
+            field = self._meta.get_field(required[0])
+            assert isinstance(field, models.Field)  # the model's own field, not a reverse one
             raise ValidationError(
-                {
-                    required[0]: _("This rule needs a %(field)s.")
-                    % {"field": self._meta.get_field(required[0]).verbose_name}
-                }
+                {required[0]: _("This rule needs a %(field)s.") % {"field": field.verbose_name}}
             )
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db import connection
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Manager, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django_stubs_ext import WithAnnotations
 
 from touchbase.core.choices import LEADER_ROLES
 from touchbase.core.models import Membership, User, Workspace
@@ -141,8 +142,10 @@ def _due_item(row: tuple[Any, ...], today: dt.date) -> DueItem:
     )  # fmt: skip
 
 
-def _due_filter(queryset: QuerySet, workspace: Workspace, owner: User | None, today: dt.date):
-    queryset = queryset.filter(workspace=workspace, next_due_on__lte=today)
+def _due_filter[M: Account | Contact](
+    manager: Manager[M], workspace: Workspace, owner: User | None, today: dt.date
+) -> QuerySet[M]:
+    queryset = manager.filter(workspace=workspace, next_due_on__lte=today)
     if owner is not None:
         queryset = queryset.filter(owner=owner)
     return queryset
@@ -232,11 +235,12 @@ CONTACT_ROW_FIELDS = (
 )  # fmt: skip
 
 
-def contact_rows(contacts: QuerySet[Contact]) -> QuerySet:
+def contact_rows(contacts: QuerySet[Contact]) -> QuerySet[Contact, dict[str, Any]]:
     """Contacts as plain rows with their account's name: one query, no model objects."""
-    return contacts.select_related(None).values(
+    rows: QuerySet[Contact, dict[str, Any]] = contacts.select_related(None).values(
         *CONTACT_ROW_FIELDS, account_name=F("account__name")
     )
+    return rows
 
 
 def segments(*, workspace: Workspace) -> list[str]:
@@ -268,7 +272,15 @@ def policies(*, workspace: Workspace) -> QuerySet[CadencePolicy]:
 # --- consent ----------------------------------------------------------------------------------
 
 
-def with_consent(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
+class ConsentAnnotation(TypedDict):
+    """What with_consent adds to each contact: the status of its latest consent record."""
+
+    consent_status: str | None
+
+
+def with_consent(
+    contacts: QuerySet[Contact],
+) -> QuerySet[WithAnnotations[Contact, ConsentAnnotation]]:
     """Annotate each contact with the status of its latest consent record."""
     latest = NewsletterConsent.objects.filter(contact=OuterRef("pk")).order_by(
         "-recorded_at", "-id"

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -107,7 +107,7 @@ def _tag_ids_by_row(through: Any, column: str, ids: list[int]) -> dict[int, set[
     return found
 
 
-def _chunks(queryset: QuerySet, size: int) -> Iterator[list[Any]]:
+def _chunks[M: Model](queryset: QuerySet[M], size: int) -> Iterator[list[M]]:
     """Primary-key ordered batches, so memory stays flat on large workspaces."""
     last_id = 0
     while True:
@@ -115,7 +115,7 @@ def _chunks(queryset: QuerySet, size: int) -> Iterator[list[Any]]:
         if not batch:
             return
         yield batch
-        last_id = batch[-1].id
+        last_id = batch[-1].pk
 
 
 def cadence_recompute(
@@ -171,7 +171,9 @@ def _recompute_contacts(
         customers = {}
         for contact in batch:
             account = contact.account
-            tag_ids = own_tags.get(contact.id, set()) | account_tags.get(contact.account_id, set())
+            tag_ids = own_tags.get(contact.id, set())
+            if contact.account_id:
+                tag_ids = tag_ids | account_tags.get(contact.account_id, set())
             customers[contact.id] = Customer(
                 contact.owner_id,
                 account.segment if account else "",
@@ -228,7 +230,7 @@ def cadence_policy_delete(*, policy: CadencePolicy) -> None:
 
 
 def _assign(instance: Any, fields: dict[str, Any]) -> list[Tag] | None:
-    tags = fields.pop("tags", None)
+    tags: list[Tag] | None = fields.pop("tags", None)
     for name, value in fields.items():
         setattr(instance, name, value)
     return tags
@@ -553,7 +555,7 @@ def _call_summary(answers: CheckinAnswers) -> str:
     lines = [answers.summary.strip()] if answers.summary.strip() else []
     if answers.wellbeing.strip():
         lines.append(_("How they are: %(note)s") % {"note": answers.wellbeing.strip()})
-    labels = {CheckinAnswer.YES: _("yes"), CheckinAnswer.NO: _("no")}
+    labels: dict[str, str] = {CheckinAnswer.YES: _("yes"), CheckinAnswer.NO: _("no")}
     for label, answer in (
         (_("Address still current"), answers.address_current),
         (_("Newsletter wanted"), answers.newsletter_wanted),

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from touchbase.core import registry
 from touchbase.core.capabilities import Capability, capability_required, has_capability
 from touchbase.core.forms import apply_errors
 from touchbase.core.htmx import render_page
+from touchbase.core.requests import MemberRequest
 from touchbase.core.tenancy import id_or_none
 from touchbase.core.timeutil import local_today
 from touchbase.relationships import selectors, services
@@ -50,7 +50,7 @@ def _page_number(request: HttpRequest) -> int:
 
 
 @capability_required(Capability.CRM_VIEW)
-def due_list(request: HttpRequest) -> HttpResponse:
+def due_list(request: MemberRequest) -> HttpResponse:
     """My due list, or the team's: who to contact now."""
     scope = "team" if request.GET.get("scope") == "team" else "mine"
     kind = request.GET.get("kind") or None
@@ -80,13 +80,14 @@ def due_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _due_row(request: HttpRequest, kind: str, pk: int) -> Account | Contact:
-    model = Account if kind == DueKind.ACCOUNT else Contact
-    return get_object_or_404(model, pk=pk, workspace=request.workspace)
+def _due_row(request: MemberRequest, kind: str, pk: int) -> Account | Contact:
+    if kind == DueKind.ACCOUNT:
+        return get_object_or_404(Account, pk=pk, workspace=request.workspace)
+    return get_object_or_404(Contact, pk=pk, workspace=request.workspace)
 
 
 @capability_required(Capability.CRM_EDIT)
-def due_snooze(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def due_snooze(request: MemberRequest, kind: str, pk: int) -> HttpResponse:
     """Snooze one due customer with a reason."""
     row = _due_row(request, kind, pk)
     form = SnoozeForm(request.POST or None)
@@ -117,9 +118,9 @@ def due_snooze(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.CRM_VIEW)
-def account_list(request: HttpRequest) -> HttpResponse:
+def account_list(request: MemberRequest) -> HttpResponse:
     """All accounts, searchable, filterable and sortable."""
-    params = {
+    params: dict[str, Any] = {
         "search": request.GET.get("q", "").strip(),
         "segment": request.GET.get("segment", ""),
         "owner_id": id_or_none(request.GET.get("owner")),
@@ -151,7 +152,7 @@ def erased_redirect(request: HttpRequest, contact: Contact) -> HttpResponse:
 
 
 @capability_required(Capability.CRM_VIEW)
-def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def account_detail(request: MemberRequest, pk: int) -> HttpResponse:
     """Master data, contacts and the one timeline of an account."""
     account = get_object_or_404(
         Account.objects.select_related("owner", "executive_sponsor"),
@@ -186,7 +187,9 @@ def timeline_entries(touchpoints: list[Touchpoint]) -> list[tuple[Touchpoint, st
     return entries
 
 
-def panels(slot: registry.Slot[registry.Panel], request: HttpRequest, contact: Contact) -> list:
+def panels(
+    slot: registry.Slot[registry.Panel], request: MemberRequest, contact: Contact
+) -> list[dict[str, Any]]:
     """The cards other apps registered for this screen, each with its own context."""
     return [
         {"template": panel.template, **panel.context(request, contact)}
@@ -195,7 +198,7 @@ def panels(slot: registry.Slot[registry.Panel], request: HttpRequest, contact: C
     ]
 
 
-def _timeline_context(request: HttpRequest, **target: Any) -> dict[str, Any]:
+def _timeline_context(request: MemberRequest, **target: Any) -> dict[str, Any]:
     """One page of the timeline: every moment any app recorded, newest first."""
     page = _page_number(request)
     offset = (page - 1) * 25
@@ -209,7 +212,7 @@ def _timeline_context(request: HttpRequest, **target: Any) -> dict[str, Any]:
 
 
 @capability_required(Capability.CRM_EDIT)
-def account_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def account_edit(request: MemberRequest, pk: int | None = None) -> HttpResponse:
     """Create or edit an account."""
     account = get_object_or_404(Account, pk=pk, workspace=request.workspace) if pk else None
     form = AccountForm(request.POST or None, instance=account, workspace=request.workspace)
@@ -222,9 +225,13 @@ def account_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 def _save_with_tags(
-    request: HttpRequest, form: Form, save: Any, keyword: str, instance: Model | None
+    request: MemberRequest,
+    form: AccountForm | ContactForm,
+    save: Any,
+    keyword: str,
+    instance: Model | None,
 ) -> Any:
-    fields = {name: form.cleaned_data[name] for name in form.Meta.fields}  # type: ignore[attr-defined]
+    fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
     try:
         fields["tags"] = services.tags_from_names(
             workspace=request.workspace, names=form.cleaned_data["tag_names"]
@@ -243,9 +250,9 @@ def _save_with_tags(
 
 
 @capability_required(Capability.CRM_VIEW)
-def contact_list(request: HttpRequest) -> HttpResponse:
+def contact_list(request: MemberRequest) -> HttpResponse:
     """All contacts, searchable and sortable."""
-    params = {
+    params: dict[str, Any] = {
         "search": request.GET.get("q", "").strip(),
         "owner_id": id_or_none(request.GET.get("owner")),
         "sort": request.GET.get("sort", "name"),
@@ -269,7 +276,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.CRM_VIEW)
-def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_detail(request: MemberRequest, pk: int) -> HttpResponse:
     """Master data, consent and the timeline of a contact."""
     contact = get_object_or_404(
         Contact.objects.select_related("account", "owner"), pk=pk, workspace=request.workspace
@@ -294,7 +301,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.CRM_EDIT)
-def contact_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def contact_edit(request: MemberRequest, pk: int | None = None) -> HttpResponse:
     """Create or edit a contact."""
     contact = get_object_or_404(Contact, pk=pk, workspace=request.workspace) if pk else None
     if contact is not None and contact.is_erased:
@@ -318,19 +325,19 @@ def contact_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @capability_required(Capability.CRM_EDIT)
 @require_POST
-def account_touchpoint(request: HttpRequest, pk: int) -> HttpResponse:
+def account_touchpoint(request: MemberRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(Account, pk=pk, workspace=request.workspace)
     return _touchpoint_create(request, account=account)
 
 
 @capability_required(Capability.CRM_EDIT)
 @require_POST
-def contact_touchpoint(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_touchpoint(request: MemberRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(Contact, pk=pk, workspace=request.workspace)
     return _touchpoint_create(request, contact=contact)
 
 
-def _touchpoint_create(request: HttpRequest, **target: Any) -> HttpResponse:
+def _touchpoint_create(request: MemberRequest, **target: Any) -> HttpResponse:
     """Log a touchpoint and answer with the refreshed timeline and an empty form."""
     form = TouchpointForm(request.POST, workspace=request.workspace)
     if form.is_valid():
@@ -368,7 +375,7 @@ def _touchpoint_create(request: HttpRequest, **target: Any) -> HttpResponse:
 
 
 @capability_required(Capability.CRM_EDIT)
-def call_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+def call_sheet(request: MemberRequest, pk: int) -> HttpResponse:
     """Prepare and log a call: history, check-in questions, master data updates."""
     contact = get_object_or_404(
         Contact.objects.select_related("account", "owner"), pk=pk, workspace=request.workspace
@@ -403,7 +410,7 @@ def call_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.CRM_VIEW)
-def policy_list(request: HttpRequest) -> HttpResponse:
+def policy_list(request: MemberRequest) -> HttpResponse:
     context = {
         "policies": selectors.policies(workspace=request.workspace),
         "default_days": request.workspace.default_cadence_days,
@@ -412,7 +419,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.CADENCE_MANAGE)
-def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def policy_edit(request: MemberRequest, pk: int | None = None) -> HttpResponse:
     """Create or change a cadence policy; due dates follow at once."""
     policy = get_object_or_404(CadencePolicy, pk=pk, workspace=request.workspace) if pk else None
     form = CadencePolicyForm(request.POST or None, instance=policy, workspace=request.workspace)
@@ -436,7 +443,7 @@ def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @capability_required(Capability.CADENCE_MANAGE)
 @require_POST
-def policy_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def policy_delete(request: MemberRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(CadencePolicy, pk=pk, workspace=request.workspace)
     services.cadence_policy_delete(policy=policy)
     messages.success(request, _("Policy deleted; due dates updated."))
@@ -444,7 +451,7 @@ def policy_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.CRM_VIEW)
-def team_view(request: HttpRequest) -> HttpResponse:
+def team_view(request: MemberRequest) -> HttpResponse:
     """Coverage per owner and segment, and leaders' touches of key accounts this quarter."""
     workspace = request.workspace
     today = local_today(workspace.zone)

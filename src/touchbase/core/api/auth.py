@@ -12,7 +12,7 @@ class TokenAuth(HttpBearer):
     """Bearer token → the member the middleware's resolver found for it, or 401."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Membership | None:
-        membership = getattr(request, "token_membership", None)
+        membership: Membership | None = getattr(request, "token_membership", None)
         if membership is None:
             return None
         request.user = membership.user

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from touchbase.core import services
@@ -12,6 +11,7 @@ from touchbase.core.api.refs import Id
 from touchbase.core.capabilities import Capability, api_capability
 from touchbase.core.choices import DigestFrequency, Language, Role
 from touchbase.core.models import Invitation, Membership
+from touchbase.core.requests import MemberRequest
 from touchbase.core.tenancy import owned_or_404
 
 router = Router(tags=["platform"])
@@ -32,7 +32,7 @@ class PreferencesIn(Schema):
     digest_frequency: DigestFrequency
 
 
-def _me(request: HttpRequest) -> MeOut:
+def _me(request: MemberRequest) -> MeOut:
     membership = request.membership
     user = membership.user
     return MeOut(
@@ -47,12 +47,12 @@ def _me(request: HttpRequest) -> MeOut:
 
 
 @router.get("/me", response=MeOut, summary="The member behind the token")
-def me(request: HttpRequest) -> MeOut:
+def me(request: MemberRequest) -> MeOut:
     return _me(request)
 
 
 @router.put("/me/preferences", response=MeOut, summary="Set language and digest frequency")
-def preferences_update(request: HttpRequest, payload: PreferencesIn) -> MeOut:
+def preferences_update(request: MemberRequest, payload: PreferencesIn) -> MeOut:
     services.member_preferences_update(
         membership=request.membership,
         language=payload.language,
@@ -99,21 +99,21 @@ def _member_out(membership: Membership) -> MemberOut:
 
 @router.get("/members", response=list[MemberOut], summary="Members of the workspace")
 @api_capability(Capability.MEMBERS_MANAGE)
-def member_list(request: HttpRequest) -> list[MemberOut]:
+def member_list(request: MemberRequest) -> list[MemberOut]:
     members = Membership.objects.filter(workspace=request.workspace).select_related("user")
     return [_member_out(m) for m in members.order_by("user__username")]
 
 
 @router.patch("/members/{membership_id}", response=MemberOut, summary="Change a member's role")
 @api_capability(Capability.MEMBERS_MANAGE)
-def member_update(request: HttpRequest, membership_id: Id, payload: RoleIn) -> MemberOut:
+def member_update(request: MemberRequest, membership_id: Id, payload: RoleIn) -> MemberOut:
     membership = owned_or_404(Membership, membership_id, workspace=request.workspace)
     return _member_out(services.member_role_change(membership=membership, role=payload.role))
 
 
 @router.delete("/members/{membership_id}", response={204: None}, summary="Remove a member")
 @api_capability(Capability.MEMBERS_MANAGE)
-def member_delete(request: HttpRequest, membership_id: Id) -> Status:
+def member_delete(request: MemberRequest, membership_id: Id) -> Status[None]:
     membership = owned_or_404(Membership, membership_id, workspace=request.workspace)
     services.member_remove(membership=membership)
     return Status(204, None)
@@ -121,13 +121,13 @@ def member_delete(request: HttpRequest, membership_id: Id) -> Status:
 
 @router.get("/invitations", response=list[InvitationOut], summary="Open invitations")
 @api_capability(Capability.MEMBERS_MANAGE)
-def invitation_list(request: HttpRequest) -> list[Invitation]:
+def invitation_list(request: MemberRequest) -> list[Invitation]:
     return list(Invitation.objects.filter(workspace=request.workspace, accepted_at=None))
 
 
 @router.post("/invitations", response={201: InvitationOut}, summary="Invite someone by e-mail")
 @api_capability(Capability.MEMBERS_MANAGE)
-def invitation_create(request: HttpRequest, payload: InvitationIn) -> Status:
+def invitation_create(request: MemberRequest, payload: InvitationIn) -> Status[Invitation]:
     invitation = services.invitation_create(
         workspace=request.workspace, email=payload.email, role=payload.role,
         language=payload.language, by=request.user,
@@ -138,7 +138,7 @@ def invitation_create(request: HttpRequest, payload: InvitationIn) -> Status:
 @router.delete("/invitations/{invitation_id}", response={204: None},
                summary="Withdraw an open invitation")  # fmt: skip
 @api_capability(Capability.MEMBERS_MANAGE)
-def invitation_delete(request: HttpRequest, invitation_id: Id) -> Status:
+def invitation_delete(request: MemberRequest, invitation_id: Id) -> Status[None]:
     invitation = owned_or_404(Invitation, invitation_id, workspace=request.workspace)
     services.invitation_revoke(invitation=invitation)
     return Status(204, None)

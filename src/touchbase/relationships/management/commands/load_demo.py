@@ -15,7 +15,8 @@ class Command(BaseCommand):
     help = "Create the demo workspace Pollux; does nothing if it exists already."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        console = Console(file=self.stdout)
+        # OutputWrapper is no IO[str] to the stubs, but hands rich's calls on to the real stream.
+        console = Console(file=self.stdout)  # type: ignore[arg-type]
         with Progress(
             SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
             console=console, transient=True,
