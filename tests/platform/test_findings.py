@@ -200,3 +200,12 @@ def test_the_openapi_description_documents_the_error_responses(client):
             if "{" in path:
                 assert "404" in statuses, (method, path)
     assert "ErrorOut" in schema["components"]["schemas"]
+
+
+def test_a_nul_character_in_api_text_is_refused_and_nothing_is_written(client, alice_token):
+    response = client.post(
+        "/api/v1/contacts", {"last_name": "Meier", "tags": ["\x00"]},
+        content_type="application/json", headers=bearer(alice_token),
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert not Contact.objects.filter(last_name="Meier").exists()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from touchbase.core.api.refs import Id
 from touchbase.core.capabilities import Capability, api_capability
+from touchbase.core.requests import MemberRequest
 from touchbase.imports import exports, services
 from touchbase.imports.models import ImportJob
 from touchbase.relationships import selectors
@@ -40,7 +41,7 @@ class MappingIn(Schema):
     summary="Upload a CSV, XLSX or vCard file; the worker checks it (status queued → planned)",
 )
 @api_capability(Capability.IMPORT)
-def import_create(request: HttpRequest, file: File[UploadedFile]) -> Status:
+def import_create(request: MemberRequest, file: File[UploadedFile]) -> Status[ImportJob]:
     services.upload_size_check(size=file.size or 0)
     job = services.import_job_create(
         workspace=request.workspace, by=request.user, filename=file.name or "upload",
@@ -53,7 +54,7 @@ def import_create(request: HttpRequest, file: File[UploadedFile]) -> Status:
     "/imports/{import_id}", response=ImportOut, summary="An import: status, progress and report"
 )
 @api_capability(Capability.IMPORT)
-def import_get(request: HttpRequest, import_id: Id) -> ImportJob:
+def import_get(request: MemberRequest, import_id: Id) -> ImportJob:
     return get_object_or_404(
         ImportJob.objects.defer("content"), pk=import_id, workspace=request.workspace
     )
@@ -65,7 +66,7 @@ def import_get(request: HttpRequest, import_id: Id) -> ImportJob:
     summary="Map columns; the worker checks the file again",
 )
 @api_capability(Capability.IMPORT)
-def import_remap(request: HttpRequest, import_id: Id, payload: MappingIn) -> Status:
+def import_remap(request: MemberRequest, import_id: Id, payload: MappingIn) -> Status[ImportJob]:
     job = get_object_or_404(
         ImportJob.objects.defer("content"), pk=import_id, workspace=request.workspace
     )
@@ -79,7 +80,7 @@ def import_remap(request: HttpRequest, import_id: Id, payload: MappingIn) -> Sta
     "has errors)",
 )
 @api_capability(Capability.IMPORT)
-def import_confirm(request: HttpRequest, import_id: Id) -> Status:
+def import_confirm(request: MemberRequest, import_id: Id) -> Status[ImportJob]:
     job = get_object_or_404(
         ImportJob.objects.defer("content"), pk=import_id, workspace=request.workspace
     )
@@ -89,9 +90,9 @@ def import_confirm(request: HttpRequest, import_id: Id) -> Status:
 @router.get("/exports/{kind}", summary="Export contacts, accounts or touchpoints as a file")
 @api_capability(Capability.EXPORT_ALL)
 def export(
-    request: HttpRequest,
+    request: MemberRequest,
     kind: Literal["contacts", "accounts", "touchpoints"],
-    file_format: Literal["csv", "xlsx", "vcf"] = Query("csv", alias="format"),
+    file_format: Literal["csv", "xlsx", "vcf"] = Query("csv", alias="format"),  # type: ignore[type-arg]
     q: str = "",
 ) -> StreamingHttpResponse:
     workspace = request.workspace

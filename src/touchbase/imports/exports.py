@@ -17,12 +17,15 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from touchbase.core.bulk import batched
 from touchbase.imports.mapping import FIELDS
 from touchbase.imports.readers import FORMULA_STARTS
 from touchbase.relationships.models import Account, Contact, Touchpoint
 
 FORMATS = ("csv", "xlsx", "vcf")
 CHUNK = 2000
+# Each column: its header and how to read the value from a row.
+Columns = list[tuple[str, Callable[[Any], Any]]]
 
 
 @dataclass
@@ -95,19 +98,14 @@ def _stamp(value: Any) -> str:
         return ""
     if hasattr(value, "hour"):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    return value.isoformat()
+    return str(value.isoformat())
 
 
-def _rows(queryset: QuerySet, columns: list) -> Iterator[list[Any]]:
+def _rows(queryset: QuerySet[Any], columns: Columns) -> Iterator[list[Any]]:
     """Rows in primary-key batches so a large export keeps memory flat."""
-    last_id = 0
-    while True:
-        batch = list(queryset.filter(id__gt=last_id).order_by("id")[:CHUNK])
-        if not batch:
-            return
+    for batch in batched(queryset=queryset, size=CHUNK):
         for row in batch:
             yield [getter(row) for _label, getter in columns]
-        last_id = batch[-1].id
 
 
 def csv_safe(value: Any) -> Any:
@@ -117,7 +115,7 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
-def _csv(queryset: QuerySet, columns: list) -> Iterator[bytes]:
+def _csv(queryset: QuerySet[Any], columns: Columns) -> Iterator[bytes]:
     """UTF-8 with BOM so spreadsheet programs see the umlauts; ; for German users.
 
     Cells starting with = + - @ tab or CR are quoted with ' so that opening the file never
@@ -135,7 +133,7 @@ def _csv(queryset: QuerySet, columns: list) -> Iterator[bytes]:
         yield buffer.getvalue().encode()
 
 
-def _xlsx(queryset: QuerySet, columns: list, title: str) -> bytes:
+def _xlsx(queryset: QuerySet[Any], columns: Columns, title: str) -> bytes:
     """One sheet; every text is a string cell, so "=…" in a customer's data is never a formula."""
     from openpyxl import Workbook
 
@@ -160,7 +158,7 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
     return cell
 
 
-def _vcards(queryset: QuerySet) -> Iterator[bytes]:
+def _vcards(queryset: QuerySet[Contact]) -> Iterator[bytes]:
     import vobject
 
     for contact in _objects(queryset):
@@ -187,14 +185,9 @@ def _vcards(queryset: QuerySet) -> Iterator[bytes]:
         yield card.serialize().encode()
 
 
-def _objects(queryset: QuerySet) -> Iterator[Any]:
-    last_id = 0
-    while True:
-        batch = list(queryset.filter(id__gt=last_id).order_by("id")[:CHUNK])
-        if not batch:
-            return
+def _objects(queryset: QuerySet[Any]) -> Iterator[Any]:
+    for batch in batched(queryset=queryset, size=CHUNK):
         yield from batch
-        last_id = batch[-1].id
 
 
 def export_contacts(*, contacts: QuerySet[Contact], file_format: str) -> Export:
@@ -215,7 +208,13 @@ def export_touchpoints(*, touchpoints: QuerySet[Touchpoint], file_format: str) -
     return _export(touchpoints, _touchpoint_columns, file_format, "touchpoints")
 
 
-def _export(queryset, columns, file_format: str, name: str, vcard: bool = False) -> Export:  # type: ignore[no-untyped-def]
+def _export(
+    queryset: QuerySet[Any],
+    columns: Callable[[], Any],
+    file_format: str,
+    name: str,
+    vcard: bool = False,
+) -> Export:
     stem = f"touchbase-{name}-{timezone.localdate().isoformat()}"
     if file_format == "xlsx":
         return Export(

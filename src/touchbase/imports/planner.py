@@ -354,8 +354,10 @@ def _parse_row(
             fields[name] = phone_normalize(values.get(name, ""), country=country)
         except ValidationError as error:
             plan.add_error(line, _column(plan, name), error.messages[0])
-    account_fields = {"name": account_name, "segment": values.get("segment", "").strip()[:60],
-                      "notes": values.get("notes", "").strip()}  # fmt: skip
+    account_fields: dict[str, Any] = {
+        "name": account_name, "segment": values.get("segment", "").strip()[:60],
+        "notes": values.get("notes", "").strip(),
+    }  # fmt: skip
     value = values.get("value", "").strip()
     if value:
         number = _number(value)

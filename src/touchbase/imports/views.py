@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from touchbase.core.capabilities import Capability, capability_required
 from touchbase.core.htmx import render_page
+from touchbase.core.requests import MemberRequest
 from touchbase.core.tenancy import id_or_none
 from touchbase.imports import exports, services
 from touchbase.imports.mapping import FIELDS
@@ -36,7 +37,7 @@ class UploadForm(forms.Form):
 
 
 @capability_required(Capability.IMPORT)
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: MemberRequest) -> HttpResponse:
     """Upload a file; the next page follows its dry run in the worker."""
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -51,7 +52,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.IMPORT)
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: MemberRequest, pk: int) -> HttpResponse:
     """The dry-run report: mapping, counts and every bad row; change the mapping here.
 
     While the worker has the file, the status fragment polls this URL every second.
@@ -81,7 +82,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.IMPORT)
 @require_POST
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def import_confirm(request: MemberRequest, pk: int) -> HttpResponse:
     """Queue the import: all rows, or none when any row is bad."""
     job = get_object_or_404(ImportJob.objects.defer("content"), pk=pk, workspace=request.workspace)
     try:
@@ -100,13 +101,13 @@ def _export_response(export: exports.Export) -> StreamingHttpResponse:
     return response
 
 
-def _file_format(request: HttpRequest) -> str:
+def _file_format(request: MemberRequest) -> str:
     value = request.GET.get("format", "csv")
     return value if value in exports.FORMATS else "csv"
 
 
 @capability_required(Capability.EXPORT_ALL)
-def contact_export(request: HttpRequest) -> StreamingHttpResponse:
+def contact_export(request: MemberRequest) -> StreamingHttpResponse:
     """The contacts the user sees in the list (same search and filters) as a file."""
     contacts = selectors.contact_list(
         workspace=request.workspace,
@@ -120,7 +121,7 @@ def contact_export(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @capability_required(Capability.EXPORT_ALL)
-def account_export(request: HttpRequest) -> StreamingHttpResponse:
+def account_export(request: MemberRequest) -> StreamingHttpResponse:
     """The accounts the user sees in the list as a file."""
     accounts = selectors.account_list(
         workspace=request.workspace,
@@ -135,7 +136,7 @@ def account_export(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @capability_required(Capability.EXPORT_ALL)
-def touchpoint_export(request: HttpRequest) -> StreamingHttpResponse:
+def touchpoint_export(request: MemberRequest) -> StreamingHttpResponse:
     """Touchpoints of the workspace, of one account or of one contact, as a file."""
     touchpoints = selectors.touchpoint_list(
         workspace=request.workspace,

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from touchbase.core.models import User, Workspace
 from touchbase.imports.planner import CONTACT_COLUMNS, ImportPlan
-from touchbase.relationships.models import Account, Contact, Tag
+from touchbase.relationships.models import Account, AccountTag, Contact, ContactTag, Tag
 
 BATCH = 2000
 
@@ -129,7 +129,7 @@ class _Cadence:
 
     @staticmethod
     def account_tag_ids(account_ids: list[int]) -> dict[int, set[int]]:
-        through = Account.tags.through
+        through = AccountTag
         found: dict[int, set[int]] = {}
         for start in range(0, len(account_ids), BATCH):
             pairs = through.objects.filter(account_id__in=account_ids[start : start + BATCH])
@@ -179,12 +179,13 @@ def _ensure_accounts(workspace, plan, by, result, cadence) -> dict[str, Account]
 CREATE_DEFAULTS = dict.fromkeys(
     [*CONTACT_COLUMNS, "preferred_channel", "wellbeing_note", "snooze_reason"], ""
 )
-CREATE_DEFAULTS.update(country="DE", language="de")
-ACCOUNT_DEFAULTS = dict.fromkeys(
+CREATE_DEFAULTS |= {"country": "DE", "language": "de"}
+ACCOUNT_DEFAULTS_TEXT = dict.fromkeys(
     ["street", "postal_code", "city", "region", "segment", "phone", "email", "website",
      "notes", "snooze_reason"], "",
 )  # fmt: skip
-ACCOUNT_DEFAULTS.update(country="DE", language="de", is_key_account=False)
+ACCOUNT_DEFAULTS: dict[str, Any] = {**ACCOUNT_DEFAULTS_TEXT, "country": "DE", "language": "de",
+                                     "is_key_account": False}  # fmt: skip
 
 
 def _contact_values(workspace, create, cadence) -> dict[str, Any]:  # type: ignore[no-untyped-def]
@@ -225,7 +226,7 @@ def insert_many(model: type[Account] | type[Contact], rows: list[dict[str, Any]]
     if not rows:
         return
     columns = list(rows[0])
-    fields = [model._meta.get_field(_field_name(column)) for column in columns]
+    fields = [_concrete(model, column) for column in columns]
     prepared: dict[tuple[int, object], object] = {}
 
     def prep(index: int, value: object) -> object:
@@ -237,9 +238,9 @@ def insert_many(model: type[Account] | type[Contact], rows: list[dict[str, Any]]
         return prepared[key]
 
     quote = connection.ops.quote_name
-    names = ", ".join(quote(field.column) for field in fields)
+    names = ", ".join(quote(str(field.column)) for field in fields)
     table = quote(model._meta.db_table)
-    values = ([prep(i, row[c]) for i, c in enumerate(columns)] for row in rows)
+    values: list[list[Any]] = [[prep(i, row[c]) for i, c in enumerate(columns)] for row in rows]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
@@ -247,7 +248,13 @@ def insert_many(model: type[Account] | type[Contact], rows: list[dict[str, Any]]
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(values))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
+
+
+def _concrete(model: type[Account] | type[Contact], column: str) -> models.Field[Any, Any]:
+    field = model._meta.get_field(_field_name(column))
+    assert isinstance(field, models.Field)  # every column written here is a concrete field
+    return field
 
 
 def _field_name(column: str) -> str:
@@ -276,7 +283,7 @@ def _update_contacts(updates, progress) -> list[int]:  # type: ignore[no-untyped
 
 
 def _tag_rows(workspace: Workspace, plan: ImportPlan, tags: dict[str, Tag]) -> None:
-    through = Contact.tags.through
+    through = ContactTag
     links = {
         (row.contact_id, tags[name.casefold()].id)
         for row in plan.rows if row.contact_id and row.action != "merged"

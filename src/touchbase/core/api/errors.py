@@ -33,7 +33,26 @@ class ObjectParser(Parser):
         data = super().parse_body(request)
         if not isinstance(data, dict):
             raise ValueError(_("Send a JSON object."))
+        if _has_nul(data):
+            # PostgreSQL cannot store NUL in text, and no person types one.
+            raise ValueError(_("Text cannot contain NUL characters."))
         return data
+
+
+def _has_nul(value: Any) -> bool:
+    """Whether any string in a parsed JSON body contains a NUL character."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def install(api: NinjaAPI) -> None:

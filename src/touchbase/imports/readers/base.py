@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import cast
 
 from charset_normalizer import from_bytes
 from django.utils.formats import number_format
@@ -147,7 +148,9 @@ def table_from_grid(kind: str, rows: list[tuple[int, list[str]]], **read: str) -
     del rows[: header_index + 1]
     for index, (number, cells) in enumerate(rows):
         rows[index] = (number, [_clean(cell) for cell in cells[: len(headers)]])
-    return Table(kind=kind, headers=headers, rows=rows, notes=notes, **read)
+    # The rows were cleaned in place (a copy would double the memory of a large file).
+    cleaned = cast(list[tuple[int, list[str] | dict[str, str]]], rows)
+    return Table(kind=kind, headers=headers, rows=cleaned, notes=notes, **read)
 
 
 def _clean(value: str | None) -> str:
@@ -159,7 +162,8 @@ def _clean(value: str | None) -> str:
 
 
 def _unique_headers(raw: list[str]) -> list[str]:
-    headers, seen = [], {}
+    headers: list[str] = []
+    seen: dict[str, int] = {}
     for index, value in enumerate(raw, start=1):
         name = (value or "").strip() or _("Column %(number)s") % {"number": index}
         if name in seen:

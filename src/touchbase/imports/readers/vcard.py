@@ -72,7 +72,7 @@ def _split_cards(text: str) -> Iterator[tuple[int, str]]:
     A property is one line plus the folded lines after it (starting with a blank); vCard 2.1
     writes base64 on bare lines up to an empty one, which are skipped with their property.
     """
-    start, lines = 0, []
+    start, lines = 0, list[str]()
     property_line, property_size, skipping = 0, 0, False
     for number, line in enumerate(_lines(text.lstrip("\ufeff")), start=1):
         is_folded = line[:1] in (" ", "\t")
@@ -167,7 +167,7 @@ def _types(line) -> set[str]:  # type: ignore[no-untyped-def]
     return types
 
 
-def _preferred(lines):  # type: ignore[no-untyped-def]
+def _preferred(lines: list[Any]) -> Any:
     for line in lines:
         if "pref" in _types(line) or "PREF" in line.params:
             return line

@@ -30,7 +30,7 @@ class Command(BaseCommand):
         )  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
-        console = Console(file=self.stdout)
+        console = Console(file=self.stdout)  # type: ignore[arg-type]  # OutputWrapper passes writes through
         workspace = Workspace.objects.filter(slug=options["workspace"]).first()
         if workspace is None:
             raise CommandError(f"No workspace with slug {options['workspace']!r}.")
