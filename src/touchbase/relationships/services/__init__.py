@@ -1,0 +1,41 @@
+"""Writes of the relationship core, one module per concern; import them from here."""
+
+from __future__ import annotations
+
+from touchbase.relationships.services.cadence import (
+    Customer,
+    cadence_days_for,
+    cadence_policy_delete,
+    cadence_policy_save,
+    cadence_recompute,
+    due_dates,
+    policies_ranked,
+    policy_matches,
+)
+from touchbase.relationships.services.call_sheet import (
+    CheckinAnswers,
+    call_sheet_submit,
+    consent_record,
+)
+from touchbase.relationships.services.customers import (
+    MAX_TAGS,
+    TAG_NAME_LENGTH,
+    account_save,
+    contact_require_active,
+    contact_save,
+    tags_from_names,
+)
+from touchbase.relationships.services.touchpoints import (
+    EARLIEST_TOUCHPOINT,
+    due_snooze,
+    personal_contact_record,
+    touchpoint_log,
+)
+
+__all__ = [
+    "EARLIEST_TOUCHPOINT", "MAX_TAGS", "TAG_NAME_LENGTH", "CheckinAnswers", "Customer",
+    "account_save", "cadence_days_for", "cadence_policy_delete", "cadence_policy_save",
+    "cadence_recompute", "call_sheet_submit", "consent_record", "contact_require_active",
+    "contact_save", "due_dates", "due_snooze", "personal_contact_record", "policies_ranked",
+    "policy_matches", "tags_from_names", "touchpoint_log",
+]  # fmt: skip

@@ -1,0 +1,138 @@
+"""The call sheet and consent records: what the customer said becomes master data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from touchbase.core.models import User
+from touchbase.relationships.choices import (
+    Channel,
+    CheckinAnswer,
+    ConsentStatus,
+    Direction,
+)
+from touchbase.relationships.models import (
+    Contact,
+    NewsletterConsent,
+    Touchpoint,
+)
+from touchbase.relationships.services.customers import contact_require_active
+from touchbase.relationships.services.touchpoints import touchpoint_log
+
+
+@dataclass
+class CheckinAnswers:
+    """What the customer said during the check-in call."""
+
+    wellbeing: str = ""
+    address_current: str = CheckinAnswer.UNASKED
+    street: str = ""
+    postal_code: str = ""
+    city: str = ""
+    country: str = ""
+    region: str = ""
+    newsletter_wanted: str = CheckinAnswer.UNASKED
+    works_from_home: str = CheckinAnswer.UNASKED
+    phone: str | None = None
+    email: str | None = None
+    summary: str = ""
+    outcome: str = ""
+
+
+@transaction.atomic
+def call_sheet_submit(
+    *, contact: Contact, answers: CheckinAnswers, by: User, occurred_at: dt.datetime | None = None
+) -> Touchpoint:
+    """Log the call, update master data from the answers and stamp each verified field.
+
+    Steps: apply address/phone/e-mail answers and validate them (nothing is saved if one
+    is invalid); stamp verification dates; record a newsletter consent change; log the call.
+    """
+    now = occurred_at or timezone.now()
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    contact_require_active(contact)
+    _apply_contact_answers(contact, answers, now)
+    contact.full_clean()
+    contact.save()
+    _apply_newsletter_answer(contact, answers.newsletter_wanted, by, now)
+    return touchpoint_log(
+        workspace=contact.workspace,
+        contact=contact,
+        channel=Channel.PHONE,
+        direction=Direction.OUTBOUND,
+        is_personal=True,
+        occurred_at=now,
+        summary=_call_summary(answers),
+        outcome=answers.outcome,
+        logged_by=by,
+    )
+
+
+def _apply_contact_answers(contact: Contact, answers: CheckinAnswers, now: dt.datetime) -> None:
+    if answers.wellbeing.strip():
+        contact.wellbeing_note = answers.wellbeing.strip()
+    if answers.address_current == CheckinAnswer.YES:
+        contact.address_verified_at = now
+    elif answers.address_current == CheckinAnswer.NO:
+        for field in ("street", "postal_code", "city", "country", "region"):
+            value = getattr(answers, field).strip()
+            if value or field == "region":
+                setattr(contact, field, value)
+        contact.address_verified_at = now
+    if answers.works_from_home != CheckinAnswer.UNASKED:
+        contact.works_from_home = answers.works_from_home == CheckinAnswer.YES
+        contact.works_from_home_verified_at = now
+    if answers.phone is not None:
+        contact.phone = answers.phone
+        contact.phone_verified_at = now
+    if answers.email is not None:
+        contact.email = answers.email.strip()
+        contact.email_verified_at = now
+        contact.email_bounced_at = None
+    if answers.newsletter_wanted != CheckinAnswer.UNASKED:
+        contact.newsletter_verified_at = now
+
+
+def _apply_newsletter_answer(contact: Contact, answer: str, by: User, now: dt.datetime) -> None:
+    if answer == CheckinAnswer.UNASKED:
+        return
+    wanted = ConsentStatus.GIVEN if answer == CheckinAnswer.YES else ConsentStatus.WITHDRAWN
+    consent_record(contact=contact, status=wanted, source=_("check-in call"), by=by, at=now)
+
+
+def _call_summary(answers: CheckinAnswers) -> str:
+    lines = [answers.summary.strip()] if answers.summary.strip() else []
+    if answers.wellbeing.strip():
+        lines.append(_("How they are: %(note)s") % {"note": answers.wellbeing.strip()})
+    labels: dict[str, str] = {CheckinAnswer.YES: _("yes"), CheckinAnswer.NO: _("no")}
+    for label, answer in (
+        (_("Address still current"), answers.address_current),
+        (_("Newsletter wanted"), answers.newsletter_wanted),
+        (_("Works from home"), answers.works_from_home),
+    ):
+        if answer in labels:
+            lines.append(f"{label}: {labels[answer]}")
+    return "\n".join(lines) or _("Check-in call")
+
+
+def consent_record(
+    *, contact: Contact, status: str, source: str, by: User | None, at: dt.datetime | None = None
+) -> NewsletterConsent | None:
+    """Record a consent change; repeating the current state records nothing."""
+    contact_require_active(contact)
+    latest = contact.consents.order_by("-recorded_at", "-id").first()
+    if latest is not None and latest.status == status:
+        return None
+    return NewsletterConsent.objects.create(
+        workspace=contact.workspace,
+        contact=contact,
+        status=status,
+        recorded_at=at or timezone.now(),
+        source=source,
+        recorded_by=by,
+    )

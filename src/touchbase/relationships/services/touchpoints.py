@@ -1,0 +1,153 @@
+"""Touchpoints: every customer moment through one service; personal ones reset the clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from touchbase.core.models import User, Workspace
+from touchbase.core.timeutil import local_today
+from touchbase.relationships.choices import (
+    NON_PERSONAL_CHANNELS,
+    Channel,
+    Direction,
+)
+from touchbase.relationships.models import (
+    Account,
+    Contact,
+    Touchpoint,
+)
+from touchbase.relationships.services.cadence import due_dates
+from touchbase.relationships.services.customers import _check_same_workspace, contact_require_active
+
+# Older dates are typing errors (year 200 for 2020), not history.
+EARLIEST_TOUCHPOINT = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+
+
+@transaction.atomic
+def touchpoint_log(
+    *,
+    workspace: Workspace,
+    channel: str,
+    occurred_at: dt.datetime,
+    logged_by: User | None,
+    contact: Contact | None = None,
+    account: Account | None = None,
+    direction: str = Direction.OUTBOUND,
+    is_personal: bool = True,
+    summary: str = "",
+    outcome: str = "",
+    participants: Iterable[User] = (),
+    source_kind: str = "",
+    source_id: int | None = None,
+) -> Touchpoint:
+    """Record a contact moment; a personal one resets the clock of the contact and account."""
+    contact_require_active(contact)
+    if contact is not None and account is None:
+        account = contact.account
+    if channel == Channel.RECORD and not source_kind:
+        raise ValidationError({"channel": _("Choose a valid channel.")})
+    _check_touchpoint(workspace, contact, account, channel, occurred_at)
+    _check_same_workspace(workspace, contact=contact, account=account)
+    touchpoint = Touchpoint.objects.create(
+        workspace=workspace,
+        account=account,
+        contact=contact,
+        channel=channel,
+        direction=direction,
+        is_personal=is_personal and channel not in NON_PERSONAL_CHANNELS,
+        occurred_at=occurred_at,
+        summary=summary,
+        outcome=outcome,
+        logged_by=logged_by,
+        source_kind=source_kind,
+        source_id=source_id,
+    )
+    people = {p.id: p for p in participants}
+    if logged_by is not None:
+        people.setdefault(logged_by.id, logged_by)
+    _check_same_workspace(workspace, **{f"participant_{i}": p for i, p in people.items()})
+    touchpoint.participants.set(people.values(), through_defaults={"workspace": workspace})
+    if touchpoint.is_personal:
+        for row in (contact, account):
+            if row is not None:
+                personal_contact_record(row=row, occurred_at=occurred_at, workspace=workspace)
+    return touchpoint
+
+
+def _check_touchpoint(
+    workspace: Workspace,
+    contact: Contact | None,
+    account: Account | None,
+    channel: str,
+    occurred_at: dt.datetime,
+) -> None:
+    errors = {}
+    if contact is None and account is None:
+        errors["contact"] = _("Choose a contact or an account.")
+    if channel not in Channel.values:
+        errors["channel"] = _("Choose a valid channel.")
+    if timezone.is_naive(occurred_at):
+        errors["occurred_at"] = _("Give the time with its time zone.")
+    elif occurred_at > timezone.now() + dt.timedelta(minutes=5):
+        errors["occurred_at"] = _("A touchpoint cannot lie in the future.")
+    elif occurred_at < EARLIEST_TOUCHPOINT:
+        errors["occurred_at"] = _("A touchpoint cannot lie before 1900.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def personal_contact_record(
+    *, row: Account | Contact, occurred_at: dt.datetime, workspace: Workspace
+) -> None:
+    """Move the customer's clock forward; an older touchpoint logged late changes nothing."""
+    model = type(row)
+    current = model.objects.only("cadence_days").get(pk=row.pk)
+    cadence_due, next_due = due_dates(
+        last_personal_at=occurred_at,
+        created_at=occurred_at,
+        cadence_days=current.cadence_days,
+        snoozed_until=None,
+        workspace=workspace,
+    )
+    model.objects.filter(pk=row.pk).filter(
+        Q(last_personal_at__isnull=True) | Q(last_personal_at__lt=occurred_at)
+    ).update(
+        last_personal_at=occurred_at,
+        cadence_due_on=cadence_due,
+        next_due_on=next_due,
+        snoozed_until=None,
+        snooze_reason="",
+    )
+    row.refresh_from_db()
+
+
+@transaction.atomic
+def due_snooze(
+    *, row: Account | Contact, until: dt.date, reason: str, workspace: Workspace
+) -> Account | Contact:
+    """Hide a due customer until the date, with a reason the team can read."""
+    errors = {}
+    if until <= local_today(workspace.zone):
+        errors["until"] = _("Snooze until a day after today.")
+    if until > local_today(workspace.zone) + dt.timedelta(days=366):
+        errors["until"] = _("Snooze for at most a year.")
+    if not reason.strip():
+        errors["reason"] = _("Say why, so colleagues understand.")
+    if errors:
+        raise ValidationError(errors)
+    model = type(row)
+    row = model.objects.select_for_update().get(pk=row.pk)
+    if isinstance(row, Contact):
+        contact_require_active(row)
+    row.snoozed_until = until
+    row.snooze_reason = reason.strip()
+    row.next_due_on = max(row.cadence_due_on or until, until)
+    row.save(update_fields=["snoozed_until", "snooze_reason", "next_due_on", "updated_at"])
+    return row
