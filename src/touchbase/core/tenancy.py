@@ -11,7 +11,7 @@ the workspace they work on.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from typing import Any, TypeVar
@@ -155,3 +155,13 @@ class IdConverter:
 
     def to_url(self, value: int) -> str:
         return str(value)
+
+
+def stream_in_scope[T](chunks: Iterable[T], *, workspace: Workspace) -> Iterator[T]:
+    """Yield a streamed response's chunks inside the workspace's scope and time zone.
+
+    A streaming response is read after the middleware has closed the request's scope and
+    reset the time zone; without this, the first query while streaming would fail closed.
+    """
+    with workspace_scope(workspace), timezone.override(workspace.zone):
+        yield from chunks

@@ -108,6 +108,4 @@ def export(
         result = exports.export_touchpoints(
             touchpoints=selectors.touchpoint_list(workspace=workspace), file_format=file_format
         )
-    response = StreamingHttpResponse(result.content, content_type=result.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
-    return response
+    return exports.export_response(result, workspace=workspace)

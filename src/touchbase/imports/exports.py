@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from touchbase.core.bulk import batched
+from touchbase.core.models import Workspace
+from touchbase.core.tenancy import stream_in_scope
 from touchbase.imports.mapping import FIELDS
 from touchbase.imports.readers import FORMULA_STARTS
 from touchbase.relationships.models import Account, Contact, Touchpoint
@@ -225,3 +228,11 @@ def _export(
     if file_format == "vcf" and vcard:
         return Export(_vcards(queryset), "text/vcard; charset=utf-8", f"{stem}.vcf")
     return Export(_csv(queryset, columns()), "text/csv; charset=utf-8", f"{stem}.csv")
+
+
+def export_response(export: Export, *, workspace: Workspace) -> StreamingHttpResponse:
+    """The file as a download, streamed inside the workspace's scope and time zone."""
+    content = stream_in_scope(export.content, workspace=workspace)
+    response = StreamingHttpResponse(content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response

@@ -95,12 +95,6 @@ def import_confirm(request: MemberRequest, pk: int) -> HttpResponse:
 # --- exports --------------------------------------------------------------------------------
 
 
-def _export_response(export: exports.Export) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(export.content, content_type=export.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-    return response
-
-
 def _file_format(request: MemberRequest) -> str:
     value = request.GET.get("format", "csv")
     return value if value in exports.FORMATS else "csv"
@@ -115,9 +109,8 @@ def contact_export(request: MemberRequest) -> StreamingHttpResponse:
         owner_id=id_or_none(request.GET.get("owner")),
         account_id=id_or_none(request.GET.get("account")),
     )
-    return _export_response(
-        exports.export_contacts(contacts=contacts, file_format=_file_format(request))
-    )
+    export = exports.export_contacts(contacts=contacts, file_format=_file_format(request))
+    return exports.export_response(export, workspace=request.workspace)
 
 
 @capability_required(Capability.EXPORT_ALL)
@@ -130,9 +123,8 @@ def account_export(request: MemberRequest) -> StreamingHttpResponse:
         owner_id=id_or_none(request.GET.get("owner")),
         key_only=request.GET.get("key") == "1",
     )
-    return _export_response(
-        exports.export_accounts(accounts=accounts, file_format=_file_format(request))
-    )
+    export = exports.export_accounts(accounts=accounts, file_format=_file_format(request))
+    return exports.export_response(export, workspace=request.workspace)
 
 
 @capability_required(Capability.EXPORT_ALL)
@@ -143,6 +135,5 @@ def touchpoint_export(request: MemberRequest) -> StreamingHttpResponse:
         account_id=id_or_none(request.GET.get("account")),
         contact_id=id_or_none(request.GET.get("contact")),
     )
-    return _export_response(
-        exports.export_touchpoints(touchpoints=touchpoints, file_format=_file_format(request))
-    )
+    export = exports.export_touchpoints(touchpoints=touchpoints, file_format=_file_format(request))
+    return exports.export_response(export, workspace=request.workspace)

@@ -136,3 +136,48 @@ def test_formula_like_values_survive_an_export_and_import_round_trip(
     assert records["Job title"] == '=HYPERLINK("http://evil.example","Chef")'
     assert [row.action for row in plan.rows] == ["unchanged"]
     assert plan.error_count == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "file_format"),
+    [("imports:contact-export", "csv"), ("imports:contact-export", "vcf"),
+     ("imports:account-export", "csv"), ("imports:touchpoint-export", "csv")],
+)  # fmt: skip
+def test_a_streamed_export_is_read_inside_the_workspace_scope(
+    alice_client, contact, account, alice, name, file_format
+):
+    from django.utils import timezone
+    from django_scopes import scope
+
+    from touchbase.relationships.services import tags_from_names, touchpoint_log
+
+    touchpoint_log(workspace=contact.workspace, contact=contact, channel="phone",
+                   occurred_at=timezone.now(), logged_by=alice)  # fmt: skip
+    tags = tags_from_names(workspace=contact.workspace, names=["Messe"])
+    contact.tags.set(tags, through_defaults={"workspace": contact.workspace})
+    account.tags.set(tags, through_defaults={"workspace": contact.workspace})
+    # as in production: no scope is open while the server streams the file
+    with scope(_enabled=True):
+        response = alice_client.get(reverse(name) + f"?format={file_format}")
+        data = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert response.status_code == 200
+    assert ("Müller" in data) or ("Bäckerei" in data)
+
+
+def test_a_streamed_export_writes_times_in_the_workspace_zone(alice_client, contact, alice):
+    import datetime as dt
+
+    from django_scopes import scope
+
+    from touchbase.relationships.services import touchpoint_log
+
+    workspace = contact.workspace
+    workspace.time_zone = "America/New_York"
+    workspace.save()
+    when = dt.datetime(2026, 1, 5, 12, 0, tzinfo=dt.UTC)
+    touchpoint_log(workspace=workspace, contact=contact, channel="phone", occurred_at=when,
+                   logged_by=alice)  # fmt: skip
+    with scope(_enabled=True):
+        response = alice_client.get(reverse("imports:touchpoint-export") + "?format=csv")
+        data = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "2026-01-05 07:00" in data
