@@ -209,3 +209,76 @@ def test_a_nul_character_in_api_text_is_refused_and_nothing_is_written(client, a
     )  # fmt: skip
     assert response.status_code == 400
     assert not Contact.objects.filter(last_name="Meier").exists()
+
+
+# --- found in review ----------------------------------------------------------------------------
+
+
+def test_a_member_who_becomes_a_helper_lets_go_of_customers_and_gets_no_digest(
+    workspace, alice_membership, bob_membership, contact, smtp
+):
+    from touchbase.core.services import member_role_change
+    from touchbase.relationships.digest import digest_send
+
+    Contact.objects.filter(pk=contact.pk).update(owner=bob_membership.user)
+    member_role_change(membership=bob_membership, role="helper")
+    assert Contact.objects.get(pk=contact.pk).owner_id is None
+    assert digest_send(membership=bob_membership) is False
+    assert smtp.messages == []
+
+
+def test_a_helper_cannot_be_made_owner_of_a_customer(client, alice_token, workspace):
+    from touchbase.core.services import member_add
+
+    helper = member_add(workspace=workspace, username="hugo", password=None, role="helper")
+    response = client.post(
+        "/api/v1/contacts", {"last_name": "Neu", "owner_id": helper.user_id},
+        content_type="application/json", headers=bearer(alice_token),
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert "owner_id" in response.json()["errors"]
+    assert not Contact.objects.filter(last_name="Neu").exists()
+
+
+def test_a_helper_signs_in_to_their_settings_not_a_forbidden_page(client, workspace):
+    from touchbase.core.services import member_add
+
+    member_add(workspace=workspace, username="hugo", password="hugo-password-1", role="helper")
+    response = client.post(reverse("login"), {"username": "hugo", "password": "hugo-password-1"})
+    assert response["Location"] == reverse("core:settings")
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_marking_an_erased_persons_email_as_bounced_is_refused_politely(erased, alice_client):
+    response = alice_client.post(reverse("care:email-bounce", args=[erased.pk]))
+    assert response.status_code == 302
+    assert Contact.objects.get(pk=erased.pk).email_bounced_at is None
+
+
+def test_an_erased_persons_voucher_can_still_be_redeemed(contact, alice, alice_client):
+    from touchbase.care.models import Voucher
+
+    voucher = _voucher(contact, alice)
+    contact_erase(contact=contact, by=alice)
+    url = reverse("care:voucher-redeem", args=[voucher.pk])
+    alice_client.post(url, {"order_reference": "A-7"})
+    assert Voucher.objects.get(pk=voucher.pk).order_reference == "A-7"
+    record = Touchpoint.objects.get(source_kind="voucher_redeemed", source_id=voucher.pk)
+    assert (record.contact_id, record.account_id) == (None, contact.account_id)
+
+
+def test_erasing_twice_erases_once(contact, alice):
+    from touchbase.care.models import ErasureRecord
+
+    first = contact_erase(contact=contact, by=alice)
+    second = contact_erase(contact=Contact.objects.get(pk=contact.pk), by=alice)
+    assert first.pk == second.pk
+    assert ErasureRecord.objects.count() == 1
+
+
+def test_a_default_cadence_past_ten_years_is_a_form_error(alice_client, workspace):
+    data = {"name": "Pollux", "time_zone": "Europe/Berlin", "default_cadence_days": "10000000"}
+    response = alice_client.post(reverse("core:workspace-settings"), data)
+    assert response.status_code == 400
+    workspace.refresh_from_db()
+    assert workspace.default_cadence_days == 365

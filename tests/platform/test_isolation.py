@@ -102,7 +102,18 @@ def _counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def alice_world(workspace, alice, bob_membership, contact, account, alice_token, other_workspace):
+def carol_world(carol_membership, carol_contact, carol_account, other_workspace):
+    """carol's own rows, made first, so that alice's ids below never name one of them."""
+    policy = CadencePolicy.objects.create(workspace=other_workspace, name="Alle", scope="all",
+                                          interval_days=90)  # fmt: skip
+    rows = [carol_membership, carol_contact, carol_account, policy]
+    return sorted({row.pk for row in rows})
+
+
+@pytest.fixture
+def alice_world(
+    carol_world, workspace, alice, bob_membership, contact, account, alice_token, other_workspace
+):
     """One row of every kind in alice's workspace; the ids that name none of carol's rows."""
     tag = Tag.objects.create(workspace=workspace, name="VIP")
     touchpoint = touchpoint_log(workspace=workspace, contact=contact, channel="phone",
@@ -348,27 +359,52 @@ def _reference_fields(operation: dict[str, Any]) -> tuple[dict[str, Any], list[s
     return body, names
 
 
+def _paths_with_own_ids(path: str, operation: dict[str, Any], own_ids: list[int]) -> list[str]:
+    """The path filled with every combination of carol's own ids (and enum values)."""
+    parameters = [p for p in operation.get("parameters", []) if p["in"] == "path"]
+    choices = [_path_values(p["schema"], own_ids) for p in parameters]
+    urls = []
+    for values in itertools.product(*choices):
+        url = path
+        for parameter, value in zip(parameters, values, strict=True):
+            url = url.replace("{" + parameter["name"] + "}", str(value))
+        urls.append(url)
+    return urls
+
+
 def test_every_api_reference_to_another_workspaces_row_is_a_field_error(
-    alice_world, client, carol_token
+    carol_world, alice_world, client, carol_token
 ):
-    # given every operation without ids in its path whose body can name other rows
+    # given every operation whose body can name other rows, on carol's own rows where the path
+    # needs ids (an id of the wrong kind is a plain 404 and proves nothing)
     before = _counts()
-    probed = 0
+    refused = 0
     for path, method, operation in _operations():
-        if "{" in path:
-            continue
         body, names = _reference_fields(operation)
-        for name in names:
-            for value in alice_world:
+        for url in _paths_with_own_ids(path, operation, carol_world) if names else []:
+            for name, value in itertools.product(names, alice_world):
                 # when carol's call names one of alice's rows
                 response = getattr(client, method)(
-                    path, {**body, name: value}, content_type="application/json",
+                    url, {**body, name: value}, content_type="application/json",
                     headers=bearer(carol_token),
                 )  # fmt: skip
+                if response.status_code == 404 and "{" in path:
+                    continue
                 # then the reference is refused, naming the field, and nothing is written
-                assert response.status_code == 422, (method, path, name, response.status_code)
+                assert response.status_code == 422, (method, url, name, response.status_code)
                 fields = {item["loc"][-1] for item in response.json()["detail"]}
-                assert name in fields or name.removesuffix("_id") in fields, (path, name, fields)
-                probed += 1
-    assert probed >= 5
+                assert name in fields or name.removesuffix("_id") in fields, (url, name, fields)
+                refused += 1
+    assert refused >= 20
     assert _counts() == before
+
+
+def test_a_merge_naming_another_workspaces_contact_names_the_field(
+    carol_world, alice_world, client, carol_token, carol_contact, contact
+):
+    response = client.post(
+        f"/api/v1/contacts/{carol_contact.pk}/merge", {"duplicate_id": contact.pk},
+        content_type="application/json", headers=bearer(carol_token),
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["duplicate_id"]

@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from touchbase.care import selectors, services
 from touchbase.care.models import RegionalAdvice, Voucher
 from touchbase.core.api.pagination import PageParams, page_of_rows
-from touchbase.core.api.refs import Id
+from touchbase.core.api.refs import Id, owned_ref
 from touchbase.core.capabilities import Capability, api_capability
 from touchbase.core.requests import MemberRequest
 from touchbase.core.timeutil import local_today
@@ -302,7 +302,9 @@ def duplicates(request: MemberRequest) -> Any:
 @api_capability(Capability.MERGE)
 def contact_merge(request: MemberRequest, contact_id: Id, payload: MergeIn) -> Any:
     survivor = _contact(request, contact_id)
-    duplicate = _contact(request, payload.duplicate_id)
+    duplicate = owned_ref(
+        Contact, payload.duplicate_id, workspace=request.workspace, field="duplicate_id"
+    )
     return services.contact_merge(survivor=survivor, duplicate=duplicate, by=request.user)
 
 

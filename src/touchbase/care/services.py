@@ -118,8 +118,12 @@ def voucher_issue(
 VOUCHER_ISSUED, VOUCHER_REDEEMED = "voucher_issued", "voucher_redeemed"
 
 
-def voucher_on_timeline(*, voucher: Voucher, kind: str, by: User | None) -> Touchpoint:
+def voucher_on_timeline(*, voucher: Voucher, kind: str, by: User | None) -> Touchpoint | None:
     """Put the voucher's issue or redemption on the customer's timeline as a record."""
+    # An erased person's vouchers stay redeemable; the record then goes on the account only.
+    contact = voucher.contact if voucher.contact and not voucher.contact.is_erased else None
+    if contact is None and voucher.account is None:
+        return None
     parts = [voucher.code, f"{voucher.value} €", voucher.note]
     if kind == VOUCHER_REDEEMED:
         if voucher.redeemed_at is None:
@@ -130,7 +134,7 @@ def voucher_on_timeline(*, voucher: Voucher, kind: str, by: User | None) -> Touc
         moment = voucher.issued_at
     return touchpoint_log(
         workspace=voucher.workspace, channel=Channel.RECORD, occurred_at=moment, logged_by=by,
-        contact=voucher.contact, account=voucher.account, is_personal=False,
+        contact=contact, account=voucher.account, is_personal=False,
         summary=" · ".join(part for part in parts if part), source_kind=kind,
         source_id=voucher.pk,
     )  # fmt: skip
@@ -275,6 +279,10 @@ def contact_erase(*, contact: Contact, by: User | None) -> ErasureRecord:
     when and by whom, not who.
     """
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if contact.erased_at is not None:
+        done = ErasureRecord.objects.filter(contact_id_erased=contact.pk).order_by("-pk").first()
+        if done is not None:
+            return done  # erasing again has nothing left to erase
     # Other apps find what they hold on the person by name and e-mail: ask them first.
     for handler in registry.personal_data:
         handler.erase(contact)

@@ -53,8 +53,13 @@ def consent_change(request: MemberRequest, pk: int) -> HttpResponse:
 @capability_required(Capability.CRM_EDIT)
 @require_POST
 def email_bounce(request: MemberRequest, pk: int) -> HttpResponse:
-    contact = services.email_bounce_mark(contact=_contact(request, pk))
-    messages.success(request, _("E-mail of %(name)s marked as bounced.") % {"name": contact})
+    contact = _contact(request, pk)
+    try:
+        services.email_bounce_mark(contact=contact)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("E-mail of %(name)s marked as bounced.") % {"name": contact})
     return redirect("relationships:contact-detail", pk=contact.pk)
 
 

@@ -76,6 +76,11 @@ def role_has(role: str, capability: str) -> bool:
     return capability in ROLE_CAPABILITIES.get(role, frozenset())
 
 
+def roles_with(capability: str) -> list[str]:
+    """The roles that grant a capability, for queries over memberships."""
+    return sorted(role for role, granted in ROLE_CAPABILITIES.items() if capability in granted)
+
+
 def has_capability(request: HttpRequest, capability: str) -> bool:
     """Whether the request's member may do this in the request's workspace."""
     membership = getattr(request, "membership", None)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Self
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,7 +47,10 @@ class Workspace(models.Model):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Berlin", validators=[validate_time_zone]
     )
-    default_cadence_days = models.PositiveIntegerField(_("default cadence (days)"), default=365)
+    default_cadence_days = models.PositiveIntegerField(
+        _("default cadence (days)"), default=365,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

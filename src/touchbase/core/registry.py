@@ -124,6 +124,15 @@ class WorkspaceHook:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class MemberHook:
+    """Called when a member's role changed or they leave: run(membership=, removed=bool)."""
+
+    name: str
+    run: Callable[..., None]
+    order: int = 100
+
+
 timeline_kinds: Slot[TimelineKind] = Slot()
 contact_panels: Slot[Panel] = Slot()
 call_sheet_panels: Slot[Panel] = Slot()
@@ -133,3 +142,4 @@ demo_steps: Slot[DemoStep] = Slot()
 periodic_jobs: Slot[PeriodicJob] = Slot()
 settings_sections: Slot[SettingsSection] = Slot()
 workspace_updated: Slot[WorkspaceHook] = Slot()
+member_changed: Slot[MemberHook] = Slot()

@@ -157,10 +157,14 @@ def _keep_an_owner(membership: Membership, new_role: str | None) -> None:
 
 @transaction.atomic
 def member_role_change(*, membership: Membership, role: str) -> Membership:
-    """Give a member another role (owner, leader, staff)."""
+    """Give a member another role; apps let go of what the new role may not hold."""
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a valid role.")})
     _keep_an_owner(membership, role)
     membership.role = role
     membership.save(update_fields=["role"])
+    for hook in registry.member_changed:
+        hook.run(membership=membership, removed=False)
     return membership
 
 
@@ -169,6 +173,8 @@ def member_remove(*, membership: Membership) -> None:
     """Take a person out of the workspace; their tokens for it stop working at once."""
     _keep_an_owner(membership, None)
     ApiToken.objects.filter(workspace=membership.workspace, user=membership.user).delete()
+    for hook in registry.member_changed:
+        hook.run(membership=membership, removed=True)
     membership.delete()
 
 

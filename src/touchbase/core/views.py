@@ -6,15 +6,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from touchbase.core import services
-from touchbase.core.capabilities import Capability, capability_required, has_capability
+from touchbase.core.capabilities import Capability, capability_required, has_capability, role_has
 from touchbase.core.choices import Language, Role
 from touchbase.core.decorators import member_required
 from touchbase.core.forms import (
@@ -27,7 +28,7 @@ from touchbase.core.forms import (
     apply_errors,
 )
 from touchbase.core.middleware import SESSION_KEY
-from touchbase.core.models import ApiToken, Invitation, Membership, Workspace
+from touchbase.core.models import ApiToken, Invitation, Membership, User, Workspace
 from touchbase.core.navigation import redirect_back
 from touchbase.core.requests import MemberRequest
 from touchbase.core.tenancy import owned_or_404
@@ -44,11 +45,21 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
+def home_url(user: User | AnonymousUser) -> str:
+    """Where a member starts: the due list, or their settings when their role has no CRM."""
+    memberships = Membership.objects.filter(user=user) if isinstance(user, User) else []
+    works_with_customers = any(role_has(m.role, Capability.CRM_VIEW) for m in memberships)
+    return resolve_url(settings.LOGIN_REDIRECT_URL if works_with_customers else "core:settings")
+
+
 class SignInView(auth_views.LoginView):
     """Sign in; a language picked on the sign-in page becomes the user's own choice."""
 
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        return home_url(self.request.user)
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         response = super().form_valid(form)
@@ -146,7 +157,7 @@ def workspace_switch(request: MemberRequest, pk: int) -> HttpResponse:
     if membership is None:
         raise Http404
     request.session[SESSION_KEY] = membership.workspace_id
-    return redirect("relationships:due-list")
+    return redirect(home_url(request.user))
 
 
 @require_POST
@@ -212,7 +223,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             login(request, joined.user, backend="django.contrib.auth.backends.ModelBackend")
             request.session[SESSION_KEY] = joined.workspace_id
             messages.success(request, _("Welcome to %(name)s.") % {"name": joined.workspace.name})
-            return redirect("relationships:due-list")
+            return redirect(home_url(joined.user))
     context = {"invitation": invitation, "form": form, "token": token}
     return render(request, "core/invitation_accept.html", context)
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     # Models cannot be imported before the app registry is ready.
-    from touchbase.core.models import Workspace
+    from touchbase.core.models import Membership, Workspace
 
 
 class RelationshipsConfig(AppConfig):
@@ -22,6 +22,9 @@ class RelationshipsConfig(AppConfig):
         registry.workspace_updated.register(
             registry.WorkspaceHook(name="cadence", run=_recompute_on_new_default)
         )
+        registry.member_changed.register(
+            registry.MemberHook(name="ownership", run=_release_customers)
+        )
         registry.periodic_jobs.register(
             registry.PeriodicJob(name="digests", run=lambda: digests_enqueue_due())
         )
@@ -33,3 +36,12 @@ def _recompute_on_new_default(*, workspace: Workspace, changed: set[str]) -> Non
 
     if "default_cadence_days" in changed:
         cadence_recompute(workspace=workspace)
+
+
+def _release_customers(*, membership: Membership, removed: bool) -> None:
+    """Someone who leaves or no longer works with customers owns and sponsors none of them."""
+    from touchbase.core.capabilities import Capability, role_has
+    from touchbase.relationships.services import customers_release
+
+    if removed or not role_has(membership.role, Capability.CRM_VIEW):
+        customers_release(workspace=membership.workspace, user=membership.user)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from touchbase.core import registry
+from touchbase.core.capabilities import Capability, role_has, roles_with
 from touchbase.core.models import Membership
 from touchbase.core.timeutil import local_today, next_digest_at
 from touchbase.relationships import selectors
@@ -29,7 +30,7 @@ def digest_send(*, membership: Membership) -> bool:
     Nothing is sent when nothing is due and no section has anything to say.
     """
     user = membership.user
-    if not user.email or not user.is_active:
+    if not user.email or not user.is_active or not role_has(membership.role, Capability.CRM_VIEW):
         return False
     workspace = membership.workspace
     today = local_today(workspace.zone)
@@ -89,8 +90,9 @@ def digests_enqueue_due(now: dt.datetime | None = None) -> int:
 
     now = now or timezone.now()
     due = Membership.objects.select_related("workspace").filter(
-        Q(digest_next_at__lte=now), ~Q(digest_frequency="off")
-    )
+        Q(digest_next_at__lte=now), ~Q(digest_frequency="off"),
+        role__in=roles_with(Capability.CRM_VIEW),
+    )  # fmt: skip
     claimed = 0
     for membership in due:
         following = next_digest_at(

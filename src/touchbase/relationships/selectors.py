@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_stubs_ext import WithAnnotations
 
+from touchbase.core.capabilities import Capability, roles_with
 from touchbase.core.choices import LEADER_ROLES
 from touchbase.core.models import Membership, User, Workspace
 from touchbase.core.timeutil import local_today, quarter_start, start_of_day
@@ -255,10 +256,11 @@ def segments(*, workspace: Workspace) -> list[str]:
 
 
 def members(*, workspace: Workspace) -> QuerySet[User]:
-    """People of the workspace, by name."""
-    return User.objects.filter(memberships__workspace=workspace).order_by(
-        "first_name", "last_name", "username"
-    )
+    """People of the workspace who work with customers (no helpers), by name."""
+    crm_roles = roles_with(Capability.CRM_VIEW)
+    return User.objects.filter(
+        memberships__workspace=workspace, memberships__role__in=crm_roles
+    ).order_by("first_name", "last_name", "username")
 
 
 def tags(*, workspace: Workspace) -> QuerySet[Tag]:

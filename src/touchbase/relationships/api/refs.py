@@ -11,16 +11,16 @@ from django.utils.translation import gettext as _
 from touchbase.core.api.refs import Id
 from touchbase.core.models import User
 from touchbase.core.requests import MemberRequest
-from touchbase.relationships import services
+from touchbase.relationships import selectors, services
 from touchbase.relationships.models import Account, Contact
 
 
 def _member(request: MemberRequest, user_id: Id | None, field: str) -> User | None:
     if user_id is None:
         return None
-    user = User.objects.filter(pk=user_id, memberships__workspace=request.workspace).first()
+    user = selectors.members(workspace=request.workspace).filter(pk=user_id).first()
     if user is None:
-        raise ValidationError({field: "Choose a member of this workspace."})
+        raise ValidationError({field: _("Choose a member of this workspace.")})
     return user
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from touchbase.core.capabilities import Capability, roles_with
 from touchbase.core.models import User, Workspace
 from touchbase.relationships.models import (
     Account,
@@ -32,7 +33,9 @@ def _check_same_workspace(workspace: Workspace, **related: Any) -> None:
         if value is None:
             continue
         if isinstance(value, User):
-            if not value.memberships.filter(workspace=workspace).exists():
+            # Helpers and community managers never own or take part in customer work.
+            crm_roles = roles_with(Capability.CRM_VIEW)
+            if not value.memberships.filter(workspace=workspace, role__in=crm_roles).exists():
                 errors[field] = _("Choose a member of this workspace.")
         elif value.workspace_id != workspace.id:
             errors[field] = _("Choose one from this workspace.")
@@ -124,3 +127,18 @@ def _tag(workspace: Workspace, name: str) -> Tag:
             return Tag.objects.create(workspace=workspace, name=name)
     except IntegrityError:
         return Tag.objects.get(workspace=workspace, name__iexact=name)
+
+
+@transaction.atomic
+def customers_release(*, workspace: Workspace, user: User) -> int:
+    """Take away a person's ownership and sponsorships in the workspace; the team covers them.
+
+    Their customers show up unowned on the team's due list instead of on a list nobody reads.
+    """
+    released = 0
+    for model in (Account, Contact):
+        released += model.objects.filter(workspace=workspace, owner=user).update(owner=None)
+    Account.objects.filter(workspace=workspace, executive_sponsor=user).update(
+        executive_sponsor=None
+    )
+    return released
