@@ -40,5 +40,5 @@ class CareConfig(AppConfig):
             ("vouchers", _("Vouchers"), "care:voucher-list", Capability.CRM_VIEW),
             ("advice", _("Regional advice"), "care:advice-list", Capability.CRM_VIEW),
         ):
-            registry.settings_sections.register(registry.SettingsSection(
+            registry.data_sections.register(registry.SettingsSection(
                 name=name, label=label, url_name=url_name, capability=capability))  # fmt: skip

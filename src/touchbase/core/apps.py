@@ -13,11 +13,18 @@ class CoreConfig(AppConfig):
         from django.urls import register_converter
 
         from touchbase.core import registry
+        from touchbase.core.capabilities import Capability
         from touchbase.core.tenancy import IdConverter
         from touchbase.core.webhooks import webhook_deliveries_enqueue_due, webhook_receipts_purge
 
         # Before any URLconf is read: every app's routes take ids through it.
         register_converter(IdConverter, "id")
+        registry.settings_sections.register(
+            registry.SettingsSection(
+                name="members", label=_("Members and invitations"), url_name="core:members",
+                capability=Capability.MEMBERS_MANAGE, order=10,
+            )
+        )  # fmt: skip
         registry.periodic_jobs.register(
             registry.PeriodicJob(
                 name="webhook-retries", run=lambda: webhook_deliveries_enqueue_due()

@@ -106,7 +106,7 @@ class PeriodicJob:
 
 @dataclass(frozen=True)
 class SettingsSection:
-    """A link in the data and settings navigation; shown to members with the capability."""
+    """A link to an app's page: a data-care tab or a settings page, for members who may use it."""
 
     name: str
     label: Any
@@ -140,6 +140,7 @@ personal_data: Slot[PersonalDataHandler] = Slot()
 digest_sections: Slot[DigestSection] = Slot()
 demo_steps: Slot[DemoStep] = Slot()
 periodic_jobs: Slot[PeriodicJob] = Slot()
+data_sections: Slot[SettingsSection] = Slot()
 settings_sections: Slot[SettingsSection] = Slot()
 workspace_updated: Slot[WorkspaceHook] = Slot()
 member_changed: Slot[MemberHook] = Slot()

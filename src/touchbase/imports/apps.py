@@ -14,7 +14,7 @@ class ImportsConfig(AppConfig):
         from touchbase.core.capabilities import Capability
         from touchbase.imports import personal_data, services
 
-        registry.settings_sections.register(registry.SettingsSection(
+        registry.data_sections.register(registry.SettingsSection(
             name="import", label=_("Import"), url_name="imports:import-start",
             capability=Capability.IMPORT, order=200))  # fmt: skip
         registry.periodic_jobs.register(

@@ -17,6 +17,7 @@ class RelationshipsConfig(AppConfig):
 
     def ready(self) -> None:
         from touchbase.core import registry
+        from touchbase.core.capabilities import Capability
         from touchbase.relationships.digest import digests_enqueue_due
 
         registry.workspace_updated.register(
@@ -25,6 +26,12 @@ class RelationshipsConfig(AppConfig):
         registry.member_changed.register(
             registry.MemberHook(name="ownership", run=_release_customers)
         )
+        registry.settings_sections.register(
+            registry.SettingsSection(
+                name="cadence", label=_("Cadence policies"), url_name="relationships:policy-list",
+                capability=Capability.CRM_VIEW, order=20,
+            )
+        )  # fmt: skip
         registry.periodic_jobs.register(
             registry.PeriodicJob(name="digests", run=lambda: digests_enqueue_due())
         )

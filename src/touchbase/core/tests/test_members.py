@@ -192,3 +192,10 @@ def test_the_api_changes_a_role_and_refuses_removing_the_last_owner(
     refused = client.delete(f"/api/v1/members/{alice_membership.pk}", headers=bearer(alice_token))
     assert refused.status_code == 422
     assert Membership.objects.filter(pk=alice_membership.pk).exists()
+
+
+def test_settings_link_to_the_sections_the_member_may_use(alice_client, client, bob):
+    members_url = reverse("core:members")
+    assert members_url in alice_client.get(reverse("core:settings")).content.decode()
+    client.force_login(bob)
+    assert members_url not in client.get(reverse("core:settings")).content.decode()
