@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from touchbase.care import selectors, services
@@ -16,6 +15,7 @@ from touchbase.core.api.pagination import PageParams, page_of_rows
 from touchbase.core.api.refs import Id, owned_ref
 from touchbase.core.capabilities import Capability, api_capability
 from touchbase.core.requests import MemberRequest
+from touchbase.core.tenancy import owned_or_404
 from touchbase.core.timeutil import local_today
 from touchbase.relationships import selectors as relationship_selectors
 from touchbase.relationships.choices import ConsentStatus, Country
@@ -25,7 +25,7 @@ router = Router(tags=["data care"])
 
 
 def _contact(request: MemberRequest, contact_id: Id) -> Contact:
-    return get_object_or_404(Contact, pk=contact_id, workspace=request.workspace)
+    return owned_or_404(Contact, contact_id, workspace=request.workspace)
 
 
 # --- consent -------------------------------------------------------------------------------
@@ -181,7 +181,7 @@ def advice_create(request: MemberRequest, payload: AdviceIn) -> Status[RegionalA
 @router.put("/regional-advice/{advice_id}", response=AdviceOut, summary="Change advice")
 @api_capability(Capability.ADVICE_MANAGE)
 def advice_update(request: MemberRequest, advice_id: Id, payload: AdviceIn) -> Any:
-    advice = get_object_or_404(RegionalAdvice, pk=advice_id, workspace=request.workspace)
+    advice = owned_or_404(RegionalAdvice, advice_id, workspace=request.workspace)
     for name, value in payload.dict().items():
         setattr(advice, name, value)
     return services.advice_save(advice=advice)
@@ -190,7 +190,7 @@ def advice_update(request: MemberRequest, advice_id: Id, payload: AdviceIn) -> A
 @router.delete("/regional-advice/{advice_id}", response={204: None}, summary="Delete advice")
 @api_capability(Capability.ADVICE_MANAGE)
 def advice_delete(request: MemberRequest, advice_id: Id) -> Status[None]:
-    get_object_or_404(RegionalAdvice, pk=advice_id, workspace=request.workspace).delete()
+    owned_or_404(RegionalAdvice, advice_id, workspace=request.workspace).delete()
     return Status(204, None)
 
 
@@ -262,7 +262,7 @@ def voucher_issue(request: MemberRequest, payload: VoucherIn) -> Status[Voucher]
 @router.post("/vouchers/{voucher_id}/redeem", response=VoucherOut, summary="Redeem a voucher")
 @api_capability(Capability.VOUCHER_ISSUE)
 def voucher_redeem(request: MemberRequest, voucher_id: Id, payload: RedeemIn) -> Any:
-    voucher = get_object_or_404(Voucher, pk=voucher_id, workspace=request.workspace)
+    voucher = owned_or_404(Voucher, voucher_id, workspace=request.workspace)
     return services.voucher_redeem(
         voucher=voucher, order_reference=payload.order_reference, by=request.user
     )

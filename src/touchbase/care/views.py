@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +19,7 @@ from touchbase.core.capabilities import Capability, capability_required
 from touchbase.core.forms import apply_errors
 from touchbase.core.navigation import redirect_back
 from touchbase.core.requests import MemberRequest
-from touchbase.core.tenancy import id_or_none
+from touchbase.core.tenancy import id_or_none, owned_or_404
 from touchbase.core.timeutil import local_today
 from touchbase.relationships.models import Contact
 
@@ -30,7 +30,7 @@ from touchbase.relationships.models import Contact
 
 
 def _contact(request: MemberRequest, pk: int) -> Contact:
-    return get_object_or_404(Contact, pk=pk, workspace=request.workspace)
+    return owned_or_404(Contact, pk, workspace=request.workspace)
 
 
 @capability_required(Capability.CRM_EDIT)
@@ -126,7 +126,7 @@ def advice_list(request: MemberRequest) -> HttpResponse:
 @capability_required(Capability.ADVICE_MANAGE)
 def advice_edit(request: MemberRequest, pk: int | None = None) -> HttpResponse:
     advice = (
-        get_object_or_404(RegionalAdvice, pk=pk, workspace=request.workspace)
+        owned_or_404(RegionalAdvice, pk, workspace=request.workspace)
         if pk
         else RegionalAdvice(workspace=request.workspace, valid_from=local_today(
             request.workspace.zone))
@@ -146,7 +146,7 @@ def advice_edit(request: MemberRequest, pk: int | None = None) -> HttpResponse:
 @capability_required(Capability.ADVICE_MANAGE)
 @require_POST
 def advice_delete(request: MemberRequest, pk: int) -> HttpResponse:
-    get_object_or_404(RegionalAdvice, pk=pk, workspace=request.workspace).delete()
+    owned_or_404(RegionalAdvice, pk, workspace=request.workspace).delete()
     messages.success(request, _("Advice deleted."))
     return redirect("care:advice-list")
 
@@ -189,7 +189,7 @@ def voucher_issue(request: MemberRequest, pk: int) -> HttpResponse:
 @capability_required(Capability.VOUCHER_ISSUE)
 @require_POST
 def voucher_redeem(request: MemberRequest, pk: int) -> HttpResponse:
-    voucher = get_object_or_404(Voucher, pk=pk, workspace=request.workspace)
+    voucher = owned_or_404(Voucher, pk, workspace=request.workspace)
     form = RedeemForm(request.POST)
     try:
         if not form.is_valid():

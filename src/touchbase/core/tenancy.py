@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -29,7 +29,6 @@ from django_scopes import scope, scopes_disabled
 from touchbase.core.models import ApiToken, Membership, Workspace, WorkspaceOwned
 from touchbase.core.requests import WorkspaceRequest
 
-M = TypeVar("M", bound=models.Model)
 # The largest number a BIGINT column holds; larger ids and offsets overflow the databases.
 MAX_ID = 2**63 - 1
 TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=5)

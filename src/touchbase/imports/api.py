@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from touchbase.core.api.refs import Id
 from touchbase.core.capabilities import Capability, api_capability
 from touchbase.core.requests import MemberRequest
+from touchbase.core.tenancy import owned_or_404
 from touchbase.imports import exports, services
 from touchbase.imports.models import ImportJob
 from touchbase.relationships import selectors
@@ -55,9 +55,7 @@ def import_create(request: MemberRequest, file: File[UploadedFile]) -> Status[Im
 )
 @api_capability(Capability.IMPORT)
 def import_get(request: MemberRequest, import_id: Id) -> ImportJob:
-    return get_object_or_404(
-        ImportJob.objects.defer("content"), pk=import_id, workspace=request.workspace
-    )
+    return owned_or_404(ImportJob.objects.defer("content"), import_id, workspace=request.workspace)
 
 
 @router.put(
@@ -67,9 +65,7 @@ def import_get(request: MemberRequest, import_id: Id) -> ImportJob:
 )
 @api_capability(Capability.IMPORT)
 def import_remap(request: MemberRequest, import_id: Id, payload: MappingIn) -> Status[ImportJob]:
-    job = get_object_or_404(
-        ImportJob.objects.defer("content"), pk=import_id, workspace=request.workspace
-    )
+    job = owned_or_404(ImportJob.objects.defer("content"), import_id, workspace=request.workspace)
     return Status(202, services.import_job_remap(job=job, mapping=payload.mapping))
 
 
@@ -81,9 +77,7 @@ def import_remap(request: MemberRequest, import_id: Id, payload: MappingIn) -> S
 )
 @api_capability(Capability.IMPORT)
 def import_confirm(request: MemberRequest, import_id: Id) -> Status[ImportJob]:
-    job = get_object_or_404(
-        ImportJob.objects.defer("content"), pk=import_id, workspace=request.workspace
-    )
+    job = owned_or_404(ImportJob.objects.defer("content"), import_id, workspace=request.workspace)
     return Status(202, services.import_job_confirm(job=job, by=request.user))
 
 

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from touchbase.core.capabilities import Capability, capability_required
 from touchbase.core.htmx import render_page
 from touchbase.core.requests import MemberRequest
-from touchbase.core.tenancy import id_or_none
+from touchbase.core.tenancy import id_or_none, owned_or_404
 from touchbase.imports import exports, services
 from touchbase.imports.mapping import FIELDS
 from touchbase.imports.models import ImportJob
@@ -57,7 +57,7 @@ def import_detail(request: MemberRequest, pk: int) -> HttpResponse:
 
     While the worker has the file, the status fragment polls this URL every second.
     """
-    job = get_object_or_404(ImportJob.objects.defer("content"), pk=pk, workspace=request.workspace)
+    job = owned_or_404(ImportJob.objects.defer("content"), pk, workspace=request.workspace)
     if request.method == "POST":
         mapping = {
             header: request.POST.get(f"map-{index}", "")
@@ -84,7 +84,7 @@ def import_detail(request: MemberRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_confirm(request: MemberRequest, pk: int) -> HttpResponse:
     """Queue the import: all rows, or none when any row is bad."""
-    job = get_object_or_404(ImportJob.objects.defer("content"), pk=pk, workspace=request.workspace)
+    job = owned_or_404(ImportJob.objects.defer("content"), pk, workspace=request.workspace)
     try:
         services.import_job_confirm(job=job, by=request.user)
     except ValidationError as error:

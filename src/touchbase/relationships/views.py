@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +19,7 @@ from touchbase.core.capabilities import Capability, capability_required, has_cap
 from touchbase.core.forms import apply_errors
 from touchbase.core.htmx import render_page
 from touchbase.core.requests import MemberRequest
-from touchbase.core.tenancy import id_or_none
+from touchbase.core.tenancy import id_or_none, owned_or_404
 from touchbase.core.timeutil import local_today
 from touchbase.relationships import selectors, services
 from touchbase.relationships.choices import DueKind
@@ -82,8 +82,8 @@ def due_list(request: MemberRequest) -> HttpResponse:
 
 def _due_row(request: MemberRequest, kind: str, pk: int) -> Account | Contact:
     if kind == DueKind.ACCOUNT:
-        return get_object_or_404(Account, pk=pk, workspace=request.workspace)
-    return get_object_or_404(Contact, pk=pk, workspace=request.workspace)
+        return owned_or_404(Account, pk, workspace=request.workspace)
+    return owned_or_404(Contact, pk, workspace=request.workspace)
 
 
 @capability_required(Capability.CRM_EDIT)
@@ -154,7 +154,7 @@ def erased_redirect(request: HttpRequest, contact: Contact) -> HttpResponse:
 @capability_required(Capability.CRM_VIEW)
 def account_detail(request: MemberRequest, pk: int) -> HttpResponse:
     """Master data, contacts and the one timeline of an account."""
-    account = get_object_or_404(
+    account = owned_or_404(
         Account.objects.select_related("owner", "executive_sponsor"),
         pk=pk,
         workspace=request.workspace,
@@ -214,7 +214,7 @@ def _timeline_context(request: MemberRequest, **target: Any) -> dict[str, Any]:
 @capability_required(Capability.CRM_EDIT)
 def account_edit(request: MemberRequest, pk: int | None = None) -> HttpResponse:
     """Create or edit an account."""
-    account = get_object_or_404(Account, pk=pk, workspace=request.workspace) if pk else None
+    account = owned_or_404(Account, pk, workspace=request.workspace) if pk else None
     form = AccountForm(request.POST or None, instance=account, workspace=request.workspace)
     if request.method == "POST" and form.is_valid():
         saved = _save_with_tags(request, form, services.account_save, "account", account)
@@ -278,8 +278,8 @@ def contact_list(request: MemberRequest) -> HttpResponse:
 @capability_required(Capability.CRM_VIEW)
 def contact_detail(request: MemberRequest, pk: int) -> HttpResponse:
     """Master data, consent and the timeline of a contact."""
-    contact = get_object_or_404(
-        Contact.objects.select_related("account", "owner"), pk=pk, workspace=request.workspace
+    contact = owned_or_404(
+        Contact.objects.select_related("account", "owner"), pk, workspace=request.workspace
     )
     context = _timeline_context(request, contact=contact)
     consents = list(contact.consents.select_related("recorded_by").order_by("-recorded_at", "-id"))
@@ -303,7 +303,7 @@ def contact_detail(request: MemberRequest, pk: int) -> HttpResponse:
 @capability_required(Capability.CRM_EDIT)
 def contact_edit(request: MemberRequest, pk: int | None = None) -> HttpResponse:
     """Create or edit a contact."""
-    contact = get_object_or_404(Contact, pk=pk, workspace=request.workspace) if pk else None
+    contact = owned_or_404(Contact, pk, workspace=request.workspace) if pk else None
     if contact is not None and contact.is_erased:
         return erased_redirect(request, contact)
     initial = {}
@@ -326,14 +326,14 @@ def contact_edit(request: MemberRequest, pk: int | None = None) -> HttpResponse:
 @capability_required(Capability.CRM_EDIT)
 @require_POST
 def account_touchpoint(request: MemberRequest, pk: int) -> HttpResponse:
-    account = get_object_or_404(Account, pk=pk, workspace=request.workspace)
+    account = owned_or_404(Account, pk, workspace=request.workspace)
     return _touchpoint_create(request, account=account)
 
 
 @capability_required(Capability.CRM_EDIT)
 @require_POST
 def contact_touchpoint(request: MemberRequest, pk: int) -> HttpResponse:
-    contact = get_object_or_404(Contact, pk=pk, workspace=request.workspace)
+    contact = owned_or_404(Contact, pk, workspace=request.workspace)
     return _touchpoint_create(request, contact=contact)
 
 
@@ -377,8 +377,8 @@ def _touchpoint_create(request: MemberRequest, **target: Any) -> HttpResponse:
 @capability_required(Capability.CRM_EDIT)
 def call_sheet(request: MemberRequest, pk: int) -> HttpResponse:
     """Prepare and log a call: history, check-in questions, master data updates."""
-    contact = get_object_or_404(
-        Contact.objects.select_related("account", "owner"), pk=pk, workspace=request.workspace
+    contact = owned_or_404(
+        Contact.objects.select_related("account", "owner"), pk, workspace=request.workspace
     )
     if contact.is_erased:
         return erased_redirect(request, contact)
@@ -421,7 +421,7 @@ def policy_list(request: MemberRequest) -> HttpResponse:
 @capability_required(Capability.CADENCE_MANAGE)
 def policy_edit(request: MemberRequest, pk: int | None = None) -> HttpResponse:
     """Create or change a cadence policy; due dates follow at once."""
-    policy = get_object_or_404(CadencePolicy, pk=pk, workspace=request.workspace) if pk else None
+    policy = owned_or_404(CadencePolicy, pk, workspace=request.workspace) if pk else None
     form = CadencePolicyForm(request.POST or None, instance=policy, workspace=request.workspace)
     if request.method == "POST" and form.is_valid():
         candidate = form.save(commit=False)
@@ -444,7 +444,7 @@ def policy_edit(request: MemberRequest, pk: int | None = None) -> HttpResponse:
 @capability_required(Capability.CADENCE_MANAGE)
 @require_POST
 def policy_delete(request: MemberRequest, pk: int) -> HttpResponse:
-    policy = get_object_or_404(CadencePolicy, pk=pk, workspace=request.workspace)
+    policy = owned_or_404(CadencePolicy, pk, workspace=request.workspace)
     services.cadence_policy_delete(policy=policy)
     messages.success(request, _("Policy deleted; due dates updated."))
     return redirect("relationships:policy-list")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
 from touchbase.core.api.pagination import PageParams, page_of_rows
 from touchbase.core.api.refs import Id
 from touchbase.core.capabilities import Capability, api_capability
 from touchbase.core.requests import MemberRequest
+from touchbase.core.tenancy import owned_or_404
 from touchbase.core.timeutil import local_today
 from touchbase.relationships import selectors, services
 from touchbase.relationships.api.refs import (
@@ -91,9 +91,9 @@ def due_list(
 def due_snooze(request: MemberRequest, kind: DueKind, row_id: Id, payload: SnoozeIn) -> Any:
     row: Account | Contact
     if kind == DueKind.ACCOUNT:
-        row = get_object_or_404(Account, pk=row_id, workspace=request.workspace)
+        row = owned_or_404(Account, row_id, workspace=request.workspace)
     else:
-        row = get_object_or_404(Contact, pk=row_id, workspace=request.workspace)
+        row = owned_or_404(Contact, row_id, workspace=request.workspace)
     return services.due_snooze(
         row=row, until=payload.until, reason=payload.reason, workspace=request.workspace
     )
@@ -130,14 +130,14 @@ def policy_create(request: MemberRequest, payload: PolicyIn) -> Status[CadencePo
 @router.put("/cadence-policies/{policy_id}", response=PolicyOut, summary="Replace a policy")
 @api_capability(Capability.CADENCE_MANAGE)
 def policy_update(request: MemberRequest, policy_id: Id, payload: PolicyIn) -> CadencePolicy:
-    policy = get_object_or_404(CadencePolicy, pk=policy_id, workspace=request.workspace)
+    policy = owned_or_404(CadencePolicy, policy_id, workspace=request.workspace)
     return _policy_from(request, payload, policy)
 
 
 @router.delete("/cadence-policies/{policy_id}", response={204: None}, summary="Delete a policy")
 @api_capability(Capability.CADENCE_MANAGE)
 def policy_delete(request: MemberRequest, policy_id: Id) -> Status[None]:
-    policy = get_object_or_404(CadencePolicy, pk=policy_id, workspace=request.workspace)
+    policy = owned_or_404(CadencePolicy, policy_id, workspace=request.workspace)
     services.cadence_policy_delete(policy=policy)
     return Status(204, None)
 

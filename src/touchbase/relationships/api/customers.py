@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
 from touchbase.core.api.pagination import PageParams, page_of_rows
 from touchbase.core.api.refs import Id
 from touchbase.core.capabilities import Capability, api_capability
 from touchbase.core.requests import MemberRequest
+from touchbase.core.tenancy import owned_or_404
 from touchbase.relationships import selectors, services
 from touchbase.relationships.api.refs import (
     _account_fields,
@@ -67,13 +67,13 @@ def account_create(request: MemberRequest, payload: AccountIn) -> Status[Account
 @router.get("/accounts/{account_id}", response=AccountOut, summary="One account")
 @api_capability(Capability.CRM_VIEW)
 def account_get(request: MemberRequest, account_id: Id) -> Account:
-    return get_object_or_404(Account, pk=account_id, workspace=request.workspace)
+    return owned_or_404(Account, account_id, workspace=request.workspace)
 
 
 @router.patch("/accounts/{account_id}", response=AccountOut, summary="Change an account")
 @api_capability(Capability.CRM_EDIT)
 def account_update(request: MemberRequest, account_id: Id, payload: AccountPatch) -> Account:
-    account = get_object_or_404(Account, pk=account_id, workspace=request.workspace)
+    account = owned_or_404(Account, account_id, workspace=request.workspace)
     data = _without_nulls(Account, payload.dict(exclude_unset=True))
     fields = _account_fields(request, data)
     return services.account_save(workspace=request.workspace, fields=fields, account=account)
@@ -86,7 +86,7 @@ def account_update(request: MemberRequest, account_id: Id, payload: AccountPatch
 def account_timeline(
     request: MemberRequest, account_id: Id, page: Query[PageParams]
 ) -> dict[str, Any]:
-    account = get_object_or_404(Account, pk=account_id, workspace=request.workspace)
+    account = owned_or_404(Account, account_id, workspace=request.workspace)
     rows = selectors.timeline(
         workspace=request.workspace, account=account, limit=page.limit + 1, offset=page.offset
     )
@@ -141,7 +141,7 @@ def contact_get(request: MemberRequest, contact_id: Id) -> dict[str, Any]:
 @router.patch("/contacts/{contact_id}", response=ContactOut, summary="Change a contact")
 @api_capability(Capability.CRM_EDIT)
 def contact_update(request: MemberRequest, contact_id: Id, payload: ContactPatch) -> dict[str, Any]:
-    contact = get_object_or_404(Contact, pk=contact_id, workspace=request.workspace)
+    contact = owned_or_404(Contact, contact_id, workspace=request.workspace)
     data = _without_nulls(Contact, payload.dict(exclude_unset=True))
     fields = _account_fields(request, data)
     services.contact_save(workspace=request.workspace, fields=fields, contact=contact)
@@ -155,7 +155,7 @@ def contact_update(request: MemberRequest, contact_id: Id, payload: ContactPatch
 def contact_timeline(
     request: MemberRequest, contact_id: Id, page: Query[PageParams]
 ) -> dict[str, Any]:
-    contact = get_object_or_404(Contact, pk=contact_id, workspace=request.workspace)
+    contact = owned_or_404(Contact, contact_id, workspace=request.workspace)
     rows = selectors.timeline(
         workspace=request.workspace, contact=contact, limit=page.limit + 1, offset=page.offset
     )
@@ -171,7 +171,7 @@ def contact_timeline(
 def call_sheet_submit(
     request: MemberRequest, contact_id: Id, payload: CallSheetIn
 ) -> Status[Touchpoint]:
-    contact = get_object_or_404(Contact, pk=contact_id, workspace=request.workspace)
+    contact = owned_or_404(Contact, contact_id, workspace=request.workspace)
     answers = services.CheckinAnswers(**payload.dict())
     answers.country = answers.country or contact.country
     touchpoint = services.call_sheet_submit(contact=contact, answers=answers, by=request.user)
