@@ -116,17 +116,12 @@ class SettingsSection:
 
 
 @dataclass(frozen=True)
-class WorkspaceHook:
-    """Called after a workspace's settings changed: run(workspace=, changed={field names})."""
+class Hook:
+    """A function an app wants called when something in the platform changed.
 
-    name: str
-    run: Callable[..., None]
-    order: int = 100
-
-
-@dataclass(frozen=True)
-class MemberHook:
-    """Called when a member's role changed or they leave: run(membership=, removed=bool)."""
+    workspace_updated: run(workspace=, changed={field names});
+    member_changed: run(membership=, removed=bool), after a role change or before removal.
+    """
 
     name: str
     run: Callable[..., None]
@@ -142,5 +137,5 @@ demo_steps: Slot[DemoStep] = Slot()
 periodic_jobs: Slot[PeriodicJob] = Slot()
 data_sections: Slot[SettingsSection] = Slot()
 settings_sections: Slot[SettingsSection] = Slot()
-workspace_updated: Slot[WorkspaceHook] = Slot()
-member_changed: Slot[MemberHook] = Slot()
+workspace_updated: Slot[Hook] = Slot()
+member_changed: Slot[Hook] = Slot()

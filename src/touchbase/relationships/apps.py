@@ -21,10 +21,10 @@ class RelationshipsConfig(AppConfig):
         from touchbase.relationships.digest import digests_enqueue_due
 
         registry.workspace_updated.register(
-            registry.WorkspaceHook(name="cadence", run=_recompute_on_new_default)
+            registry.Hook(name="cadence", run=_recompute_on_new_default)
         )
         registry.member_changed.register(
-            registry.MemberHook(name="ownership", run=_release_customers)
+            registry.Hook(name="ownership", run=_release_customers)
         )
         registry.settings_sections.register(
             registry.SettingsSection(
