@@ -23,9 +23,7 @@ class RelationshipsConfig(AppConfig):
         registry.workspace_updated.register(
             registry.Hook(name="cadence", run=_recompute_on_new_default)
         )
-        registry.member_changed.register(
-            registry.Hook(name="ownership", run=_release_customers)
-        )
+        registry.member_changed.register(registry.Hook(name="ownership", run=_release_customers))
         registry.settings_sections.register(
             registry.SettingsSection(
                 name="cadence", label=_("Cadence policies"), url_name="relationships:policy-list",
