@@ -86,13 +86,13 @@ def build(scale: float, vendor: str) -> dict[str, float]:
         account_rows.append((
             index + 1, workspace.id, f"Firma {index:05d}", "Hotel" if index % 5 == 0 else "Handel",
             key_account, owner, value, cadence, stamp(last), day(due), day(due), "", "",
-            "", "", "", "DE", "", "", "", "", "de", "", stamp(now), stamp(now),
+            "", "", "", "DE", "", "", "", "", "de", "", stamp(now), stamp(now), 0,
         ))  # fmt: skip
     _insert(connection, vendor, "relationships_account", [
         "id", "workspace_id", "name", "segment", "is_key_account", "owner_id", "value",
         "cadence_days", "last_personal_at", "cadence_due_on", "next_due_on", "snooze_reason",
         "street", "postal_code", "city", "region", "country", "phone", "email", "website", "notes",
-        "language", "snoozed_until", "created_at", "updated_at",
+        "language", "snoozed_until", "created_at", "updated_at", "attempts",
     ], [row[:22] + (None,) + row[23:] for row in account_rows])  # fmt: skip
     del account_rows
 
@@ -108,13 +108,14 @@ def build(scale: float, vendor: str) -> dict[str, float]:
             index + 1, workspace.id, account_id, f"Vor{index % 997}", f"Nach{index:06d}",
             f"kontakt{index}@example.de", f"+4989{1000000 + index}", owner, value, 365,
             stamp(last), day(due), day(due), "", "", "", "", "", "DE", "", "", "", "de", "",
-            stamp(now), stamp(now),
+            stamp(now), stamp(now), 0,
         ))  # fmt: skip
     _insert(connection, vendor, "relationships_contact", [
         "id", "workspace_id", "account_id", "first_name", "last_name", "email", "phone",
         "owner_id", "value", "cadence_days", "last_personal_at", "cadence_due_on", "next_due_on",
         "snooze_reason", "street", "postal_code", "city", "region", "country", "job_title",
         "mobile", "preferred_channel", "language", "wellbeing_note", "created_at", "updated_at",
+        "attempts",
     ], contact_rows)  # fmt: skip
     del contact_rows
 

@@ -179,13 +179,14 @@ def _ensure_accounts(workspace, plan, by, result, cadence) -> dict[str, Account]
 CREATE_DEFAULTS = dict.fromkeys(
     [*CONTACT_COLUMNS, "preferred_channel", "wellbeing_note", "snooze_reason"], ""
 )
-CREATE_DEFAULTS |= {"country": "DE", "language": "de"}
+# Raw inserts skip model defaults: every NOT NULL column without a value from the file is here.
+CREATE_DEFAULTS |= {"country": "DE", "language": "de", "attempts": 0}
 ACCOUNT_DEFAULTS_TEXT = dict.fromkeys(
     ["street", "postal_code", "city", "region", "segment", "phone", "email", "website",
      "notes", "snooze_reason"], "",
 )  # fmt: skip
 ACCOUNT_DEFAULTS: dict[str, Any] = {**ACCOUNT_DEFAULTS_TEXT, "country": "DE", "language": "de",
-                                     "is_key_account": False}  # fmt: skip
+                                     "is_key_account": False, "attempts": 0}  # fmt: skip
 
 
 def _contact_values(workspace, create, cadence) -> dict[str, Any]:  # type: ignore[no-untyped-def]

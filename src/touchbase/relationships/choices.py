@@ -44,6 +44,11 @@ class Outcome(models.TextChoices):
     NO_ANSWER = "no_answer", _("No answer")
 
 
+# A personal touchpoint with one of these outcomes was only an attempt: the customer was not
+# reached, so the cadence clock keeps running and the customer stays due.
+UNREACHED_OUTCOMES = frozenset({Outcome.NO_ANSWER})
+
+
 class PreferredChannel(models.TextChoices):
     ANY = "", _("No preference")
     PHONE = "phone", _("Phone")

@@ -34,6 +34,7 @@ from touchbase.relationships.factories import (
     random_phone,
 )
 from touchbase.relationships.models import (
+    REACHED,
     Account,
     CadencePolicy,
     Contact,
@@ -41,7 +42,7 @@ from touchbase.relationships.models import (
     Touchpoint,
     TouchpointParticipant,
 )
-from touchbase.relationships.services import cadence_recompute, tags_from_names
+from touchbase.relationships.services import cadence_recompute, tags_from_names, touchpoint_log
 
 DEMO_SLUG = "pollux"
 DEMO_USERNAME = "joseph"
@@ -135,6 +136,23 @@ def _fill(workspace: Workspace, rng: random.Random, step: Callable[[str, int], N
     _stamp_last_personal(workspace)
     cadence_recompute(workspace=workspace)
     step("cadence", 1)
+    _unanswered_calls(workspace, team, rng)
+
+
+def _unanswered_calls(
+    workspace: Workspace, team: dict[str, Membership], rng: random.Random
+) -> None:
+    """Joseph tried to reach some overdue customers lately; nobody picked up."""
+    today = timezone.localdate()
+    joseph = team[DEMO_USERNAME].user
+    overdue = Contact.objects.filter(workspace=workspace, owner=joseph, next_due_on__lt=today)
+    for contact in rng.sample(list(overdue.order_by("pk")[:60]), 8):
+        for days in sorted(rng.sample(range(1, 12), rng.randint(1, 3)), reverse=True):
+            touchpoint_log(
+                workspace=workspace, contact=contact, channel=Channel.PHONE, logged_by=joseph,
+                occurred_at=timezone.now() - dt.timedelta(days=days, hours=rng.randint(0, 5)),
+                outcome=Outcome.NO_ANSWER, summary="Mailbox, keine Nachricht hinterlassen",
+            )  # fmt: skip
 
 
 def _team(workspace: Workspace) -> dict[str, Membership]:
@@ -345,7 +363,7 @@ def _stamp_last_personal_of[M: (Contact, Account)](
     model: type[M], column: str, workspace: Workspace
 ) -> None:
     latest = (
-        Touchpoint.objects.filter(workspace=workspace, is_personal=True)
+        Touchpoint.objects.filter(REACHED, workspace=workspace)
         .values(column)
         .annotate(last=Max("occurred_at"))
     )

@@ -115,6 +115,10 @@ class TouchpointForm(WorkspaceFormMixin, forms.Form):
     participants = forms.ModelMultipleChoiceField(
         label=_("Also took part"), queryset=Account.objects.none(), required=False
     )
+    follow_up_on = forms.DateField(
+        label=_("Try again on"), required=False, widget=DATE_WIDGET,
+        help_text=_("Nobody answered? Pick the day to call again."),
+    )  # fmt: skip
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {})

@@ -13,6 +13,7 @@ from touchbase.core.phone import phone_display, phone_normalize
 from touchbase.core.tenancy import WorkspaceOwned
 from touchbase.relationships.choices import (
     NON_PERSONAL_CHANNELS,
+    UNREACHED_OUTCOMES,
     Channel,
     ConsentStatus,
     Country,
@@ -86,6 +87,9 @@ class CadenceState(models.Model):
     )
     cadence_days = models.PositiveIntegerField(_("cadence (days)"), default=365)
     last_personal_at = models.DateTimeField(_("last personal contact"), null=True, blank=True)
+    # Attempts since the last personal contact (calls nobody answered), for the due list.
+    attempts = models.PositiveIntegerField(_("attempts since the last contact"), default=0)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     cadence_due_on = models.DateField(_("due by cadence"), null=True, blank=True)
     next_due_on = models.DateField(_("next contact due"), null=True, blank=True)
     snoozed_until = models.DateField(_("snoozed until"), null=True, blank=True)
@@ -312,6 +316,11 @@ class Touchpoint(WorkspaceOwned):
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.occurred_at:%Y-%m-%d}"
 
+    @property
+    def is_attempt(self) -> bool:
+        """A personal touchpoint in which the customer was not reached (no answer)."""
+        return self.is_personal and self.outcome in UNREACHED_OUTCOMES
+
 
 class CadencePolicy(WorkspaceOwned):
     """A rule for how often customers in its scope must be contacted personally."""
@@ -405,3 +414,7 @@ class TouchpointParticipant(WorkspaceOwned):
     class Meta:
         db_table = "relationships_touchpoint_participants"
         unique_together = [("touchpoint", "user")]
+
+
+# Touchpoints in which the customer was reached: the ones that reset the cadence clock.
+REACHED = models.Q(is_personal=True) & ~models.Q(outcome__in=sorted(UNREACHED_OUTCOMES))

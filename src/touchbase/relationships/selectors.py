@@ -18,6 +18,7 @@ from touchbase.core.models import Membership, User, Workspace
 from touchbase.core.timeutil import local_today, quarter_start, start_of_day
 from touchbase.relationships.choices import ConsentStatus, DueKind
 from touchbase.relationships.models import (
+    REACHED,
     Account,
     CadencePolicy,
     Contact,
@@ -62,6 +63,8 @@ class DueItem:
     snooze_reason: str
     owner_name: str
     days_overdue: int
+    attempts: int = 0
+    last_attempt_at: dt.datetime | None = None
 
 
 def due_list(
@@ -121,7 +124,8 @@ def _due_side(
         params.append(owner.pk)
     sql = (
         f"SELECT '{kind.value}' AS kind, t.id, {name} AS name, {account_name} AS account_name, "
-        f"t.next_due_on, t.value, t.last_personal_at, t.snooze_reason, {owner_columns} "
+        f"t.next_due_on, t.value, t.last_personal_at, t.snooze_reason, {owner_columns}, "
+        "t.attempts, t.last_attempt_at "
         f"FROM {table} t{joins} WHERE {where} ORDER BY t.next_due_on, t.value DESC, t.id "
         "LIMIT %s"
     )
@@ -129,18 +133,25 @@ def _due_side(
 
 
 def _due_item(row: tuple[Any, ...], today: dt.date) -> DueItem:
-    kind, pk, name, account_name, due, value, last, reason, first, last_name, username = row
+    kind, pk, name, account_name, due, value, last, reason, first, last_name, username = row[:11]
+    attempts, last_attempt = row[11:]
     due = due if isinstance(due, dt.date) else dt.date.fromisoformat(due)
-    if isinstance(last, str):
-        last = parse_datetime(last)
-    if last is not None and timezone.is_naive(last):
-        last = timezone.make_aware(last, dt.UTC)  # SQLite keeps naive UTC
     owner_name = f"{first or ''} {last_name or ''}".strip() or username or ""
     return DueItem(
         kind=DueKind(kind), id=pk, name=(name or "").strip(), account_name=account_name or "",
-        next_due_on=due, value=value, last_personal_at=last, snooze_reason=reason,
-        owner_name=owner_name, days_overdue=(today - due).days,
+        next_due_on=due, value=value, last_personal_at=_aware(last), snooze_reason=reason,
+        owner_name=owner_name, days_overdue=(today - due).days, attempts=attempts or 0,
+        last_attempt_at=_aware(last_attempt),
     )  # fmt: skip
+
+
+def _aware(value: dt.datetime | str | None) -> dt.datetime | None:
+    """A timestamp from raw SQL with its zone: SQLite hands back naive UTC, or text."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, dt.UTC)
+    return value
 
 
 def _due_filter[M: Account | Contact](
@@ -414,8 +425,8 @@ def key_account_leader_touches(
     )
     touches = (
         Touchpoint.objects.filter(
+            REACHED,
             workspace=workspace,
-            is_personal=True,
             occurred_at__gte=since,
             account__is_key_account=True,
             participants__in=leader_ids,

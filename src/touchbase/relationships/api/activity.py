@@ -61,6 +61,7 @@ def touchpoint_create(request: MemberRequest, payload: TouchpointIn) -> Status[T
         outcome=payload.outcome,
         participants=[p for p in participants if p is not None],
         logged_by=request.user,
+        follow_up_on=payload.follow_up_on,
     )
     return Status(201, touchpoint)
 

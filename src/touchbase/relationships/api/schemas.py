@@ -171,6 +171,9 @@ class TouchpointIn(Schema):
     summary: str = ""
     outcome: Outcome = Outcome.NONE
     participant_ids: list[int] = []
+    follow_up_on: dt.date | None = Field(
+        None, description="With outcome no_answer: snooze the customer until then."
+    )
 
 
 class TouchpointOut(Schema):

@@ -28,15 +28,34 @@ from touchbase.relationships.services.customers import (
 )
 from touchbase.relationships.services.touchpoints import (
     EARLIEST_TOUCHPOINT,
+    attempt_record,
     due_snooze,
     personal_contact_record,
     touchpoint_log,
 )
 
 __all__ = [
-    "EARLIEST_TOUCHPOINT", "MAX_TAGS", "TAG_NAME_LENGTH", "CheckinAnswers", "Customer",
-    "account_save", "cadence_days_for", "cadence_policy_delete", "cadence_policy_save",
-    "cadence_recompute", "call_sheet_submit", "consent_record", "contact_require_active",
-    "contact_save", "customers_release", "due_dates", "due_snooze", "personal_contact_record",
-    "policies_ranked", "policy_matches", "tags_from_names", "touchpoint_log",
-]  # fmt: skip
+    "EARLIEST_TOUCHPOINT",
+    "MAX_TAGS",
+    "TAG_NAME_LENGTH",
+    "CheckinAnswers",
+    "Customer",
+    "account_save",
+    "attempt_record",
+    "cadence_days_for",
+    "cadence_policy_delete",
+    "cadence_policy_save",
+    "cadence_recompute",
+    "call_sheet_submit",
+    "consent_record",
+    "contact_require_active",
+    "contact_save",
+    "customers_release",
+    "due_dates",
+    "due_snooze",
+    "personal_contact_record",
+    "policies_ranked",
+    "policy_matches",
+    "tags_from_names",
+    "touchpoint_log",
+]

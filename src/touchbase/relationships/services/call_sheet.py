@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from touchbase.core.models import User
 from touchbase.relationships.choices import (
+    UNREACHED_OUTCOMES,
     Channel,
     CheckinAnswer,
     ConsentStatus,
@@ -56,10 +57,12 @@ def call_sheet_submit(
     now = occurred_at or timezone.now()
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     contact_require_active(contact)
-    _apply_contact_answers(contact, answers, now)
-    contact.full_clean()
-    contact.save()
-    _apply_newsletter_answer(contact, answers.newsletter_wanted, by, now)
+    # Nobody answered: nothing was said, so no master data is confirmed or changed.
+    if answers.outcome not in UNREACHED_OUTCOMES:
+        _apply_contact_answers(contact, answers, now)
+        contact.full_clean()
+        contact.save()
+        _apply_newsletter_answer(contact, answers.newsletter_wanted, by, now)
     return touchpoint_log(
         workspace=contact.workspace,
         contact=contact,

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,8 +47,13 @@ def touchpoint_log(
     participants: Iterable[User] = (),
     source_kind: str = "",
     source_id: int | None = None,
+    follow_up_on: dt.date | None = None,
 ) -> Touchpoint:
-    """Record a contact moment; a personal one resets the clock of the contact and account."""
+    """Record a contact moment; one that reached the customer resets their clock.
+
+    A call nobody answered is an attempt: the customer stays due, the attempt is counted,
+    and with a follow-up date they are snoozed until then to be tried again.
+    """
     contact_require_active(contact)
     if contact is not None and account is None:
         account = contact.account
@@ -74,11 +80,46 @@ def touchpoint_log(
         people.setdefault(logged_by.id, logged_by)
     _check_same_workspace(workspace, **{f"participant_{i}": p for i, p in people.items()})
     touchpoint.participants.set(people.values(), through_defaults={"workspace": workspace})
-    if touchpoint.is_personal:
-        for row in (contact, account):
-            if row is not None:
-                personal_contact_record(row=row, occurred_at=occurred_at, workspace=workspace)
+    for row in (contact, account):
+        if row is None or not touchpoint.is_personal:
+            continue
+        if touchpoint.is_attempt:
+            attempt_record(row=row, occurred_at=occurred_at)
+        else:
+            personal_contact_record(row=row, occurred_at=occurred_at, workspace=workspace)
+    if follow_up_on is not None:
+        _follow_up(touchpoint, follow_up_on, contact or account, workspace)
     return touchpoint
+
+
+def _follow_up(
+    touchpoint: Touchpoint, day: dt.date, row: Account | Contact | None, workspace: Workspace
+) -> None:
+    """After an unanswered call, keep the customer aside until the day to try again."""
+    if row is None or not touchpoint.is_attempt:
+        raise ValidationError({"follow_up_on": _("A follow-up date is for calls nobody answered.")})
+    try:
+        due_snooze(row=row, until=day, reason=_("No answer: try again"), workspace=workspace)
+    except ValidationError as error:
+        raise ValidationError({"follow_up_on": error.message_dict.get("until", [])}) from error
+
+
+def attempt_record(*, row: Account | Contact, occurred_at: dt.datetime) -> None:
+    """Count a try that did not reach the customer; they stay due, the due list shows it.
+
+    Only attempts after the last personal contact count; an attempt logged late for a day
+    before that contact is history and changes nothing.
+    """
+    model = type(row)
+    model.objects.filter(pk=row.pk).filter(
+        Q(last_personal_at__isnull=True) | Q(last_personal_at__lt=occurred_at)
+    ).update(
+        attempts=F("attempts") + 1,
+        last_attempt_at=Greatest(
+            Coalesce("last_attempt_at", Value(occurred_at)), Value(occurred_at)
+        ),
+    )
+    row.refresh_from_db()
 
 
 def _check_touchpoint(
@@ -124,6 +165,8 @@ def personal_contact_record(
         next_due_on=next_due,
         snoozed_until=None,
         snooze_reason="",
+        attempts=0,
+        last_attempt_at=None,
     )
     row.refresh_from_db()
 
