@@ -111,3 +111,22 @@ def test_a_bad_phone_shows_a_field_error_on_a_phone_sized_screen(page: Page, liv
     page.locator("form.card button[type=submit]").click()
     expect(page.locator(".field.has-error")).to_contain_text("phone number")
     assert Contact.objects.get(pk=pollux["contact"].pk).phone == "+43512123456"
+
+
+def test_a_call_nobody_answered_keeps_the_contact_on_the_due_list(page: Page, live_server, pollux):
+    # given Maria, 35 days overdue
+    contact = pollux["contact"]
+    due_before = Contact.objects.get(pk=contact.pk).next_due_on
+    sign_in(page, live_server.url)
+    # when Joseph logs a call that nobody answered
+    page.goto(f"{live_server.url}/contacts/{contact.pk}/")
+    page.get_by_text("Log a touchpoint").click()
+    page.locator("#id_outcome").select_option("no_answer")
+    page.get_by_role("button", name="Log touchpoint").click()
+    # then the timeline shows an attempt and she is still due, with the attempt counted
+    expect(page.locator("#timeline li").first).to_contain_text("attempt, not reached")
+    assert Contact.objects.get(pk=contact.pk).next_due_on == due_before
+    page.get_by_role("link", name="Due list").first.click()
+    maria = page.locator(f"#due-contact-{contact.pk}")
+    expect(maria).to_contain_text("35 days overdue")
+    expect(maria).to_contain_text("1 attempt, last")
