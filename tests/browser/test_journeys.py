@@ -130,3 +130,21 @@ def test_a_call_nobody_answered_keeps_the_contact_on_the_due_list(page: Page, li
     maria = page.locator(f"#due-contact-{contact.pk}")
     expect(maria).to_contain_text("35 days overdue")
     expect(maria).to_contain_text("1 attempt, last")
+
+
+def test_an_invalid_touchpoint_shows_its_error_in_place(page: Page, live_server, pollux):
+    # given the touchpoint form on Maria's page
+    contact = pollux["contact"]
+    sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/contacts/{contact.pk}/")
+    page.get_by_text("Log a touchpoint").click()
+    # when the follow-up date is given for a call that reached her (refused by the service)
+    page.locator("#id_outcome").select_option("positive")
+    later = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    page.locator("#id_follow_up_on").fill(later)
+    page.get_by_role("button", name="Log touchpoint").click()
+    # then the form stays open with the error beside the field, and nothing was logged
+    expect(page.locator("#touchpoint-form .field.has-error")).to_contain_text(
+        "A follow-up date is for calls nobody answered."
+    )
+    assert Touchpoint.objects.filter(contact=contact).count() == 1
