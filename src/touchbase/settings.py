@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "touchbase.core.htmx.HtmxMessagesMiddleware",
     "touchbase.core.middleware.WorkspaceMiddleware",
 ]
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpResponse
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from touchbase.core.requests import WorkspaceRequest
 
@@ -17,3 +20,28 @@ def render_page(
     is_fragment_request = bool(getattr(request, "htmx", False)) and not request.htmx.boosted
     template = fragment if is_fragment_request else page
     return render(request, template, context, status=status)
+
+
+class HtmxMessagesMiddleware:
+    """Messages added while answering htmx arrive with the fragment, where the user is.
+
+    Without this a "Saved" from an htmx form would wait for the next full page. The
+    messages go out of band into the page's one #messages container.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        htmx = getattr(request, "htmx", None)
+        is_fragment = htmx is not None and bool(htmx) and not htmx.boosted
+        html = response.get("Content-Type", "").startswith("text/html")
+        if is_fragment and html and not response.streaming and response.status_code < 500:
+            pending = list(messages.get_messages(request))
+            if pending:
+                oob = render_to_string(
+                    "partials/_messages.html", {"messages": pending, "oob": True}, request
+                )
+                response.content = response.content + oob.encode()
+        return response

@@ -176,11 +176,13 @@ def _ensure_accounts(workspace, plan, by, result, cadence) -> dict[str, Account]
     return {key: existing[key] for key in wanted}
 
 
-CREATE_DEFAULTS = dict.fromkeys(
-    [*CONTACT_COLUMNS, "preferred_channel", "wellbeing_note", "snooze_reason"], ""
-)
 # Raw inserts skip model defaults: every NOT NULL column without a value from the file is here.
-CREATE_DEFAULTS |= {"country": "DE", "language": "de", "attempts": 0}
+CREATE_DEFAULTS: dict[str, Any] = {
+    **dict.fromkeys(
+        [*CONTACT_COLUMNS, "preferred_channel", "wellbeing_note", "snooze_reason"], ""
+    ),
+    "country": "DE", "language": "de", "attempts": 0,
+}  # fmt: skip
 ACCOUNT_DEFAULTS_TEXT = dict.fromkeys(
     ["street", "postal_code", "city", "region", "segment", "phone", "email", "website",
      "notes", "snooze_reason"], "",

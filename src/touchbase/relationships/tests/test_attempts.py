@@ -114,3 +114,21 @@ def test_the_htmx_form_logs_an_attempt_and_the_panel_says_so(overdue, alice_clie
     assert response.status_code == 200
     assert "attempt, not reached" in response.content.decode()
     assert Contact.objects.get(pk=overdue.pk).next_due_on == overdue.next_due_on
+
+
+def test_an_htmx_answer_carries_its_success_message_where_the_user_is(contact, alice_client):
+    url = reverse("relationships:contact-touchpoint", args=[contact.pk])
+    now = timezone.localtime(timezone.now(), contact.workspace.zone)
+    response = alice_client.post(url, {
+        "channel": "phone", "direction": "out", "is_personal": "on", "outcome": "positive",
+        "occurred_at": now.strftime("%Y-%m-%dT%H:%M"),
+    }, headers={"HX-Request": "true"})  # fmt: skip
+    html = response.content.decode()
+    assert 'id="messages"' in html
+    assert 'hx-swap-oob="true"' in html
+    assert "Touchpoint logged." in html
+    # and the message is not shown a second time on the next page
+    assert (
+        "Touchpoint logged."
+        not in alice_client.get(reverse("relationships:due-list")).content.decode()
+    )
