@@ -148,3 +148,19 @@ def test_an_invalid_touchpoint_shows_its_error_in_place(page: Page, live_server,
         "A follow-up date is for calls nobody answered."
     )
     assert Touchpoint.objects.filter(contact=contact).count() == 1
+
+
+def test_the_due_list_tabs_combine_and_the_url_keeps_them(page: Page, live_server, pollux):
+    sign_in(page, live_server.url)
+    expect(page.get_by_role("heading", name="My due list")).to_be_visible()
+    page.get_by_role("link", name="Whole team").click()
+    expect(page.get_by_role("heading", name="Team due list")).to_be_visible()
+    page.locator("#due-view nav").get_by_role("link", name="Contacts").click()
+    expect(page.get_by_role("heading", name="Team due list: contacts")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"scope=team&kind=contact"))
+    expect(page.locator("#due-table tbody tr[id^=due-account]")).to_have_count(0)
+    page.get_by_role("link", name="Mine").click()
+    expect(page.get_by_role("heading", name="My due list: contacts")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"scope=mine&kind=contact"))
+    page.reload()
+    expect(page.get_by_role("heading", name="My due list: contacts")).to_be_visible()

@@ -240,3 +240,18 @@ def test_healthz_answers_ok(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_the_due_list_tabs_combine_whose_and_what_and_say_so(alice_client):
+    html = alice_client.get("/?scope=team&kind=contact").content.decode()
+    assert "<h1>Team due list: contacts</h1>" in html
+    assert 'href="?scope=mine&kind=contact"' in html
+    assert 'href="?scope=team&kind=account"' in html
+    assert 'class="active" aria-current="page">Whole team' in html
+
+
+def test_the_due_list_in_german_names_what_it_shows(alice_client, alice):
+    alice.language = "de"
+    alice.save()
+    html = alice_client.get("/?scope=mine&kind=account").content.decode()
+    assert "<h1>Meine Fälligkeitsliste: Firmen</h1>" in html
