@@ -62,6 +62,7 @@ class DueItem:
     snooze_reason: str
     owner_name: str
     days_overdue: int
+    phone: str
 
 
 def due_list(
@@ -121,7 +122,7 @@ def _due_side(
         params.append(owner.pk)
     sql = (
         f"SELECT '{kind.value}' AS kind, t.id, {name} AS name, {account_name} AS account_name, "
-        f"t.next_due_on, t.value, t.last_personal_at, t.snooze_reason, {owner_columns} "
+        f"t.next_due_on, t.value, t.last_personal_at, t.snooze_reason, {owner_columns}, t.phone "
         f"FROM {table} t{joins} WHERE {where} ORDER BY t.next_due_on, t.value DESC, t.id "
         "LIMIT %s"
     )
@@ -129,7 +130,7 @@ def _due_side(
 
 
 def _due_item(row: tuple[Any, ...], today: dt.date) -> DueItem:
-    kind, pk, name, account_name, due, value, last, reason, first, last_name, username = row
+    kind, pk, name, account_name, due, value, last, reason, first, last_name, username, phone = row
     due = due if isinstance(due, dt.date) else dt.date.fromisoformat(due)
     if isinstance(last, str):
         last = parse_datetime(last)
@@ -139,7 +140,7 @@ def _due_item(row: tuple[Any, ...], today: dt.date) -> DueItem:
     return DueItem(
         kind=DueKind(kind), id=pk, name=(name or "").strip(), account_name=account_name or "",
         next_due_on=due, value=value, last_personal_at=last, snooze_reason=reason,
-        owner_name=owner_name, days_overdue=(today - due).days,
+        owner_name=owner_name, days_overdue=(today - due).days, phone=phone or "",
     )  # fmt: skip
 
 
@@ -183,7 +184,8 @@ def account_list(
     sort: str = "name",
 ) -> QuerySet[Account]:
     """Accounts of the workspace, filtered and sorted like the list the user sees."""
-    queryset = Account.objects.filter(workspace=workspace).select_related("owner")
+    # The workspace comes along: its home country decides how phone numbers are shown.
+    queryset = Account.objects.filter(workspace=workspace).select_related("owner", "workspace")
     if search:
         queryset = queryset.filter(
             Q(name__icontains=search) | Q(city__icontains=search) | Q(email__icontains=search)
@@ -207,8 +209,9 @@ def contact_list(
     newsletter_only: bool = False,
 ) -> QuerySet[Contact]:
     """Contacts of the workspace as the list shows them; erased people are not listed."""
+    # The workspace comes along: its home country decides how phone numbers are shown.
     queryset = Contact.objects.filter(workspace=workspace, erased_at__isnull=True).select_related(
-        "account", "owner"
+        "account", "owner", "workspace"
     )
     if newsletter_only:
         queryset = queryset.filter(pk__in=newsletter_recipients(workspace=workspace).values("pk"))
