@@ -145,6 +145,7 @@ class Account(WorkspaceOwned, PostalAddress, CadenceState):
 
     @property
     def phone_display(self) -> str:
+        """As it dials from the home country; lists load the workspace along (select_related)."""
         return phone_display(self.phone, home_country=self.workspace.home_country)
 
 
@@ -232,6 +233,7 @@ class Contact(WorkspaceOwned, PostalAddress, CadenceState):
 
     @property
     def phone_display(self) -> str:
+        """As it dials from the home country; lists load the workspace along (select_related)."""
         return phone_display(self.phone, home_country=self.workspace.home_country)
 
     @property
