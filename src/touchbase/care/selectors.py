@@ -134,8 +134,9 @@ def duplicate_pairs(*, workspace: Workspace, limit: int = 200) -> list[Duplicate
     difflib and keep pairs at or above NAME_SIMILARITY; one best pair per two contacts.
     """
     contacts = list(
+        # The workspace comes along: its home country decides how phone numbers are shown.
         Contact.objects.filter(workspace=workspace, erased_at__isnull=True).select_related(
-            "account"
+            "account", "workspace"
         )
     )
     found: dict[tuple[int, int], DuplicatePair] = {}

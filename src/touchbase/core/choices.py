@@ -25,6 +25,50 @@ class Language(models.TextChoices):
     GERMAN = "de", _("German")
 
 
+class Country(models.TextChoices):
+    """The countries the app knows: addresses, phone numbers and a workspace's home country."""
+
+    GERMANY = "DE", _("Germany")
+    AUSTRIA = "AT", _("Austria")
+    SWITZERLAND = "CH", _("Switzerland")
+    ITALY = "IT", _("Italy")
+    LIECHTENSTEIN = "LI", _("Liechtenstein")
+    LUXEMBOURG = "LU", _("Luxembourg")
+    FRANCE = "FR", _("France")
+    NETHERLANDS = "NL", _("Netherlands")
+    BELGIUM = "BE", _("Belgium")
+    UNITED_KINGDOM = "GB", _("United Kingdom")
+    UNITED_STATES = "US", _("United States")
+
+
+# The IANA zones of the countries above; any other zone falls back to Germany.
+COUNTRY_BY_TIME_ZONE: dict[str, Country] = {
+    "Europe/Berlin": Country.GERMANY,
+    "Europe/Busingen": Country.GERMANY,
+    "Europe/Vienna": Country.AUSTRIA,
+    "Europe/Zurich": Country.SWITZERLAND,
+    "Europe/Rome": Country.ITALY,
+    "Europe/Vaduz": Country.LIECHTENSTEIN,
+    "Europe/Luxembourg": Country.LUXEMBOURG,
+    "Europe/Paris": Country.FRANCE,
+    "Europe/Amsterdam": Country.NETHERLANDS,
+    "Europe/Brussels": Country.BELGIUM,
+    "Europe/London": Country.UNITED_KINGDOM,
+    "America/New_York": Country.UNITED_STATES,
+    "America/Chicago": Country.UNITED_STATES,
+    "America/Denver": Country.UNITED_STATES,
+    "America/Phoenix": Country.UNITED_STATES,
+    "America/Los_Angeles": Country.UNITED_STATES,
+    "America/Anchorage": Country.UNITED_STATES,
+    "Pacific/Honolulu": Country.UNITED_STATES,
+}
+
+
+def country_for_time_zone(time_zone: str) -> Country:
+    """The home country a workspace in this time zone most likely has; Germany if unsure."""
+    return COUNTRY_BY_TIME_ZONE.get(time_zone, Country.GERMANY)
+
+
 class WebhookStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     DELIVERED = "delivered", _("Delivered")

@@ -92,7 +92,7 @@ class TokenForm(forms.Form):
 class WorkspaceForm(forms.ModelForm[Workspace]):
     class Meta:
         model = Workspace
-        fields = ["name", "time_zone", "default_cadence_days"]
+        fields = ["name", "time_zone", "home_country", "default_cadence_days"]
 
 
 class InviteForm(forms.Form):

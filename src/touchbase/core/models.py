@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from touchbase.core.choices import DigestFrequency, Language, Role, WebhookStatus
+from touchbase.core.choices import Country, DigestFrequency, Language, Role, WebhookStatus
 
 
 def validate_time_zone(value: str) -> None:
@@ -50,6 +50,11 @@ class Workspace(models.Model):
     default_cadence_days = models.PositiveIntegerField(
         _("default cadence (days)"), default=365,
         validators=[MinValueValidator(1), MaxValueValidator(3650)],
+    )  # fmt: skip
+    home_country = models.CharField(
+        _("home country"), max_length=2, choices=Country.choices, default=Country.GERMANY,
+        help_text=_("Phone numbers of this country are shown in national format, all others "
+                    "in international format. Customers without a country are placed in it."),
     )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
 

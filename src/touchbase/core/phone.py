@@ -1,4 +1,9 @@
-"""Phone numbers: parsed and stored as E.164, shown in national format."""
+"""Phone numbers: parsed and stored as E.164; shown so they dial right from the home country.
+
+A number of the workspace's home country is shown in national format ("089 1234567"), every
+other number in international format ("+43 1 5234567"): a Vienna number written nationally
+would dial a wrong number from Germany.
+"""
 
 from __future__ import annotations
 
@@ -25,8 +30,8 @@ def phone_normalize(raw: str, *, country: str = "DE") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def phone_display(e164: str, *, country: str = "DE") -> str:
-    """National format for numbers of the viewer's country, international otherwise."""
+def phone_display(e164: str, *, home_country: str) -> str:
+    """National format for numbers of the workspace's home country, international otherwise."""
     if not e164:
         return ""
     try:
@@ -36,7 +41,7 @@ def phone_display(e164: str, *, country: str = "DE") -> str:
     region = phonenumbers.region_code_for_number(number)
     style = (
         phonenumbers.PhoneNumberFormat.NATIONAL
-        if region == (country or "").upper()
+        if region == (home_country or "").upper()
         else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
     return phonenumbers.format_number(number, style)

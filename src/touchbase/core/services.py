@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from touchbase.core import registry
-from touchbase.core.choices import DigestFrequency, Language, Role
+from touchbase.core.choices import DigestFrequency, Language, Role, country_for_time_zone
 from touchbase.core.mail import mail_send
 from touchbase.core.models import (
     ApiToken,
@@ -29,14 +29,24 @@ from touchbase.core.timeutil import next_digest_at
 
 
 @transaction.atomic
-def workspace_create(*, name: str, slug: str = "", time_zone: str = "Europe/Berlin") -> Workspace:
-    """Create a workspace with a unique slug derived from its name."""
+def workspace_create(
+    *, name: str, slug: str = "", time_zone: str = "Europe/Berlin", home_country: str = ""
+) -> Workspace:
+    """Create a workspace with a unique slug derived from its name.
+
+    Without a home country, the time zone suggests one (Europe/Vienna: Austria).
+    """
     base = slugify(slug or name)[:50] or "workspace"
     candidate, number = base, 1
     while Workspace.objects.filter(slug=candidate).exists():
         number += 1
         candidate = f"{base}-{number}"
-    workspace = Workspace(name=name, slug=candidate, time_zone=time_zone)
+    workspace = Workspace(
+        name=name,
+        slug=candidate,
+        time_zone=time_zone,
+        home_country=home_country or country_for_time_zone(time_zone),
+    )
     workspace.full_clean()
     workspace.save()
     return workspace
@@ -127,12 +137,23 @@ def api_token_create(*, membership: Membership, name: str) -> tuple[ApiToken, st
 
 
 @transaction.atomic
-def workspace_update(*, workspace: Workspace, name: str, time_zone: str,
-                     default_cadence_days: int) -> Workspace:  # fmt: skip
-    """Rename the workspace or change its zone and default cadence; due dates follow."""
+def workspace_update(
+    *,
+    workspace: Workspace,
+    name: str,
+    time_zone: str,
+    default_cadence_days: int,
+    home_country: str | None = None,
+) -> Workspace:
+    """Rename the workspace or change its zone, home country and default cadence.
+
+    Due dates follow a new default cadence; without a home country, it stays as it is.
+    """
     stored = Workspace.objects.get(pk=workspace.pk).default_cadence_days
     changed_cadence = default_cadence_days != stored
     workspace.name, workspace.time_zone = name, time_zone
+    if home_country is not None:
+        workspace.home_country = home_country
     workspace.default_cadence_days = default_cadence_days
     workspace.full_clean()
     workspace.save()

@@ -105,7 +105,7 @@ def _settings_context(
 @capability_required(Capability.SETTINGS_MANAGE)
 @require_POST
 def workspace_settings(request: MemberRequest) -> HttpResponse:
-    """Owners change the workspace's name, time zone and default cadence."""
+    """Owners change the workspace's name, time zone, home country and default cadence."""
     form = WorkspaceForm(request.POST, instance=request.workspace)
     if form.is_valid():
         services.workspace_update(workspace=request.workspace, **form.cleaned_data)

@@ -236,7 +236,7 @@ def _plan_rows(
                 "reason": raw["__error__"]})  # fmt: skip
             continue
         values = {plan.mapping[h]: raw.get(h, "") for h in plan.mapping}
-        parsed = _parse_row(plan, line, values)
+        parsed = _parse_row(plan, line, values, home_country=workspace.home_country)
         if parsed is None:
             continue
         all_fields, account_fields, account_name, tags = parsed
@@ -311,9 +311,12 @@ def _unchanged(current: dict[str, Any], fields: dict[str, Any]) -> bool:
 
 
 def _parse_row(
-    plan: ImportPlan, line: int, values: dict[str, str]
+    plan: ImportPlan, line: int, values: dict[str, str], *, home_country: str
 ) -> tuple[dict[str, Any], dict[str, Any], str, list[str]] | None:
-    """Validated, normalised fields of one row, or None after recording its errors."""
+    """Validated, normalised fields of one row, or None after recording its errors.
+
+    A row without a country lies in the workspace's home country, and so do its phone numbers.
+    """
     errors_before = plan.error_count
     fields: dict[str, Any] = {}
     first, last = values.get("first_name", "").strip(), values.get("last_name", "").strip()
@@ -324,11 +327,13 @@ def _parse_row(
     if not last and not account_name:
         plan.add_error(line, _column(plan, "last_name", "full_name", "account_name"),
                        _("Neither a name nor a company."))  # fmt: skip
-    country, region = _country(values.get("country", ""), values.get("region", ""))
+    country, region = _country(
+        values.get("country", ""), values.get("region", ""), home_country=home_country
+    )
     if country is None:
         reason = _("Unknown country “%(value)s”.") % {"value": values["country"]}
         plan.add_error(line, _column(plan, "country"), reason)
-        country = "DE"
+        country = home_country
     fields.update(country=country, region=region[:80])
     for name, limit in (("job_title", 120), ("street", 200), ("postal_code", 20),
                         ("city", 120), ("language", 8)):  # fmt: skip
@@ -398,12 +403,12 @@ def _column(plan: ImportPlan, *targets: str) -> str:
     return str(FIELDS.get(targets[0], targets[0]))
 
 
-def _country(raw: str, region: str) -> tuple[str | None, str]:
+def _country(raw: str, region: str, *, home_country: str) -> tuple[str | None, str]:
     from touchbase.imports.mapping import normalize_header
 
     key = normalize_header(raw)
     if not key:
-        return "DE", region.strip()
+        return home_country, region.strip()
     if key in SOUTH_TYROL:
         return "IT", region.strip() or "Südtirol"
     if raw.strip().upper() in Country.values:

@@ -161,8 +161,8 @@ def _ensure_accounts(workspace, plan, by, result, cadence) -> dict[str, Account]
     existing = {a.name.casefold(): a for a in Account.objects.filter(workspace=workspace)}
     owner_id = by.pk if by else None
     new = [
-        {**ACCOUNT_DEFAULTS, "value": 0, **fields, "workspace_id": workspace.pk,
-         "owner_id": owner_id, "cadence_due_on": cadence.due[0],
+        {**ACCOUNT_DEFAULTS, "country": workspace.home_country, "value": 0, **fields,
+         "workspace_id": workspace.pk, "owner_id": owner_id, "cadence_due_on": cadence.due[0],
          "cadence_days": cadence.days_for(owner_id, fields.get("segment", ""), False, set()),
          "next_due_on": cadence.due[1], "created_at": cadence.now, "updated_at": cadence.now}
         for key, fields in wanted.items()
@@ -181,20 +181,22 @@ CREATE_DEFAULTS: dict[str, Any] = {
     **dict.fromkeys(
         [*CONTACT_COLUMNS, "preferred_channel", "wellbeing_note", "snooze_reason"], ""
     ),
-    "country": "DE", "language": "de", "attempts": 0,
+    # A row without a country gets the workspace's home country where it is created.
+    "language": "de", "attempts": 0,
 }  # fmt: skip
 ACCOUNT_DEFAULTS_TEXT = dict.fromkeys(
     ["street", "postal_code", "city", "region", "segment", "phone", "email", "website",
      "notes", "snooze_reason"], "",
 )  # fmt: skip
-ACCOUNT_DEFAULTS: dict[str, Any] = {**ACCOUNT_DEFAULTS_TEXT, "country": "DE", "language": "de",
+ACCOUNT_DEFAULTS: dict[str, Any] = {**ACCOUNT_DEFAULTS_TEXT, "language": "de",
                                      "is_key_account": False, "attempts": 0}  # fmt: skip
 
 
 def _contact_values(workspace, create, cadence) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     row, account, owner_id, days = create
     return {
-        **CREATE_DEFAULTS, **row.contact_fields, "workspace_id": workspace.pk,
+        **CREATE_DEFAULTS, "country": workspace.home_country, **row.contact_fields,
+        "workspace_id": workspace.pk,
         "account_id": account.pk if account else None, "owner_id": owner_id,
         "value": account.value if account else 0, "cadence_days": days,
         "cadence_due_on": cadence.due[0], "next_due_on": cadence.due[1],

@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The platform owns the country list; addresses and phones here use it.
+from touchbase.core.choices import Country as Country
+
 
 class Channel(models.TextChoices):
     PHONE = "phone", _("Phone call")
@@ -56,20 +59,6 @@ class PreferredChannel(models.TextChoices):
     MEETING = "meeting", _("Meeting")
     VIDEO = "video", _("Video call")
     LETTER = "letter", _("Letter")
-
-
-class Country(models.TextChoices):
-    GERMANY = "DE", _("Germany")
-    AUSTRIA = "AT", _("Austria")
-    SWITZERLAND = "CH", _("Switzerland")
-    ITALY = "IT", _("Italy")
-    LIECHTENSTEIN = "LI", _("Liechtenstein")
-    LUXEMBOURG = "LU", _("Luxembourg")
-    FRANCE = "FR", _("France")
-    NETHERLANDS = "NL", _("Netherlands")
-    BELGIUM = "BE", _("Belgium")
-    UNITED_KINGDOM = "GB", _("United Kingdom")
-    UNITED_STATES = "US", _("United States")
 
 
 class PolicyScope(models.TextChoices):

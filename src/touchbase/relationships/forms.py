@@ -78,6 +78,8 @@ class AccountForm(WorkspaceFormMixin, forms.ModelForm[Account]):
         self.limit_choices(workspace)
         if self.instance.pk:
             self.fields["tag_names"].initial = list(self.instance.tags.all())
+        else:
+            self.initial["country"] = workspace.home_country
 
 
 class ContactForm(WorkspaceFormMixin, forms.ModelForm[Contact]):
@@ -97,6 +99,8 @@ class ContactForm(WorkspaceFormMixin, forms.ModelForm[Contact]):
         self.limit_choices(workspace)
         if self.instance.pk:
             self.fields["tag_names"].initial = list(self.instance.tags.all())
+        else:
+            self.initial["country"] = workspace.home_country
 
 
 class TouchpointForm(WorkspaceFormMixin, forms.Form):

@@ -140,11 +140,17 @@ class Account(WorkspaceOwned, PostalAddress, CadenceState):
         return self.name
 
     def clean(self) -> None:
-        self.phone = _normalized_phone(self.phone, country=self.country, field="phone")
+        self.phone = _normalized_phone(self.phone, country=self.phone_country, field="phone")
+
+    @property
+    def phone_country(self) -> str:
+        """Where a number without a country code is read: the address, else the home country."""
+        return self.country or self.workspace.home_country
 
     @property
     def phone_display(self) -> str:
-        return phone_display(self.phone, country=self.country)
+        """As it dials from the home country; lists load the workspace along (select_related)."""
+        return phone_display(self.phone, home_country=self.workspace.home_country)
 
 
 class Contact(WorkspaceOwned, PostalAddress, CadenceState):
@@ -207,7 +213,9 @@ class Contact(WorkspaceOwned, PostalAddress, CadenceState):
                 setattr(
                     self,
                     field,
-                    _normalized_phone(getattr(self, field), country=self.country, field=field),
+                    _normalized_phone(
+                        getattr(self, field), country=self.phone_country, field=field
+                    ),
                 )
             except ValidationError as error:
                 errors.update(error.error_dict)
@@ -223,12 +231,18 @@ class Contact(WorkspaceOwned, PostalAddress, CadenceState):
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 
     @property
+    def phone_country(self) -> str:
+        """Where a number without a country code is read: the address, else the home country."""
+        return self.country or self.workspace.home_country
+
+    @property
     def phone_display(self) -> str:
-        return phone_display(self.phone, country=self.country)
+        """As it dials from the home country; lists load the workspace along (select_related)."""
+        return phone_display(self.phone, home_country=self.workspace.home_country)
 
     @property
     def mobile_display(self) -> str:
-        return phone_display(self.mobile, country=self.country)
+        return phone_display(self.mobile, home_country=self.workspace.home_country)
 
 
 def _normalized_phone(raw: str, *, country: str, field: str) -> str:

@@ -63,6 +63,7 @@ class DueItem:
     snooze_reason: str
     owner_name: str
     days_overdue: int
+    phone: str = ""
     attempts: int = 0
     last_attempt_at: dt.datetime | None = None
 
@@ -125,7 +126,7 @@ def _due_side(
     sql = (
         f"SELECT '{kind.value}' AS kind, t.id, {name} AS name, {account_name} AS account_name, "
         f"t.next_due_on, t.value, t.last_personal_at, t.snooze_reason, {owner_columns}, "
-        "t.attempts, t.last_attempt_at "
+        "t.phone, t.attempts, t.last_attempt_at "
         f"FROM {table} t{joins} WHERE {where} ORDER BY t.next_due_on, t.value DESC, t.id "
         "LIMIT %s"
     )
@@ -134,14 +135,14 @@ def _due_side(
 
 def _due_item(row: tuple[Any, ...], today: dt.date) -> DueItem:
     kind, pk, name, account_name, due, value, last, reason, first, last_name, username = row[:11]
-    attempts, last_attempt = row[11:]
+    phone, attempts, last_attempt = row[11:]
     due = due if isinstance(due, dt.date) else dt.date.fromisoformat(due)
     owner_name = f"{first or ''} {last_name or ''}".strip() or username or ""
     return DueItem(
         kind=DueKind(kind), id=pk, name=(name or "").strip(), account_name=account_name or "",
         next_due_on=due, value=value, last_personal_at=_aware(last), snooze_reason=reason,
-        owner_name=owner_name, days_overdue=(today - due).days, attempts=attempts or 0,
-        last_attempt_at=_aware(last_attempt),
+        owner_name=owner_name, days_overdue=(today - due).days, phone=phone or "",
+        attempts=attempts or 0, last_attempt_at=_aware(last_attempt),
     )  # fmt: skip
 
 
@@ -194,7 +195,8 @@ def account_list(
     sort: str = "name",
 ) -> QuerySet[Account]:
     """Accounts of the workspace, filtered and sorted like the list the user sees."""
-    queryset = Account.objects.filter(workspace=workspace).select_related("owner")
+    # The workspace comes along: its home country decides how phone numbers are shown.
+    queryset = Account.objects.filter(workspace=workspace).select_related("owner", "workspace")
     if search:
         queryset = queryset.filter(
             Q(name__icontains=search) | Q(city__icontains=search) | Q(email__icontains=search)
@@ -218,8 +220,9 @@ def contact_list(
     newsletter_only: bool = False,
 ) -> QuerySet[Contact]:
     """Contacts of the workspace as the list shows them; erased people are not listed."""
+    # The workspace comes along: its home country decides how phone numbers are shown.
     queryset = Contact.objects.filter(workspace=workspace, erased_at__isnull=True).select_related(
-        "account", "owner"
+        "account", "owner", "workspace"
     )
     if newsletter_only:
         queryset = queryset.filter(pk__in=newsletter_recipients(workspace=workspace).values("pk"))

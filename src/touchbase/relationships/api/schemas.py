@@ -35,7 +35,7 @@ class AddressIn(Schema):
     street: str = ""
     postal_code: str = ""
     city: str = ""
-    country: str = "DE"
+    country: str = ""  # none: the workspace's home country
     region: str = ""
 
 

@@ -48,8 +48,10 @@ def account_save(
     *, workspace: Workspace, fields: dict[str, Any], account: Account | None = None
 ) -> Account:
     """Create or update an account; its contacts take over its value and due dates follow."""
-    account = account or Account(workspace=workspace)
+    # A row given no country lies in the home country: its address and its phone numbers.
+    account = account or Account(workspace=workspace, country=workspace.home_country)
     tags = _assign(account, dict(fields))
+    account.country = account.country or workspace.home_country
     _check_same_workspace(
         workspace, owner=account.owner, executive_sponsor=account.executive_sponsor
     )
@@ -81,8 +83,10 @@ def contact_save(
 ) -> Contact:
     """Create or update a contact; it inherits its account's value and, if unset, its owner."""
     contact_require_active(contact)
-    contact = contact or Contact(workspace=workspace)
+    # A row given no country lies in the home country: its address and its phone numbers.
+    contact = contact or Contact(workspace=workspace, country=workspace.home_country)
     tags = _assign(contact, dict(fields))
+    contact.country = contact.country or workspace.home_country
     _check_same_workspace(workspace, account=contact.account, owner=contact.owner)
     if contact.account:
         contact.value = contact.account.value

@@ -241,7 +241,8 @@ def test_key_account_report_names_the_leader_who_touched_it(workspace, alice, bo
 
 def test_the_owner_changes_default_cadence_and_due_dates_follow(alice_client, workspace, alice):
     contact = contact_save(workspace=workspace, fields={"last_name": "Kunde"})
-    data = {"name": "Pollux AG", "time_zone": "Europe/Vienna", "default_cadence_days": "120"}
+    data = {"name": "Pollux AG", "time_zone": "Europe/Vienna", "home_country": "AT",
+            "default_cadence_days": "120"}  # fmt: skip
     response = alice_client.post(reverse("core:workspace-settings"), data)
     workspace.refresh_from_db()
     contact.refresh_from_db()
