@@ -86,7 +86,11 @@ def _replace_param(url: str, name: str, converter: Any, value: str) -> str:
 
 def _ids_of(workspace: Any) -> set[int]:
     """Every id that names a row of this workspace in any table, the workspace's own included."""
-    ids = {workspace.pk}
+    # Its members' users too: an owner_id naming one of them is rightly accepted.
+    ids = {
+        workspace.pk,
+        *Membership.objects.filter(workspace=workspace).values_list("user_id", flat=True),
+    }
     for model in apps.get_models():
         if any(field.name == "workspace" for field in model._meta.fields):
             ids |= set(model._base_manager.filter(workspace=workspace).values_list("pk", flat=True))
