@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 
 from touchbase.care.api import router as care_router
 from touchbase.core.api import errors
@@ -29,6 +29,9 @@ api = TouchbaseAPI(
     auth=TokenAuth(),
     parser=errors.ObjectParser(),
     urls_namespace="api",
+    # Swagger UI's validator badge would send our schema's URL to validator.swagger.io and
+    # load an image from there; the docs take everything from this site.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 errors.install(api)
 

@@ -128,7 +128,9 @@ LOGIN_REDIRECT_URL = "relationships:due-list"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = os.environ.get("TOUCHBASE_LANGUAGE", "en")
-LANGUAGES = [("en", _("English")), ("de", _("German"))]
+# en-gb has no catalogue of its own: Django gives English variants no fallback, so its
+# texts are the English source strings and only the formats (dates as 23/11/2026) differ.
+LANGUAGES = [("en", _("English")), ("en-gb", _("English (UK)")), ("de", _("German"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TOUCHBASE_TIME_ZONE", "Europe/Berlin")
 USE_I18N = True

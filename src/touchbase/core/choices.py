@@ -21,7 +21,9 @@ class DigestFrequency(models.TextChoices):
 
 
 class Language(models.TextChoices):
+    # English (UK) speaks the English texts with British dates (23/11/2026).
     ENGLISH = "en", _("English")
+    ENGLISH_UK = "en-gb", _("English (UK)")
     GERMAN = "de", _("German")
 
 

@@ -6,16 +6,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from touchbase.core import services
-from touchbase.core.capabilities import Capability, capability_required, has_capability, role_has
+from touchbase.core.capabilities import Capability, capability_required, has_capability
 from touchbase.core.choices import Language, Role
 from touchbase.core.decorators import member_required
 from touchbase.core.forms import (
@@ -28,8 +27,8 @@ from touchbase.core.forms import (
     apply_errors,
 )
 from touchbase.core.middleware import SESSION_KEY
-from touchbase.core.models import ApiToken, Invitation, Membership, User, Workspace
-from touchbase.core.navigation import redirect_back
+from touchbase.core.models import ApiToken, Invitation, Membership, Workspace
+from touchbase.core.navigation import home_url, redirect_back
 from touchbase.core.requests import MemberRequest
 from touchbase.core.tenancy import owned_or_404
 
@@ -43,13 +42,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
-
-
-def home_url(user: User | AnonymousUser) -> str:
-    """Where a member starts: the due list, or their settings when their role has no CRM."""
-    memberships = Membership.objects.filter(user=user) if isinstance(user, User) else []
-    works_with_customers = any(role_has(m.role, Capability.CRM_VIEW) for m in memberships)
-    return resolve_url(settings.LOGIN_REDIRECT_URL if works_with_customers else "core:settings")
 
 
 class SignInView(auth_views.LoginView):

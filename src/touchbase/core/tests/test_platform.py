@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import formats, translation
+from django.utils.translation import trans_real
 
 from touchbase.core.models import ApiToken, Membership, User, Workspace
 from touchbase.core.services import member_add
@@ -57,6 +61,30 @@ def test_language_choice_on_the_sign_in_page_sticks_to_the_user(client, alice):
     client.post(reverse("login"), {"username": "alice", "password": "alice-password-1"})
     alice.refresh_from_db()
     assert alice.language == "de"
+
+
+def test_the_sign_in_page_offers_british_english_and_it_sticks_to_the_user(client, alice):
+    # given the sign-in page, with a button for each language
+    html = client.get(reverse("login")).content.decode()
+    assert 'name="language" value="en-gb"' in html
+    # when a visitor picks English (UK) and signs in
+    client.post(reverse("core:language-set"), {"language": "en-gb", "next": "/login/"})
+    client.post(reverse("login"), {"username": "alice", "password": "alice-password-1"})
+    # then it is her language, and the pages speak English
+    alice.refresh_from_db()
+    assert alice.language == "en-gb"
+    response = client.get(reverse("core:settings"))
+    assert '<html lang="en-gb">' in response.content.decode()
+    assert "Preferences" in response.content.decode()
+
+
+def test_preferences_offer_british_english(alice_client, alice):
+    response = alice_client.post(
+        reverse("core:settings"), {"language": "en-gb", "digest_frequency": "off"}, follow=True
+    )
+    alice.refresh_from_db()
+    assert alice.language == "en-gb"
+    assert "Preferences saved." in response.content.decode()
 
 
 def test_language_switch_refuses_foreign_redirects(client, db):
@@ -173,3 +201,20 @@ def test_two_owners_demoting_each_other_at_once_leave_one_owner(workspace, alice
         thread.join()
     assert sorted(results) == ["demoted", "refused"]
     assert Membership.objects.filter(workspace=workspace, role="owner").count() == 1
+
+
+def test_british_english_speaks_the_source_texts_even_where_german_is_the_default(
+    settings, monkeypatch
+):
+    # given an installation whose default language is German, with no catalogue loaded yet
+    settings.LANGUAGE_CODE = "de"
+    monkeypatch.setattr(trans_real, "_translations", {})
+    # when a text is translated for English (UK)
+    with translation.override("en-gb"):
+        text = translation.gettext("Preferences saved.")
+        day = formats.date_format(dt.date(2026, 11, 23), "SHORT_DATE_FORMAT")
+    # then it is the English source text, with the day first
+    assert text == "Preferences saved."
+    assert day == "23/11/2026"
+    with translation.override("de"):
+        assert translation.gettext("Preferences saved.") == "Einstellungen gespeichert."

@@ -12,7 +12,8 @@ from django_tasks_db.models import DBTaskResult
 from touchbase.core.choices import DigestFrequency
 from touchbase.core.models import Membership
 from touchbase.core.timeutil import next_digest_at
-from touchbase.relationships.digest import digests_enqueue_due
+from touchbase.relationships.digest import digest_send, digests_enqueue_due
+from touchbase.relationships.models import Contact
 from touchbase.relationships.services import contact_save
 
 
@@ -117,3 +118,20 @@ def test_no_digest_when_nothing_is_due_and_no_section_speaks(smtp, alice_members
 
     assert digest_send(membership=alice_membership) is False
     assert smtp.messages == []
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"), [("en-gb", "23/03/2025"), ("en", "03/23/2025"), ("de", "23.03.2025")]
+)
+def test_digest_dates_follow_the_members_locale(smtp, alice_membership, contact, language, shown):
+    # given alice, due to call a contact since 23 March 2025
+    user = alice_membership.user
+    user.language = language
+    user.save()
+    Contact.objects.filter(pk=contact.pk).update(next_due_on=dt.date(2025, 3, 23))
+    # when
+    assert digest_send(membership=alice_membership) is True
+    # then both parts of the mail write the date the member's way
+    message = smtp.messages[0]
+    assert shown in message.get_body(("plain",)).get_content()
+    assert f"{shown}</td>" in message.get_body(("html",)).get_content()

@@ -255,3 +255,25 @@ def test_the_due_list_in_german_names_what_it_shows(alice_client, alice):
     alice.save()
     html = alice_client.get("/?scope=mine&kind=account").content.decode()
     assert "<h1>Meine Fälligkeitsliste: Firmen</h1>" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "shown"),
+    [
+        ("en-gb", "My due list", "23/03/2025"),
+        ("en", "My due list", "03/23/2025"),
+        ("de", "Meine Fälligkeitsliste", "23.03.2025"),
+    ],
+)
+def test_due_list_dates_follow_the_users_locale(
+    alice_client, alice, contact, language, heading, shown
+):
+    # given a contact due since 23 March 2025
+    alice.language = language
+    alice.save()
+    Contact.objects.filter(pk=contact.pk).update(next_due_on=dt.date(2025, 3, 23))
+    # when
+    html = alice_client.get(reverse("relationships:due-list")).content.decode()
+    # then: English (UK) keeps the English texts and writes the day first
+    assert heading in html
+    assert f"<td>{shown}" in html

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from touchbase.core.choices import Role
+from touchbase.core.choices import Language, Role
 from touchbase.core.models import Membership, Workspace
 from touchbase.core.services import member_add
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
-        parser.add_argument("--language", choices=["en", "de"], default="en")
+        parser.add_argument("--language", choices=Language.values, default=Language.ENGLISH)
         parser.add_argument("--password", help="asked for when left out")
 
     def handle(self, *args: Any, **options: Any) -> None:
