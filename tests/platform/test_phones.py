@@ -61,8 +61,8 @@ def test_the_contact_list_follows_the_home_country(alice_client, workspace):
     contact_save(workspace=workspace, fields=VIENNA)
     contact_save(workspace=workspace, fields=MUNICH)
     page = alice_client.get(reverse("relationships:contact-list")).content.decode()
-    assert '<td class="hide-sm">+43 1 5234567</td>' in page
-    assert '<td class="hide-sm">089 1234567</td>' in page
+    assert '<td class="phone">+43 1 5234567</td>' in page
+    assert '<td class="phone">089 1234567</td>' in page
 
 
 def test_the_contact_list_of_an_austrian_workspace_shows_munich_internationally(
@@ -72,8 +72,8 @@ def test_the_contact_list_of_an_austrian_workspace_shows_munich_internationally(
     contact_save(workspace=workspace, fields=VIENNA)
     contact_save(workspace=workspace, fields=MUNICH)
     page = alice_client.get(reverse("relationships:contact-list")).content.decode()
-    assert '<td class="hide-sm">01 5234567</td>' in page
-    assert '<td class="hide-sm">+49 89 1234567</td>' in page
+    assert '<td class="phone">01 5234567</td>' in page
+    assert '<td class="phone">+49 89 1234567</td>' in page
 
 
 def test_the_call_sheet_follows_the_home_country(alice_client, workspace):
