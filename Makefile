@@ -40,6 +40,13 @@ system-deps:
 		SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "Installing Debian's npm for the accessibility checks…"; \
+		SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; \
+	fi
+	@# axe-core, pinned in package-lock.json, checks each page's accessibility in the browser tests.
+	@test -f node_modules/axe-core/axe.min.js || npm ci --silent
 
 test: install system-deps lint
 	$(MAKE) --no-print-directory test-sqlite
