@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_journeys import sign_in
+from tests.browser.world import pollux_world, sign_in
 from touchbase.core.choices import Role
-from touchbase.core.services import member_add, workspace_create
-from touchbase.relationships.choices import Channel
-from touchbase.relationships.services import account_save, contact_save, touchpoint_log
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,21 +25,8 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def pollux(transactional_db):
-    """A workspace owned by joseph, with one overdue contact and one account."""
-    workspace = workspace_create(name="Pollux GmbH", slug="pollux-a11y")
-    joseph = member_add(workspace=workspace, username="joseph", password="pollux-demo",
-                        role=Role.OWNER, first_name="Joseph", last_name="Page").user  # fmt: skip
-    account = account_save(workspace=workspace, fields={
-        "name": "Hotel Alpenblick", "owner": joseph, "value": 50000, "country": "AT",
-        "city": "Innsbruck", "region": "Tirol"})  # fmt: skip
-    contact = contact_save(workspace=workspace, fields={
-        "first_name": "Maria", "last_name": "Hofer", "account": account, "country": "AT",
-        "phone": "0512 123456", "email": "maria@alpenblick.example", "street": "Alte Gasse 1",
-        "postal_code": "6020", "city": "Innsbruck"})  # fmt: skip
-    long_ago = timezone.now() - dt.timedelta(days=400)
-    touchpoint_log(workspace=workspace, contact=contact, channel=Channel.PHONE,
-                   occurred_at=long_ago, logged_by=joseph)  # fmt: skip
-    return {"workspace": workspace, "joseph": joseph, "account": account, "contact": contact}
+    """Joseph owns the workspace here, so the members page opens too."""
+    return pollux_world(role=Role.OWNER, slug="pollux-a11y")
 
 
 def serious_violations(page: Page) -> list[str]:

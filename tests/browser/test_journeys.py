@@ -9,40 +9,18 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tests.browser.world import pollux_world, sign_in
 from touchbase.core.choices import Role
-from touchbase.core.services import member_add, workspace_create
 from touchbase.relationships.choices import Channel
 from touchbase.relationships.models import Contact, Touchpoint
-from touchbase.relationships.services import account_save, contact_save, touchpoint_log
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def pollux(transactional_db):
-    """A workspace with joseph, one overdue contact and one account."""
-    workspace = workspace_create(name="Pollux GmbH", slug="pollux-browser")
-    joseph = member_add(workspace=workspace, username="joseph", password="pollux-demo",
-                        role=Role.STAFF, first_name="Joseph", last_name="Page").user  # fmt: skip
-    account = account_save(workspace=workspace, fields={
-        "name": "Hotel Alpenblick", "owner": joseph, "value": 50000, "country": "AT",
-        "city": "Innsbruck", "region": "Tirol"})  # fmt: skip
-    contact = contact_save(workspace=workspace, fields={
-        "first_name": "Maria", "last_name": "Hofer", "account": account, "country": "AT",
-        "phone": "0512 123456", "email": "maria@alpenblick.example", "street": "Alte Gasse 1",
-        "postal_code": "6020", "city": "Innsbruck"})  # fmt: skip
-    long_ago = timezone.now() - dt.timedelta(days=400)
-    touchpoint_log(workspace=workspace, contact=contact, channel=Channel.PHONE,
-                   occurred_at=long_ago, logged_by=joseph)  # fmt: skip
-    return {"workspace": workspace, "joseph": joseph, "account": account, "contact": contact}
-
-
-def sign_in(page: Page, base_url: str, language: str = "EN") -> None:
-    page.goto(f"{base_url}/login/")
-    page.get_by_role("button", name=language, exact=True).click()
-    page.locator("#id_username").fill("joseph")
-    page.locator("#id_password").fill("pollux-demo")
-    page.locator("button[type=submit]").last.click()
+    """A workspace with joseph (staff), one overdue contact and one account."""
+    return pollux_world(role=Role.STAFF, slug="pollux-browser")
 
 
 def test_due_list_ranks_and_snoozes_with_a_reason(page: Page, live_server, pollux):

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_journeys import sign_in
+from tests.browser.world import sign_in
 from touchbase.care.services import voucher_issue
 from touchbase.core.choices import Role
 from touchbase.core.services import member_add, workspace_create
