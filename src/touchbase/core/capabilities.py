@@ -28,6 +28,8 @@ V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 class Capability(models.TextChoices):
     CRM_VIEW = "crm.view", _("See customers, timelines and the due list")
     CRM_EDIT = "crm.edit", _("Change customers and log touchpoints")
+    # Staff delete only the touchpoints they logged by hand; this deletes any customer row.
+    CRM_DELETE = "crm.delete", _("Delete accounts, contacts and any touchpoint")
     CADENCE_MANAGE = "cadence.manage", _("Change cadence policies")
     IMPORT = "data.import", _("Import customer files")
     EXPORT_ALL = "data.export", _("Export all customers")
@@ -48,6 +50,7 @@ _STAFF = {
 }
 _LEADER = _STAFF | {
     Capability.CADENCE_MANAGE,
+    Capability.CRM_DELETE,
     Capability.IMPORT,
     Capability.EXPORT_ALL,
     Capability.MERGE,

@@ -37,7 +37,9 @@ class HtmxMessagesMiddleware:
         htmx = getattr(request, "htmx", None)
         is_fragment = htmx is not None and bool(htmx) and not htmx.boosted
         html = response.get("Content-Type", "").startswith("text/html")
-        if is_fragment and html and not response.streaming and response.status_code < 500:
+        # A redirect leaves this page: its messages wait for the page it leads to.
+        stays = not response.has_header("HX-Redirect")
+        if is_fragment and html and stays and not response.streaming and response.status_code < 500:
             pending = list(messages.get_messages(request))
             if pending:
                 oob = render_to_string(

@@ -93,3 +93,9 @@ class CheckinAnswer(models.TextChoices):
     UNASKED = "", _("Not asked")
     YES = "yes", _("Yes")
     NO = "no", _("No")
+
+
+class DeletedKind(models.TextChoices):
+    ACCOUNT = "account", _("Account")
+    CONTACT = "contact", _("Contact")
+    TOUCHPOINT = "touchpoint", _("Touchpoint")

@@ -17,6 +17,7 @@ from touchbase.relationships.choices import (
     Channel,
     ConsentStatus,
     Country,
+    DeletedKind,
     Direction,
     Outcome,
     PolicyScope,
@@ -387,6 +388,32 @@ class CadencePolicy(WorkspaceOwned):
             raise ValidationError(
                 {required[0]: _("This rule needs a %(field)s.") % {"field": field.verbose_name}}
             )
+
+
+class DeletionRecord(WorkspaceOwned):
+    """That an account, contact or touchpoint was deleted, by whom, with how much went along.
+
+    Accounts are companies and keep their name here; people and touchpoints keep none, so a
+    deleted person is not kept on file through their deletion's record.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=DeletedKind.choices)
+    object_id = models.BigIntegerField(_("id"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    counts = models.JSONField(_("deleted along"), default=dict)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    deleted_at = models.DateTimeField(_("deleted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deletion")
+        verbose_name_plural = _("deletions")
+        indexes = [models.Index(fields=["workspace", "-deleted_at"], name="deletion_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.object_id} {self.deleted_at:%Y-%m-%d}"
 
 
 # --- links that carry their workspace, so every business table has it ------------------------

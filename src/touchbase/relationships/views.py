@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, npgettext
 from django.views.decorators.http import require_POST
 
 from touchbase.core import registry
@@ -19,6 +25,7 @@ from touchbase.core.capabilities import Capability, capability_required, has_cap
 from touchbase.core.forms import apply_errors
 from touchbase.core.htmx import render_page
 from touchbase.core.requests import MemberRequest
+from touchbase.core.signing import LinkExpired, LinkInvalid, link_sign, link_verify
 from touchbase.core.tenancy import id_or_none, owned_or_404
 from touchbase.core.timeutil import local_today
 from touchbase.relationships import selectors, services
@@ -90,6 +97,7 @@ def _due_row(request: MemberRequest, kind: str, pk: int) -> Account | Contact:
 def due_snooze(request: MemberRequest, kind: str, pk: int) -> HttpResponse:
     """Snooze one due customer with a reason."""
     row = _due_row(request, kind, pk)
+    previous = (row.snoozed_until, row.snooze_reason)
     form = SnoozeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -102,7 +110,7 @@ def due_snooze(request: MemberRequest, kind: str, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("Snoozed “%(name)s”.") % {"name": row})
+            messages.success(request, snooze_message(request, kind, row, previous))
             if request.htmx:
                 response = HttpResponse("")
                 response["HX-Trigger"] = "due-changed"
@@ -467,3 +475,209 @@ def team_view(request: MemberRequest) -> HttpResponse:
         "key_accounts": selectors.key_account_leader_touches(workspace=workspace, today=today),
     }
     return render(request, "relationships/team.html", context)
+
+
+# --- undo and confirm -----------------------------------------------------------------------
+# A change that loses nothing (a snooze) happens at once and offers Undo for a while;
+# deleting loses data, so it is confirmed first on a page that names what goes along.
+
+SNOOZE_UNDO = "snooze-undo"
+UNDO_WINDOW = dt.timedelta(minutes=10)
+
+
+def snooze_message(
+    request: MemberRequest, kind: str, row: Account | Contact, previous: tuple[Any, str]
+) -> str:
+    """ "Snoozed … until …" with an Undo button that brings back the state before."""
+    row.refresh_from_db()
+    until, reason = previous
+    payload = {"w": request.workspace.pk, "u": request.user.pk, "k": kind, "i": row.pk,
+               "s": row.snoozed_until.isoformat() if row.snoozed_until else None,
+               "p": until.isoformat() if until else None, "r": reason if until else ""}  # fmt: skip
+    try:
+        token = link_sign(purpose=SNOOZE_UNDO, payload=payload, max_age=UNDO_WINDOW)
+    except ValueError:
+        token = ""  # a long earlier reason does not fit a token: the snooze stays as made
+    context = {"row": row, "token": token}
+    # The template escapes the customer's name; the message keeps its Undo form.
+    return mark_safe(  # noqa: S308 - rendered by the template with autoescape on
+        render_to_string("relationships/partials/_undo_snooze.html", context, request)
+    )
+
+
+@capability_required(Capability.CRM_EDIT)
+@require_POST
+def due_snooze_undo(request: MemberRequest) -> HttpResponse:
+    """Take back a snooze made in the last minutes by this member in this workspace."""
+    try:
+        payload = link_verify(purpose=SNOOZE_UNDO, token=request.POST.get("token", ""))
+    except LinkExpired:
+        return _undo_refused(request, _("Too late to undo: the snooze stays."))
+    except LinkInvalid:
+        return _undo_refused(request, _("This cannot be undone here."))
+    if payload.get("w") != request.workspace.pk or payload.get("u") != request.user.pk:
+        return _undo_refused(request, _("This cannot be undone here."))
+    row = _due_row(request, payload["k"], payload["i"])
+    previous = payload["p"]
+    try:
+        services.due_snooze_undo(
+            row=row,
+            snoozed_until=dt.date.fromisoformat(payload["s"]),
+            previous_until=dt.date.fromisoformat(previous) if previous else None,
+            previous_reason=payload["r"],
+            workspace=request.workspace,
+        )
+    except ValidationError as error:
+        return _undo_refused(request, " ".join(error.messages))
+    messages.success(request, _("Snooze of “%(name)s” undone.") % {"name": row})
+    if request.htmx:
+        response = HttpResponse("")
+        response["HX-Trigger"] = "due-changed"
+        return response
+    return redirect("relationships:due-list")
+
+
+def _undo_refused(request: MemberRequest, reason: str) -> HttpResponse:
+    messages.error(request, reason)
+    # For htmx a 200, so the message is swapped in where the user is.
+    return HttpResponse("") if request.htmx else redirect("relationships:due-list")
+
+
+def _confirm_page(request: MemberRequest, confirm: dict[str, Any]) -> HttpResponse:
+    """The one confirm step of every destructive action: in place for htmx, else a page."""
+    return render_page(request, "confirm.html", "partials/_confirm.html", {"confirm": confirm})
+
+
+def _deleted(request: MemberRequest, url: str) -> HttpResponse:
+    """After a delete the page is gone: go to the list (htmx follows HX-Redirect)."""
+    if request.htmx:
+        response = HttpResponse("")
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def _with(count: int, singular: str, plural: str) -> str:
+    return npgettext("with", singular, plural, count) % {"count": count}
+
+
+@capability_required(Capability.CRM_DELETE)
+def account_delete(request: MemberRequest, pk: int) -> HttpResponse:
+    """Confirm (GET), then delete (POST) an account with its contacts and touchpoints."""
+    account = owned_or_404(Account, pk, workspace=request.workspace)
+    preview = services.account_delete_preview(account=account)
+    contacts = _with(preview.contacts, "%(count)d contact", "%(count)d contacts")
+    touchpoints = _with(preview.touchpoints, "%(count)d touchpoint", "%(count)d touchpoints")
+    if request.method == "POST":
+        services.account_delete(account=account, by=request.user)
+        counts = {"name": account.name, "contacts": contacts, "touchpoints": touchpoints}
+        messages.success(
+            request, _("Deleted “%(name)s” with %(contacts)s and %(touchpoints)s.") % counts
+        )
+        return _deleted(request, reverse("relationships:account-list"))
+    names = list(account.contacts.order_by("last_name", "first_name")[:10])
+    consequences = [
+        _("Its contacts are deleted: %(names)s.") % {"names": ", ".join(map(str, names))}
+        + ("…" if preview.contacts > len(names) else "")
+        if names
+        else _("It has no contacts."),
+        _("Its touchpoints are deleted; the due list and the team's figures forget them."),
+        _("Vouchers issued to it stay, without a customer."),
+        _("This cannot be undone."),
+    ]
+    return _confirm_page(request, {
+        "question": _("Delete “%(name)s” with %(contacts)s and %(touchpoints)s?")
+        % {"name": account.name, "contacts": contacts, "touchpoints": touchpoints},
+        "consequences": consequences,
+        "action": reverse("relationships:account-delete", args=[account.pk]),
+        "cancel": reverse("relationships:account-detail", args=[account.pk]),
+    })  # fmt: skip
+
+
+@capability_required(Capability.CRM_DELETE)
+def contact_delete(request: MemberRequest, pk: int) -> HttpResponse:
+    """Confirm (GET), then delete (POST) a person; their account keeps its history."""
+    contact = owned_or_404(
+        Contact.objects.select_related("account"), pk, workspace=request.workspace
+    )
+    preview = services.contact_delete_preview(contact=contact)
+    touchpoints = _with(preview.touchpoints, "%(count)d touchpoint", "%(count)d touchpoints")
+    if request.method == "POST":
+        services.contact_delete(contact=contact, by=request.user)
+        messages.success(request, _("Deleted “%(name)s”.") % {"name": contact})
+        return _deleted(request, reverse("relationships:contact-list"))
+    consequences = []
+    if preview.kept_touchpoints:
+        consequences.append(
+            ngettext(
+                "%(count)d touchpoint stays on its account's timeline, without the person.",
+                "%(count)d touchpoints stay on their accounts' timelines, without the person.",
+                preview.kept_touchpoints,
+            )
+            % {"count": preview.kept_touchpoints}
+        )
+    consequences += [
+        _("Their newsletter consents and tags are deleted; vouchers stay, without a customer."),
+        _("To remove a person's data but keep the figures, erase them instead (Data care)."),
+        _("This cannot be undone."),
+    ]
+    return _confirm_page(request, {
+        "question": _("Delete “%(name)s” with %(touchpoints)s?")
+        % {"name": contact, "touchpoints": touchpoints},
+        "consequences": consequences,
+        "action": reverse("relationships:contact-delete", args=[contact.pk]),
+        "cancel": reverse("relationships:contact-detail", args=[contact.pk]),
+    })  # fmt: skip
+
+
+@capability_required(Capability.CRM_EDIT)
+def touchpoint_delete(request: MemberRequest, pk: int) -> HttpResponse:
+    """Confirm (GET), then delete (POST) one touchpoint; its customer's clock is re-derived."""
+    touchpoint = owned_or_404(
+        Touchpoint.objects.select_related("contact", "account"), pk, workspace=request.workspace
+    )
+    if not services.touchpoint_deletable(touchpoint=touchpoint, user=request.user):
+        raise PermissionDenied
+    # Which timeline the member is on: that panel is answered after the delete.
+    key = request.POST.get("on") or request.GET.get("on")
+    if key not in ("account", "contact") or getattr(touchpoint, f"{key}_id") is None:
+        key = "contact" if touchpoint.contact_id else "account"
+    row = getattr(touchpoint, key)
+    if request.method == "POST":
+        services.touchpoint_delete(touchpoint=touchpoint, by=request.user)
+        messages.success(request, _("Touchpoint deleted; the next-due date is worked out again."))
+        if request.htmx:
+            return _panel(request, key, row)
+        return redirect(f"relationships:{key}-detail", pk=row.pk)
+    customers = " · ".join(str(c) for c in (touchpoint.contact, touchpoint.account) if c)
+    return _confirm_page(request, {
+        "question": _("Delete the touchpoint “%(channel)s” of %(day)s?") % {
+            "channel": touchpoint.get_channel_display(),
+            "day": date_format(
+                timezone.localtime(touchpoint.occurred_at, request.workspace.zone),
+                "SHORT_DATETIME_FORMAT",
+            ),
+        },
+        "consequences": [
+            _("The next-due date of %(customers)s is worked out again without it.")
+            % {"customers": customers},
+            _("This cannot be undone."),
+        ],
+        "action": reverse("relationships:touchpoint-delete", args=[touchpoint.pk]),
+        "cancel": reverse(f"relationships:{key}-detail", args=[row.pk]),
+        "hidden": [("on", key)],
+        "hx_target": "#touchpoint-panel",
+    })  # fmt: skip
+
+
+def _panel(request: MemberRequest, key: str, row: Account | Contact) -> HttpResponse:
+    """The timeline panel again, with the row's new next-due date."""
+    row.refresh_from_db()
+    context = _timeline_context(request, **{key: row})
+    context.update({
+        key: row,
+        "row": row,
+        "touchpoint_form": TouchpointForm(workspace=request.workspace),
+        "touchpoint_url": reverse(f"relationships:{key}-touchpoint", args=[row.pk]),
+    })  # fmt: skip
+    return render(request, "relationships/partials/_touchpoint_panel.html", context)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
+from ninja.errors import HttpError
 
 from touchbase.core.api.pagination import PageParams, page_of_rows
 from touchbase.core.api.refs import Id
@@ -66,6 +68,20 @@ def touchpoint_create(request: MemberRequest, payload: TouchpointIn) -> Status[T
     return Status(201, touchpoint)
 
 
+@router.delete(
+    "/touchpoints/{touchpoint_id}",
+    response={204: None},
+    summary="Delete a touchpoint; its customer's due date is worked out again",
+)
+@api_capability(Capability.CRM_EDIT)
+def touchpoint_delete(request: MemberRequest, touchpoint_id: Id) -> Status[None]:
+    touchpoint = owned_or_404(Touchpoint, touchpoint_id, workspace=request.workspace)
+    if not services.touchpoint_deletable(touchpoint=touchpoint, user=request.user):
+        raise HttpError(403, _("You may delete only the touchpoints you logged yourself."))
+    services.touchpoint_delete(touchpoint=touchpoint, by=request.user)
+    return Status(204, None)
+
+
 # --- due list -------------------------------------------------------------------------------
 
 
@@ -98,6 +114,22 @@ def due_snooze(request: MemberRequest, kind: DueKind, row_id: Id, payload: Snooz
     return services.due_snooze(
         row=row, until=payload.until, reason=payload.reason, workspace=request.workspace
     )
+
+
+@router.delete(
+    "/due/{kind}/{row_id}/snooze",
+    response=CadenceOut,
+    summary="End a snooze: the customer is due again by their cadence",
+)
+@api_capability(Capability.CRM_EDIT)
+def due_unsnooze(request: MemberRequest, kind: DueKind, row_id: Id) -> Any:
+    return services.due_unsnooze(row=_due_row(request, kind, row_id), workspace=request.workspace)
+
+
+def _due_row(request: MemberRequest, kind: DueKind, row_id: Id) -> Account | Contact:
+    if kind == DueKind.ACCOUNT:
+        return owned_or_404(Account, row_id, workspace=request.workspace)
+    return owned_or_404(Contact, row_id, workspace=request.workspace)
 
 
 # --- cadence policies -----------------------------------------------------------------------

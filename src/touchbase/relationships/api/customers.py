@@ -79,6 +79,18 @@ def account_update(request: MemberRequest, account_id: Id, payload: AccountPatch
     return services.account_save(workspace=request.workspace, fields=fields, account=account)
 
 
+@router.delete(
+    "/accounts/{account_id}",
+    response={204: None},
+    summary="Delete an account with its contacts and touchpoints",
+)
+@api_capability(Capability.CRM_DELETE)
+def account_delete(request: MemberRequest, account_id: Id) -> Status[None]:
+    account = owned_or_404(Account, account_id, workspace=request.workspace)
+    services.account_delete(account=account, by=request.user)
+    return Status(204, None)
+
+
 @router.get(
     "/accounts/{account_id}/touchpoints", response=TouchpointPage, summary="Account timeline"
 )
@@ -146,6 +158,18 @@ def contact_update(request: MemberRequest, contact_id: Id, payload: ContactPatch
     fields = _account_fields(request, data)
     services.contact_save(workspace=request.workspace, fields=fields, contact=contact)
     return _contact_out(request, contact_id)
+
+
+@router.delete(
+    "/contacts/{contact_id}",
+    response={204: None},
+    summary="Delete a contact; touchpoints with an account stay on its timeline",
+)
+@api_capability(Capability.CRM_DELETE)
+def contact_delete(request: MemberRequest, contact_id: Id) -> Status[None]:
+    contact = owned_or_404(Contact, contact_id, workspace=request.workspace)
+    services.contact_delete(contact=contact, by=request.user)
+    return Status(204, None)
 
 
 @router.get(

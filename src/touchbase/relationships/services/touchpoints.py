@@ -194,3 +194,37 @@ def due_snooze(
     row.next_due_on = max(row.cadence_due_on or until, until)
     row.save(update_fields=["snoozed_until", "snooze_reason", "next_due_on", "updated_at"])
     return row
+
+
+def _snooze_set(row: Account | Contact, until: dt.date | None, reason: str) -> Account | Contact:
+    row.snoozed_until = until
+    row.snooze_reason = reason
+    row.next_due_on = max(row.cadence_due_on or until, until) if until else row.cadence_due_on
+    row.save(update_fields=["snoozed_until", "snooze_reason", "next_due_on", "updated_at"])
+    return row
+
+
+@transaction.atomic
+def due_unsnooze(*, row: Account | Contact, workspace: Workspace) -> Account | Contact:
+    """End a snooze now: the customer is due again by their cadence."""
+    row = type(row).objects.select_for_update().get(pk=row.pk, workspace=workspace)
+    if isinstance(row, Contact):
+        contact_require_active(row)
+    return _snooze_set(row, None, "")
+
+
+@transaction.atomic
+def due_snooze_undo(
+    *,
+    row: Account | Contact,
+    snoozed_until: dt.date,
+    previous_until: dt.date | None,
+    previous_reason: str,
+    workspace: Workspace,
+) -> Account | Contact:
+    """Take back a snooze just made: the state before it returns, unless it changed since."""
+    row = type(row).objects.select_for_update().get(pk=row.pk, workspace=workspace)
+    if row.snoozed_until != snoozed_until:
+        # A touchpoint ended the snooze, or someone snoozed again: that stays.
+        raise ValidationError({"until": _("This changed since; there is nothing to undo.")})
+    return _snooze_set(row, previous_until, previous_reason if previous_until else "")
