@@ -15,8 +15,8 @@ from touchbase.testing import bearer
 pytestmark = pytest.mark.django_db
 
 CRM = {
-    Capability.CRM_VIEW, Capability.CRM_EDIT, Capability.CADENCE_MANAGE, Capability.IMPORT,
-    Capability.EXPORT_ALL, Capability.MERGE, Capability.VOUCHER_ISSUE,
+    Capability.CRM_VIEW, Capability.CRM_EDIT, Capability.CRM_DELETE, Capability.CADENCE_MANAGE,
+    Capability.IMPORT, Capability.EXPORT_ALL, Capability.MERGE, Capability.VOUCHER_ISSUE,
     Capability.ADVICE_MANAGE, Capability.PERSONAL_DATA, Capability.ERASE,
 }  # fmt: skip
 
@@ -26,6 +26,7 @@ CRM = {
     [
         (Capability.ERASE, {"owner"}),
         (Capability.MERGE, {"owner", "leader"}),
+        (Capability.CRM_DELETE, {"owner", "leader"}),
         (Capability.EXPORT_ALL, {"owner", "leader"}),
         (Capability.CADENCE_MANAGE, {"owner", "leader"}),
         (Capability.MEMBERS_MANAGE, {"owner"}),

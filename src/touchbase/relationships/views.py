@@ -557,8 +557,15 @@ def _deleted(request: MemberRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
-def _with(count: int, singular: str, plural: str) -> str:
-    return npgettext("with", singular, plural, count) % {"count": count}
+def _with_contacts(count: int) -> str:
+    """ "3 contacts" as it follows "with" (German: dative, "mit 3 Kontakten")."""
+    return npgettext("with", "%(count)d contact", "%(count)d contacts", count) % {"count": count}
+
+
+def _with_touchpoints(count: int) -> str:
+    """ "41 touchpoints" as it follows "with"."""
+    text = npgettext("with", "%(count)d touchpoint", "%(count)d touchpoints", count)
+    return text % {"count": count}
 
 
 @capability_required(Capability.CRM_DELETE)
@@ -566,8 +573,8 @@ def account_delete(request: MemberRequest, pk: int) -> HttpResponse:
     """Confirm (GET), then delete (POST) an account with its contacts and touchpoints."""
     account = owned_or_404(Account, pk, workspace=request.workspace)
     preview = services.account_delete_preview(account=account)
-    contacts = _with(preview.contacts, "%(count)d contact", "%(count)d contacts")
-    touchpoints = _with(preview.touchpoints, "%(count)d touchpoint", "%(count)d touchpoints")
+    contacts = _with_contacts(preview.contacts)
+    touchpoints = _with_touchpoints(preview.touchpoints)
     if request.method == "POST":
         services.account_delete(account=account, by=request.user)
         counts = {"name": account.name, "contacts": contacts, "touchpoints": touchpoints}
@@ -601,7 +608,7 @@ def contact_delete(request: MemberRequest, pk: int) -> HttpResponse:
         Contact.objects.select_related("account"), pk, workspace=request.workspace
     )
     preview = services.contact_delete_preview(contact=contact)
-    touchpoints = _with(preview.touchpoints, "%(count)d touchpoint", "%(count)d touchpoints")
+    touchpoints = _with_touchpoints(preview.touchpoints)
     if request.method == "POST":
         services.contact_delete(contact=contact, by=request.user)
         messages.success(request, _("Deleted “%(name)s”.") % {"name": contact})
