@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from touchbase.relationships.models import Account, CadencePolicy, Contact, Tag, Touchpoint
+from touchbase.relationships.models import (
+    Account,
+    CadencePolicy,
+    Contact,
+    DeletionRecord,
+    Tag,
+    Touchpoint,
+)
 
 
 @admin.register(Account)
@@ -30,3 +37,9 @@ class TouchpointAdmin(admin.ModelAdmin[Touchpoint]):
 
 admin.site.register(CadencePolicy)
 admin.site.register(Tag)
+
+
+@admin.register(DeletionRecord)
+class DeletionRecordAdmin(admin.ModelAdmin[DeletionRecord]):
+    list_display = ["deleted_at", "kind", "object_id", "name", "deleted_by", "workspace"]
+    list_filter = ["workspace", "kind"]
