@@ -343,3 +343,44 @@ def test_the_api_answers_404_for_another_workspaces_rows(contact, alice, client,
                 f"/api/v1/accounts/{contact.account_id}"):  # fmt: skip
         assert client.delete(url, headers=bearer(carol_token)).status_code == 404
     assert Touchpoint.objects.filter(pk=touchpoint.pk).exists()
+
+
+@pytest.mark.parametrize("kind", ["account", "contact", "touchpoint"])
+def test_a_get_of_any_delete_address_only_asks(kind, contact, alice, alice_client):
+    touchpoint = log(contact, alice, days=3)
+    pk = {"account": contact.account_id, "contact": contact.pk, "touchpoint": touchpoint.pk}[kind]
+    url = reverse(f"relationships:{kind}-delete", args=[pk])
+    for headers in ({}, {"HX-Request": "true"}):
+        response = alice_client.get(url, headers=headers)
+        assert response.status_code == 200
+        assert 'role="alertdialog"' in response.content.decode()
+    assert Touchpoint.objects.filter(pk=touchpoint.pk).exists()
+    assert Contact.objects.filter(pk=contact.pk).exists()
+    assert not DeletionRecord.objects.exists()
+
+
+def test_without_javascript_a_deleted_touchpoint_leads_back_to_the_page_it_was_on(
+    contact, alice, alice_client
+):
+    touchpoint = log(contact, alice, days=3)
+    response = alice_client.post(
+        reverse("relationships:touchpoint-delete", args=[touchpoint.pk]), {"on": "account"},
+        follow=True,
+    )  # fmt: skip
+    assert response.redirect_chain[-1][0] == reverse(
+        "relationships:account-detail", args=[contact.account_id]
+    )
+    assert "Touchpoint deleted; the next-due date is worked out again." in (
+        response.content.decode()
+    )
+
+
+def test_staff_delete_their_own_touchpoint_through_the_api(contact, bob, bob_membership, client):
+    from touchbase.core.services import api_token_create
+
+    mine = log(contact, bob, days=2)
+    token = api_token_create(membership=bob_membership, name="t")[1]
+    assert client.delete(f"/api/v1/touchpoints/{mine.pk}", headers=bearer(token)).status_code == (
+        204
+    )
+    assert not Touchpoint.objects.filter(pk=mine.pk).exists()
