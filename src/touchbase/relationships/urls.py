@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from touchbase.relationships import views
+from touchbase.relationships import pickers, views
 
 app_name = "relationships"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("due/<str:kind>/<id:pk>/snooze/", views.due_snooze, name="due-snooze"),
     path("accounts/", views.account_list, name="account-list"),
     path("accounts/new/", views.account_edit, name="account-create"),
+    path("accounts/suggest/", pickers.account_autocomplete, name="account-autocomplete"),
     path("accounts/<id:pk>/", views.account_detail, name="account-detail"),
     path("accounts/<id:pk>/edit/", views.account_edit, name="account-edit"),
     path("accounts/<id:pk>/touchpoints/", views.account_touchpoint, name="account-touchpoint"),

@@ -160,11 +160,14 @@ def account_detail(request: MemberRequest, pk: int) -> HttpResponse:
         workspace=request.workspace,
     )
     context = _timeline_context(request, account=account)
+    today = local_today(request.workspace.zone)
     context.update(
         account=account,
         row=account,
+        today=today,
         contacts=account.contacts.order_by("last_name", "first_name"),
-        touchpoint_form=TouchpointForm(workspace=request.workspace),
+        overdue_contacts=selectors.overdue_contact_count(account=account, today=today),
+        touchpoint_form=TouchpointForm(workspace=request.workspace, account=account),
         touchpoint_url=reverse("relationships:account-touchpoint", args=[account.pk]),
     )
     return render_page(
@@ -215,7 +218,9 @@ def _timeline_context(request: MemberRequest, **target: Any) -> dict[str, Any]:
 def account_edit(request: MemberRequest, pk: int | None = None) -> HttpResponse:
     """Create or edit an account."""
     account = owned_or_404(Account, pk, workspace=request.workspace) if pk else None
-    form = AccountForm(request.POST or None, instance=account, workspace=request.workspace)
+    form = AccountForm(
+        request.POST or None, instance=account, workspace=request.workspace, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         saved = _save_with_tags(request, form, services.account_save, "account", account)
         if saved is not None:
@@ -310,7 +315,11 @@ def contact_edit(request: MemberRequest, pk: int | None = None) -> HttpResponse:
     if contact is None and request.GET.get("account"):
         initial["account"] = id_or_none(request.GET["account"])
     form = ContactForm(
-        request.POST or None, instance=contact, initial=initial, workspace=request.workspace
+        request.POST or None,
+        instance=contact,
+        initial=initial,
+        workspace=request.workspace,
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         saved = _save_with_tags(request, form, services.contact_save, "contact", contact)
@@ -339,7 +348,9 @@ def contact_touchpoint(request: MemberRequest, pk: int) -> HttpResponse:
 
 def _touchpoint_create(request: MemberRequest, **target: Any) -> HttpResponse:
     """Log a touchpoint and answer with the refreshed timeline and an empty form."""
-    form = TouchpointForm(request.POST, workspace=request.workspace)
+    # On an account the form asks which of its people it was with.
+    account = target.get("account")
+    form = TouchpointForm(request.POST, workspace=request.workspace, account=account)
     if form.is_valid():
         try:
             services.touchpoint_log(
@@ -348,7 +359,7 @@ def _touchpoint_create(request: MemberRequest, **target: Any) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            form = TouchpointForm(workspace=request.workspace)
+            form = TouchpointForm(workspace=request.workspace, account=account)
             messages.success(request, _("Touchpoint logged."))
     row = next(iter(target.values()))
     row.refresh_from_db()
