@@ -230,6 +230,9 @@ class ContactForm(WorkspaceFormMixin, forms.ModelForm[Contact]):
             else None
         )
         owner_preset(self, user, account)
+        if account is not None and account.language and not self.instance.pk:
+            # A person at a company mostly speaks the company's language.
+            self.initial["language"] = account.language
 
 
 # Up to this many people are radio buttons; more would push the form off the screen.

@@ -393,6 +393,13 @@ def test_a_new_contact_at_an_account_gets_the_accounts_owner(client, bob, alice,
     assert 'value="Bäckerei Sonnenschein"' in html
 
 
+def test_a_new_contact_at_an_account_speaks_its_language(alice_client, workspace):
+    account = account_save(workspace=workspace, fields={"name": "Trattoria", "language": "it"})
+    url = reverse("relationships:contact-create") + f"?account={account.pk}"
+    html = alice_client.get(url).content.decode()
+    assert selected_option(html, "language") == "it"
+
+
 def test_editing_keeps_an_empty_owner_empty(alice_client, workspace):
     account = account_save(workspace=workspace, fields={"name": "Ohne Betreuung"})
     html = alice_client.get(
