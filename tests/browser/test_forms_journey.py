@@ -119,3 +119,23 @@ def test_a_touchpoint_on_an_account_names_the_person_spoken_with(page: Page, liv
     expect(page.locator("#timeline li").first).to_contain_text("Maria Hofer")
     touchpoint = Touchpoint.objects.filter(account=pollux["account"]).latest("id")
     assert touchpoint.contact == pollux["contact"]
+
+
+def test_the_pickers_fit_a_phone_screen_in_german(page: Page, live_server, pollux):
+    # given joseph on a phone, in German
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server.url, language="DE")
+    expect(page.locator("main#content h1")).to_be_visible()
+    width = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+    # when the account suggestions are open, then nothing sticks out sideways
+    page.goto(f"{live_server.url}/contacts/new/")
+    page.get_by_role("combobox", name="Firma").press_sequentially("Alpen")
+    expect(page.get_by_role("option").first).to_be_visible()
+    page_width, window_width = page.evaluate(width)
+    assert page_width <= window_width
+    # nor with the touchpoint form open on the account, its people and colleagues as boxes
+    page.goto(f"{live_server.url}/accounts/{pollux['account'].pk}/")
+    page.locator("#touchpoint-panel summary").click()
+    expect(page.get_by_role("radio", name="Maria Hofer")).to_be_visible()
+    page_width, window_width = page.evaluate(width)
+    assert page_width <= window_width
