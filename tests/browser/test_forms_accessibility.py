@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.test_accessibility import serious_violations
 from tests.browser.world import pollux_world, sign_in
 from touchbase.core.choices import Role
+from touchbase.core.services import member_add
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,7 +21,11 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def pollux(transactional_db):
-    return pollux_world(role=Role.OWNER, slug="pollux-forms-a11y")
+    """Joseph owns the workspace; Anna is a colleague, so there are boxes to tick."""
+    world = pollux_world(role=Role.OWNER, slug="pollux-forms-a11y")
+    member_add(workspace=world["workspace"], username="anna", password="pollux-demo",
+               role=Role.STAFF, first_name="Anna", last_name="Berger")  # fmt: skip
+    return world
 
 
 @pytest.mark.parametrize(("language", "label"), [("EN", "Account"), ("DE", "Firma")])
@@ -40,6 +45,7 @@ def test_the_changed_forms_have_no_serious_accessibility_violations(
     page.goto(f"{live_server.url}/accounts/{pollux['account'].pk}/")
     page.locator("#touchpoint-panel summary").click()
     expect(page.get_by_role("radio").first).to_be_visible()
+    expect(page.get_by_role("checkbox", name="Anna Berger")).to_be_visible()
     found["account page"] = serious_violations(page)
     for name, path in {"account form": "/accounts/new/", "cadence form": "/cadence/new/",
                        "settings": "/settings/"}.items():  # fmt: skip

@@ -273,7 +273,12 @@ class TouchpointForm(WorkspaceFormMixin, forms.Form):
     )  # fmt: skip
 
     def __init__(
-        self, *args: Any, workspace: Workspace, account: Account | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        workspace: Workspace,
+        account: Account | None = None,
+        user: User | None = None,
+        **kwargs: Any,
     ) -> None:
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault(
@@ -284,6 +289,17 @@ class TouchpointForm(WorkspaceFormMixin, forms.Form):
         self.limit_choices(workspace)
         if account is not None:
             self.fields["contact"] = spoken_with_field(account)
+        if user is not None:
+            self._leave_out_of_colleagues(user)
+
+    def _leave_out_of_colleagues(self, user: User) -> None:
+        """Whoever logs takes part anyway (the service adds them): only the others are boxes."""
+        field = self.fields["participants"]
+        others = field.queryset.exclude(pk=user.pk)  # type: ignore[attr-defined]
+        if others.exists():
+            field.queryset = others  # type: ignore[attr-defined]
+        else:
+            del self.fields["participants"]
 
     def clean_occurred_at(self) -> dt.datetime:
         value: dt.datetime = self.cleaned_data["occurred_at"]

@@ -167,7 +167,9 @@ def account_detail(request: MemberRequest, pk: int) -> HttpResponse:
         today=today,
         contacts=account.contacts.order_by("last_name", "first_name"),
         overdue_contacts=selectors.overdue_contact_count(account=account, today=today),
-        touchpoint_form=TouchpointForm(workspace=request.workspace, account=account),
+        touchpoint_form=TouchpointForm(
+            workspace=request.workspace, account=account, user=request.user
+        ),
         touchpoint_url=reverse("relationships:account-touchpoint", args=[account.pk]),
     )
     return render_page(
@@ -294,7 +296,7 @@ def contact_detail(request: MemberRequest, pk: int) -> HttpResponse:
         consent=consents[0] if consents else None,
         consents=consents,
         panels=[] if contact.is_erased else panels(registry.contact_panels, request, contact),
-        touchpoint_form=TouchpointForm(workspace=request.workspace),
+        touchpoint_form=TouchpointForm(workspace=request.workspace, user=request.user),
         touchpoint_url=reverse("relationships:contact-touchpoint", args=[contact.pk]),
     )
     return render_page(
@@ -350,7 +352,9 @@ def _touchpoint_create(request: MemberRequest, **target: Any) -> HttpResponse:
     """Log a touchpoint and answer with the refreshed timeline and an empty form."""
     # On an account the form asks which of its people it was with.
     account = target.get("account")
-    form = TouchpointForm(request.POST, workspace=request.workspace, account=account)
+    form = TouchpointForm(
+        request.POST, workspace=request.workspace, account=account, user=request.user
+    )
     if form.is_valid():
         try:
             services.touchpoint_log(
@@ -359,7 +363,7 @@ def _touchpoint_create(request: MemberRequest, **target: Any) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            form = TouchpointForm(workspace=request.workspace, account=account)
+            form = TouchpointForm(workspace=request.workspace, account=account, user=request.user)
             messages.success(request, _("Touchpoint logged."))
     row = next(iter(target.values()))
     row.refresh_from_db()

@@ -213,13 +213,21 @@ def touchpoint_data(**fields: object) -> dict[str, object]:
             "occurred_at": occurred, **fields}  # fmt: skip
 
 
-def test_colleagues_are_boxes_to_tick(alice_client, contact, bob):
+def test_colleagues_are_boxes_to_tick(alice_client, contact, alice, bob):
     html = alice_client.get(
         reverse("relationships:contact-detail", args=[contact.pk])
     ).content.decode()
     assert '<select name="participants"' not in html
     assert re.search(rf'<input type="checkbox" name="participants" value="{bob.pk}"', html)
+    assert f'name="participants" value="{alice.pk}"' not in html
     assert "<legend>Colleagues who took part</legend>" in html
+
+
+def test_without_colleagues_there_are_no_boxes(alice_client, contact):
+    html = alice_client.get(
+        reverse("relationships:contact-detail", args=[contact.pk])
+    ).content.decode()
+    assert 'name="participants"' not in html
 
 
 def test_ticked_colleagues_are_saved_as_participants(alice_client, contact, alice, bob):
