@@ -117,6 +117,8 @@ def test_a_touchpoint_on_an_account_names_the_person_spoken_with(page: Page, liv
     page.get_by_role("button", name="Log touchpoint").click()
     expect(page.locator("#timeline li")).to_have_count(2)
     expect(page.locator("#timeline li").first).to_contain_text("Maria Hofer")
+    expect(page.get_by_text("1 contact overdue")).to_be_hidden()
+    expect(page.locator("#account-contacts")).not_to_contain_text("overdue since")
     touchpoint = Touchpoint.objects.filter(account=pollux["account"]).latest("id")
     assert touchpoint.contact == pollux["contact"]
 

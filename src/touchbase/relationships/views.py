@@ -160,13 +160,10 @@ def account_detail(request: MemberRequest, pk: int) -> HttpResponse:
         workspace=request.workspace,
     )
     context = _timeline_context(request, account=account)
-    today = local_today(request.workspace.zone)
     context.update(
+        account_people(request, account),
         account=account,
         row=account,
-        today=today,
-        contacts=account.contacts.order_by("last_name", "first_name"),
-        overdue_contacts=selectors.overdue_contact_count(account=account, today=today),
         touchpoint_form=TouchpointForm(
             workspace=request.workspace, account=account, user=request.user
         ),
@@ -178,6 +175,16 @@ def account_detail(request: MemberRequest, pk: int) -> HttpResponse:
         "relationships/partials/_timeline.html",
         context,
     )
+
+
+def account_people(request: MemberRequest, account: Account) -> dict[str, Any]:
+    """The account's contacts for its page, with how many of them are overdue."""
+    today = local_today(request.workspace.zone)
+    return {
+        "today": today,
+        "contacts": account.contacts.order_by("last_name", "first_name"),
+        "overdue_contacts": selectors.overdue_contact_count(account=account, today=today),
+    }
 
 
 TIMELINE_ENTRY = "relationships/partials/_timeline_entry.html"
@@ -378,6 +385,9 @@ def _touchpoint_create(request: MemberRequest, **target: Any) -> HttpResponse:
             "touchpoint_url": reverse(url_name, args=[row.pk]),
         }
     )
+    if account is not None:
+        # Whoever was spoken with is no longer overdue: their badge changes beside the timeline.
+        context.update(account_people(request, account), contacts_oob=bool(request.htmx))
     if not request.htmx:
         if form.is_bound and form.errors:
             return render(request, f"relationships/{key}_detail.html", context, status=400)

@@ -267,6 +267,22 @@ def test_the_person_spoken_with_gets_the_touchpoint_and_a_new_due_date(
     assert contact.last_personal_at == touchpoint.occurred_at
 
 
+def test_after_talking_to_an_overdue_person_the_account_page_stops_flagging_them(
+    alice_client, workspace, account, contact, alice
+):
+    touchpoint_log(workspace=workspace, contact=contact, channel=Channel.PHONE,
+                   occurred_at=days_ago(400), logged_by=alice)  # fmt: skip
+    response = alice_client.post(
+        reverse("relationships:account-touchpoint", args=[account.pk]),
+        touchpoint_data(contact=contact.pk),
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert '<section class="card" id="account-contacts" hx-swap-oob="true">' in html
+    assert '<p class="head-note" id="overdue-note" hx-swap-oob="true"></p>' in html
+    assert "overdue since" not in html
+
+
 def test_without_a_person_the_touchpoint_is_the_accounts_alone(alice_client, account, contact):
     alice_client.post(
         reverse("relationships:account-touchpoint", args=[account.pk]),
