@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from touchbase.core import selectors, services
 from touchbase.core.choices import DigestFrequency, Language, Role
+from touchbase.core.locales import time_zone_choices
 from touchbase.core.models import SignInFailure, User, Workspace
 
 UNKNOWN_ADDRESS = "0.0.0.0"
@@ -90,9 +92,21 @@ class TokenForm(forms.Form):
 
 
 class WorkspaceForm(forms.ModelForm[Workspace]):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=time_zone_choices,
+        error_messages={"invalid_choice": _("Unknown time zone: %(value)s")},
+    )  # fmt: skip
+
     class Meta:
         model = Workspace
         fields = ["name", "time_zone", "home_country", "default_cadence_days"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Choices named in the reader's language, the zone stored now among them.
+        self.fields["time_zone"].choices = partial(  # type: ignore[attr-defined]
+            time_zone_choices, keep=self.instance.time_zone
+        )
 
 
 class InviteForm(forms.Form):

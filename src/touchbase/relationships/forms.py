@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes.forms import SafeModelChoiceField
 
-from touchbase.core.models import Workspace
+from touchbase.core.locales import language_choices, likely_language
+from touchbase.core.models import User, Workspace
+from touchbase.core.tenancy import id_or_none
 from touchbase.relationships import selectors
 from touchbase.relationships.choices import (
     LOGGABLE_CHANNELS,
@@ -22,7 +27,7 @@ from touchbase.relationships.choices import (
     Direction,
     Outcome,
 )
-from touchbase.relationships.models import Account, CadencePolicy, Contact
+from touchbase.relationships.models import SCOPE_TARGET_FIELDS, Account, CadencePolicy, Contact
 from touchbase.relationships.services import CheckinAnswers
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -40,11 +45,115 @@ class WorkspaceFormMixin:
                 fields[name].queryset = people  # type: ignore[attr-defined]
                 fields[name].label_from_instance = lambda user: user.display_name  # type: ignore[attr-defined]
         if "account" in fields:
-            fields["account"].queryset = Account.objects.filter(workspace=workspace).order_by(  # type: ignore[attr-defined]
-                "name"
-            )
+            accounts = Account.objects.filter(workspace=workspace).order_by("name")
+            fields["account"].queryset = accounts  # type: ignore[attr-defined]
+            if isinstance(fields["account"].widget, AccountPickerWidget):
+                fields["account"].widget.queryset = accounts
         if "tag" in fields:
             fields["tag"].queryset = selectors.tags(workspace=workspace)  # type: ignore[attr-defined]
+
+
+# The typed text travels beside the chosen id, so the form works without script too.
+QUERY_SUFFIX = "_query"
+
+
+def _picker_parts(value: Any) -> tuple[Any, str | None]:
+    """(id, typed text) from the picker; (id, None) from an initial value or a plain post."""
+    if isinstance(value, tuple):
+        return value[0], value[1]
+    return getattr(value, "pk", value), None
+
+
+class AccountPickerWidget(forms.Widget):
+    """A text box that suggests accounts as you type (htmx), and a hidden input with the id.
+
+    app.js makes the suggestions a keyboard-usable listbox. Without script the typed name is
+    sent and the field finds the account by its exact name.
+    """
+
+    template_name = "relationships/widgets/account_picker.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.queryset: QuerySet[Account] = Account.objects.none()
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        pk, text = _picker_parts(value)
+        if text is None:
+            account = self.queryset.filter(pk=pk).first() if pk not in (None, "") else None
+            text = account.name if account else ""
+        element_id = context["widget"]["attrs"].get("id") or f"id_{name}"
+        context["widget"].update(
+            pk="" if pk is None else pk,
+            text=text,
+            query_name=name + QUERY_SUFFIX,
+            listbox_id=f"{element_id}_listbox",
+            url=reverse("relationships:account-autocomplete"),
+        )
+        return context
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> tuple[Any, str | None]:
+        return data.get(name), data.get(name + QUERY_SUFFIX)
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data and name + QUERY_SUFFIX not in data
+
+
+# django-scopes ships no types; its field is a ModelChoiceField with an empty queryset.
+class AccountChoiceField(SafeModelChoiceField):  # type: ignore[misc]
+    """An account of the workspace, chosen in the picker or typed by its exact name."""
+
+    widget = AccountPickerWidget
+    default_error_messages = {
+        **SafeModelChoiceField.default_error_messages,
+        "unknown_name": _("No account is called “%(name)s”. Choose one from the suggestions."),
+        "ambiguous_name": _(
+            "Several accounts are called “%(name)s”. Choose one from the suggestions."
+        ),
+    }
+
+    def to_python(self, value: Any) -> Account | None:
+        pk, text = _picker_parts(value)
+        if text is None:  # a plain post of the id, as before the picker
+            plain: Account | None = super().to_python(pk)
+            return plain
+        name = text.strip()
+        if not name:
+            return None
+        if pk not in self.empty_values:
+            chosen: Account | None = super().to_python(pk)
+            # The id counts while the text still names it; typed over, the text decides.
+            if chosen is not None and chosen.name.casefold() == name.casefold():
+                return chosen
+        matches: list[Account] = list(self.queryset.filter(name__iexact=name)[:2])
+        if len(matches) == 1:
+            return matches[0]
+        code = "ambiguous_name" if matches else "unknown_name"
+        raise ValidationError(self.error_messages[code], code=code, params={"name": name})
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        if self.disabled:
+            return False
+        try:
+            chosen = self.to_python(data)
+        except ValidationError:
+            return True
+        return str(self.prepare_value(initial) or "") != str(chosen.pk if chosen else "")
+
+
+def owner_preset(form: forms.ModelForm[Any], user: User | None, account: Any = None) -> None:
+    """A new record is looked after by the account's owner, else by whoever creates it."""
+    if form.instance.pk or "owner" in form.initial:
+        return
+    owner = getattr(account, "owner", None) or user
+    owners = form.fields["owner"].queryset  # type: ignore[attr-defined]
+    if owner is not None and owners.filter(pk=owner.pk).exists():
+        form.initial["owner"] = owner.pk
+
+
+def language_field() -> forms.ChoiceField:
+    return forms.ChoiceField(label=_("Language"), choices=language_choices, required=False)
 
 
 class TagNamesField(forms.CharField):
@@ -63,6 +172,7 @@ class TagNamesField(forms.CharField):
 
 class AccountForm(WorkspaceFormMixin, forms.ModelForm[Account]):
     tag_names = TagNamesField(label=_("Tags"), required=False, help_text=_("Comma-separated"))
+    language = language_field()
 
     class Meta:
         model = Account
@@ -73,17 +183,29 @@ class AccountForm(WorkspaceFormMixin, forms.ModelForm[Account]):
         ]  # fmt: skip
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, workspace: Workspace, user: User | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.limit_choices(workspace)
-        if self.instance.pk:
-            self.fields["tag_names"].initial = list(self.instance.tags.all())
-        else:
-            self.initial["country"] = workspace.home_country
+        customer_defaults(self, workspace)
+        owner_preset(self, user)
+
+
+def customer_defaults(form: AccountForm | ContactForm, workspace: Workspace) -> None:
+    """Tags of a record being edited; a new one in the home country and its language."""
+    instance = form.instance
+    form.fields["language"].choices = partial(language_choices, keep=instance.language)  # type: ignore[attr-defined]
+    if instance.pk:
+        form.fields["tag_names"].initial = list(instance.tags.all())
+        return
+    form.initial["country"] = workspace.home_country
+    form.initial.setdefault("language", likely_language(workspace.home_country))
 
 
 class ContactForm(WorkspaceFormMixin, forms.ModelForm[Contact]):
     tag_names = TagNamesField(label=_("Tags"), required=False, help_text=_("Comma-separated"))
+    language = language_field()
 
     class Meta:
         model = Contact
@@ -92,15 +214,39 @@ class ContactForm(WorkspaceFormMixin, forms.ModelForm[Contact]):
             "mobile", "preferred_channel", "language", "street", "postal_code", "city",
             "country", "region",
         ]  # fmt: skip
-        field_classes = {"account": SafeModelChoiceField}
+        field_classes = {"account": AccountChoiceField}
 
-    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, workspace: Workspace, user: User | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.limit_choices(workspace)
-        if self.instance.pk:
-            self.fields["tag_names"].initial = list(self.instance.tags.all())
-        else:
-            self.initial["country"] = workspace.home_country
+        customer_defaults(self, workspace)
+        self.fields["account"].help_text = _("Type two letters of its name, then choose.")
+        account_id = id_or_none(self.initial.get("account"))
+        account = (
+            Account.objects.filter(workspace=workspace, pk=account_id).first()
+            if account_id
+            else None
+        )
+        owner_preset(self, user, account)
+        if account is not None and account.language and not self.instance.pk:
+            # A person at a company mostly speaks the company's language.
+            self.initial["language"] = account.language
+
+
+# Up to this many people are radio buttons; more would push the form off the screen.
+MAX_RADIO_CONTACTS = 12
+
+
+def spoken_with_field(account: Account) -> forms.ModelChoiceField[Contact]:
+    """Logging on an account: which of its people the touchpoint was with, if anyone."""
+    people = account.contacts.filter(erased_at__isnull=True).order_by("last_name", "first_name")
+    few = people[: MAX_RADIO_CONTACTS + 1].count() <= MAX_RADIO_CONTACTS
+    return forms.ModelChoiceField(
+        label=_("Spoken with"), queryset=people, required=False, blank=True,
+        empty_label=_("Nobody in particular"), widget=forms.RadioSelect if few else forms.Select,
+    )  # fmt: skip
 
 
 class TouchpointForm(WorkspaceFormMixin, forms.Form):
@@ -116,15 +262,24 @@ class TouchpointForm(WorkspaceFormMixin, forms.Form):
         label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, required=False)
+    # Boxes to tick, not a list to Ctrl-click; limit_choices fills in the team.
     participants = forms.ModelMultipleChoiceField(
-        label=_("Also took part"), queryset=Account.objects.none(), required=False
-    )
+        label=_("Colleagues who took part"), queryset=Account.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
     follow_up_on = forms.DateField(
         label=_("Try again on"), required=False, widget=DATE_WIDGET,
         help_text=_("Nobody answered? Pick the day to call again."),
     )  # fmt: skip
 
-    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        workspace: Workspace,
+        account: Account | None = None,
+        user: User | None = None,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault(
             "occurred_at", timezone.localtime(timezone.now(), workspace.zone).replace(second=0)
@@ -132,6 +287,19 @@ class TouchpointForm(WorkspaceFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.workspace = workspace
         self.limit_choices(workspace)
+        if account is not None:
+            self.fields["contact"] = spoken_with_field(account)
+        if user is not None:
+            self._leave_out_of_colleagues(user)
+
+    def _leave_out_of_colleagues(self, user: User) -> None:
+        """Whoever logs takes part anyway (the service adds them): only the others are boxes."""
+        field = self.fields["participants"]
+        others = field.queryset.exclude(pk=user.pk)  # type: ignore[attr-defined]
+        if others.exists():
+            field.queryset = others  # type: ignore[attr-defined]
+        else:
+            del self.fields["participants"]
 
     def clean_occurred_at(self) -> dt.datetime:
         value: dt.datetime = self.cleaned_data["occurred_at"]
@@ -164,6 +332,20 @@ class CadencePolicyForm(WorkspaceFormMixin, forms.ModelForm[CadencePolicy]):
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limit_choices(workspace)
+        # app.js shows only the fields of the chosen scope; without script all stay visible.
+        self.fields["scope"].widget.attrs["data-scope-switch"] = ""
+        self.fields["segment"].widget.attrs["list"] = "policy-segments"
+
+    def clean(self) -> dict[str, Any]:
+        """Whatever was left in the fields of another scope is ignored, errors included."""
+        super().clean()
+        data = self.cleaned_data
+        scope = data.get("scope")
+        for field_scope, name in SCOPE_TARGET_FIELDS.items():
+            if field_scope != scope:
+                data[name] = "" if name == "segment" else None
+                self.errors.pop(name, None)
+        return data
 
 
 ANSWER_CHOICES = CheckinAnswer.choices

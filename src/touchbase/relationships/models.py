@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
 
 from touchbase.core.models import Workspace
@@ -337,6 +337,14 @@ class Touchpoint(WorkspaceOwned):
         return self.is_personal and self.outcome in UNREACHED_OUTCOMES
 
 
+# The field a scope's rule names; the fields of other scopes stay empty.
+SCOPE_TARGET_FIELDS = {
+    PolicyScope.OWNER: "owner",
+    PolicyScope.SEGMENT: "segment",
+    PolicyScope.TAG: "tag",
+}
+
+
 class CadencePolicy(WorkspaceOwned):
     """A rule for how often customers in its scope must be contacted personally."""
 
@@ -369,11 +377,30 @@ class CadencePolicy(WorkspaceOwned):
         verbose_name = _("cadence policy")
         verbose_name_plural = _("cadence policies")
         ordering = ["name"]
+        constraints = [
+            # One rule per scope, target and interval: an exact copy would only confuse.
+            # NULL never equals NULL in a unique index, so an absent owner or tag counts as 0.
+            models.UniqueConstraint(
+                "workspace", "scope", "interval_days",
+                Coalesce("owner", models.Value(0), output_field=models.BigIntegerField()),
+                Lower("segment"),
+                Coalesce("tag", models.Value(0), output_field=models.BigIntegerField()),
+                name="unique_cadence_rule",
+                violation_error_message=_("The same rule exists already."),
+            )
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return self.name
 
     def clean(self) -> None:
+        # Only the chosen scope's target counts; a leftover segment on an owner rule is noise.
+        if self.scope != PolicyScope.OWNER:
+            self.owner = None
+        if self.scope != PolicyScope.SEGMENT:
+            self.segment = ""
+        if self.scope != PolicyScope.TAG:
+            self.tag = None
         if not 1 <= (self.interval_days or 0) <= 3650:
             raise ValidationError({"interval_days": _("Choose between 1 and 3650 days.")})
         requirements: dict[str, tuple[str, str | int | None]] = {

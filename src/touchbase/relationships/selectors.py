@@ -7,7 +7,19 @@ from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from django.db import connection
-from django.db.models import Count, F, Manager, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Manager,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_stubs_ext import WithAnnotations
@@ -283,6 +295,51 @@ def tags(*, workspace: Workspace) -> QuerySet[Tag]:
 
 def policies(*, workspace: Workspace) -> QuerySet[CadencePolicy]:
     return CadencePolicy.objects.filter(workspace=workspace).select_related("owner", "tag")
+
+
+# --- pickers and the account page -----------------------------------------------------------
+
+# German letters and how people type them without a German keyboard.
+UMLAUT_SPELLINGS = (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss"))
+
+
+def spellings(text: str) -> list[str]:
+    """The text as typed and with umlauts written out or in: Mueller ↔ Müller, Strasse ↔ Straße.
+
+    Each kind of letter is swapped on its own, so "Duesseldorf" also yields "Düsseldorf"
+    (not only "Düßeldorf"); at most 16 spellings. SQLite compares only ASCII letters without
+    case, so each spelling comes lower case and capitalised too.
+    """
+    found = {text.lower()}
+    for umlaut, plain in UMLAUT_SPELLINGS:
+        for spelling in list(found):
+            if umlaut in spelling:
+                found.add(spelling.replace(umlaut, plain))
+            if plain in spelling:
+                found.add(spelling.replace(plain, umlaut))
+    return sorted(found | {spelling.capitalize() for spelling in found})
+
+
+def account_suggestions(*, workspace: Workspace, query: str, limit: int) -> list[Account]:
+    """Accounts whose name contains the query, those starting with it first; at most limit."""
+    variants = spellings(query.strip())
+    contains, starts = Q(), Q()
+    for variant in variants:
+        contains |= Q(name__icontains=variant)
+        starts |= Q(name__istartswith=variant)
+    rows = (
+        Account.objects.filter(workspace=workspace)
+        .filter(contains)
+        .annotate(rank=Case(When(starts, then=Value(0)), default=Value(1)))
+        .order_by("rank", "name", "id")
+        .only("id", "name", "city", "postal_code")
+    )
+    return list(rows[:limit])
+
+
+def overdue_contact_count(*, account: Account, today: dt.date) -> int:
+    """How many people at the account were due before today (erased ones are due to nobody)."""
+    return account.contacts.filter(erased_at__isnull=True, next_due_on__lt=today).count()
 
 
 # --- consent ----------------------------------------------------------------------------------

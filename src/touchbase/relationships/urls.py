@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from touchbase.relationships import views
+from touchbase.relationships import pickers, views
 
 app_name = "relationships"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("due/snooze/undo/", views.due_snooze_undo, name="due-snooze-undo"),
     path("accounts/", views.account_list, name="account-list"),
     path("accounts/new/", views.account_edit, name="account-create"),
+    path("accounts/suggest/", pickers.account_autocomplete, name="account-autocomplete"),
     path("accounts/<id:pk>/", views.account_detail, name="account-detail"),
     path("accounts/<id:pk>/edit/", views.account_edit, name="account-edit"),
     path("accounts/<id:pk>/delete/", views.account_delete, name="account-delete"),

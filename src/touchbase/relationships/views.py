@@ -169,10 +169,12 @@ def account_detail(request: MemberRequest, pk: int) -> HttpResponse:
     )
     context = _timeline_context(request, account=account)
     context.update(
+        account_people(request, account),
         account=account,
         row=account,
-        contacts=account.contacts.order_by("last_name", "first_name"),
-        touchpoint_form=TouchpointForm(workspace=request.workspace),
+        touchpoint_form=TouchpointForm(
+            workspace=request.workspace, account=account, user=request.user
+        ),
         touchpoint_url=reverse("relationships:account-touchpoint", args=[account.pk]),
     )
     return render_page(
@@ -181,6 +183,16 @@ def account_detail(request: MemberRequest, pk: int) -> HttpResponse:
         "relationships/partials/_timeline.html",
         context,
     )
+
+
+def account_people(request: MemberRequest, account: Account) -> dict[str, Any]:
+    """The account's contacts for its page, with how many of them are overdue."""
+    today = local_today(request.workspace.zone)
+    return {
+        "today": today,
+        "contacts": account.contacts.order_by("last_name", "first_name"),
+        "overdue_contacts": selectors.overdue_contact_count(account=account, today=today),
+    }
 
 
 TIMELINE_ENTRY = "relationships/partials/_timeline_entry.html"
@@ -223,7 +235,9 @@ def _timeline_context(request: MemberRequest, **target: Any) -> dict[str, Any]:
 def account_edit(request: MemberRequest, pk: int | None = None) -> HttpResponse:
     """Create or edit an account."""
     account = owned_or_404(Account, pk, workspace=request.workspace) if pk else None
-    form = AccountForm(request.POST or None, instance=account, workspace=request.workspace)
+    form = AccountForm(
+        request.POST or None, instance=account, workspace=request.workspace, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         saved = _save_with_tags(request, form, services.account_save, "account", account)
         if saved is not None:
@@ -297,7 +311,7 @@ def contact_detail(request: MemberRequest, pk: int) -> HttpResponse:
         consent=consents[0] if consents else None,
         consents=consents,
         panels=[] if contact.is_erased else panels(registry.contact_panels, request, contact),
-        touchpoint_form=TouchpointForm(workspace=request.workspace),
+        touchpoint_form=TouchpointForm(workspace=request.workspace, user=request.user),
         touchpoint_url=reverse("relationships:contact-touchpoint", args=[contact.pk]),
     )
     return render_page(
@@ -318,7 +332,11 @@ def contact_edit(request: MemberRequest, pk: int | None = None) -> HttpResponse:
     if contact is None and request.GET.get("account"):
         initial["account"] = id_or_none(request.GET["account"])
     form = ContactForm(
-        request.POST or None, instance=contact, initial=initial, workspace=request.workspace
+        request.POST or None,
+        instance=contact,
+        initial=initial,
+        workspace=request.workspace,
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         saved = _save_with_tags(request, form, services.contact_save, "contact", contact)
@@ -347,7 +365,11 @@ def contact_touchpoint(request: MemberRequest, pk: int) -> HttpResponse:
 
 def _touchpoint_create(request: MemberRequest, **target: Any) -> HttpResponse:
     """Log a touchpoint and answer with the refreshed timeline and an empty form."""
-    form = TouchpointForm(request.POST, workspace=request.workspace)
+    # On an account the form asks which of its people it was with.
+    account = target.get("account")
+    form = TouchpointForm(
+        request.POST, workspace=request.workspace, account=account, user=request.user
+    )
     if form.is_valid():
         try:
             services.touchpoint_log(
@@ -356,7 +378,7 @@ def _touchpoint_create(request: MemberRequest, **target: Any) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            form = TouchpointForm(workspace=request.workspace)
+            form = TouchpointForm(workspace=request.workspace, account=account, user=request.user)
             messages.success(request, _("Touchpoint logged."))
     row = next(iter(target.values()))
     row.refresh_from_db()
@@ -371,6 +393,9 @@ def _touchpoint_create(request: MemberRequest, **target: Any) -> HttpResponse:
             "touchpoint_url": reverse(url_name, args=[row.pk]),
         }
     )
+    if account is not None:
+        # Whoever was spoken with is no longer overdue: their badge changes beside the timeline.
+        context.update(account_people(request, account), contacts_oob=bool(request.htmx))
     if not request.htmx:
         if form.is_bound and form.errors:
             return render(request, f"relationships/{key}_detail.html", context, status=400)

@@ -6,8 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from touchbase.core.bulk import batched
 from touchbase.core.models import Workspace
@@ -188,11 +190,46 @@ def _write_due(
 
 @transaction.atomic
 def cadence_policy_save(*, policy: CadencePolicy) -> CadencePolicy:
-    """Validate and store a policy, then re-derive every due date of the workspace."""
-    policy.full_clean()
-    policy.save()
+    """Validate and store a policy, then re-derive every due date of the workspace.
+
+    An exact copy of another rule (same scope, target and interval) is refused, naming it.
+    """
+    policy.full_clean(validate_constraints=False)
+    twin = _policy_twin(policy=policy)
+    if twin is not None:
+        raise ValidationError({"scope": _duplicate_message(twin)})
+    policy.validate_constraints()
+    try:
+        with transaction.atomic():
+            policy.save()
+    except IntegrityError as error:  # the same rule saved by someone else a moment ago
+        raise ValidationError({"scope": _duplicate_message(None)}) from error
     cadence_recompute(workspace=policy.workspace)
     return policy
+
+
+def _policy_twin(*, policy: CadencePolicy) -> CadencePolicy | None:
+    """Another rule of the workspace that does exactly what this one does, if any."""
+    return (
+        CadencePolicy.objects.filter(
+            workspace=policy.workspace,
+            scope=policy.scope,
+            interval_days=policy.interval_days,
+            owner=policy.owner_id,
+            tag=policy.tag_id,
+            segment__iexact=policy.segment,
+        )  # fmt: skip
+        .exclude(pk=policy.pk)
+        .first()
+    )
+
+
+def _duplicate_message(twin: CadencePolicy | None) -> str:
+    if twin is None:
+        return _("The same rule exists already.")
+    return _("The rule “%(name)s” already applies to the same customers at the same interval.") % {
+        "name": twin.name
+    }
 
 
 @transaction.atomic

@@ -28,3 +28,124 @@ if (menuButton) {
     },
   );
 }
+
+// Cadence policies: only the field the chosen scope needs is shown (owner, segment or tag).
+// Without this script all stay visible and the server ignores the ones of other scopes.
+const showScopeFields = (select) => {
+  for (const field of select.form.querySelectorAll("[data-scope]")) {
+    field.hidden = field.dataset.scope !== select.value;
+  }
+};
+for (const select of document.querySelectorAll("select[data-scope-switch]")) {
+  showScopeFields(select);
+}
+document.addEventListener("change", (event) => {
+  if (event.target.matches("select[data-scope-switch]")) {
+    showScopeFields(event.target);
+  }
+});
+
+// Account pickers: a text box (role=combobox) whose suggestions htmx loads into a listbox.
+// Here the arrow keys move through them, Enter or a click takes one and puts its id into the
+// hidden input, Escape closes the list. Typing again forgets the id until one is chosen.
+const isPicker = (element) =>
+  element instanceof HTMLElement && element.getAttribute("role") === "combobox";
+const pickerParts = (input) => ({
+  listbox: document.getElementById(input.getAttribute("aria-controls")),
+  hidden: input.closest("[data-picker]").querySelector("[data-picker-value]"),
+});
+const choosable = (listbox) => [
+  ...listbox.querySelectorAll("[role=option]:not([aria-disabled=true])"),
+];
+
+const setPickerOpen = (input, listbox, isOpen) => {
+  listbox.hidden = !isOpen;
+  input.setAttribute("aria-expanded", String(isOpen));
+  if (!isOpen) {
+    input.removeAttribute("aria-activedescendant");
+  }
+};
+
+const setActiveOption = (input, listbox, option) => {
+  for (const other of listbox.querySelectorAll("[role=option]")) {
+    other.setAttribute("aria-selected", String(other === option));
+  }
+  input.setAttribute("aria-activedescendant", option.id);
+  option.scrollIntoView({ block: "nearest" });
+};
+
+const chooseOption = (input, option) => {
+  const { listbox, hidden } = pickerParts(input);
+  input.value = option.dataset.label;
+  hidden.value = option.dataset.value;
+  setPickerOpen(input, listbox, false);
+};
+
+document.addEventListener("htmx:afterSwap", (event) => {
+  const listbox = event.detail.target;
+  if (listbox.getAttribute("role") !== "listbox") {
+    return;
+  }
+  const input = document.querySelector(`[role=combobox][aria-controls="${listbox.id}"]`);
+  if (input) {
+    setPickerOpen(input, listbox, listbox.children.length > 0 && document.activeElement === input);
+  }
+});
+
+document.addEventListener("input", (event) => {
+  if (isPicker(event.target)) {
+    pickerParts(event.target).hidden.value = "";
+  }
+});
+
+document.addEventListener("keydown", (event) => {
+  const input = event.target;
+  if (!isPicker(input)) {
+    return;
+  }
+  const { listbox } = pickerParts(input);
+  const options = choosable(listbox);
+  const active = document.getElementById(input.getAttribute("aria-activedescendant") || "");
+  const index = options.indexOf(active);
+  if ((event.key === "ArrowDown" || event.key === "ArrowUp") && options.length) {
+    event.preventDefault();
+    setPickerOpen(input, listbox, true);
+    const last = options.length - 1;
+    const next =
+      event.key === "ArrowDown"
+        ? (index < 0 || index === last ? 0 : index + 1)
+        : (index <= 0 ? last : index - 1);
+    setActiveOption(input, listbox, options[next]);
+  } else if (event.key === "Enter" && !listbox.hidden) {
+    // Enter in an open list takes a suggestion instead of sending the form half-filled.
+    event.preventDefault();
+    const option = index >= 0 ? active : options.length === 1 ? options[0] : null;
+    if (option) {
+      chooseOption(input, option);
+    }
+  } else if (event.key === "Escape" && !listbox.hidden) {
+    event.preventDefault();
+    setPickerOpen(input, listbox, false);
+  }
+});
+
+// A press on a suggestion keeps the focus in the text box, so the list is still there on click.
+document.addEventListener("mousedown", (event) => {
+  if (event.target instanceof Element && event.target.closest("[role=listbox] [role=option]")) {
+    event.preventDefault();
+  }
+});
+document.addEventListener("click", (event) => {
+  const option =
+    event.target instanceof Element &&
+    event.target.closest("[role=listbox] [role=option]:not([aria-disabled=true])");
+  const input = option && document.querySelector(`[aria-controls="${option.parentElement.id}"]`);
+  if (input) {
+    chooseOption(input, option);
+  }
+});
+document.addEventListener("focusout", (event) => {
+  if (isPicker(event.target)) {
+    setPickerOpen(event.target, pickerParts(event.target).listbox, false);
+  }
+});
