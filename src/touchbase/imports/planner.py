@@ -744,8 +744,14 @@ def _first_email(raw: str) -> str:
 
 
 def _postal_code(raw: str, country: str) -> str:
-    """Spreadsheets drop leading zeros: 1067 Dresden was 01067, 100 Rome was 00100."""
+    """Spreadsheets drop leading zeros: 1067 Dresden was 01067, 100 Rome was 00100.
+
+    Old letters put the country before the code ("D-80331", "A-6020", "CH-8001"): dropped.
+    """
     code = raw.strip()
+    prefix, dash, rest = code.partition("-")
+    if dash and prefix.upper() in ("D", "DE", "A", "AT", "CH", "I", "IT", "F", "FL") and rest:
+        code = rest.strip()
     if code.isdigit() and country in ("DE", "IT", "FR") and len(code) < 5:
         return code.zfill(5)
     return code

@@ -123,7 +123,8 @@ def _record_last_contacts(
     from touchbase.relationships.services import personal_contact_record
 
     dated = [row for row in plan.rows if row.last_contact and row.action != "merged"]
-    people = [row.contact_id for row in dated if row.contact_fields and row.action != "create"]
+    people = [row.contact_id for row in dated
+              if row.contact_id and row.contact_fields and row.action != "create"]  # fmt: skip
     known = dict(Contact.objects.filter(pk__in=people).values_list("pk", "last_personal_at"))
     touchpoints = []
     for row in dated:

@@ -282,7 +282,7 @@ def test_imported_customers_follow_the_cadence_policies_at_once(workspace, alice
     assert [t.name for t in Contact.objects.get(last_name="Koch").tags.all()] == ["VIP"]
 
 
-def test_cli_import_is_a_dry_run_until_commit(workspace, tmp_path):
+def test_cli_import_is_a_dry_run_until_commit(workspace, alice, tmp_path):
     from io import StringIO
 
     from django.core.management import call_command
