@@ -63,7 +63,7 @@ WITH_ERRORS = (
     "Hotel Post;Maria;Hofer;0512 123456;maria@post.example;K-1\r\n"
     ";;;;nobody@example.com;K-2\r\n"
     "Hotel Post;Karl;Höfer;bitte nachfragen;n/a;K-3\r\n"
-).encode("utf-8")
+).encode()
 
 
 def test_skip_the_rows_with_errors_and_download_them(page: Page, live_server, tmp_path):
