@@ -28,6 +28,7 @@ class ImportOut(Schema):
     progress_done: int
     progress_total: int
     note: str
+    skip_errors: bool
     mapping: dict[str, str]
     report: dict[str, Any]
     result: dict[str, Any]

@@ -654,6 +654,8 @@ class _RowParser:
             else:
                 account["value"] = number
         flag = self.values.get("key_account", "").strip()
+        if flag and not account_name and yes_no(flag):
+            self._warn("key_account", _("Only a company can be a key account; left out."), flag)
         if flag and account_name:
             key_account = yes_no(flag)
             if key_account is None:

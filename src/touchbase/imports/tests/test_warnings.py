@@ -271,18 +271,21 @@ def test_owner_key_account_and_last_contact_can_be_mapped(workspace, alice, bob)
         "Hotel Post;Maier;BOB@pollux.example;;\n"
         "Gasthof Adler;Moser;Unbekannt Person;nein;2024-03-04\n"
         f"Pension Sonne;Berger;Bob Bauer;x;{today:%Y-%m-%d}\n"
+        ";Privat;alice;ja;\n"
     )
     plan = plan_of(workspace, text)
     assert plan.mapping == {"Firma": "account_name", "Nachname": "last_name",
                             "Betreuer": "owner", "Key Account": "key_account",
                             "Letzter Kontakt": "last_contact"}  # fmt: skip
-    [warning] = plan.warnings
-    assert (warning.line, warning.field, warning.value) == (4, "Betreuer", "Unbekannt Person")
+    assert [(w.line, w.field, w.value) for w in plan.warnings] == [
+        (4, "Betreuer", "Unbekannt Person"), (6, "Key Account", "ja")]  # fmt: skip
+    assert plan.warnings[1].reason == "Only a company can be a key account; left out."
     # when
     result = import_apply(workspace=workspace, plan=plan, by=alice)
     # then: owners by username, e-mail and name; the unknown one gets the import's owner
     owners = dict(Contact.objects.values_list("last_name", "owner__username"))
-    assert owners == {"Huber": "bob", "Maier": "bob", "Moser": "alice", "Berger": "bob"}
+    assert owners == {"Huber": "bob", "Maier": "bob", "Moser": "alice", "Berger": "bob",
+                      "Privat": "alice"}  # fmt: skip
     assert dict(Account.objects.values_list("name", "owner__username")) == {
         "Hotel Post": "bob", "Gasthof Adler": "alice", "Pension Sonne": "bob"}  # fmt: skip
     assert dict(Account.objects.values_list("name", "is_key_account")) == {
@@ -444,3 +447,55 @@ def test_api_confirm_with_skip_errors_and_the_error_rows(client, alice_token, ca
     result = client.get(url, headers=headers).json()["result"]
     assert (result["created"], result["skipped"]) == (2, 1)
     assert Contact.objects.count() == 2
+
+
+# --- the rows left out are personal data too ------------------------------------------------
+
+
+def imported_with_rows_left_out(workspace, alice, django_capture_on_commit_callbacks):
+    job = import_job_check(
+        job=import_job_create(workspace=workspace, by=alice, filename="k.csv", data=WITH_ERRORS)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        import_job_confirm(job=job, by=alice, skip_errors=True)
+    job = run_confirmed(job)
+    assert bytes(job.error_rows)
+    return job
+
+
+def test_erasing_a_person_deletes_the_rows_left_out_that_name_them(
+    workspace, alice, django_capture_on_commit_callbacks
+):
+    from touchbase.imports.services import import_jobs_erase_person
+    from touchbase.relationships.services import contact_save
+
+    job = imported_with_rows_left_out(workspace, alice, django_capture_on_commit_callbacks)
+    other = contact_save(workspace=workspace, fields={"last_name": "Anders",
+                                                      "email": "anders@example.com"})  # fmt: skip
+    import_jobs_erase_person(contact=other)
+    job.refresh_from_db()
+    assert bytes(job.error_rows)
+    named = contact_save(workspace=workspace, fields={"last_name": "Niemand",
+                                                      "email": "nobody@example.com"})  # fmt: skip
+    # when
+    import_jobs_erase_person(contact=named)
+    # then: the file of left-out rows is gone, the import's counts stay
+    job.refresh_from_db()
+    assert (bytes(job.error_rows), job.result["skipped"]) == (b"", 1)
+
+
+def test_the_rows_left_out_are_deleted_after_seven_days(
+    workspace, alice, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from touchbase.imports.services import import_jobs_expire
+
+    job = imported_with_rows_left_out(workspace, alice, django_capture_on_commit_callbacks)
+    import_jobs_expire()
+    job.refresh_from_db()
+    assert bytes(job.error_rows)
+    ImportJob.objects.filter(pk=job.pk).update(imported_at=timezone.now() - dt.timedelta(days=8))
+    import_jobs_expire()
+    job.refresh_from_db()
+    assert (bytes(job.error_rows), job.status) == (b"", ImportJob.Status.IMPORTED)
