@@ -246,7 +246,9 @@ class _Matcher:
         self.by_phone: dict[str, int] = {}
         self.by_name: dict[tuple[str, str, str], int] = {}
         self.current: dict[int, dict[str, Any]] = {}
-        rows = Account.objects.filter(workspace=workspace).values("id", "name", *ACCOUNT_COLUMNS)
+        rows = Account.objects.filter(workspace=workspace).values(
+            "id", "name", *ACCOUNT_COLUMNS, *ACCOUNT_FILLED_COLUMNS
+        )
         self.account_rows = {row["name"].casefold(): row for row in rows}
         self.accounts = {key: row["id"] for key, row in self.account_rows.items()}
         accounts = {row["id"]: row["name"] for row in self.account_rows.values()}
@@ -304,6 +306,8 @@ ACCOUNT_COLUMNS = ["segment", "value", "notes", "owner_id", "is_key_account"]
 # What a company-only row brings beside its name: the account's own address and numbers.
 ACCOUNT_CONTACT_COLUMNS = ["street", "postal_code", "city", "region", "country", "phone",
                            "email"]  # fmt: skip
+# Of those, what an existing account takes from the file where it has nothing yet.
+ACCOUNT_FILLED_COLUMNS = ["street", "postal_code", "city", "region", "phone", "email"]
 
 
 def _name_key(first: str, last: str, account: str) -> tuple[str, str, str]:
@@ -403,7 +407,8 @@ def _row_error(
 def _plan_account_update(
     plan: ImportPlan, matcher: _Matcher, key: str, account_fields: dict[str, Any]
 ) -> None:
-    """An existing account takes the file's segment, value, notes, owner and flag."""
+    """An existing account takes the file's segment, value, notes, owner and flag, and its
+    address, phone and e-mail where it has none yet."""
     current = matcher.account_rows.get(key)
     if current is None or key in plan.account_updates:
         return
@@ -412,6 +417,8 @@ def _plan_account_update(
         for name in ACCOUNT_COLUMNS
         if account_fields.get(name) not in ("", None) and account_fields[name] != current[name]
     }  # fmt: skip
+    changes.update({name: account_fields[name] for name in ACCOUNT_FILLED_COLUMNS
+                    if account_fields.get(name) and not current[name]})  # fmt: skip
     if changes:
         plan.account_updates[key] = {"id": current["id"], **changes}
 

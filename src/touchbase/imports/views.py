@@ -80,7 +80,8 @@ def import_detail(request: MemberRequest, pk: int) -> HttpResponse:
     ]
     context = {
         "job": job, "report": job.report, "headers": headers, "fields": FIELDS,
-        "has_error_rows": bool(job.report.get("counts", {}).get("error_rows")),
+        # Still kept (they go after seven days, or when a person in them is erased)?
+        "has_error_rows": ImportJob.objects.filter(pk=job.pk).exclude(error_rows=b"").exists(),
     }  # fmt: skip
     return render_page(
         request, "imports/import_detail.html", "imports/partials/_import_status.html", context

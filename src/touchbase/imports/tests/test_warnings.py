@@ -500,3 +500,16 @@ def test_the_rows_left_out_are_deleted_after_seven_days(
     import_jobs_expire()
     job.refresh_from_db()
     assert (bytes(job.error_rows), job.status) == (b"", ImportJob.Status.IMPORTED)
+
+
+def test_a_company_row_fills_the_empty_address_of_an_existing_account(workspace, alice, account):
+    account.city = "Salzburg"
+    account.save()
+    text = "Firma;Telefon;Straße;Ort\nBäckerei Sonnenschein;089 1234567;Hauptplatz 1;Linz\n"
+    plan = plan_of(workspace, text)
+    assert plan.counts()["accounts_update"] == 1
+    import_apply(workspace=workspace, plan=plan, by=alice)
+    account.refresh_from_db()
+    # what it had stays; what it lacked is filled
+    assert (account.city, account.street, account.phone) == (
+        "Salzburg", "Hauptplatz 1", "+49891234567")  # fmt: skip
