@@ -465,6 +465,7 @@ class _ParsedRow:
     contact_notes: str = ""
     owner_id: int | None = None
     last_contact: dt.datetime | None = None
+    row: PlannedRow | None = None  # its plan, for a date read once the whole file is seen
 
 
 class _RowParser:
@@ -482,14 +483,13 @@ class _RowParser:
         self.members = _Members(workspace) if "owner" in plan.mapping.values() else None
         self.now = timezone.now()
         # Dates like 3/5/2024 wait for the file's other dates to tell day from month.
-        self.slashed: list[tuple[_ParsedRow, tuple[int, int, int], str, int]] = []
+        self.slashed: list[tuple[_ParsedRow, tuple[int, int, int], str, int, str]] = []
         self.month_first_seen = self.day_first_seen = False
-        self.planned: dict[int, PlannedRow] = {}
 
-    def attach(self, parsed: _ParsedRow, row: PlannedRow) -> None:
+    @staticmethod
+    def attach(parsed: _ParsedRow, row: PlannedRow) -> None:
         """The planned row takes a date read later, once the whole file is seen."""
-        if parsed.last_contact is None:
-            self.planned[id(parsed)] = row
+        parsed.row = row
 
     def parse(self, line: int, values: dict[str, str], raw: dict[str, str]) -> _ParsedRow | None:
         self.line, self.values, self.kept = line, values, list[str]()
@@ -539,17 +539,16 @@ class _RowParser:
         if not self.slashed:
             return
         month_first = self._month_first()
-        for parsed, parts, column, line in self.slashed:
+        for parsed, parts, column, line, raw in self.slashed:
             day = slashed_date(parts, month_first=month_first)
             if day is None:
-                self.plan.warn(line, column, _("“%(value)s” is not a date; no last contact is "
-                                               "recorded.") % {"value": _joined(parts)},
-                               _joined(parts))  # fmt: skip
+                reason = _("“%(value)s” is not a date; no last contact is recorded.") % {
+                    "value": raw}  # fmt: skip
+                self.plan.warn(line, column, reason, raw)
                 continue
-            moment = self._moment(day, column, line, _joined(parts))
-            parsed.last_contact = moment
-            if id(parsed) in self.planned:
-                self.planned[id(parsed)].last_contact = moment
+            parsed.last_contact = self._moment(day, column, line, raw)
+            if parsed.row is not None:
+                parsed.row.last_contact = parsed.last_contact
 
     # --- one field at a time ------------------------------------------------------------
 
@@ -703,7 +702,8 @@ class _RowParser:
             first, second, _year = parts
             self.month_first_seen |= second > 12
             self.day_first_seen |= first > 12
-            self.slashed.append((parsed, parts, _column(self.plan, "last_contact"), self.line))
+            column = _column(self.plan, "last_contact")
+            self.slashed.append((parsed, parts, column, self.line, raw))
             return
         if day is None:
             self._warn("last_contact", _("“%(value)s” is not a date; no last contact is "
@@ -737,10 +737,6 @@ class _RowParser:
         self.plan.notes.append(_("Dates like 3/5/2024 were read as %(order)s, %(reason)s.") % {
             "order": example, "reason": reason})  # fmt: skip
         return month_first
-
-
-def _joined(parts: tuple[int, int, int]) -> str:
-    return "/".join(str(part) for part in parts)
 
 
 def _first_email(raw: str) -> str:
