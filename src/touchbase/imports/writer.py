@@ -274,6 +274,8 @@ def _wanted_accounts(plan: ImportPlan) -> dict[str, dict[str, Any]]:
         for name, value in row.account_fields.items():
             if name == "notes" and value and value not in fields.get("notes", ""):
                 fields["notes"] = "\n\n".join(filter(None, [fields.get("notes", ""), value]))
+            elif name == "is_key_account":
+                fields[name] = fields.get(name, False) or value  # one row saying so is enough
             elif value not in ("", None):
                 fields.setdefault(name, value)
         if row.owner_id:
