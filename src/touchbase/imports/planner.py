@@ -380,9 +380,22 @@ def _plan_rows(
                 planned.action = "unchanged" if same else "update"
         plan.rows.append(planned)
     parser.finish()
+    _latest_contact_of_merged_rows(plan)
     plan.accounts_to_create = len(new_accounts - set(matcher.accounts))
     plan.unmapped = {header: count for header, count in filled.items() if count}
     plan.due_at_once = _due_at_once(plan, new_accounts - set(matcher.accounts))
+
+
+def _latest_contact_of_merged_rows(plan: ImportPlan) -> None:
+    """The same person twice in a file: their latest last-contact date counts."""
+    merged = [row for row in plan.rows if row.action == "merged" and row.last_contact]
+    if not merged:
+        return
+    first = {row.line: row for row in plan.rows if row.action != "merged"}
+    for row in merged:
+        earlier = first.get(row.contact_id or 0)  # a merged row names the line it joins
+        if earlier is not None and row.last_contact is not None:
+            earlier.last_contact = max(earlier.last_contact or row.last_contact, row.last_contact)
 
 
 def _due_at_once(plan: ImportPlan, new_accounts: set[str]) -> int:

@@ -513,3 +513,16 @@ def test_a_company_row_fills_the_empty_address_of_an_existing_account(workspace,
     # what it had stays; what it lacked is filled
     assert (account.city, account.street, account.phone) == (
         "Salzburg", "Hauptplatz 1", "+49891234567")  # fmt: skip
+
+
+def test_the_same_person_twice_keeps_their_latest_last_contact(workspace, alice):
+    text = (
+        "Nachname;E-Mail;Letzter Kontakt\n"
+        "Huber;h@example.com;2024-03-05\nHuber;h@example.com;2024-06-01\n"
+    )
+    plan = plan_of(workspace, text)
+    assert [row.action for row in plan.rows] == ["create", "merged"]
+    import_apply(workspace=workspace, plan=plan, by=alice)
+    huber = Contact.objects.get()
+    assert huber.last_personal_at.astimezone(workspace.zone).date() == dt.date(2024, 6, 1)
+    assert Touchpoint.objects.get().contact == huber
