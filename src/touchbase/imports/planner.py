@@ -29,6 +29,7 @@ from touchbase.imports.values import (
     excel_serial_date,
     is_placeholder,
     is_placeholder_email,
+    is_placeholder_name,
     language_code,
     postal_code_ok,
     slashed_date,
@@ -506,8 +507,8 @@ class _RowParser:
 
     def parse(self, line: int, values: dict[str, str], raw: dict[str, str]) -> _ParsedRow | None:
         self.line, self.values, self.kept = line, values, list[str]()
-        first, last = self._text("first_name", 100), self._text("last_name", 100)
-        full = values.get("full_name", "").strip()
+        first, last = (self._name(name) for name in ("first_name", "last_name"))
+        full = self._name("full_name", 250)
         if not last and full:
             first, _sep, last = full.rpartition(" ")
             last = self._cut(last, 100, "full_name")
@@ -564,6 +565,11 @@ class _RowParser:
                 parsed.row.last_contact = parsed.last_contact
 
     # --- one field at a time ------------------------------------------------------------
+
+    def _name(self, name: str, limit: int = 100) -> str:
+        """A name as written; "-" or "n/a" in a name column is no name."""
+        text = self.values.get(name, "").strip()
+        return "" if is_placeholder_name(text) else self._cut(text, limit, name)
 
     def _text(self, name: str, limit: int) -> str:
         return self._cut(self.values.get(name, "").strip(), limit, name)

@@ -17,6 +17,11 @@ PLACEHOLDERS = frozenset({
     "unknown", "tbd", "todo", "test", "dummy", "leer", "empty", "fehlt", "missing", "ohne",
     "nicht vorhanden", "not available", "siehe oben", "s.o.", "dito",
 })  # fmt: skip
+# Of those, what stands in a name column where there is no name ("Test" or "X" may be one).
+NAME_PLACEHOLDERS = frozenset({
+    "-", "--", "---", "—", "–", ".", "..", "...", "?", "??", "???", "/", "n/a", "n.a.", "k.a.",
+    "none", "null", "nil", "nan", "unbekannt", "unknown",
+})  # fmt: skip
 # Local parts of addresses that reach nobody: "noreply@…", "x@x", "keine@…".
 PLACEHOLDER_MAILBOXES = frozenset({
     "noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply",
@@ -54,6 +59,10 @@ SLASHED_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?: [\d:]+(?: ?[AaP
 
 def is_placeholder(text: str) -> bool:
     return text.strip().casefold() in PLACEHOLDERS
+
+
+def is_placeholder_name(text: str) -> bool:
+    return text.strip().casefold() in NAME_PLACEHOLDERS
 
 
 def is_placeholder_email(address: str) -> bool:

@@ -245,13 +245,14 @@ def test_company_only_rows_become_accounts_and_private_notes_are_kept(workspace,
         "Firma;Vorname;Nachname;Telefon;Straße;PLZ;Ort;Notiz\n"
         "Hotel Post;;;0512 123456;Hauptplatz 1;6020;Innsbruck;Stammgast seit 1990\n"
         ";Anna;Privat;;;;;Mag Rotwein\n"
+        "Gasthof Adler;-;-;;;;;\n"
         "Hotel Post;Karl;Wirt;;;;;\n"
     )
     plan = plan_of(workspace, text)
-    assert (plan.error_count, plan.counts()["accounts_create"]) == (0, 1)
+    assert (plan.error_count, plan.counts()["accounts_create"]) == (0, 2)
     result = import_apply(workspace=workspace, plan=plan, by=alice)
-    assert (result.created, result.accounts_created) == (2, 1)
-    hotel = Account.objects.get()
+    assert (result.created, result.accounts_created) == (2, 2)
+    hotel = Account.objects.get(name="Hotel Post")
     assert (hotel.name, hotel.street, hotel.city, hotel.notes) == (
         "Hotel Post", "Hauptplatz 1", "Innsbruck", "Stammgast seit 1990")  # fmt: skip
     assert hotel.phone == "+49512123456"
