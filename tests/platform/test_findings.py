@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from touchbase.care.services import contact_erase, voucher_issue
 from touchbase.imports.planner import import_plan
+from touchbase.imports.writer import import_apply
 from touchbase.relationships import selectors
 from touchbase.relationships.models import Contact, Tag, Touchpoint
 from touchbase.relationships.services import tags_from_names, touchpoint_log
@@ -78,12 +79,16 @@ def test_a_tag_created_meanwhile_by_another_request_is_reused(workspace):
     assert Tag.objects.count() == 1
 
 
-def test_an_email_over_254_characters_is_a_dry_run_error(workspace):
+def test_an_email_over_254_characters_is_a_dry_run_warning_and_never_fails_the_write(
+    workspace, alice
+):
     address = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".de"
     data = f"Nachname;E-Mail\nMeier;{address}\n".encode()
     plan = import_plan(workspace=workspace, data=data, filename="k.csv")
-    assert not plan.is_valid
-    assert [error.line for error in plan.errors] == [2]
+    assert plan.is_valid
+    assert [warning.line for warning in plan.warnings] == [2]
+    import_apply(workspace=workspace, plan=plan, by=alice)
+    assert Contact.objects.get().email == ""
 
 
 def _voucher(contact, alice):

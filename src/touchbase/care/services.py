@@ -164,7 +164,7 @@ def voucher_redeem(*, voucher: Voucher, order_reference: str, by: User | None) -
 
 FILLABLE = [
     "first_name", "job_title", "email", "phone", "mobile", "street", "postal_code", "city",
-    "region", "preferred_channel", "wellbeing_note", "account_id", "owner_id",
+    "region", "preferred_channel", "wellbeing_note", "notes", "account_id", "owner_id",
 ]  # fmt: skip
 
 
@@ -215,7 +215,7 @@ def contact_merge(*, survivor: Contact, duplicate: Contact, by: User | None) -> 
 PERSONAL_FIELDS = {
     "first_name": "", "last_name": "", "job_title": "", "email": "", "phone": "",
     "mobile": "", "street": "", "postal_code": "", "city": "", "wellbeing_note": "",
-    "snooze_reason": "", "works_from_home": None, "email_bounced_at": None,
+    "notes": "", "snooze_reason": "", "works_from_home": None, "email_bounced_at": None,
     "address_verified_at": None, "phone_verified_at": None, "email_verified_at": None,
     "newsletter_verified_at": None, "works_from_home_verified_at": None,
 }  # fmt: skip

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.http import StreamingHttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -12,7 +14,7 @@ from touchbase.core.api.refs import Id
 from touchbase.core.capabilities import Capability, api_capability
 from touchbase.core.requests import MemberRequest
 from touchbase.core.tenancy import owned_or_404
-from touchbase.imports import exports, services
+from touchbase.imports import error_rows, exports, services
 from touchbase.imports.models import ImportJob
 from touchbase.relationships import selectors
 
@@ -26,6 +28,7 @@ class ImportOut(Schema):
     progress_done: int
     progress_total: int
     note: str
+    skip_errors: bool
     mapping: dict[str, str]
     report: dict[str, Any]
     result: dict[str, Any]
@@ -33,6 +36,11 @@ class ImportOut(Schema):
 
 class MappingIn(Schema):
     mapping: dict[str, str]
+
+
+class ConfirmIn(Schema):
+    # Import the rows without errors and leave the others out (see /error-rows).
+    skip_errors: bool = False
 
 
 @router.post(
@@ -55,7 +63,9 @@ def import_create(request: MemberRequest, file: File[UploadedFile]) -> Status[Im
 )
 @api_capability(Capability.IMPORT)
 def import_get(request: MemberRequest, import_id: Id) -> ImportJob:
-    return owned_or_404(ImportJob.objects.defer("content"), import_id, workspace=request.workspace)
+    return owned_or_404(
+        ImportJob.objects.defer("content", "error_rows"), import_id, workspace=request.workspace
+    )
 
 
 @router.put(
@@ -65,20 +75,60 @@ def import_get(request: MemberRequest, import_id: Id) -> ImportJob:
 )
 @api_capability(Capability.IMPORT)
 def import_remap(request: MemberRequest, import_id: Id, payload: MappingIn) -> Status[ImportJob]:
-    job = owned_or_404(ImportJob.objects.defer("content"), import_id, workspace=request.workspace)
+    job = owned_or_404(
+        ImportJob.objects.defer("content", "error_rows"), import_id, workspace=request.workspace
+    )
     return Status(202, services.import_job_remap(job=job, mapping=payload.mapping))
 
 
 @router.post(
     "/imports/{import_id}/confirm",
     response={202: ImportOut},
-    summary="Queue the import: all rows, or none when any row is bad (422 while the report "
-    "has errors)",
+    summary="Queue the import: all rows, or with skip_errors those without errors (422 while "
+    "rows have errors and skip_errors is not set); warnings never stop it",
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": ConfirmIn.json_schema()}},
+        }
+    },
 )
 @api_capability(Capability.IMPORT)
-def import_confirm(request: MemberRequest, import_id: Id) -> Status[ImportJob]:
+def import_confirm(
+    request: MemberRequest, import_id: Id, skip_errors: bool = False
+) -> Status[ImportJob]:
+    """skip_errors as a query parameter or in a JSON body; an empty body confirms all rows."""
+    job = owned_or_404(
+        ImportJob.objects.defer("content", "error_rows"), import_id, workspace=request.workspace
+    )
+    skip_errors = skip_errors or _json_flag(request, "skip_errors")
+    return Status(
+        202, services.import_job_confirm(job=job, by=request.user, skip_errors=skip_errors)
+    )
+
+
+def _json_flag(request: MemberRequest, name: str) -> bool:
+    """A true flag in a JSON body; any other body (none, a form) leaves it false."""
+    if request.content_type != "application/json" or not request.body:
+        return False
+    try:
+        body = ConfirmIn.model_validate_json(request.body)
+    except ValueError as error:
+        raise ValidationError(
+            {name: [_('Send a JSON object like {"skip_errors": true}.')]}
+        ) from error
+    return bool(getattr(body, name))
+
+
+@router.get(
+    "/imports/{import_id}/error-rows",
+    summary="The rows with errors as the file has them, plus line and reason (CSV, UTF-8 "
+    "with BOM); 404 when there are none",
+)
+@api_capability(Capability.IMPORT)
+def import_error_rows(request: MemberRequest, import_id: Id) -> HttpResponse:
     job = owned_or_404(ImportJob.objects.defer("content"), import_id, workspace=request.workspace)
-    return Status(202, services.import_job_confirm(job=job, by=request.user))
+    return error_rows.error_rows_response(job)
 
 
 @router.get("/exports/{kind}", summary="Export contacts, accounts or touchpoints as a file")

@@ -28,7 +28,25 @@ FIELDS = {
     "tags": _("Tags"),
     "value": _("Annual value"),
     "notes": _("Notes"),
+    "owner": _("Owner (member)"),
+    "key_account": _("Key account (yes/no)"),
+    "last_contact": _("Last contact (date)"),
 }
+
+# Who looks after the customer, whether a key account, when last contacted: kept apart from
+# ALIASES below (the columns of address books), which the readers extend.
+CARE_ALIASES = {
+    "owner": ["betreuer", "betreuerin", "kundenbetreuer", "kundenbetreuerin", "owner",
+              "accountowner", "contactowner", "zustandig", "zustaendig", "verantwortlich",
+              "verantwortlicher", "besitzer", "vertriebsmitarbeiter", "aussendienst",
+              "salesrep", "accountmanager", "betreuung"],
+    "key_account": ["keyaccount", "schlusselkunde", "schluesselkunde", "akunde", "keyaccountja",
+                    "iskeyaccount", "topkunde", "wichtigerkunde"],
+    "last_contact": ["letzterkontakt", "lastcontact", "lastcontacted", "lastactivity",
+                     "letzteaktivitat", "letzteaktivitaet", "zuletztkontaktiert",
+                     "letzterbesuch", "letztesgesprach", "lastcontactdate",
+                     "datumletzterkontakt", "lastactivitydate", "lastinteraction"],
+}  # fmt: skip
 
 ALIASES = {
     "account_name": ["firma", "firmenname", "company", "companyname", "organisation",
@@ -74,6 +92,7 @@ ALIASES = {
     "notes": ["notiz", "notizen", "notes", "note", "bemerkung", "bemerkungen", "kommentar"],
 }  # fmt: skip
 _LOOKUP = {alias: target for target, names in ALIASES.items() for alias in names}
+_LOOKUP.update({alias: target for target, names in CARE_ALIASES.items() for alias in names})
 
 
 def normalize_header(header: str) -> str:

@@ -40,6 +40,10 @@ class ImportJob(WorkspaceOwned):
     progress_total = models.PositiveIntegerField(default=0)
     # Why the job ended as it did, for the user: a failure, errors found at import, expiry.
     note = models.TextField(blank=True)
+    # The user chose to import without the rows that have errors.
+    skip_errors = models.BooleanField(default=False)
+    # Those rows as the file has them, with their reasons: a CSV for the user to fix them.
+    error_rows = models.BinaryField(default=b"")
     created_at = models.DateTimeField(auto_now_add=True)
     imported_at = models.DateTimeField(null=True, blank=True)
 

@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from touchbase.core.models import User, Workspace
 from touchbase.core.tenancy import scopes_disabled
+from touchbase.imports.error_rows import error_rows_csv
 from touchbase.imports.models import ImportJob
 from touchbase.imports.planner import ImportPlan, import_plan
-from touchbase.imports.selectors import import_jobs_naming
+from touchbase.imports.selectors import import_jobs_naming, imported_error_rows_naming
 from touchbase.imports.writer import import_apply
 from touchbase.relationships.models import Contact
 
@@ -64,17 +65,26 @@ def import_job_remap(*, job: ImportJob, mapping: dict[str, str]) -> ImportJob:
 
 
 @transaction.atomic
-def import_job_confirm(*, job: ImportJob, by: User | None) -> ImportJob:
-    """Queue the import of a checked file; refused while its dry run shows errors."""
+def import_job_confirm(*, job: ImportJob, by: User | None, skip_errors: bool = False) -> ImportJob:
+    """Queue the import of a checked file.
+
+    Refused while the file cannot be read, and while rows have errors unless the user
+    chose to leave those rows out (`skip_errors`); warnings never stop an import.
+    """
     from touchbase.imports.tasks import import_run_task
 
     job = _locked(job)
     _require_planned(job)
-    if job.report.get("file_errors") or job.report.get("counts", {}).get("errors"):
+    if job.report.get("file_errors"):
         raise ValidationError(_("The file has errors; nothing was imported."))
-    job.status = Status.IMPORTING
+    if job.report.get("counts", {}).get("errors") and not skip_errors:
+        raise ValidationError(
+            _("Some rows have errors; nothing was imported. Import without those rows, or "
+              "fix them in your file and upload it again.")
+        )  # fmt: skip
+    job.status, job.skip_errors = Status.IMPORTING, skip_errors
     _reset_progress(job)
-    job.save(update_fields=["status", "progress_done", "progress_total", "note"])
+    job.save(update_fields=["status", "skip_errors", "progress_done", "progress_total", "note"])
     workspace_id, job_id, language = job.workspace_id, job.pk, get_language()
     by_id = by.pk if by else None
     transaction.on_commit(
@@ -106,8 +116,9 @@ def import_job_check(*, job: ImportJob) -> ImportJob:
         _fail(job)
         raise
     job.mapping, job.report, job.status = plan.mapping, plan.summary(), Status.PLANNED
-    job.progress_done = job.progress_total
-    job.save(update_fields=["mapping", "report", "status", "progress_done", "progress_total"])
+    job.progress_done, job.error_rows = job.progress_total, error_rows_csv(plan)
+    job.save(update_fields=["mapping", "report", "status", "progress_done", "progress_total",
+                            "error_rows"])  # fmt: skip
     return job
 
 
@@ -135,15 +146,15 @@ def _import_write(*, job: ImportJob, plan: ImportPlan, by: User | None) -> Impor
     job = _locked(job)
     if job.status != Status.IMPORTING:
         return job
-    job.report = plan.summary()
-    if not plan.is_valid:
+    job.report, job.error_rows = plan.summary(), error_rows_csv(plan)
+    if not plan.importable(skip_errors=job.skip_errors):
         job.status, job.note = Status.PLANNED, _("The file has errors; nothing was imported.")
-        job.save(update_fields=["report", "status", "note"])
+        job.save(update_fields=["report", "error_rows", "status", "note"])
         return job
-    result = import_apply(workspace=job.workspace, plan=plan, by=by)
+    result = import_apply(workspace=job.workspace, plan=plan, by=by, skip_errors=job.skip_errors)
     job.result, job.status, job.imported_at = vars(result), Status.IMPORTED, timezone.now()
     job.content, job.progress_done = b"", job.progress_total
-    job.save(update_fields=["report", "result", "status", "imported_at", "content",
+    job.save(update_fields=["report", "error_rows", "result", "status", "imported_at", "content",
                             "progress_done"])  # fmt: skip
     return job
 
@@ -164,6 +175,10 @@ def import_jobs_expire(*, now: dt.datetime | None = None) -> int:
                 note = _("The uploaded file was deleted after seven days without an import. "
                          "Upload it again to import it.")  # fmt: skip
             expired += _expire(ImportJob.objects.filter(pk=job.pk, status__in=UNCONFIRMED), note)
+        # The rows left out of an import go after seven days too; the report stays.
+        ImportJob.objects.filter(status=Status.IMPORTED, imported_at__lt=cutoff).exclude(
+            error_rows=b""
+        ).update(error_rows=b"")
     return expired
 
 
@@ -177,12 +192,15 @@ def import_jobs_erase_person(*, contact: Contact) -> int:
     note = _("The uploaded file was deleted because a person in it asked for their data to "
              "be erased. Upload the file again without them.")  # fmt: skip
     pending = ImportJob.objects.filter(pk__in=[job.pk for job in jobs])
+    # Rows an import left out name them too; those files go, the import's report stays.
+    left_out = imported_error_rows_naming(contact=contact)
+    ImportJob.objects.filter(pk__in=[job.pk for job in left_out]).update(error_rows=b"")
     return _expire(pending.exclude(status__in=(Status.IMPORTED, Status.EXPIRED)), note)
 
 
 def _expire(jobs: QuerySet[ImportJob], note: str) -> int:
     """The stored file and the report, which quotes its cells, go; the note says why."""
-    return jobs.update(content=b"", report={}, status=Status.EXPIRED, note=note)
+    return jobs.update(content=b"", error_rows=b"", report={}, status=Status.EXPIRED, note=note)
 
 
 def _enqueue_check(job: ImportJob) -> None:
@@ -220,7 +238,7 @@ def _fail(job: ImportJob) -> None:
 
 
 def _locked(job: ImportJob) -> ImportJob:
-    return ImportJob.objects.select_for_update().defer("content").get(pk=job.pk)
+    return ImportJob.objects.select_for_update().defer("content", "error_rows").get(pk=job.pk)
 
 
 def _reset_progress(job: ImportJob) -> None:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("touchpoints/export/", views.touchpoint_export, name="touchpoint-export"),
     path("import/<id:pk>/", views.import_detail, name="import-detail"),
     path("import/<id:pk>/confirm/", views.import_confirm, name="import-confirm"),
+    path("import/<id:pk>/error-rows/", views.import_error_rows, name="import-error-rows"),
 ]

@@ -15,7 +15,7 @@ from touchbase.core.capabilities import Capability, capability_required
 from touchbase.core.htmx import render_page
 from touchbase.core.requests import MemberRequest
 from touchbase.core.tenancy import id_or_none, owned_or_404
-from touchbase.imports import exports, services
+from touchbase.imports import error_rows, exports, services
 from touchbase.imports.mapping import FIELDS
 from touchbase.imports.models import ImportJob
 from touchbase.relationships import selectors
@@ -47,7 +47,9 @@ def import_start(request: MemberRequest) -> HttpResponse:
             data=upload.read(),
         )  # fmt: skip
         return redirect("imports:import-detail", pk=job.pk)
-    recent = ImportJob.objects.filter(workspace=request.workspace).defer("content")[:10]
+    recent = ImportJob.objects.filter(workspace=request.workspace).defer("content", "error_rows")[
+        :10
+    ]
     return render(request, "imports/import_start.html", {"form": form, "recent": recent})
 
 
@@ -57,7 +59,9 @@ def import_detail(request: MemberRequest, pk: int) -> HttpResponse:
 
     While the worker has the file, the status fragment polls this URL every second.
     """
-    job = owned_or_404(ImportJob.objects.defer("content"), pk, workspace=request.workspace)
+    job = owned_or_404(
+        ImportJob.objects.defer("content", "error_rows"), pk, workspace=request.workspace
+    )
     if request.method == "POST":
         mapping = {
             header: request.POST.get(f"map-{index}", "")
@@ -74,7 +78,11 @@ def import_detail(request: MemberRequest, pk: int) -> HttpResponse:
         (index, header, job.mapping.get(header, ""))
         for index, header in enumerate(job.report.get("headers", []))
     ]
-    context = {"job": job, "report": job.report, "headers": headers, "fields": FIELDS}
+    context = {
+        "job": job, "report": job.report, "headers": headers, "fields": FIELDS,
+        # Still kept (they go after seven days, or when a person in them is erased)?
+        "has_error_rows": ImportJob.objects.filter(pk=job.pk).exclude(error_rows=b"").exists(),
+    }  # fmt: skip
     return render_page(
         request, "imports/import_detail.html", "imports/partials/_import_status.html", context
     )
@@ -83,13 +91,25 @@ def import_detail(request: MemberRequest, pk: int) -> HttpResponse:
 @capability_required(Capability.IMPORT)
 @require_POST
 def import_confirm(request: MemberRequest, pk: int) -> HttpResponse:
-    """Queue the import: all rows, or none when any row is bad."""
-    job = owned_or_404(ImportJob.objects.defer("content"), pk, workspace=request.workspace)
+    """Queue the import: all rows, or those without errors when the user chose so."""
+    job = owned_or_404(
+        ImportJob.objects.defer("content", "error_rows"), pk, workspace=request.workspace
+    )
     try:
-        services.import_job_confirm(job=job, by=request.user)
+        services.import_job_confirm(
+            job=job, by=request.user, skip_errors=request.POST.get("skip_errors") == "1"
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("imports:import-detail", pk=job.pk)
+
+
+@capability_required(Capability.IMPORT)
+def import_error_rows(request: MemberRequest, pk: int) -> HttpResponse:
+    """The rows with errors as the file has them, with their reasons: a CSV to fix them."""
+    return error_rows.error_rows_response(
+        owned_or_404(ImportJob.objects.defer("content"), pk, workspace=request.workspace)
+    )
 
 
 # --- exports --------------------------------------------------------------------------------

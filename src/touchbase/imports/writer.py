@@ -1,7 +1,13 @@
-"""Writing an import plan: all rows in one transaction, bulk inserts with COPY or executemany."""
+"""Writing an import plan: all rows in one transaction, bulk inserts with COPY or executemany.
+
+A last-contact date from the file becomes a touchpoint of the channel "contact before the
+import" (source_kind "import"): it reached the customer, so the cadence clock starts there
+and an imported customer is due at last contact + cadence, not on the day of the import.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -13,9 +19,18 @@ from django.utils.translation import gettext as _
 
 from touchbase.core.models import User, Workspace
 from touchbase.imports.planner import CONTACT_COLUMNS, ImportPlan
-from touchbase.relationships.models import Account, AccountTag, Contact, ContactTag, Tag
+from touchbase.relationships.choices import Channel
+from touchbase.relationships.models import (
+    Account,
+    AccountTag,
+    Contact,
+    ContactTag,
+    Tag,
+    Touchpoint,
+)
 
 BATCH = 2000
+EARLIEST = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass
@@ -26,6 +41,8 @@ class ImportResult:
     merged: int = 0
     accounts_created: int = 0
     accounts_updated: int = 0
+    skipped: int = 0  # rows with errors, left out as the user chose
+    last_contacts: int = 0  # imported touchpoints
 
 
 @transaction.atomic
@@ -35,17 +52,21 @@ def import_apply(
     plan: ImportPlan,
     by: User | None,
     progress: Callable[[int], None] | None = None,
+    skip_errors: bool = False,
 ) -> ImportResult:
-    """Write a valid plan in one transaction; contacts get the owner of their account.
+    """Write a plan in one transaction: every importable row, or nothing.
 
+    `by` is the import's default owner: new accounts get it unless the file names an owner,
+    contacts get the owner the file names, else their account's, else `by`. Rows with
+    errors are never in the plan's rows; without `skip_errors` their presence refuses all.
     New rows get their cadence and due dates computed here, before the bulk insert, so a
     large file costs no second pass; updated rows are re-derived by cadence_recompute.
     """
     from touchbase.relationships.services import cadence_recompute
 
-    if not plan.is_valid:
+    if not plan.importable(skip_errors=skip_errors):
         raise ValidationError(_("The file has errors; fix them before importing."))
-    result = ImportResult()
+    result = ImportResult(skipped=len(plan.error_rows))
     cadence = _Cadence(workspace)
     tags = _ensure_tags(workspace, plan)
     accounts = _ensure_accounts(workspace, plan, by, result, cadence)
@@ -63,7 +84,8 @@ def import_apply(
             row_tags = {tags[name.casefold()].id for name in row.tags}
             if account is not None:
                 row_tags |= account_tags.get(account.pk, set())
-            owner_id = account.owner_id if account else (by.pk if by else None)
+            owner_id = row.owner_id or (account.owner_id if account else None) or (
+                by.pk if by else None)  # fmt: skip
             days = cadence.days_for(
                 owner_id, account.segment if account else "",
                 bool(account and account.is_key_account), row_tags,
@@ -82,11 +104,61 @@ def import_apply(
             workspace=workspace,
             contacts=Contact.objects.filter(pk__in=updated[start : start + BATCH]),
         )
+    result.last_contacts = _record_last_contacts(workspace, plan, accounts, by, cadence.now)
     return result
 
 
+def _record_last_contacts(
+    workspace: Workspace,
+    plan: ImportPlan,
+    accounts: dict[str, Account],
+    by: User | None,
+    now: dt.datetime,
+) -> int:
+    """The file's last-contact dates as touchpoints; the clocks of existing rows move on.
+
+    New rows got their clock at insert. For an existing customer a date not after their
+    last personal contact is history: no touchpoint, so importing again changes nothing.
+    """
+    from touchbase.relationships.services import personal_contact_record
+
+    dated = [row for row in plan.rows if row.last_contact and row.action != "merged"]
+    people = [row.contact_id for row in dated
+              if row.contact_id and row.contact_fields and row.action != "create"]  # fmt: skip
+    known = dict(Contact.objects.filter(pk__in=people).values_list("pk", "last_personal_at"))
+    touchpoints = []
+    for row in dated:
+        moment = row.last_contact
+        assert moment is not None  # dated rows only
+        account = accounts.get(row.account_key)
+        contact_id = row.contact_id if row.contact_fields else None
+        if contact_id is None and account is None:
+            continue
+        if contact_id is not None and row.action != "create":
+            if (known.get(contact_id) or EARLIEST) >= moment:
+                continue
+            contact = Contact(pk=contact_id, workspace=workspace)
+            personal_contact_record(row=contact, occurred_at=moment, workspace=workspace)
+        elif (
+            contact_id is None
+            and account is not None
+            and account.created_at != now
+            and (account.last_personal_at or EARLIEST) >= moment
+        ):
+            continue
+        if account is not None and account.created_at != now:
+            personal_contact_record(row=account, occurred_at=moment, workspace=workspace)
+        touchpoints.append(Touchpoint(
+            workspace=workspace, contact_id=contact_id, account=account,
+            channel=Channel.IMPORTED, is_personal=True, occurred_at=moment, logged_by=by,
+            source_kind="import",
+        ))  # fmt: skip
+    Touchpoint.objects.bulk_create(touchpoints, batch_size=BATCH)
+    return len(touchpoints)
+
+
 def _update_accounts(workspace: Workspace, plan: ImportPlan) -> int:
-    """Apply account changes; contacts follow a new value, due dates a new segment."""
+    """Apply account changes; contacts follow a new value, due dates a new segment or owner."""
     from touchbase.relationships.services import cadence_recompute
 
     for changes in plan.account_updates.values():
@@ -94,7 +166,9 @@ def _update_accounts(workspace: Workspace, plan: ImportPlan) -> int:
         Account.objects.filter(pk=changes["id"], workspace=workspace).update(**fields)
         if "value" in fields:
             Contact.objects.filter(account_id=changes["id"]).update(value=fields["value"])
-    segment_changed = [c["id"] for c in plan.account_updates.values() if "segment" in c]
+    # What cadence policies look at: the due dates of the account and its contacts follow.
+    segment_changed = [c["id"] for c in plan.account_updates.values()
+                       if {"segment", "is_key_account", "owner_id"} & set(c)]  # fmt: skip
     for start in range(0, len(segment_changed), BATCH):
         ids = segment_changed[start : start + BATCH]
         cadence_recompute(
@@ -117,6 +191,15 @@ class _Cadence:
         self.due = due_dates(
             last_personal_at=None, created_at=self.now, cadence_days=0, snoozed_until=None,
             workspace=workspace,
+        )  # fmt: skip
+
+    def due_after(self, last_personal_at: dt.datetime, days: int) -> tuple[dt.date, dt.date]:
+        """The due dates of a customer last contacted then, as the cadence service sets them."""
+        from touchbase.relationships.services import due_dates
+
+        return due_dates(
+            last_personal_at=last_personal_at, created_at=self.now, cadence_days=days,
+            snoozed_until=None, workspace=self.workspace,
         )  # fmt: skip
 
     def days_for(
@@ -148,26 +231,31 @@ def _ensure_tags(workspace: Workspace, plan: ImportPlan) -> dict[str, Tag]:
 
 
 def _ensure_accounts(workspace, plan, by, result, cadence) -> dict[str, Account]:  # type: ignore[no-untyped-def]
-    """Existing accounts by name; missing ones are created with the first values seen."""
-    wanted: dict[str, dict[str, Any]] = {}
-    for row in plan.rows:
-        if row.account_key:
-            fields = wanted.setdefault(row.account_key, {"name": row.account_fields["name"]})
-            fields.update(
-                {k: v for k, v in row.account_fields.items() if k != "name" and v not in ("", None)}
-            )
+    """Existing accounts by name; missing ones are created with the values of their rows.
+
+    A new account takes the first owner its rows name (else `by`), the notes of all its
+    rows, and its clock from the latest last-contact date among them.
+    """
+    wanted = _wanted_accounts(plan)
     if not wanted:
         return {}
     existing = {a.name.casefold(): a for a in Account.objects.filter(workspace=workspace)}
-    owner_id = by.pk if by else None
-    new = [
-        {**ACCOUNT_DEFAULTS, "country": workspace.home_country, "value": 0, **fields,
-         "workspace_id": workspace.pk, "owner_id": owner_id, "cadence_due_on": cadence.due[0],
-         "cadence_days": cadence.days_for(owner_id, fields.get("segment", ""), False, set()),
-         "next_due_on": cadence.due[1], "created_at": cadence.now, "updated_at": cadence.now}
-        for key, fields in wanted.items()
-        if key not in existing
-    ]  # fmt: skip
+    default_owner = by.pk if by else None
+    new = []
+    for key, fields in wanted.items():
+        if key in existing:
+            continue
+        last = fields.pop("last_personal_at", None)
+        owner_id = fields.pop("owner_id", None) or default_owner
+        days = cadence.days_for(owner_id, fields.get("segment", ""),
+                                bool(fields.get("is_key_account")), set())  # fmt: skip
+        due = cadence.due if last is None else cadence.due_after(last, days)
+        new.append({
+            **ACCOUNT_DEFAULTS, "country": workspace.home_country, "value": 0, **fields,
+            "workspace_id": workspace.pk, "owner_id": owner_id, "cadence_due_on": due[0],
+            "cadence_days": days, "next_due_on": due[1], "last_personal_at": last,
+            "created_at": cadence.now, "updated_at": cadence.now,
+        })  # fmt: skip
     for start in range(0, len(new), BATCH):
         insert_many(Account, new[start : start + BATCH])
     result.accounts_created = len(new)
@@ -176,10 +264,32 @@ def _ensure_accounts(workspace, plan, by, result, cadence) -> dict[str, Account]
     return {key: existing[key] for key in wanted}
 
 
+def _wanted_accounts(plan: ImportPlan) -> dict[str, dict[str, Any]]:
+    """Each account the rows name, with the values its rows bring (first one wins)."""
+    wanted: dict[str, dict[str, Any]] = {}
+    for row in plan.rows:
+        if not row.account_key:
+            continue
+        fields = wanted.setdefault(row.account_key, {"name": row.account_fields["name"]})
+        for name, value in row.account_fields.items():
+            if name == "notes" and value and value not in fields.get("notes", ""):
+                fields["notes"] = "\n\n".join(filter(None, [fields.get("notes", ""), value]))
+            elif name == "is_key_account":
+                fields[name] = fields.get(name, False) or value  # one row saying so is enough
+            elif value not in ("", None):
+                fields.setdefault(name, value)
+        if row.owner_id:
+            fields.setdefault("owner_id", row.owner_id)
+        if row.last_contact and row.action != "merged":
+            latest = fields.get("last_personal_at", row.last_contact)
+            fields["last_personal_at"] = max(row.last_contact, latest)
+    return wanted
+
+
 # Raw inserts skip model defaults: every NOT NULL column without a value from the file is here.
 CREATE_DEFAULTS: dict[str, Any] = {
     **dict.fromkeys(
-        [*CONTACT_COLUMNS, "preferred_channel", "wellbeing_note", "snooze_reason"], ""
+        [*CONTACT_COLUMNS, "preferred_channel", "wellbeing_note", "snooze_reason", "notes"], ""
     ),
     # A row without a country gets the workspace's home country where it is created.
     "language": "de", "attempts": 0,
@@ -194,12 +304,14 @@ ACCOUNT_DEFAULTS: dict[str, Any] = {**ACCOUNT_DEFAULTS_TEXT, "language": "de",
 
 def _contact_values(workspace, create, cadence) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     row, account, owner_id, days = create
+    last = row.last_contact
+    due = cadence.due if last is None else cadence.due_after(last, days)
     return {
         **CREATE_DEFAULTS, "country": workspace.home_country, **row.contact_fields,
         "workspace_id": workspace.pk,
         "account_id": account.pk if account else None, "owner_id": owner_id,
         "value": account.value if account else 0, "cadence_days": days,
-        "cadence_due_on": cadence.due[0], "next_due_on": cadence.due[1],
+        "cadence_due_on": due[0], "next_due_on": due[1], "last_personal_at": last,
         "created_at": cadence.now, "updated_at": cadence.now,
     }  # fmt: skip
 
@@ -274,6 +386,10 @@ def _update_contacts(updates, progress) -> list[int]:  # type: ignore[no-untyped
     for row, fields, account in updates:
         contact = current[row.contact_id]
         for name, value in fields.items():
+            if name == "notes":
+                if value in contact.notes:
+                    continue
+                value = "\n".join(filter(None, [contact.notes, value]))
             setattr(contact, name, value)
             changed_fields.add(name)
         if account is not None and contact.account_id is None:

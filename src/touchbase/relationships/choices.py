@@ -24,13 +24,19 @@ class Channel(models.TextChoices):
     COFFEE = "coffee", _("Coffee")
     # What another app recorded on the timeline (a voucher issued, say): never a contact.
     RECORD = "record", _("Record")
+    # The last contact a customer file names: it happened before the import, by whatever
+    # channel, and it reached the customer (so it resets the cadence clock).
+    IMPORTED = "imported", _("Contact before the import")
 
 
 # Mass channels never count as personal contact, whatever the form says.
 MASS_CHANNELS = frozenset({Channel.NEWSLETTER, Channel.MAILING, Channel.WEBINAR})
 NON_PERSONAL_CHANNELS = MASS_CHANNELS | {Channel.RECORD}
 # What people log by hand, in forms and the API.
-LOGGABLE_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.RECORD]
+# Channels only a source writes (another app, an import), never a person by hand.
+SOURCE_CHANNELS = frozenset({Channel.RECORD, Channel.IMPORTED})
+LOGGABLE_CHANNELS = [(value, label) for value, label in Channel.choices
+                     if value not in SOURCE_CHANNELS]  # fmt: skip
 
 
 class Direction(models.TextChoices):

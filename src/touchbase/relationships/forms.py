@@ -212,8 +212,9 @@ class ContactForm(WorkspaceFormMixin, forms.ModelForm[Contact]):
         fields = [
             "first_name", "last_name", "account", "job_title", "owner", "email", "phone",
             "mobile", "preferred_channel", "language", "street", "postal_code", "city",
-            "country", "region",
+            "country", "region", "notes",
         ]  # fmt: skip
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
         field_classes = {"account": AccountChoiceField}
 
     def __init__(

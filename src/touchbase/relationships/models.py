@@ -51,8 +51,9 @@ class PostalAddress(models.Model):
     street = models.CharField(_("street"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
+    # Empty when an imported file named a country that could not be recognised.
     country = models.CharField(
-        _("country"), max_length=2, choices=Country.choices, default=Country.GERMANY
+        _("country"), max_length=2, choices=Country.choices, default=Country.GERMANY, blank=True
     )
     region = models.CharField(
         _("region"), max_length=80, blank=True, help_text=_("State, canton or province")
@@ -187,6 +188,9 @@ class Contact(WorkspaceOwned, PostalAddress, CadenceState):
         _("home office verified"), null=True, blank=True
     )
     email_bounced_at = models.DateTimeField(_("e-mail bounced"), null=True, blank=True)
+    # Free text: a private customer's notes from an import, and values an import could not
+    # verify (a phone number valid nowhere), kept as written under their column's name.
+    notes = models.TextField(_("notes"), blank=True)
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
     tags = models.ManyToManyField(
         Tag, blank=True, related_name="contacts", verbose_name=_("tags"), through="ContactTag"

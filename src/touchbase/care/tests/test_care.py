@@ -223,6 +223,7 @@ def test_erasure_removes_personal_data_and_keeps_the_figures(workspace, contact,
         summary="Privates erzählt",
     )
     data_services.consent_change(contact=contact, status="given", source="Messe", by=alice)
+    Contact.objects.filter(pk=contact.pk).update(notes="Telefon privat: 0171 …")
     coverage_before = selectors.coverage(workspace=workspace, by="owner", model=Contact,
                                          today=today(workspace))  # fmt: skip
     # when
@@ -230,6 +231,7 @@ def test_erasure_removes_personal_data_and_keeps_the_figures(workspace, contact,
     # then
     contact.refresh_from_db()
     assert (contact.first_name, contact.email, contact.phone, contact.street) == ("", "", "", "")
+    assert contact.notes == ""
     assert contact.last_name == "[erased]"
     assert contact.consents.count() == 0
     assert list(Touchpoint.objects.filter(contact=contact).values_list("summary", flat=True)) == [

@@ -46,7 +46,9 @@ def test_semicolon_csv_in_windows_1252_with_umlauts(workspace, alice):
     # then: the dry run reads it right and writes nothing
     assert (plan.encoding, plan.delimiter) == ("Windows-1252", ";")
     assert plan.counts() == {"create": 3, "update": 0, "unchanged": 0, "merged": 0,
-                             "accounts_create": 2, "accounts_update": 0, "errors": 0}  # fmt: skip
+                             "accounts_create": 2, "accounts_update": 0, "errors": 0,
+                             "error_rows": 0, "warnings": 0, "due_at_once": 5,
+                             "last_contacts": 0}  # fmt: skip
     assert Contact.objects.count() == 0
     # when imported
     result = import_apply(workspace=workspace, plan=plan, by=alice)
@@ -132,21 +134,25 @@ def test_vcards_with_several_phones(workspace, alice):
     assert Contact.objects.get(last_name="Wüst").mobile == "+491712345678"
 
 
-def test_a_bad_email_on_line_817_is_reported_and_nothing_is_written(workspace, alice):
+def test_a_row_without_name_on_line_818_is_an_error_and_nothing_is_written(workspace, alice):
     lines = ["Vorname;Nachname;E-Mail"]
     lines += [f"Max;Muster{n};max{n}@example.de" for n in range(2, 817)]
-    lines += ["Erika;Fehler;erika(at)example.de", "Otto;Normal;otto@example.de"]
+    lines += ["Erika;Fehler;erika(at)example.de", ";;otto@example.de"]
     data = "\n".join(lines).encode()
     # when
     job = import_job_create(workspace=workspace, by=alice, filename="gross.csv", data=data)
     job = import_job_check(job=job)
-    # then
-    assert job.report["errors"] == [
+    # then: the bad address is a warning, the row without a name an error
+    assert job.report["warnings"] == [
         {
             "line": 817,
             "field": "E-Mail",
-            "reason": "“erika(at)example.de” is not a valid e-mail address.",
+            "reason": "“erika(at)example.de” is not a valid e-mail address; kept in the notes.",
+            "value": "erika(at)example.de",
         }
+    ]
+    assert job.report["errors"] == [
+        {"line": 818, "field": "Nachname", "reason": "Neither a name nor a company.", "value": ""}
     ]
     assert job.report["counts"]["create"] == 816
     with pytest.raises(ValidationError, match="nothing was imported"):
@@ -176,11 +182,15 @@ def test_broken_files_get_one_clear_reason(workspace, data, filename, message):
     assert not plan.is_valid
 
 
-def test_invalid_phone_and_unknown_country_name_their_columns(workspace):
+def test_invalid_phone_and_unknown_country_are_warnings_naming_their_columns(workspace):
     data = b"Nachname,Telefon,Land\nA,12,DE\nB,089 1234567,Atlantis\n"
     plan = import_plan(workspace=workspace, data=data, filename="x.csv")
-    assert [(e.line, e.field) for e in plan.errors] == [(2, "Telefon"), (3, "Land")]
-    assert plan.errors[1].reason == "Unknown country “Atlantis”."
+    assert plan.errors == []
+    assert [(w.line, w.field, w.value) for w in plan.warnings] == [
+        (2, "Telefon", "12"), (3, "Land", "Atlantis")]  # fmt: skip
+    assert plan.warnings[1].reason == (
+        "Unknown country “Atlantis”; the country is left empty and the value kept in the notes."
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -272,7 +282,7 @@ def test_imported_customers_follow_the_cadence_policies_at_once(workspace, alice
     assert [t.name for t in Contact.objects.get(last_name="Koch").tags.all()] == ["VIP"]
 
 
-def test_cli_import_is_a_dry_run_until_commit(workspace, tmp_path):
+def test_cli_import_is_a_dry_run_until_commit(workspace, alice, tmp_path):
     from io import StringIO
 
     from django.core.management import call_command
@@ -288,7 +298,7 @@ def test_cli_import_is_a_dry_run_until_commit(workspace, tmp_path):
                  stdout=StringIO())  # fmt: skip
     assert Contact.objects.count() == 3
     broken = tmp_path / "kaputt.csv"
-    broken.write_bytes(b"Nachname;E-Mail\nX;nicht-gueltig\n")
+    broken.write_bytes(b"Nachname;E-Mail\n;x@example.com\n")
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("import_customers", str(broken), workspace=workspace.slug, commit=True,
                      stdout=StringIO())  # fmt: skip

@@ -16,6 +16,7 @@ from touchbase.core.models import User, Workspace
 from touchbase.core.timeutil import local_today
 from touchbase.relationships.choices import (
     NON_PERSONAL_CHANNELS,
+    SOURCE_CHANNELS,
     Channel,
     Direction,
 )
@@ -57,7 +58,7 @@ def touchpoint_log(
     contact_require_active(contact)
     if contact is not None and account is None:
         account = contact.account
-    if channel == Channel.RECORD and not source_kind:
+    if channel in SOURCE_CHANNELS and not source_kind:
         raise ValidationError({"channel": _("Choose a valid channel.")})
     _check_touchpoint(workspace, contact, account, channel, occurred_at)
     _check_same_workspace(workspace, contact=contact, account=account)
