@@ -235,7 +235,11 @@ def personal_data_export(*, contact: Contact) -> dict[str, Any]:
         "account": contact.account.name if contact.account else None,
         "tags": [tag.name for tag in contact.tags.all()],
         "newsletter_consents": [
-            {"status": c.status, "recorded_at": c.recorded_at.isoformat(), "source": c.source}
+            {
+                "status": c.status,
+                "recorded_at": c.recorded_at.isoformat(),
+                "source": c.source_display,
+            }
             for c in contact.consents.order_by("recorded_at")
         ],
         "touchpoints": [
@@ -245,6 +249,7 @@ def personal_data_export(*, contact: Contact) -> dict[str, Any]:
                 "direction": t.direction,
                 "personal": t.is_personal,
                 "summary": t.summary,
+                "answers": t.answers,
                 "outcome": t.outcome,
             }
             for t in contact.touchpoints.order_by("occurred_at")
@@ -288,14 +293,15 @@ def contact_erase(*, contact: Contact, by: User | None) -> ErasureRecord:
         handler.erase(contact)
     for name, empty in PERSONAL_FIELDS.items():
         setattr(contact, name, empty)
-    contact.last_name = _("[erased]")
+    # No placeholder is stored (last_name stays empty): Contact.full_name shows "[erased]"
+    # in the reader's language.
     contact.erased_at = timezone.now()
     # Nobody is due to call an erased person; cadence_due_on stays for the coverage figures.
     contact.next_due_on = contact.snoozed_until = None
     contact.save()
     contact.tags.clear()
     contact.consents.all().delete()
-    contact.touchpoints.update(summary="")
+    contact.touchpoints.update(summary="", answers={})
     Voucher.objects.filter(contact=contact).update(note="")
     MergeRecord.objects.filter(survivor=contact).update(merged_name="", merged_email="")
     return ErasureRecord.objects.create(

@@ -7,14 +7,17 @@ imports again unchanged.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -23,12 +26,25 @@ from touchbase.core.models import Workspace
 from touchbase.core.tenancy import stream_in_scope
 from touchbase.imports.mapping import FIELDS
 from touchbase.imports.readers import FORMULA_STARTS
-from touchbase.relationships.models import Account, Contact, Touchpoint
+from touchbase.relationships.choices import (
+    CheckinAnswer,
+    CheckinQuestion,
+    ConsentStatus,
+    TouchpointSource,
+)
+from touchbase.relationships.models import Account, Contact, NewsletterConsent, Touchpoint
 
 FORMATS = ("csv", "xlsx", "vcf")
 CHUNK = 2000
 # Each column: its header and how to read the value from a row.
 Columns = list[tuple[str, Callable[[Any], Any]]]
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Spreadsheet number formats for date cells; the codes are the same in every Excel language.
+DATE_FORMATS = {
+    "de": ("DD.MM.YYYY", "DD.MM.YYYY HH:MM"),
+    "en-gb": ("DD/MM/YYYY", "DD/MM/YYYY HH:MM"),
+}
+ISO_FORMATS = ("YYYY-MM-DD", "YYYY-MM-DD HH:MM")
 
 
 @dataclass
@@ -40,9 +56,20 @@ class Export:
     filename: str
 
 
-def _contact_columns() -> list[tuple[str, Callable[[Contact], Any]]]:
+def _owner(row: Account | Contact) -> str:
+    return row.owner.display_name if row.owner else ""
+
+
+def _consent(contact: Contact) -> str:
+    """The current newsletter consent (latest record), as the list annotates it."""
+    status = getattr(contact, "consent_status", None)
+    return str(ConsentStatus(status).label) if status else ""
+
+
+def _contact_columns() -> Columns:
     return [
         (str(FIELDS["account_name"]), lambda c: c.account.name if c.account else ""),
+        (str(FIELDS["salutation"]), lambda c: c.salutation),
         (str(FIELDS["first_name"]), lambda c: c.first_name),
         (str(FIELDS["last_name"]), lambda c: c.last_name),
         (str(FIELDS["job_title"]), lambda c: c.job_title),
@@ -56,12 +83,14 @@ def _contact_columns() -> list[tuple[str, Callable[[Contact], Any]]]:
         (str(FIELDS["country"]), lambda c: c.country),
         (str(FIELDS["language"]), lambda c: c.language),
         (str(FIELDS["tags"]), lambda c: ", ".join(t.name for t in c.tags.all())),
-        (_("Last personal contact"), lambda c: _stamp(c.last_personal_at)),
-        (_("Next contact due"), lambda c: _stamp(c.next_due_on)),
+        (_("Owner"), _owner),
+        (_("Newsletter consent"), _consent),
+        (_("Last personal contact"), lambda c: c.last_personal_at),
+        (_("Next contact due"), lambda c: c.next_due_on),
     ]
 
 
-def _account_columns() -> list[tuple[str, Callable[[Account], Any]]]:
+def _account_columns() -> Columns:
     return [
         (str(FIELDS["account_name"]), lambda a: a.name),
         (str(FIELDS["segment"]), lambda a: a.segment),
@@ -76,32 +105,47 @@ def _account_columns() -> list[tuple[str, Callable[[Account], Any]]]:
         (str(FIELDS["tags"]), lambda a: ", ".join(t.name for t in a.tags.all())),
         (str(FIELDS["notes"]), lambda a: a.notes),
         (_("Key account"), lambda a: _("yes") if a.is_key_account else ""),
-        (_("Owner"), lambda a: a.owner.display_name if a.owner else ""),
-        (_("Last personal contact"), lambda a: _stamp(a.last_personal_at)),
-        (_("Next contact due"), lambda a: _stamp(a.next_due_on)),
+        (_("Owner"), _owner),
+        (_("Last personal contact"), lambda a: a.last_personal_at),
+        (_("Next contact due"), lambda a: a.next_due_on),
     ]
 
 
-def _touchpoint_columns() -> list[tuple[str, Callable[[Touchpoint], Any]]]:
-    return [
-        (_("When"), lambda t: _stamp(t.occurred_at)),
+def _answer_getter(question: CheckinQuestion) -> Callable[[Touchpoint], str]:
+    words: dict[str, str] = {CheckinAnswer.YES: _("yes"), CheckinAnswer.NO: _("no")}
+
+    def value(touchpoint: Touchpoint) -> str:
+        answer = str((touchpoint.answers or {}).get(question.value, ""))
+        return answer if question == CheckinQuestion.WELLBEING else words.get(answer, "")
+
+    return value
+
+
+def _summary(touchpoint: Touchpoint) -> str:
+    """What was noted; a call-sheet call without notes says so in the reader's language."""
+    if touchpoint.summary or touchpoint.source_kind != TouchpointSource.CALL_SHEET:
+        return touchpoint.summary
+    return str(TouchpointSource.CALL_SHEET.label)
+
+
+def _touchpoint_columns() -> Columns:
+    columns: Columns = [
+        (_("When"), lambda t: t.occurred_at),
         (str(FIELDS["account_name"]), lambda t: t.account.name if t.account else ""),
         (_("Contact"), lambda t: t.contact.full_name if t.contact else ""),
         (_("Channel"), lambda t: t.get_channel_display()),
         (_("Direction"), lambda t: t.get_direction_display()),
         (_("Personal contact"), lambda t: _("yes") if t.is_personal else _("no")),
         (_("Outcome"), lambda t: t.get_outcome_display() if t.outcome else ""),
-        (_("Summary"), lambda t: t.summary),
-        (_("Participants"), lambda t: ", ".join(p.display_name for p in t.participants.all())),
+        (_("Summary"), _summary),
     ]
-
-
-def _stamp(value: Any) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "hour"):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    return str(value.isoformat())
+    # The call sheet's answers, one column per question, in the reader's language.
+    columns += [(str(question.label), _answer_getter(question)) for question in CheckinQuestion]
+    columns += [
+        (_("Participants"), lambda t: ", ".join(p.display_name for p in t.participants.all())),
+        (_("Logged by"), lambda t: t.logged_by.display_name if t.logged_by else ""),
+    ]
+    return columns
 
 
 def _rows(queryset: QuerySet[Any], columns: Columns) -> Iterator[list[Any]]:
@@ -118,11 +162,23 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
+def _csv_text(value: Any) -> Any:
+    """Dates as ISO text, which every spreadsheet reads as a date and the import reads back."""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None:
+        return ""
+    return csv_safe(value)
+
+
 def _csv(queryset: QuerySet[Any], columns: Columns) -> Iterator[bytes]:
     """UTF-8 with BOM so spreadsheet programs see the umlauts; ; for German users.
 
     Cells starting with = + - @ tab or CR are quoted with ' so that opening the file never
-    runs a formula planted in a customer's name or notes (CSV injection).
+    runs a formula planted in a customer's name or notes (CSV injection). Rows are written
+    as they are read, so the download starts at once however large the export.
     """
     delimiter = ";" if (get_language() or "en").startswith("de") else ","
     buffer = io.StringIO()
@@ -132,27 +188,55 @@ def _csv(queryset: QuerySet[Any], columns: Columns) -> Iterator[bytes]:
     for row in _rows(queryset, columns):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([csv_safe(value) for value in row])
+        writer.writerow([_csv_text(value) for value in row])
         yield buffer.getvalue().encode()
 
 
-def _xlsx(queryset: QuerySet[Any], columns: Columns, title: str) -> bytes:
-    """One sheet; every text is a string cell, so "=…" in a customer's data is never a formula."""
+def _xlsx(queryset: QuerySet[Any], columns: Columns, title: str) -> Iterator[bytes]:
+    """One sheet, written row by row to a temporary file (openpyxl's write-only mode keeps
+    memory flat), then streamed from it. Runs only when the response is read.
+
+    Every text is a string cell, so "=…" in a customer's data is never a formula; dates are
+    date cells with a number format in the reader's language.
+    """
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
+    sheet = workbook.create_sheet(_sheet_title(title))
     sheet.append([label for label, _getter in columns])
+    date_format, datetime_format = _date_formats()
     for row in _rows(queryset, columns):
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheet.append([_xlsx_cell(sheet, value, date_format, datetime_format) for value in row])
+    with tempfile.TemporaryFile() as spool:
+        workbook.save(spool)
+        spool.seek(0)
+        while chunk := spool.read(64 * 1024):
+            yield chunk
 
 
-def _xlsx_cell(sheet: Any, value: Any) -> Any:
+def _sheet_title(title: str) -> str:
+    # Excel refuses these characters and more than 31 of them in a sheet name.
+    return "".join(ch for ch in title if ch not in "[]:*?/\\")[:31] or "touchbase"
+
+
+def _date_formats() -> tuple[str, str]:
+    language = (get_language() or "en").lower()
+    return DATE_FORMATS.get(language) or DATE_FORMATS.get(language[:2]) or ISO_FORMATS
+
+
+def _xlsx_cell(sheet: Any, value: Any, date_format: str, datetime_format: str) -> Any:
     from openpyxl.cell import WriteOnlyCell
 
+    if isinstance(value, dt.datetime):
+        # openpyxl cannot store a time zone: the wall-clock time in the workspace's zone.
+        local = timezone.localtime(value).replace(tzinfo=None)
+        cell = WriteOnlyCell(sheet, value=local)
+        cell.number_format = datetime_format
+        return cell
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = date_format
+        return cell
     if not isinstance(value, str):
         return value
     cell = WriteOnlyCell(sheet, value=value)
@@ -194,37 +278,42 @@ def _objects(queryset: QuerySet[Any]) -> Iterator[Any]:
 
 
 def export_contacts(*, contacts: QuerySet[Contact], file_format: str) -> Export:
-    """Contacts as CSV, XLSX or vCard."""
-    contacts = contacts.select_related("account").prefetch_related("tags")
-    return _export(contacts, _contact_columns, file_format, "contacts", vcard=True)
+    """Contacts as CSV, XLSX or vCard, with their owner and current newsletter consent."""
+    consents = NewsletterConsent.objects.filter(contact=OuterRef("pk"))
+    latest = consents.order_by("-recorded_at", "-id")
+    contacts = (
+        contacts.select_related("account", "owner")
+        .prefetch_related("tags")
+        .annotate(consent_status=Subquery(latest.values("status")[:1]))
+    )
+    return _export(contacts, _contact_columns, file_format, _("Contacts"), vcard=True)
 
 
 def export_accounts(*, accounts: QuerySet[Account], file_format: str) -> Export:
     """Accounts as CSV or XLSX."""
     accounts = accounts.select_related("owner").prefetch_related("tags")
-    return _export(accounts, _account_columns, file_format, "accounts")
+    return _export(accounts, _account_columns, file_format, _("Accounts"))
 
 
 def export_touchpoints(*, touchpoints: QuerySet[Touchpoint], file_format: str) -> Export:
-    """Touchpoints as CSV or XLSX."""
-    touchpoints = touchpoints.select_related("account", "contact").prefetch_related("participants")
-    return _export(touchpoints, _touchpoint_columns, file_format, "touchpoints")
+    """Touchpoints as CSV (streamed as read) or XLSX."""
+    touchpoints = touchpoints.select_related("account", "contact", "logged_by").prefetch_related(
+        "participants"
+    )
+    return _export(touchpoints, _touchpoint_columns, file_format, _("Touchpoints"))
 
 
 def _export(
     queryset: QuerySet[Any],
-    columns: Callable[[], Any],
+    columns: Callable[[], Columns],
     file_format: str,
     name: str,
     vcard: bool = False,
 ) -> Export:
+    """The file in the reader's language: headers, sheet name and file name ("Firmen")."""
     stem = f"touchbase-{name}-{timezone.localdate().isoformat()}"
     if file_format == "xlsx":
-        return Export(
-            [_xlsx(queryset, columns(), name)],
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            f"{stem}.xlsx",
-        )
+        return Export(_xlsx(queryset, columns(), name), XLSX_TYPE, f"{stem}.xlsx")
     if file_format == "vcf" and vcard:
         return Export(_vcards(queryset), "text/vcard; charset=utf-8", f"{stem}.vcf")
     return Export(_csv(queryset, columns()), "text/csv; charset=utf-8", f"{stem}.csv")
@@ -234,5 +323,6 @@ def export_response(export: Export, *, workspace: Workspace) -> StreamingHttpRes
     """The file as a download, streamed inside the workspace's scope and time zone."""
     content = stream_in_scope(export.content, workspace=workspace)
     response = StreamingHttpResponse(content, content_type=export.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    # RFC 6266 with filename*: "Aktivitäten" keeps its umlaut in every browser.
+    response["Content-Disposition"] = content_disposition_header(True, export.filename)
     return response

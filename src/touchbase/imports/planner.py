@@ -208,7 +208,7 @@ class _Matcher:
 
 
 CONTACT_COLUMNS = [
-    "first_name", "last_name", "job_title", "email", "phone", "mobile", "street",
+    "salutation", "first_name", "last_name", "job_title", "email", "phone", "mobile", "street",
     "postal_code", "city", "region", "country", "language",
 ]  # fmt: skip
 ACCOUNT_COLUMNS = ["segment", "value", "notes"]
@@ -335,8 +335,8 @@ def _parse_row(
         plan.add_error(line, _column(plan, "country"), reason)
         country = home_country
     fields.update(country=country, region=region[:80])
-    for name, limit in (("job_title", 120), ("street", 200), ("postal_code", 20),
-                        ("city", 120), ("language", 8)):  # fmt: skip
+    for name, limit in (("salutation", 40), ("job_title", 120), ("street", 200),
+                        ("postal_code", 20), ("city", 120), ("language", 8)):  # fmt: skip
         fields[name] = values.get(name, "").strip()[:limit]
     fields["postal_code"] = _postal_code(fields["postal_code"], country)
     fields["language"] = (fields["language"] or "de").lower()[:2]

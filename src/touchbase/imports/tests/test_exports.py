@@ -25,10 +25,11 @@ def test_contacts_csv_export_is_filtered_like_the_list(alice_client, workspace, 
     response = alice_client.get(reverse("imports:contact-export") + "?q=Müller&format=csv")
     text = body(response).decode("utf-8-sig")
     lines = text.strip().splitlines()
-    assert response["Content-Disposition"].startswith('attachment; filename="touchbase-contacts-')
-    assert lines[0].split(",")[:4] == ["Company", "First name", "Last name", "Job title"]
+    assert response["Content-Disposition"].startswith('attachment; filename="touchbase-Contacts-')
+    assert lines[0].split(",")[:5] == [
+        "Company", "Salutation", "First name", "Last name", "Job title"]  # fmt: skip
     assert len(lines) == 2
-    assert "Bäckerei Sonnenschein,Jürgen,Müller" in lines[1]
+    assert "Bäckerei Sonnenschein,,Jürgen,Müller" in lines[1]
     assert "+49891234567" in lines[1]
 
 
@@ -101,7 +102,7 @@ def formula_contact(workspace, account):
 def test_csv_export_quotes_cells_a_spreadsheet_would_run_as_formulas(alice_client, formula_contact):
     response = alice_client.get(reverse("imports:contact-export") + "?format=csv")
     row = next(csv.reader(io.StringIO(body(response).decode("utf-8-sig").splitlines()[1])))
-    assert row[1:7] == [
+    assert row[2:8] == [
         "'@Eva", "'-Huber", """'=HYPERLINK("http://evil.example","Chef")""", "", "'+4989123456", "",
     ]  # fmt: skip
 
@@ -110,10 +111,10 @@ def test_xlsx_export_writes_formula_like_cells_as_text(alice_client, formula_con
     response = alice_client.get(reverse("imports:contact-export") + "?format=xlsx")
     sheet = load_workbook(io.BytesIO(body(response))).active
     cells = list(sheet.iter_rows(min_row=2, max_row=2))[0]
-    assert [cell.data_type for cell in cells[1:4]] == ["s", "s", "s"]
-    assert [cell.value for cell in cells[1:4]] == [
+    assert [cell.data_type for cell in cells[2:5]] == ["s", "s", "s"]
+    assert [cell.value for cell in cells[2:5]] == [
         "@Eva", "-Huber", '=HYPERLINK("http://evil.example","Chef")']  # fmt: skip
-    assert [cell.value for cell in cells[5:7]] == ["+4989123456", None]
+    assert [cell.value for cell in cells[6:8]] == ["+4989123456", None]
 
 
 def test_the_import_drops_the_quote_an_export_put_before_a_formula_character(workspace):
