@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +25,7 @@ from touchbase.core.models import Workspace
 from touchbase.core.tenancy import stream_in_scope
 from touchbase.imports.mapping import FIELDS
 from touchbase.imports.readers import FORMULA_STARTS
+from touchbase.imports.xlsx_stream import xlsx_stream
 from touchbase.relationships.choices import (
     CheckinAnswer,
     CheckinQuestion,
@@ -135,7 +135,7 @@ def _touchpoint_columns() -> Columns:
         (_("Contact"), lambda t: t.contact.full_name if t.contact else ""),
         (_("Channel"), lambda t: t.get_channel_display()),
         (_("Direction"), lambda t: t.get_direction_display()),
-        (_("Personal contact"), lambda t: _("yes") if t.is_personal else _("no")),
+        (_("Personal"), lambda t: _("yes") if t.is_personal else _("no")),
         (_("Outcome"), lambda t: t.get_outcome_display() if t.outcome else ""),
         (_("Summary"), _summary),
     ]
@@ -193,56 +193,20 @@ def _csv(queryset: QuerySet[Any], columns: Columns) -> Iterator[bytes]:
 
 
 def _xlsx(queryset: QuerySet[Any], columns: Columns, title: str) -> Iterator[bytes]:
-    """One sheet, written row by row to a temporary file (openpyxl's write-only mode keeps
-    memory flat), then streamed from it. Runs only when the response is read.
-
-    Every text is a string cell, so "=…" in a customer's data is never a formula; dates are
-    date cells with a number format in the reader's language.
-    """
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_sheet_title(title))
-    sheet.append([label for label, _getter in columns])
+    """One sheet, streamed row by row; dates are date cells in the reader's format."""
     date_format, datetime_format = _date_formats()
-    for row in _rows(queryset, columns):
-        sheet.append([_xlsx_cell(sheet, value, date_format, datetime_format) for value in row])
-    with tempfile.TemporaryFile() as spool:
-        workbook.save(spool)
-        spool.seek(0)
-        while chunk := spool.read(64 * 1024):
-            yield chunk
-
-
-def _sheet_title(title: str) -> str:
-    # Excel refuses these characters and more than 31 of them in a sheet name.
-    return "".join(ch for ch in title if ch not in "[]:*?/\\")[:31] or "touchbase"
+    yield from xlsx_stream(
+        title=title,
+        header=[label for label, _getter in columns],
+        rows=_rows(queryset, columns),
+        date_format=date_format,
+        datetime_format=datetime_format,
+    )
 
 
 def _date_formats() -> tuple[str, str]:
     language = (get_language() or "en").lower()
     return DATE_FORMATS.get(language) or DATE_FORMATS.get(language[:2]) or ISO_FORMATS
-
-
-def _xlsx_cell(sheet: Any, value: Any, date_format: str, datetime_format: str) -> Any:
-    from openpyxl.cell import WriteOnlyCell
-
-    if isinstance(value, dt.datetime):
-        # openpyxl cannot store a time zone: the wall-clock time in the workspace's zone.
-        local = timezone.localtime(value).replace(tzinfo=None)
-        cell = WriteOnlyCell(sheet, value=local)
-        cell.number_format = datetime_format
-        return cell
-    if isinstance(value, dt.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = date_format
-        return cell
-    if not isinstance(value, str):
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    # openpyxl makes "=…" a formula and "#N/A" an error; a customer's text is neither.
-    cell.data_type = "s"
-    return cell
 
 
 def _vcards(queryset: QuerySet[Contact]) -> Iterator[bytes]:

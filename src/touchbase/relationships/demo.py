@@ -250,7 +250,9 @@ def _contacts(workspace: Workspace, accounts: list[Account], rng: random.Random)
                     value=account.value,
                     first_name=first,
                     last_name=last,
-                    job_title=rng.choice(["Inhaber", "Einkauf", "Geschäftsführung", "IT", ""]),
+                    job_title=rng.choice(
+                        ["Filialleitung", "Einkauf", "Geschäftsführung", "IT", ""]
+                    ),
                     email=f"{_ascii(first)}.{_ascii(last)}@{_domain(account.name)}",
                     phone=random_phone(account.country, rng),
                     country=account.country,
