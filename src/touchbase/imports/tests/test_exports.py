@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import zoneinfo
 
 import pytest
 from django.urls import reverse
@@ -14,6 +16,7 @@ from touchbase.imports.readers import read_table
 from touchbase.relationships.services import contact_save, touchpoint_log
 
 pytestmark = pytest.mark.django_db
+BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 
 
 def body(response) -> bytes:
@@ -182,3 +185,126 @@ def test_a_streamed_export_writes_times_in_the_workspace_zone(alice_client, cont
         response = alice_client.get(reverse("imports:touchpoint-export") + "?format=csv")
         data = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "2026-01-05 07:00" in data
+
+
+# --- the reader's language, real dates, owner, consent and salutation -------------------------
+
+
+def xlsx(response):
+    return load_workbook(io.BytesIO(body(response))).active
+
+
+@pytest.fixture
+def german_alice(alice):
+    alice.language = "de"
+    alice.save()
+    return alice
+
+
+@pytest.fixture
+def known_contact(workspace, contact, alice):
+    """Jürgen with a salutation, an owner, a consent and a last personal contact at 09:30
+    Berlin time on a summer day (UTC+2)."""
+    from touchbase.relationships.services import consent_record
+
+    contact.salutation, contact.owner = "Herr Dr.", alice
+    contact.last_personal_at = dt.datetime(2026, 7, 1, 7, 30, tzinfo=dt.UTC)
+    contact.next_due_on = dt.date(2027, 7, 1)
+    contact.save()
+    consent_record(contact=contact, status="given", source="Messe", by=alice)
+    return contact
+
+
+def test_a_german_xlsx_export_has_date_cells_german_headers_and_sheet_and_file_names(
+    alice_client, german_alice, known_contact
+):
+    response = alice_client.get(reverse("imports:contact-export") + "?format=xlsx")
+    assert response["Content-Disposition"].startswith('attachment; filename="touchbase-Kontakte-')
+    sheet = xlsx(response)
+    assert sheet.title == "Kontakte"
+    header = [cell.value for cell in sheet[1]]
+    row = dict(zip(header, sheet[2], strict=True))
+    assert header[:4] == ["Firma", "Anrede", "Vorname", "Nachname"]
+    assert row["Anrede"].value == "Herr Dr."
+    assert row["Betreuer/in"].value == "Alice Adler"
+    assert row["Newsletter-Einwilligung"].value == "Erteilt"
+    last = row["Letzte persönliche Aktivität"]
+    # a date cell with the wall-clock time of the workspace (Europe/Berlin), not a text
+    assert last.is_date
+    # openpyxl reads cells as naive datetimes: compare with the Berlin wall-clock time
+    assert last.value == dt.datetime(2026, 7, 1, 9, 30, tzinfo=BERLIN).replace(tzinfo=None)
+    assert last.number_format == "DD.MM.YYYY HH:MM"
+    due = row["Nächste Aktivität fällig"]
+    assert due.is_date
+    assert due.value.date() == dt.date(2027, 7, 1)
+    assert due.number_format == "DD.MM.YYYY"
+
+
+def test_an_english_export_keeps_english_names_and_iso_dates_in_csv(alice_client, known_contact):
+    response = alice_client.get(reverse("imports:contact-export") + "?format=csv")
+    assert 'filename="touchbase-Contacts-' in response["Content-Disposition"]
+    [header, line] = list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))
+    row = dict(zip(header, line, strict=True))
+    assert (row["Salutation"], row["Owner"], row["Newsletter consent"]) == (
+        "Herr Dr.", "Alice Adler", "Given")  # fmt: skip
+    assert row["Last personal contact"] == "2026-07-01 09:30"
+    assert row["Next contact due"] == "2027-07-01"
+
+
+def test_the_touchpoint_export_in_german_shows_call_sheet_answers_in_columns(
+    alice_client, german_alice, contact
+):
+    from touchbase.relationships.services import CheckinAnswers, call_sheet_submit
+
+    call_sheet_submit(contact=contact, by=german_alice,
+                      answers=CheckinAnswers(wellbeing="Gut", address_current="yes"))  # fmt: skip
+    response = alice_client.get(reverse("imports:touchpoint-export") + "?format=xlsx")
+    assert "touchbase-Aktivit%C3%A4ten-" in response["Content-Disposition"]
+    sheet = xlsx(response)
+    assert sheet.title == "Aktivitäten"
+    header = [cell.value for cell in sheet[1]]
+    row = {name: cell.value for name, cell in zip(header, sheet[2], strict=True)}
+    assert row["Kanal"] == "Telefonat"
+    assert row["Zusammenfassung"] == "Anruf mit Gesprächsbogen"
+    assert (row["Befinden"], row["Adresse noch aktuell"]) == ("Gut", "ja")
+    assert row["Erfasst von"] == "Alice Adler"
+    assert sheet["A2"].is_date
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_a_large_touchpoint_export_streams_every_row(
+    alice_client, workspace, contact, alice, file_format
+):
+    from django.utils import timezone
+
+    from touchbase.relationships.models import Touchpoint
+
+    count = 2345  # more than one database batch (2000) and several written chunks
+    start = timezone.now() - dt.timedelta(days=count)
+    Touchpoint.objects.bulk_create(
+        Touchpoint(workspace=workspace, contact=contact, account=contact.account,
+                   channel="email", occurred_at=start + dt.timedelta(days=day),
+                   summary=f"Mail {day}")
+        for day in range(count)
+    )  # fmt: skip
+    response = alice_client.get(reverse("imports:touchpoint-export") + f"?format={file_format}")
+    assert response.streaming
+    chunks = list(response.streaming_content)
+    assert len(chunks) > 2  # sent piece by piece, not built whole first
+    data = b"".join(chunks)
+    if file_format == "csv":
+        summaries = [row[7] for row in csv.reader(io.StringIO(data.decode("utf-8-sig")))][1:]
+    else:
+        rows = load_workbook(io.BytesIO(data)).active.iter_rows(min_row=2, values_only=True)
+        summaries = [row[7] for row in rows]
+    assert sorted(summaries) == sorted(f"Mail {day}" for day in range(count))
+
+
+def test_text_with_control_characters_still_makes_a_valid_xlsx(alice_client, workspace, contact):
+    from touchbase.relationships.services import contact_save
+
+    contact_save(workspace=workspace, fields={"last_name": "Null\x00Byte\x0bTab & <Co>"})
+    sheet = xlsx(alice_client.get(reverse("imports:contact-export") + "?format=xlsx"))
+    names = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "NullByteTab & <Co>" in names
