@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import models
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -27,9 +28,12 @@ from touchbase.imports.mapping import FIELDS
 from touchbase.imports.readers import FORMULA_STARTS
 from touchbase.imports.xlsx_stream import xlsx_stream
 from touchbase.relationships.choices import (
+    Channel,
     CheckinAnswer,
     CheckinQuestion,
     ConsentStatus,
+    Direction,
+    Outcome,
     TouchpointSource,
 )
 from touchbase.relationships.models import Account, Contact, NewsletterConsent, Touchpoint
@@ -60,13 +64,8 @@ def _owner(row: Account | Contact) -> str:
     return row.owner.display_name if row.owner else ""
 
 
-def _consent(contact: Contact) -> str:
-    """The current newsletter consent (latest record), as the list annotates it."""
-    status = getattr(contact, "consent_status", None)
-    return str(ConsentStatus(status).label) if status else ""
-
-
 def _contact_columns() -> Columns:
+    consent = _labels(ConsentStatus)
     return [
         (str(FIELDS["account_name"]), lambda c: c.account.name if c.account else ""),
         (str(FIELDS["salutation"]), lambda c: c.salutation),
@@ -84,7 +83,8 @@ def _contact_columns() -> Columns:
         (str(FIELDS["language"]), lambda c: c.language),
         (str(FIELDS["tags"]), lambda c: ", ".join(t.name for t in c.tags.all())),
         (_("Owner"), _owner),
-        (_("Newsletter consent"), _consent),
+        # the latest consent record, as export_contacts annotates it
+        (_("Newsletter consent"), lambda c: consent(c.consent_status or "")),
         (_("Last personal contact"), lambda c: c.last_personal_at),
         (_("Next contact due"), lambda c: c.next_due_on),
     ]
@@ -128,15 +128,24 @@ def _summary(touchpoint: Touchpoint) -> str:
     return str(TouchpointSource.CALL_SHEET.label)
 
 
+def _labels(choices: type[models.TextChoices]) -> Callable[[str], str]:
+    """A choice's label by value, translated once per export instead of once per row (Django's
+    get_FOO_display rebuilds and hashes the lazy choices on every call)."""
+    labels = {value: str(label) for value, label in choices.choices}
+    return lambda value: labels.get(value, value)
+
+
 def _touchpoint_columns() -> Columns:
+    channel, direction, outcome = _labels(Channel), _labels(Direction), _labels(Outcome)
+    personal = {True: _("yes"), False: _("no")}
     columns: Columns = [
         (_("When"), lambda t: t.occurred_at),
         (str(FIELDS["account_name"]), lambda t: t.account.name if t.account else ""),
         (_("Contact"), lambda t: t.contact.full_name if t.contact else ""),
-        (_("Channel"), lambda t: t.get_channel_display()),
-        (_("Direction"), lambda t: t.get_direction_display()),
-        (_("Personal"), lambda t: _("yes") if t.is_personal else _("no")),
-        (_("Outcome"), lambda t: t.get_outcome_display() if t.outcome else ""),
+        (_("Channel"), lambda t: channel(t.channel)),
+        (_("Direction"), lambda t: direction(t.direction)),
+        (_("Personal"), lambda t: personal[t.is_personal]),
+        (_("Outcome"), lambda t: outcome(t.outcome) if t.outcome else ""),
         (_("Summary"), _summary),
     ]
     # The call sheet's answers, one column per question, in the reader's language.
