@@ -309,3 +309,18 @@ def test_text_with_control_characters_still_makes_a_valid_xlsx(alice_client, wor
     sheet = xlsx(alice_client.get(reverse("imports:contact-export") + "?format=xlsx"))
     names = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert "VerticalTab & <Co>" in names
+
+
+def test_the_salutation_goes_out_and_comes_back_in_through_an_import(
+    alice_client, workspace, known_contact, alice
+):
+    from touchbase.imports.writer import import_apply
+    from touchbase.relationships.services import contact_save
+
+    data = body(alice_client.get(reverse("imports:contact-export") + "?format=csv"))
+    assert import_plan(workspace=workspace, data=data, filename="x.csv").counts()["unchanged"] == 1
+    contact_save(workspace=workspace, contact=known_contact, fields={"salutation": ""})
+    plan = import_plan(workspace=workspace, data=data, filename="x.csv")
+    import_apply(workspace=workspace, plan=plan, by=alice)
+    known_contact.refresh_from_db()
+    assert known_contact.salutation == "Herr Dr."

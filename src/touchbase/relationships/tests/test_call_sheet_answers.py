@@ -95,6 +95,18 @@ def test_the_api_gives_the_structured_answers_and_the_text_in_the_requesters_lan
     assert consents.json() == []  # the newsletter was not asked about
 
 
+@pytest.mark.django_db
+def test_erasing_the_person_removes_the_answers_they_gave(contact, alice):
+    from touchbase.care.services import contact_erase, personal_data_export
+
+    touchpoint = call(contact, alice, wellbeing="Krank geschrieben", summary="Rückruf")
+    exported = personal_data_export(contact=contact)["touchpoints"]
+    assert exported[0]["answers"] == {"wellbeing": "Krank geschrieben"}
+    contact_erase(contact=contact, by=alice)
+    touchpoint.refresh_from_db()
+    assert (touchpoint.summary, touchpoint.answers) == ("", {})
+
+
 # --- the data migration of old stored texts ------------------------------------------------
 
 
