@@ -17,7 +17,7 @@ from touchbase.care.models import ErasureRecord, MergeRecord, RegionalAdvice, Vo
 from touchbase.core import registry
 from touchbase.core.models import User, Workspace
 from touchbase.core.timeutil import local_today
-from touchbase.relationships.choices import Channel, ConsentStatus
+from touchbase.relationships.choices import ORDER_REFERENCE, Channel, ConsentStatus
 from touchbase.relationships.models import Account, Contact, NewsletterConsent, Touchpoint
 from touchbase.relationships.services import (
     cadence_recompute,
@@ -125,17 +125,19 @@ def voucher_on_timeline(*, voucher: Voucher, kind: str, by: User | None) -> Touc
     if contact is None and voucher.account is None:
         return None
     parts = [voucher.code, f"{voucher.value} €", voucher.note]
+    details: dict[str, str] = {}
     if kind == VOUCHER_REDEEMED:
         if voucher.redeemed_at is None:
             raise ValueError("Only a redeemed voucher's redemption goes on the timeline.")
-        parts.append(_("Order %(order)s") % {"order": voucher.order_reference})
+        # Stored as data: the timeline says "Order …" in each reader's language.
+        details[ORDER_REFERENCE] = voucher.order_reference
         moment = voucher.redeemed_at
     else:
         moment = voucher.issued_at
     return touchpoint_log(
         workspace=voucher.workspace, channel=Channel.RECORD, occurred_at=moment, logged_by=by,
         contact=contact, account=voucher.account, is_personal=False,
-        summary=" · ".join(part for part in parts if part), source_kind=kind,
+        summary=" · ".join(part for part in parts if part), answers=details, source_kind=kind,
         source_id=voucher.pk,
     )  # fmt: skip
 

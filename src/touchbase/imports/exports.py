@@ -122,10 +122,11 @@ def _answer_getter(question: CheckinQuestion) -> Callable[[Touchpoint], str]:
 
 
 def _summary(touchpoint: Touchpoint) -> str:
-    """What was noted; a call-sheet call without notes says so in the reader's language."""
-    if touchpoint.summary or touchpoint.source_kind != TouchpointSource.CALL_SHEET:
-        return touchpoint.summary
-    return str(TouchpointSource.CALL_SHEET.label)
+    """What was noted (with a voucher's order); the call sheet's answers have their own
+    columns, and a call-sheet call without notes says so, in the reader's language."""
+    if touchpoint.source_kind != TouchpointSource.CALL_SHEET:
+        return touchpoint.text
+    return touchpoint.summary or str(TouchpointSource.CALL_SHEET.label)
 
 
 def _labels(choices: type[models.TextChoices]) -> Callable[[str], str]:

@@ -110,5 +110,9 @@ class TouchpointSource(models.TextChoices):
     CALL_SHEET = "call_sheet", _("Check-in call")
 
 
+# Touchpoint.answers may also hold the order a voucher was redeemed against (care's record),
+# shown as "Order …" in the reader's language.
+ORDER_REFERENCE = "order"
+
 # A consent recorded from the call sheet stores this marker as its source, shown translated.
 CALL_SHEET_CONSENT_SOURCE = TouchpointSource.CALL_SHEET

@@ -15,6 +15,7 @@ from touchbase.core.tenancy import WorkspaceOwned
 from touchbase.relationships.choices import (
     CALL_SHEET_CONSENT_SOURCE,
     NON_PERSONAL_CHANNELS,
+    ORDER_REFERENCE,
     UNREACHED_OUTCOMES,
     Channel,
     CheckinAnswer,
@@ -308,8 +309,9 @@ class Touchpoint(WorkspaceOwned):
     is_personal = models.BooleanField(_("personal"), default=True)
     occurred_at = models.DateTimeField(_("when"))
     summary = models.TextField(_("summary"), blank=True)
-    # The call sheet's answers by question (CheckinQuestion): stored as data, never as text,
-    # so each reader sees them in their own language.
+    # The call sheet's answers by question (CheckinQuestion), or the order a voucher was
+    # redeemed against (ORDER_REFERENCE): stored as data, never as text, so each reader sees
+    # them in their own language.
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     participants = models.ManyToManyField(
@@ -377,6 +379,8 @@ class Touchpoint(WorkspaceOwned):
         A call-sheet call with nothing noted reads "Check-in call" in the reader's language.
         """
         lines = [self.summary] if self.summary else []
+        if order := (self.answers or {}).get(ORDER_REFERENCE):
+            lines.append(gettext("Order %(order)s") % {"order": order})
         lines += self.answer_lines()
         if not lines and self.source_kind == TouchpointSource.CALL_SHEET:
             return str(TouchpointSource.CALL_SHEET.label)

@@ -2,10 +2,13 @@
 
 Before, the call sheet wrote lines like "How they are: …" or "Adresse noch aktuell: ja" into the
 summary (English or German, whichever the member used), "Check-in call" when nothing else was
-said, and "check-in call" as the consent source; erasure stored "[erased]" as the last name.
+said, and "check-in call" as the consent source; a redeemed voucher's record ended in
+"· Order A-1" / "· Auftrag A-1"; erasure stored "[erased]" as the last name.
 Those texts are parsed back into structured answers and markers, so every reader sees them in
 their own language. Lines that are not recognised stay in the summary as written.
 """
+
+import re
 
 from django.db import migrations, models
 
@@ -21,6 +24,7 @@ CHECKIN_FALLBACKS = {"Check-in call", "Kontaktanruf"}
 CONSENT_SOURCES = {"check-in call", "kontaktanruf"}
 ERASED_NAMES = {"[erased]", "[gelöscht]"}
 CALL_SHEET = "call_sheet"
+ORDER_SUFFIX = re.compile(r" · (?:Order|Auftrag) (?P<order>[^·]+)$")
 
 
 def _answer_of(line):
@@ -60,6 +64,14 @@ def parse_call_summary(text):
     return "\n".join(lines).strip(), answers, True
 
 
+def split_order(text):
+    """(summary, order) of an old voucher-redemption record; order "" when none is found."""
+    match = ORDER_SUFFIX.search(text or "")
+    if match is None:
+        return text, ""
+    return text[: match.start()], match.group("order").strip()
+
+
 def structure_old_texts(apps, schema_editor):
     Touchpoint = apps.get_model("relationships", "Touchpoint")
     calls = Touchpoint.objects.filter(channel="phone", direction="out", source_kind="")
@@ -74,6 +86,12 @@ def structure_old_texts(apps, schema_editor):
         touchpoint.summary, touchpoint.answers = summary, answers
         touchpoint.source_kind = CALL_SHEET
         touchpoint.save(update_fields=["summary", "answers", "source_kind"])
+    redeemed = Touchpoint.objects.filter(source_kind="voucher_redeemed")
+    for touchpoint in redeemed.filter(summary__contains=" · ").iterator():
+        summary, order = split_order(touchpoint.summary)
+        if order:
+            touchpoint.summary, touchpoint.answers = summary, {"order": order}
+            touchpoint.save(update_fields=["summary", "answers"])
     Consent = apps.get_model("relationships", "NewsletterConsent")
     for source in CONSENT_SOURCES:
         Consent.objects.filter(source__iexact=source).update(source=CALL_SHEET)

@@ -95,18 +95,6 @@ def test_the_api_gives_the_structured_answers_and_the_text_in_the_requesters_lan
     assert consents.json() == []  # the newsletter was not asked about
 
 
-@pytest.mark.django_db
-def test_erasing_the_person_removes_the_answers_they_gave(contact, alice):
-    from touchbase.care.services import contact_erase, personal_data_export
-
-    touchpoint = call(contact, alice, wellbeing="Krank geschrieben", summary="Rückruf")
-    exported = personal_data_export(contact=contact)["touchpoints"]
-    assert exported[0]["answers"] == {"wellbeing": "Krank geschrieben"}
-    contact_erase(contact=contact, by=alice)
-    touchpoint.refresh_from_db()
-    assert (touchpoint.summary, touchpoint.answers) == ("", {})
-
-
 # --- the data migration of old stored texts ------------------------------------------------
 
 
@@ -155,6 +143,21 @@ def test_texts_the_call_sheet_did_not_write_stay_as_they_are(stored):
     assert legacy.parse_call_summary(stored) == (stored, {}, False)
 
 
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [
+        (
+            "POL-0101 · 50 € · Beratung · Order A-2026000",
+            ("POL-0101 · 50 € · Beratung", "A-2026000"),
+        ),
+        ("POL-0101 · 50 € · Auftrag 4711", ("POL-0101 · 50 €", "4711")),
+        ("POL-0101 · 50 € · Beratung", ("POL-0101 · 50 € · Beratung", "")),
+    ],
+)
+def test_an_old_voucher_record_gives_up_its_order_reference(stored, expected):
+    assert legacy.split_order(stored) == expected
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_turns_stored_english_and_german_texts_into_answers_and_markers():
     executor = MigrationExecutor(connection)
@@ -182,6 +185,10 @@ def test_the_migration_turns_stored_english_and_german_texts_into_answers_and_ma
         ).pk
         for key, text in texts.items()
     }  # fmt: skip
+    ids["voucher"] = touchpoints.create(
+        workspace=workspace, contact=person, channel="record", is_personal=False,
+        occurred_at=when, summary="POL-1 · 50 € · Order A-1", source_kind="voucher_redeemed",
+    ).pk  # fmt: skip
     old.get_model("relationships", "NewsletterConsent").objects.create(
         workspace=workspace, contact=person, status="given", recorded_at=when,
         source="Kontaktanruf",
@@ -195,6 +202,8 @@ def test_the_migration_turns_stored_english_and_german_texts_into_answers_and_ma
         "Umgezogen", {"wellbeing": "Gut", "address_current": "yes"}, "call_sheet")  # fmt: skip
     assert (german.summary, german.answers, german.source_kind) == ("", {}, "call_sheet")
     assert (note.summary, note.answers, note.source_kind) == (texts["note"], {}, "")
+    voucher = Touchpoint.objects.get(pk=ids["voucher"])
+    assert (voucher.summary, voucher.answers) == ("POL-1 · 50 €", {"order": "A-1"})
     assert NewsletterConsent.objects.get(contact_id=person.pk).source == "call_sheet"
     erased.refresh_from_db()
     assert erased.last_name == ""
