@@ -119,3 +119,12 @@ def test_the_glossary_document_names_every_checked_word():
              "Rhythmusregel", "Anruf mit Gesprächsbogen", "Befinden", "[gelöscht]"]  # fmt: skip
     for word in words:
         assert word in glossary
+
+
+def test_german_strings_quote_the_german_way(catalogue):
+    for entry in catalogue:
+        text = german(entry)
+        assert "”" not in text, entry.msgid  # English closing quote
+        assert text.count("„") == text.count("“"), entry.msgid
+        if "“" in entry.msgid:
+            assert "„" in text, entry.msgid
