@@ -39,8 +39,12 @@ class ConsentIn(Schema):
 class ConsentOut(Schema):
     status: str
     recorded_at: dt.datetime
-    source: str
+    source: str = Field(description="As typed, or the call sheet's in the requester's language")
     recorded_by_id: Id | None
+
+    @staticmethod
+    def resolve_source(obj: Any) -> str:
+        return str(obj.source_display)
 
 
 @router.get("/contacts/{contact_id}/consents", response=list[ConsentOut],

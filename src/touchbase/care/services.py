@@ -17,7 +17,7 @@ from touchbase.care.models import ErasureRecord, MergeRecord, RegionalAdvice, Vo
 from touchbase.core import registry
 from touchbase.core.models import User, Workspace
 from touchbase.core.timeutil import local_today
-from touchbase.relationships.choices import Channel, ConsentStatus
+from touchbase.relationships.choices import ORDER_REFERENCE, Channel, ConsentStatus
 from touchbase.relationships.models import Account, Contact, NewsletterConsent, Touchpoint
 from touchbase.relationships.services import (
     cadence_recompute,
@@ -125,17 +125,19 @@ def voucher_on_timeline(*, voucher: Voucher, kind: str, by: User | None) -> Touc
     if contact is None and voucher.account is None:
         return None
     parts = [voucher.code, f"{voucher.value} €", voucher.note]
+    details: dict[str, str] = {}
     if kind == VOUCHER_REDEEMED:
         if voucher.redeemed_at is None:
             raise ValueError("Only a redeemed voucher's redemption goes on the timeline.")
-        parts.append(_("Order %(order)s") % {"order": voucher.order_reference})
+        # Stored as data: the timeline says "Order …" in each reader's language.
+        details[ORDER_REFERENCE] = voucher.order_reference
         moment = voucher.redeemed_at
     else:
         moment = voucher.issued_at
     return touchpoint_log(
         workspace=voucher.workspace, channel=Channel.RECORD, occurred_at=moment, logged_by=by,
         contact=contact, account=voucher.account, is_personal=False,
-        summary=" · ".join(part for part in parts if part), source_kind=kind,
+        summary=" · ".join(part for part in parts if part), answers=details, source_kind=kind,
         source_id=voucher.pk,
     )  # fmt: skip
 
@@ -235,7 +237,11 @@ def personal_data_export(*, contact: Contact) -> dict[str, Any]:
         "account": contact.account.name if contact.account else None,
         "tags": [tag.name for tag in contact.tags.all()],
         "newsletter_consents": [
-            {"status": c.status, "recorded_at": c.recorded_at.isoformat(), "source": c.source}
+            {
+                "status": c.status,
+                "recorded_at": c.recorded_at.isoformat(),
+                "source": c.source_display,
+            }
             for c in contact.consents.order_by("recorded_at")
         ],
         "touchpoints": [
@@ -245,6 +251,7 @@ def personal_data_export(*, contact: Contact) -> dict[str, Any]:
                 "direction": t.direction,
                 "personal": t.is_personal,
                 "summary": t.summary,
+                "answers": t.answers,
                 "outcome": t.outcome,
             }
             for t in contact.touchpoints.order_by("occurred_at")
@@ -288,14 +295,15 @@ def contact_erase(*, contact: Contact, by: User | None) -> ErasureRecord:
         handler.erase(contact)
     for name, empty in PERSONAL_FIELDS.items():
         setattr(contact, name, empty)
-    contact.last_name = _("[erased]")
+    # No placeholder is stored (last_name stays empty): Contact.full_name shows "[erased]"
+    # in the reader's language.
     contact.erased_at = timezone.now()
     # Nobody is due to call an erased person; cadence_due_on stays for the coverage figures.
     contact.next_due_on = contact.snoozed_until = None
     contact.save()
     contact.tags.clear()
     contact.consents.all().delete()
-    contact.touchpoints.update(summary="")
+    contact.touchpoints.update(summary="", answers={})
     Voucher.objects.filter(contact=contact).update(note="")
     MergeRecord.objects.filter(survivor=contact).update(merged_name="", merged_email="")
     return ErasureRecord.objects.create(

@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
+        from django.db.models import fields
         from django.urls import register_converter
 
         from touchbase.core import registry
@@ -17,6 +18,8 @@ class CoreConfig(AppConfig):
         from touchbase.core.tenancy import IdConverter
         from touchbase.core.webhooks import webhook_deliveries_enqueue_due, webhook_receipts_purge
 
+        # Django's own "- Select an option -" has no German translation yet; ours has.
+        fields.BLANK_CHOICE_LABEL = _("— choose —")
         # Before any URLconf is read: every app's routes take ids through it.
         register_converter(IdConverter, "id")
         registry.settings_sections.register(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", _("Owner")
+    # "Owner" of a customer is someone else (German: Betreuer/in); this is the workspace role.
+    OWNER = "owner", pgettext_lazy("workspace role", "Owner")
     LEADER = "leader", _("Leader")
     STAFF = "staff", _("Staff")
     COMMUNITY_MANAGER = "community_manager", _("Community manager")

@@ -7,14 +7,17 @@ imports again unchanged.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import models
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -23,12 +26,29 @@ from touchbase.core.models import Workspace
 from touchbase.core.tenancy import stream_in_scope
 from touchbase.imports.mapping import FIELDS
 from touchbase.imports.readers import FORMULA_STARTS
-from touchbase.relationships.models import Account, Contact, Touchpoint
+from touchbase.imports.xlsx_stream import xlsx_stream
+from touchbase.relationships.choices import (
+    Channel,
+    CheckinAnswer,
+    CheckinQuestion,
+    ConsentStatus,
+    Direction,
+    Outcome,
+    TouchpointSource,
+)
+from touchbase.relationships.models import Account, Contact, NewsletterConsent, Touchpoint
 
 FORMATS = ("csv", "xlsx", "vcf")
 CHUNK = 2000
 # Each column: its header and how to read the value from a row.
 Columns = list[tuple[str, Callable[[Any], Any]]]
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Spreadsheet number formats for date cells; the codes are the same in every Excel language.
+DATE_FORMATS = {
+    "de": ("DD.MM.YYYY", "DD.MM.YYYY HH:MM"),
+    "en-gb": ("DD/MM/YYYY", "DD/MM/YYYY HH:MM"),
+}
+ISO_FORMATS = ("YYYY-MM-DD", "YYYY-MM-DD HH:MM")
 
 
 @dataclass
@@ -40,9 +60,15 @@ class Export:
     filename: str
 
 
-def _contact_columns() -> list[tuple[str, Callable[[Contact], Any]]]:
+def _owner(row: Account | Contact) -> str:
+    return row.owner.display_name if row.owner else ""
+
+
+def _contact_columns() -> Columns:
+    consent = _labels(ConsentStatus)
     return [
         (str(FIELDS["account_name"]), lambda c: c.account.name if c.account else ""),
+        (str(FIELDS["salutation"]), lambda c: c.salutation),
         (str(FIELDS["first_name"]), lambda c: c.first_name),
         (str(FIELDS["last_name"]), lambda c: c.last_name),
         (str(FIELDS["job_title"]), lambda c: c.job_title),
@@ -56,12 +82,15 @@ def _contact_columns() -> list[tuple[str, Callable[[Contact], Any]]]:
         (str(FIELDS["country"]), lambda c: c.country),
         (str(FIELDS["language"]), lambda c: c.language),
         (str(FIELDS["tags"]), lambda c: ", ".join(t.name for t in c.tags.all())),
-        (_("Last personal contact"), lambda c: _stamp(c.last_personal_at)),
-        (_("Next contact due"), lambda c: _stamp(c.next_due_on)),
+        (_("Owner"), _owner),
+        # the latest consent record, as export_contacts annotates it
+        (_("Newsletter consent"), lambda c: consent(c.consent_status or "")),
+        (_("Last personal contact"), lambda c: c.last_personal_at),
+        (_("Next contact due"), lambda c: c.next_due_on),
     ]
 
 
-def _account_columns() -> list[tuple[str, Callable[[Account], Any]]]:
+def _account_columns() -> Columns:
     return [
         (str(FIELDS["account_name"]), lambda a: a.name),
         (str(FIELDS["segment"]), lambda a: a.segment),
@@ -76,32 +105,57 @@ def _account_columns() -> list[tuple[str, Callable[[Account], Any]]]:
         (str(FIELDS["tags"]), lambda a: ", ".join(t.name for t in a.tags.all())),
         (str(FIELDS["notes"]), lambda a: a.notes),
         (_("Key account"), lambda a: _("yes") if a.is_key_account else ""),
-        (_("Owner"), lambda a: a.owner.display_name if a.owner else ""),
-        (_("Last personal contact"), lambda a: _stamp(a.last_personal_at)),
-        (_("Next contact due"), lambda a: _stamp(a.next_due_on)),
+        (_("Owner"), _owner),
+        (_("Last personal contact"), lambda a: a.last_personal_at),
+        (_("Next contact due"), lambda a: a.next_due_on),
     ]
 
 
-def _touchpoint_columns() -> list[tuple[str, Callable[[Touchpoint], Any]]]:
-    return [
-        (_("When"), lambda t: _stamp(t.occurred_at)),
+def _answer_getter(question: CheckinQuestion) -> Callable[[Touchpoint], str]:
+    words: dict[str, str] = {CheckinAnswer.YES: _("yes"), CheckinAnswer.NO: _("no")}
+
+    def value(touchpoint: Touchpoint) -> str:
+        answer = str((touchpoint.answers or {}).get(question.value, ""))
+        return answer if question == CheckinQuestion.WELLBEING else words.get(answer, "")
+
+    return value
+
+
+def _summary(touchpoint: Touchpoint) -> str:
+    """What was noted (with a voucher's order); the call sheet's answers have their own
+    columns, and a call-sheet call without notes says so, in the reader's language."""
+    if touchpoint.source_kind != TouchpointSource.CALL_SHEET:
+        return touchpoint.text
+    return touchpoint.summary or str(TouchpointSource.CALL_SHEET.label)
+
+
+def _labels(choices: type[models.TextChoices]) -> Callable[[str], str]:
+    """A choice's label by value, translated once per export instead of once per row (Django's
+    get_FOO_display rebuilds and hashes the lazy choices on every call)."""
+    labels = {value: str(label) for value, label in choices.choices}
+    return lambda value: labels.get(value, value)
+
+
+def _touchpoint_columns() -> Columns:
+    channel, direction, outcome = _labels(Channel), _labels(Direction), _labels(Outcome)
+    personal = {True: _("yes"), False: _("no")}
+    columns: Columns = [
+        (_("When"), lambda t: t.occurred_at),
         (str(FIELDS["account_name"]), lambda t: t.account.name if t.account else ""),
         (_("Contact"), lambda t: t.contact.full_name if t.contact else ""),
-        (_("Channel"), lambda t: t.get_channel_display()),
-        (_("Direction"), lambda t: t.get_direction_display()),
-        (_("Personal contact"), lambda t: _("yes") if t.is_personal else _("no")),
-        (_("Outcome"), lambda t: t.get_outcome_display() if t.outcome else ""),
-        (_("Summary"), lambda t: t.summary),
-        (_("Participants"), lambda t: ", ".join(p.display_name for p in t.participants.all())),
+        (_("Channel"), lambda t: channel(t.channel)),
+        (_("Direction"), lambda t: direction(t.direction)),
+        (_("Personal"), lambda t: personal[t.is_personal]),
+        (_("Outcome"), lambda t: outcome(t.outcome) if t.outcome else ""),
+        (_("Summary"), _summary),
     ]
-
-
-def _stamp(value: Any) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "hour"):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    return str(value.isoformat())
+    # The call sheet's answers, one column per question, in the reader's language.
+    columns += [(str(question.label), _answer_getter(question)) for question in CheckinQuestion]
+    columns += [
+        (_("Participants"), lambda t: ", ".join(p.display_name for p in t.participants.all())),
+        (_("Logged by"), lambda t: t.logged_by.display_name if t.logged_by else ""),
+    ]
+    return columns
 
 
 def _rows(queryset: QuerySet[Any], columns: Columns) -> Iterator[list[Any]]:
@@ -118,11 +172,23 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
+def _csv_text(value: Any) -> Any:
+    """Dates as ISO text, which every spreadsheet reads as a date and the import reads back."""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None:
+        return ""
+    return csv_safe(value)
+
+
 def _csv(queryset: QuerySet[Any], columns: Columns) -> Iterator[bytes]:
     """UTF-8 with BOM so spreadsheet programs see the umlauts; ; for German users.
 
     Cells starting with = + - @ tab or CR are quoted with ' so that opening the file never
-    runs a formula planted in a customer's name or notes (CSV injection).
+    runs a formula planted in a customer's name or notes (CSV injection). Rows are written
+    as they are read, so the download starts at once however large the export.
     """
     delimiter = ";" if (get_language() or "en").startswith("de") else ","
     buffer = io.StringIO()
@@ -132,33 +198,25 @@ def _csv(queryset: QuerySet[Any], columns: Columns) -> Iterator[bytes]:
     for row in _rows(queryset, columns):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([csv_safe(value) for value in row])
+        writer.writerow([_csv_text(value) for value in row])
         yield buffer.getvalue().encode()
 
 
-def _xlsx(queryset: QuerySet[Any], columns: Columns, title: str) -> bytes:
-    """One sheet; every text is a string cell, so "=…" in a customer's data is never a formula."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append([label for label, _getter in columns])
-    for row in _rows(queryset, columns):
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def _xlsx(queryset: QuerySet[Any], columns: Columns, title: str) -> Iterator[bytes]:
+    """One sheet, streamed row by row; dates are date cells in the reader's format."""
+    date_format, datetime_format = _date_formats()
+    yield from xlsx_stream(
+        title=title,
+        header=[label for label, _getter in columns],
+        rows=_rows(queryset, columns),
+        date_format=date_format,
+        datetime_format=datetime_format,
+    )
 
 
-def _xlsx_cell(sheet: Any, value: Any) -> Any:
-    from openpyxl.cell import WriteOnlyCell
-
-    if not isinstance(value, str):
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    # openpyxl makes "=…" a formula and "#N/A" an error; a customer's text is neither.
-    cell.data_type = "s"
-    return cell
+def _date_formats() -> tuple[str, str]:
+    language = (get_language() or "en").lower()
+    return DATE_FORMATS.get(language) or DATE_FORMATS.get(language[:2]) or ISO_FORMATS
 
 
 def _vcards(queryset: QuerySet[Contact]) -> Iterator[bytes]:
@@ -194,37 +252,42 @@ def _objects(queryset: QuerySet[Any]) -> Iterator[Any]:
 
 
 def export_contacts(*, contacts: QuerySet[Contact], file_format: str) -> Export:
-    """Contacts as CSV, XLSX or vCard."""
-    contacts = contacts.select_related("account").prefetch_related("tags")
-    return _export(contacts, _contact_columns, file_format, "contacts", vcard=True)
+    """Contacts as CSV, XLSX or vCard, with their owner and current newsletter consent."""
+    consents = NewsletterConsent.objects.filter(contact=OuterRef("pk"))
+    latest = consents.order_by("-recorded_at", "-id")
+    contacts = (
+        contacts.select_related("account", "owner")
+        .prefetch_related("tags")
+        .annotate(consent_status=Subquery(latest.values("status")[:1]))
+    )
+    return _export(contacts, _contact_columns, file_format, _("Contacts"), vcard=True)
 
 
 def export_accounts(*, accounts: QuerySet[Account], file_format: str) -> Export:
     """Accounts as CSV or XLSX."""
     accounts = accounts.select_related("owner").prefetch_related("tags")
-    return _export(accounts, _account_columns, file_format, "accounts")
+    return _export(accounts, _account_columns, file_format, _("Accounts"))
 
 
 def export_touchpoints(*, touchpoints: QuerySet[Touchpoint], file_format: str) -> Export:
-    """Touchpoints as CSV or XLSX."""
-    touchpoints = touchpoints.select_related("account", "contact").prefetch_related("participants")
-    return _export(touchpoints, _touchpoint_columns, file_format, "touchpoints")
+    """Touchpoints as CSV (streamed as read) or XLSX."""
+    touchpoints = touchpoints.select_related("account", "contact", "logged_by").prefetch_related(
+        "participants"
+    )
+    return _export(touchpoints, _touchpoint_columns, file_format, _("Touchpoints"))
 
 
 def _export(
     queryset: QuerySet[Any],
-    columns: Callable[[], Any],
+    columns: Callable[[], Columns],
     file_format: str,
     name: str,
     vcard: bool = False,
 ) -> Export:
+    """The file in the reader's language: headers, sheet name and file name ("Firmen")."""
     stem = f"touchbase-{name}-{timezone.localdate().isoformat()}"
     if file_format == "xlsx":
-        return Export(
-            [_xlsx(queryset, columns(), name)],
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            f"{stem}.xlsx",
-        )
+        return Export(_xlsx(queryset, columns(), name), XLSX_TYPE, f"{stem}.xlsx")
     if file_format == "vcf" and vcard:
         return Export(_vcards(queryset), "text/vcard; charset=utf-8", f"{stem}.vcf")
     return Export(_csv(queryset, columns()), "text/csv; charset=utf-8", f"{stem}.csv")
@@ -234,5 +297,6 @@ def export_response(export: Export, *, workspace: Workspace) -> StreamingHttpRes
     """The file as a download, streamed inside the workspace's scope and time zone."""
     content = stream_in_scope(export.content, workspace=workspace)
     response = StreamingHttpResponse(content, content_type=export.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    # RFC 6266 with filename*: "Aktivitäten" keeps its umlaut in every browser.
+    response["Content-Disposition"] = content_disposition_header(True, export.filename)
     return response

@@ -300,7 +300,7 @@ class _Members:
 
 
 CONTACT_COLUMNS = [
-    "first_name", "last_name", "job_title", "email", "phone", "mobile", "street",
+    "salutation", "first_name", "last_name", "job_title", "email", "phone", "mobile", "street",
     "postal_code", "city", "region", "country", "language",
 ]  # fmt: skip
 ACCOUNT_COLUMNS = ["segment", "value", "notes", "owner_id", "is_key_account"]
@@ -525,7 +525,8 @@ class _RowParser:
         fields: dict[str, Any] = {"first_name": first, "last_name": last}
         country, region = self._country()
         fields.update(country=country, region=self._cut(region, 80, "region"))
-        for name, limit in (("job_title", 120), ("street", 200), ("city", 120)):
+        for name, limit in (("salutation", 40), ("job_title", 120), ("street", 200),
+                            ("city", 120)):  # fmt: skip
             fields[name] = self._text(name, limit)
         fields["postal_code"] = self._postal_code(country)
         fields["language"] = self._language()

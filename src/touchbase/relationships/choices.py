@@ -105,3 +105,26 @@ class DeletedKind(models.TextChoices):
     ACCOUNT = "account", _("Account")
     CONTACT = "contact", _("Contact")
     TOUCHPOINT = "touchpoint", _("Touchpoint")
+
+
+class CheckinQuestion(models.TextChoices):
+    """The call sheet's questions: keys of a touchpoint's stored answers, labels for reading."""
+
+    WELLBEING = "wellbeing", _("How they are")
+    ADDRESS_CURRENT = "address_current", _("Address still current")
+    NEWSLETTER_WANTED = "newsletter_wanted", _("Newsletter wanted")
+    WORKS_FROM_HOME = "works_from_home", _("Works from home")
+
+
+class TouchpointSource(models.TextChoices):
+    """What produced a touchpoint besides a person typing it into the log form."""
+
+    CALL_SHEET = "call_sheet", _("Check-in call")
+
+
+# Touchpoint.answers may also hold the order a voucher was redeemed against (care's record),
+# shown as "Order …" in the reader's language.
+ORDER_REFERENCE = "order"
+
+# A consent recorded from the call sheet stores this marker as its source, shown translated.
+CALL_SHEET_CONSENT_SOURCE = TouchpointSource.CALL_SHEET

@@ -22,10 +22,13 @@ from touchbase.core.services import member_add, workspace_create
 from touchbase.core.tenancy import workspace_scope
 from touchbase.relationships.choices import (
     Channel,
+    CheckinAnswer,
+    CheckinQuestion,
     ConsentStatus,
     Direction,
     Outcome,
     PolicyScope,
+    TouchpointSource,
 )
 from touchbase.relationships.factories import (
     AccountFactory,
@@ -93,9 +96,12 @@ SUMMARIES = [
     "Interesse am neuen Gäste-WLAN-Paket.",
     "Jahresgespräch: Zufrieden, wünscht schnellere Reaktionszeiten.",
     "Einladung zum Kundentag angenommen.",
-    "Checked in after the software update; works well.",
-    "Discussed renewal; decision expected next month.",
+    "Nach dem Software-Update nachgefragt; läuft gut.",
+    "Verlängerung besprochen; Entscheidung im nächsten Monat.",
 ]
+# Notes are free text in the team's working language (the demo company is German); what the
+# call sheet asks is stored as answers and read in each member's language.
+WELLBEING = ["Gut erholt aus dem Urlaub zurück.", "Viel los vor der Saison.", "Alles bestens."]
 
 
 @dataclass
@@ -244,7 +250,9 @@ def _contacts(workspace: Workspace, accounts: list[Account], rng: random.Random)
                     value=account.value,
                     first_name=first,
                     last_name=last,
-                    job_title=rng.choice(["Inhaber", "Einkauf", "Geschäftsführung", "IT", ""]),
+                    job_title=rng.choice(
+                        ["Filialleitung", "Einkauf", "Geschäftsführung", "IT", ""]
+                    ),
                     email=f"{_ascii(first)}.{_ascii(last)}@{_domain(account.name)}",
                     phone=random_phone(account.country, rng),
                     country=account.country,
@@ -277,6 +285,8 @@ def _touchpoints(
     staff = [membership.user for membership in team.values()]
     personal = [Channel.PHONE, Channel.EMAIL, Channel.MEETING, Channel.VIDEO, Channel.VISIT]
     rows, participants = [], []
+    # A separate generator, so the call-sheet answers leave the rest of the demo as it was.
+    sheet_rng = random.Random(7)
     for contact in contacts:
         # days since the last personal contact: most are in rhythm, a quarter went quiet
         quiet_since = rng.uniform(0, 300) if rng.random() < 0.75 else rng.uniform(300, 500)
@@ -298,6 +308,8 @@ def _touchpoints(
                 outcome=rng.choice([Outcome.POSITIVE, Outcome.NEUTRAL, Outcome.NONE]),
                 logged_by=person,
             )
+            if tp.channel == Channel.PHONE and sheet_rng.random() < 0.3:
+                _as_call_sheet(tp, sheet_rng)
             people = [person]
             if contact.account and contact.account.is_key_account and rng.random() < 0.3:
                 people.append(rng.choice(leaders))
@@ -324,6 +336,20 @@ def _touchpoints(
     return len(created)
 
 
+def _as_call_sheet(touchpoint: Touchpoint, rng: random.Random) -> None:
+    """A call logged on the call sheet: the answers as data, the notes only if any."""
+    touchpoint.source_kind = TouchpointSource.CALL_SHEET
+    touchpoint.direction = Direction.OUTBOUND
+    touchpoint.summary = touchpoint.summary if rng.random() < 0.5 else ""
+    touchpoint.answers = {
+        CheckinQuestion.WELLBEING.value: rng.choice(WELLBEING),
+        CheckinQuestion.ADDRESS_CURRENT.value: CheckinAnswer.YES.value,
+        CheckinQuestion.NEWSLETTER_WANTED.value: rng.choice(
+            [CheckinAnswer.YES, CheckinAnswer.NO]
+        ).value,
+    }
+
+
 def _consents(
     workspace: Workspace, contacts: list[Contact], team: dict[str, Membership], rng: random.Random
 ) -> None:
@@ -345,7 +371,7 @@ def _policies(workspace: Workspace, accounts: list[Account]) -> None:
         [
             CadencePolicy(workspace=workspace, name="Jeder Kunde einmal im Jahr",
                           scope=PolicyScope.ALL, interval_days=365),
-            CadencePolicy(workspace=workspace, name="Key Accounts alle 90 Tage",
+            CadencePolicy(workspace=workspace, name="Schlüsselkunden alle 90 Tage",
                           scope=PolicyScope.KEY_ACCOUNTS, interval_days=90),
             CadencePolicy(workspace=workspace, name="Hotels zweimal im Jahr",
                           scope=PolicyScope.SEGMENT, segment="Hotel", interval_days=180),

@@ -210,7 +210,8 @@ class ContactForm(WorkspaceFormMixin, forms.ModelForm[Contact]):
     class Meta:
         model = Contact
         fields = [
-            "first_name", "last_name", "account", "job_title", "owner", "email", "phone",
+            "salutation", "first_name", "last_name", "account", "job_title", "owner", "email",
+            "phone",
             "mobile", "preferred_channel", "language", "street", "postal_code", "city",
             "country", "region", "notes",
         ]  # fmt: skip

@@ -6,15 +6,20 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce, Lower
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from touchbase.core.models import Workspace
 from touchbase.core.phone import phone_display, phone_normalize
 from touchbase.core.tenancy import WorkspaceOwned
 from touchbase.relationships.choices import (
+    CALL_SHEET_CONSENT_SOURCE,
     NON_PERSONAL_CHANNELS,
+    ORDER_REFERENCE,
     UNREACHED_OUTCOMES,
     Channel,
+    CheckinAnswer,
+    CheckinQuestion,
     ConsentStatus,
     Country,
     DeletedKind,
@@ -22,6 +27,7 @@ from touchbase.relationships.choices import (
     Outcome,
     PolicyScope,
     PreferredChannel,
+    TouchpointSource,
 )
 
 
@@ -167,6 +173,9 @@ class Contact(WorkspaceOwned, PostalAddress, CadenceState):
         related_name="contacts",
         verbose_name=_("account"),
     )
+    salutation = models.CharField(
+        _("salutation"), max_length=40, blank=True, help_text=_("E.g. Frau Dr., Herr, Ms")
+    )
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100)
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
@@ -233,6 +242,9 @@ class Contact(WorkspaceOwned, PostalAddress, CadenceState):
 
     @property
     def full_name(self) -> str:
+        # An erased person has no name left; the placeholder is shown in the reader's language.
+        if self.is_erased and not (self.first_name or self.last_name):
+            return gettext("[erased]")
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 
     @property
@@ -277,6 +289,13 @@ class NewsletterConsent(WorkspaceOwned):
     def __str__(self) -> str:
         return f"{self.contact}: {self.status} ({self.recorded_at:%Y-%m-%d})"
 
+    @property
+    def source_display(self) -> str:
+        """The source as typed, or the call sheet's in the reader's language."""
+        if self.source == CALL_SHEET_CONSENT_SOURCE:
+            return gettext("check-in call")
+        return self.source
+
 
 class Touchpoint(WorkspaceOwned):
     """One contact moment with a customer, on the timelines of the contact and the account."""
@@ -295,6 +314,10 @@ class Touchpoint(WorkspaceOwned):
     is_personal = models.BooleanField(_("personal"), default=True)
     occurred_at = models.DateTimeField(_("when"))
     summary = models.TextField(_("summary"), blank=True)
+    # The call sheet's answers by question (CheckinQuestion), or the order a voucher was
+    # redeemed against (ORDER_REFERENCE): stored as data, never as text, so each reader sees
+    # them in their own language.
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -306,7 +329,8 @@ class Touchpoint(WorkspaceOwned):
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # What produced it when not a person typing it in: an app's kind and its row's id.
+    # What produced it when not a person typing it into the log form: the call sheet
+    # (TouchpointSource), or an app's kind and its row's id.
     source_kind = models.CharField(_("source"), max_length=40, blank=True, default="")
     source_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -339,6 +363,33 @@ class Touchpoint(WorkspaceOwned):
     def is_attempt(self) -> bool:
         """A personal touchpoint in which the customer was not reached (no answer)."""
         return self.is_personal and self.outcome in UNREACHED_OUTCOMES
+
+    def answer_lines(self) -> list[str]:
+        """The stored call-sheet answers as lines in the active language ("Label: answer")."""
+        words = {CheckinAnswer.YES: gettext("yes"), CheckinAnswer.NO: gettext("no")}
+        lines = []
+        for question in CheckinQuestion:
+            answer = (self.answers or {}).get(question.value)
+            if not answer:
+                continue
+            shown = str(answer) if question == CheckinQuestion.WELLBEING else words.get(answer)
+            if shown:
+                lines.append(f"{question.label}: {shown}")
+        return lines
+
+    @property
+    def text(self) -> str:
+        """What happened, for the timeline and exports: the summary, then the answers.
+
+        A call-sheet call with nothing noted reads "Check-in call" in the reader's language.
+        """
+        lines = [self.summary] if self.summary else []
+        if order := (self.answers or {}).get(ORDER_REFERENCE):
+            lines.append(gettext("Order %(order)s") % {"order": order})
+        lines += self.answer_lines()
+        if not lines and self.source_kind == TouchpointSource.CALL_SHEET:
+            return str(TouchpointSource.CALL_SHEET.label)
+        return "\n".join(lines)
 
 
 # The field a scope's rule names; the fields of other scopes stay empty.

@@ -253,12 +253,12 @@ def contact_list(
 
 
 CONTACT_ROW_FIELDS = (
-    "id", "first_name", "last_name", "account_id", "job_title", "owner_id", "email", "phone",
-    "mobile", "language", "preferred_channel", "street", "postal_code", "city", "country",
-    "region", "value", "works_from_home", "address_verified_at", "phone_verified_at",
-    "email_verified_at", "newsletter_verified_at", "works_from_home_verified_at",
-    "cadence_days", "last_personal_at", "cadence_due_on", "next_due_on", "snoozed_until",
-    "snooze_reason",
+    "id", "salutation", "first_name", "last_name", "account_id", "job_title", "owner_id",
+    "email", "phone", "mobile", "language", "preferred_channel", "street", "postal_code",
+    "city", "country", "region", "value", "works_from_home", "address_verified_at",
+    "phone_verified_at", "email_verified_at", "newsletter_verified_at",
+    "works_from_home_verified_at", "cadence_days", "last_personal_at", "cadence_due_on",
+    "next_due_on", "snoozed_until", "snooze_reason",
 )  # fmt: skip
 
 

@@ -64,7 +64,7 @@ def test_merge_and_erase_through_the_api(client, alice_token, workspace, contact
     assert data.json()["contact"]["email"] == "juergen@sonnenschein.example"
     assert post(client, f"/api/v1/contacts/{contact.pk}/erase", alice_token).status_code == 204
     contact.refresh_from_db()
-    assert (contact.email, contact.last_name) == ("", "[erased]")
+    assert (contact.email, contact.last_name, contact.full_name) == ("", "", "[erased]")
 
 
 def test_advice_and_freshness_through_the_api(client, alice_token, workspace, contact):

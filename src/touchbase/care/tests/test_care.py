@@ -232,7 +232,8 @@ def test_erasure_removes_personal_data_and_keeps_the_figures(workspace, contact,
     contact.refresh_from_db()
     assert (contact.first_name, contact.email, contact.phone, contact.street) == ("", "", "", "")
     assert contact.notes == ""
-    assert contact.last_name == "[erased]"
+    assert contact.last_name == ""
+    assert contact.full_name == "[erased]"
     assert contact.consents.count() == 0
     assert list(Touchpoint.objects.filter(contact=contact).values_list("summary", flat=True)) == [
         ""]  # fmt: skip

@@ -39,7 +39,7 @@ def test_an_invitee_gets_a_mail_creates_an_account_and_joins(
     assert response.status_code == 302
     [message] = smtp.messages
     assert message["To"] == "dora@example.com"
-    assert message["Subject"] == "Tritt Pollux GmbH auf touchbase bei"
+    assert message["Subject"] == "Treten Sie Pollux GmbH auf touchbase bei"
     # when Dora opens the link and creates her account
     visitor = Client()
     url = path_of(link_in(message))

@@ -102,6 +102,7 @@ class AccountOut(CadenceOut):
 
 
 class ContactIn(AddressIn):
+    salutation: str = Field("", max_length=40)
     first_name: str = ""
     last_name: str = Field(..., min_length=1, max_length=100)
     account_id: Id | None = None
@@ -116,6 +117,7 @@ class ContactIn(AddressIn):
 
 
 class ContactPatch(Schema):
+    salutation: str | None = Field(None, max_length=40)
     first_name: str | None = None
     last_name: str | None = Field(None, min_length=1, max_length=100)
     account_id: Id | None = None
@@ -136,6 +138,7 @@ class ContactPatch(Schema):
 
 class ContactOut(CadenceOut):
     id: int
+    salutation: str
     first_name: str
     last_name: str
     account_id: Id | None
@@ -185,6 +188,11 @@ class TouchpointOut(Schema):
     is_personal: bool
     occurred_at: dt.datetime
     summary: str
+    answers: dict[str, str] = Field(
+        description="Call-sheet answers by question: wellbeing (text), address_current, "
+        "newsletter_wanted, works_from_home (yes/no)"
+    )
+    text: str = Field(description="Summary and answers in the requester's language")
     outcome: str
     participant_ids: list[int]
     logged_by_id: Id | None
@@ -192,6 +200,10 @@ class TouchpointOut(Schema):
     @staticmethod
     def resolve_participant_ids(obj: Any) -> list[int]:
         return [person.id for person in obj.participants.all()]
+
+    @staticmethod
+    def resolve_text(obj: Any) -> str:
+        return str(obj.text)
 
 
 class DueItemOut(Schema):

@@ -7,15 +7,17 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from touchbase.core.models import User
 from touchbase.relationships.choices import (
+    CALL_SHEET_CONSENT_SOURCE,
     UNREACHED_OUTCOMES,
     Channel,
     CheckinAnswer,
+    CheckinQuestion,
     ConsentStatus,
     Direction,
+    TouchpointSource,
 )
 from touchbase.relationships.models import (
     Contact,
@@ -70,9 +72,11 @@ def call_sheet_submit(
         direction=Direction.OUTBOUND,
         is_personal=True,
         occurred_at=now,
-        summary=_call_summary(answers),
+        summary=answers.summary.strip(),
+        answers=_stored_answers(answers) if answers.outcome not in UNREACHED_OUTCOMES else {},
         outcome=answers.outcome,
         logged_by=by,
+        source_kind=TouchpointSource.CALL_SHEET,
     )
 
 
@@ -105,22 +109,18 @@ def _apply_newsletter_answer(contact: Contact, answer: str, by: User, now: dt.da
     if answer == CheckinAnswer.UNASKED:
         return
     wanted = ConsentStatus.GIVEN if answer == CheckinAnswer.YES else ConsentStatus.WITHDRAWN
-    consent_record(contact=contact, status=wanted, source=_("check-in call"), by=by, at=now)
+    consent_record(contact=contact, status=wanted, source=CALL_SHEET_CONSENT_SOURCE, by=by, at=now)
 
 
-def _call_summary(answers: CheckinAnswers) -> str:
-    lines = [answers.summary.strip()] if answers.summary.strip() else []
-    if answers.wellbeing.strip():
-        lines.append(_("How they are: %(note)s") % {"note": answers.wellbeing.strip()})
-    labels: dict[str, str] = {CheckinAnswer.YES: _("yes"), CheckinAnswer.NO: _("no")}
-    for label, answer in (
-        (_("Address still current"), answers.address_current),
-        (_("Newsletter wanted"), answers.newsletter_wanted),
-        (_("Works from home"), answers.works_from_home),
-    ):
-        if answer in labels:
-            lines.append(f"{label}: {labels[answer]}")
-    return "\n".join(lines) or _("Check-in call")
+def _stored_answers(answers: CheckinAnswers) -> dict[str, str]:
+    """The answers given, by question key; the touchpoint renders them in the reader's language."""
+    given = {
+        CheckinQuestion.WELLBEING: answers.wellbeing.strip(),
+        CheckinQuestion.ADDRESS_CURRENT: answers.address_current,
+        CheckinQuestion.NEWSLETTER_WANTED: answers.newsletter_wanted,
+        CheckinQuestion.WORKS_FROM_HOME: answers.works_from_home,
+    }
+    return {str(key.value): value for key, value in given.items() if value}
 
 
 def consent_record(

@@ -188,8 +188,8 @@ def test_call_sheet_logs_the_call_updates_master_data_and_stamps_fields(
     call = Touchpoint.objects.get(contact=contact)
     assert call.channel == Channel.PHONE
     assert call.is_personal
-    assert "Umgezogen" in call.summary
-    assert "Gut, viel los" in call.summary
+    assert call.summary == "Umgezogen"
+    assert call.answers["wellbeing"] == "Gut, viel los"
     assert contact.last_personal_at == call.occurred_at
 
 
