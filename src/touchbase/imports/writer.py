@@ -11,6 +11,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from touchbase.core import registry
 from touchbase.core.models import User, Workspace
 from touchbase.imports.planner import CONTACT_COLUMNS, ImportPlan
 from touchbase.relationships.models import Account, AccountTag, Contact, ContactTag, Tag
@@ -82,6 +83,10 @@ def import_apply(
             workspace=workspace,
             contacts=Contact.objects.filter(pk__in=updated[start : start + BATCH]),
         )
+    # Other apps follow new customers (data care looks for duplicates) without imports
+    # knowing them: the browser import and `touchbase import` both pass here.
+    for hook in registry.customers_imported:
+        hook.run(workspace=workspace)
     return result
 
 
