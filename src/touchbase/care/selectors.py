@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from touchbase.care.choices import DuplicateKind
@@ -187,7 +188,7 @@ CONTACT_PREVIEW = [
     ("mobile_display", _("Mobile"), "fill"), ("street", _("Street"), "fill"),
     ("postal_code", _("Postal code"), "fill"), ("city", _("City"), "fill"),
     ("region", _("Region"), "fill"), ("get_country_display", _("Country"), "keep"),
-    ("owner", _("Owner"), "fill"), ("get_preferred_channel_display", _("Preferred channel"),
+    ("owner", _("owner"), "fill"), ("get_preferred_channel_display", _("Preferred channel"),
                                      "fill"),
     ("last_personal_at", _("Last personal contact"), "latest"),
 ]  # fmt: skip
@@ -197,7 +198,7 @@ ACCOUNT_PREVIEW = [
     ("website", _("Website"), "fill"), ("street", _("Street"), "fill"),
     ("postal_code", _("Postal code"), "fill"), ("city", _("City"), "fill"),
     ("region", _("Region"), "fill"), ("get_country_display", _("Country"), "keep"),
-    ("owner", _("Owner"), "fill"), ("value", _("Annual value (EUR)"), "max"),
+    ("owner", _("owner"), "fill"), ("value", _("Annual value (EUR)"), "max"),
     ("is_key_account", _("Key account"), "any"),
     ("last_personal_at", _("Last personal contact"), "latest"),
 ]  # fmt: skip
@@ -226,7 +227,9 @@ def duplicate_preview(
             kept_from = "both"
         else:
             kept_from = "first" if kept_row is first else "second"
-        fields.append(PreviewField(str(label), texts[first.pk], texts[second.pk], kept, kept_from))
+        fields.append(
+            PreviewField(capfirst(str(label)), texts[first.pk], texts[second.pk], kept, kept_from)
+        )
     return DuplicatePreview(candidate, survivor, duplicate, survivor_is_first, fields,
                             _counts(candidate.kind, first, second))  # fmt: skip
 
