@@ -25,6 +25,8 @@ MAX_EXACT_GROUP = 12
 # A name block this large is a very common word ("Bäckerei", "Thomas"); its members share
 # rarer words too, whose blocks still compare them.
 MAX_NAME_BLOCK = 3000
+# Each word of one name must be at least this close to a word of the other: Josef/Joseph (73).
+WORD_CUTOFF = 70
 # Below this many names, pairwise calls cost less than setting up a bulk comparison.
 SMALL_BLOCK = 8
 
@@ -187,15 +189,32 @@ def _block_pairs(block: list[tuple[int, str]], cutoff: int) -> Iterator[tuple[in
         for index, name in enumerate(names):
             for other in range(index + 1, len(names)):
                 score = fuzz.ratio(name, names[other], score_cutoff=cutoff)
-                if score:
+                if score and words_agree(name, names[other]):
                     yield ids[index], ids[other], round(score)
         return
     for index, name in enumerate(names[:-1]):
         rest = names[index + 1 :]
-        for _choice, score, position in process.extract(
+        for choice, score, position in process.extract(
             name, rest, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
         ):
-            yield ids[index], ids[index + 1 + position], round(score)
+            if words_agree(name, choice):
+                yield ids[index], ids[index + 1 + position], round(score)
+
+
+def words_agree(first: str, second: str) -> bool:
+    """Every word of the shorter name has a close word in the other (an initial counts).
+
+    The whole-name ratio alone lets a long shared word carry two different ones: "Arnd
+    Rörricht" and "Marian Rörricht" score 87, "Schreinerei Nerger" and "Schreinerei Rogge" 77.
+    """
+    shorter, longer = sorted((first.split(), second.split()), key=len)
+    return all(any(_word_close(word, other) for other in longer) for word in shorter)
+
+
+def _word_close(word: str, other: str) -> bool:
+    if len(word) == 1 or len(other) == 1:
+        return word[0] == other[0]
+    return fuzz.ratio(word, other) >= WORD_CUTOFF
 
 
 def word_blocks(rows: Iterable[tuple[int, str]]) -> list[list[tuple[int, str]]]:
@@ -277,7 +296,8 @@ def account_pairs(rows: Sequence[AccountRow]) -> Found:
     exact_groups(found, ((r[0], phone_key(r[4])) for r in rows), "phone", PHONE_SCORE)
     exact_groups(found, ((r[0], _address_key(r[5], r[6])) for r in rows), "address",
                  ADDRESS_SCORE)  # fmt: skip
-    _weighted_names(found, word_blocks((r[0], company_normalize(r[1])) for r in rows), NAME_WEIGHT)
+    names = [(r[0], company_normalize(r[1])) for r in rows]
+    _weighted_names(found, word_blocks(names), NAME_WEIGHT)
     return found
 
 
