@@ -8,6 +8,7 @@ that a duplicate would share: the same account, or the same phonetic key of a na
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -47,18 +48,23 @@ FREE_MAIL = {
     "freenet.de", "posteo.de", "mailbox.org", "mail.de", "arcor.de", "bluewin.ch", "aon.at",
     "libero.it", "protonmail.com", "proton.me", "online.de", "msn.com",
 }  # fmt: skip
+_WORD_RE = re.compile(r"\w+")
 _LEGAL_FORM_RE = re.compile(
     r"(?<!\w)(" + "|".join(re.escape(form) for form in sorted(LEGAL_FORMS, key=len, reverse=True))
     + r")(?!\w)"
 )  # fmt: skip
 
 
+# First names, last names and their words repeat across 100,000 customers: each is worked
+# out once.
+@functools.lru_cache(maxsize=2**16)
 def name_normalize(text: str) -> str:
     """Casefold, umlauts written out (Müller = Mueller), accents stripped, words only."""
     text = text.casefold().translate(UMLAUTS)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    return " ".join(re.findall(r"\w+", text))
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(char for char in text if not unicodedata.combining(char))
+    return " ".join(_WORD_RE.findall(text))
 
 
 def company_normalize(name: str) -> str:
@@ -98,6 +104,7 @@ _SIMPLE = {
 }  # fmt: skip
 
 
+@functools.lru_cache(maxsize=2**16)
 def phonetic_key(word: str) -> str:
     """The Kölner Phonetik code of one normalised word (letters a-z; others are skipped)."""
     letters = [char for char in word if "a" <= char <= "z"]
@@ -217,11 +224,15 @@ def _word_close(word: str, other: str) -> bool:
     return fuzz.ratio(word, other) >= WORD_CUTOFF
 
 
-def word_blocks(rows: Iterable[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+def word_blocks(
+    rows: Iterable[tuple[int, str]], places: dict[int, str] | None = None
+) -> list[list[tuple[int, str]]]:
     """Rows (id, normalised name) in one block per phonetic key of each of their words.
 
     A name lands in the block of every word, so "Hans Meier" meets "Meier Hans" (swapped)
-    and "Hans Maier" (one key for Meier and Maier).
+    and "Hans Maier" (one key for Meier and Maier). With places (id → postal code), a block
+    is split by place when every row in it has one: rows of different places are not
+    compared at all.
     """
     blocks: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for row_id, name in rows:
@@ -229,7 +240,18 @@ def word_blocks(rows: Iterable[tuple[int, str]]) -> list[list[tuple[int, str]]]:
         for key in {phonetic_key(word) for word in name.split() if len(word) > 1}:
             if key:
                 blocks[key].append((row_id, sorted_name))
-    return list(blocks.values())
+    if places is None:
+        return list(blocks.values())
+    result = []
+    for block in blocks.values():
+        if not all(places.get(row_id) for row_id, _name in block):
+            result.append(block)
+            continue
+        by_place: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for row in block:
+            by_place[places[row[0]]].append(row)
+        result.extend(by_place.values())
+    return result
 
 
 # --- what links two contacts, two accounts ---------------------------------------------------
@@ -239,6 +261,8 @@ EMAIL_SCORE, PHONE_SCORE, DOMAIN_SCORE, ADDRESS_SCORE = 100, 90, 85, 70
 NAME_WEIGHT = 0.9
 # Two private customers with the same name may be two people: their name counts less.
 PRIVATE_NAME_WEIGHT = 0.85
+# A private customer's name match elsewhere (another postal code) counts this much less.
+ELSEWHERE_PENALTY = 10
 # Each further signal adds this much to the strongest.
 EXTRA_SIGNAL = 5
 
@@ -266,7 +290,7 @@ def contact_pairs(rows: Sequence[ContactRow]) -> Found:
     exact_groups(found, ((r[0], r[3].strip().casefold()) for r in rows), "email", EMAIL_SCORE)
     phones = [(r[0], phone_key(number)) for r in rows for number in (r[4], r[5])]
     exact_groups(found, phones, "phone", PHONE_SCORE)
-    names = {r[0]: name_normalize(f"{r[1]} {r[2]}") for r in rows}
+    names = {r[0]: f"{name_normalize(r[1])} {name_normalize(r[2])}".strip() for r in rows}
     by_account: dict[int, list[tuple[int, str]]] = defaultdict(list)
     private = []
     for row in rows:
@@ -276,11 +300,17 @@ def contact_pairs(rows: Sequence[ContactRow]) -> Found:
             private.append((row[0], names[row[0]]))
     _weighted_names(found, by_account.values(), NAME_WEIGHT)
     _weighted_names(found, word_blocks(private), PRIVATE_NAME_WEIGHT)
-    addresses = {r[0]: _address_key(r[7], r[8]) for r in rows if r[6] is None}
-    for first, second in list(found.pairs):
+    private_rows = [r for r in rows if r[6] is None]
+    addresses = {r[0]: _address_key(r[7], r[8]) for r in private_rows}
+    postal_codes = {r[0]: _postal(r[8]) for r in private_rows}
+    for (first, second), reasons in found.pairs.items():
         address = addresses.get(first)
         if address and address == addresses.get(second):
-            found.add(first, second, "address", ADDRESS_SCORE)
+            reasons["address"] = ADDRESS_SCORE
+        elif set(reasons) == {"name"} and _apart(postal_codes, first, second):
+            # Two private customers of one name in different places are more often two
+            # people than one who moved: still offered, below those who live in one place.
+            reasons["name"] -= ELSEWHERE_PENALTY
     return found
 
 
@@ -297,8 +327,25 @@ def account_pairs(rows: Sequence[AccountRow]) -> Found:
     exact_groups(found, ((r[0], _address_key(r[5], r[6])) for r in rows), "address",
                  ADDRESS_SCORE)  # fmt: skip
     names = [(r[0], company_normalize(r[1])) for r in rows]
-    _weighted_names(found, word_blocks(names), NAME_WEIGHT)
+    postal_codes = {r[0]: _postal(r[6]) for r in rows}
+    by_name = Found()
+    _weighted_names(by_name, word_blocks(names, places=postal_codes), NAME_WEIGHT)
+    for (first, second), reasons in by_name.pairs.items():
+        # A company of the same name at another postal code is another company or a branch
+        # (Autohaus Schmidt in Munich and in Hamburg), unless something else links them.
+        if (first, second) in found.pairs or not _apart(postal_codes, first, second):
+            found.add(first, second, "name", reasons["name"])
     return found
+
+
+def _postal(postal_code: str) -> str:
+    return postal_code.strip().replace(" ", "").casefold()
+
+
+def _apart(postal_codes: dict[int, str], first: int, second: int) -> bool:
+    """Both postal codes known and different."""
+    one, other = postal_codes.get(first, ""), postal_codes.get(second, "")
+    return bool(one and other and one != other)
 
 
 def _weighted_names(found: Found, blocks: Iterable[list[tuple[int, str]]], weight: float) -> None:

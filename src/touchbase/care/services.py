@@ -465,11 +465,17 @@ def duplicates_find(*, workspace: Workspace) -> DuplicatesFound:
     )
 
 
+STORE_BATCH = 500  # rows per statement; SQLite allows only so many parameters
+
+
 @transaction.atomic
 def duplicate_candidates_store(*, workspace: Workspace, result: DuplicatesFound) -> int:
     """Make the stored candidates those just found; dismissed pairs stay dismissed.
 
-    Returns how many open (not dismissed) candidates there are now.
+    Steps, per kind: read the stored pairs (ids and scores only); create the new ones; update
+    those whose score or reasons changed; delete those no longer found unless dismissed;
+    stamp the rest as found now in one statement. A rescan of unchanged customers writes
+    almost nothing. Returns how many open (not dismissed) candidates there are now.
     """
     now = timezone.now()
     total = 0
@@ -477,29 +483,33 @@ def duplicate_candidates_store(*, workspace: Workspace, result: DuplicatesFound)
         (DuplicateKind.CONTACT, result.contacts, "first_contact_id", "second_contact_id"),
         (DuplicateKind.ACCOUNT, result.accounts, "first_account_id", "second_account_id"),
     ):
-        existing = {
-            (getattr(row, first), getattr(row, second)): row
-            for row in DuplicateCandidate.objects.filter(workspace=workspace, kind=kind)
+        rows = DuplicateCandidate.objects.filter(workspace=workspace, kind=kind)
+        stored = {
+            (one, two): (pk, is_dismissed, score, reasons)
+            for pk, one, two, is_dismissed, score, reasons in rows.values_list(
+                "pk", first, second, "is_dismissed", "score", "reasons"
+            )
         }
-        changed, created = [], []
+        created, changed = [], []
         for pair, reasons in found.pairs.items():
-            row = existing.pop(pair, None)
-            if row is None:
-                row = DuplicateCandidate(workspace=workspace, kind=kind, computed_at=now,
-                                         **{first: pair[0], second: pair[1]})  # fmt: skip
-                created.append(row)
-            elif not row.is_dismissed:
-                changed.append(row)
-            row.score, row.reasons, row.computed_at = matching.score_of(reasons), reasons, now
-        gone = [row.pk for row in existing.values() if not row.is_dismissed]
-        DuplicateCandidate.objects.filter(pk__in=gone).delete()
+            score = matching.score_of(reasons)
+            known = stored.pop(pair, None)
+            if known is None:
+                created.append(DuplicateCandidate(
+                    workspace=workspace, kind=kind, computed_at=now, score=score,
+                    reasons=reasons, **{first: pair[0], second: pair[1]},
+                ))  # fmt: skip
+            elif not known[1] and (known[2], known[3]) != (score, reasons):
+                changed.append(DuplicateCandidate(pk=known[0], score=score, reasons=reasons))
+        gone = [pk for pk, is_dismissed, _score, _reasons in stored.values() if not is_dismissed]
+        for start in range(0, len(gone), STORE_BATCH):
+            DuplicateCandidate.objects.filter(pk__in=gone[start : start + STORE_BATCH]).delete()
         DuplicateCandidate.objects.bulk_update(
-            changed, ["score", "reasons", "computed_at"], batch_size=1000
+            changed, ["score", "reasons"], batch_size=STORE_BATCH
         )
-        DuplicateCandidate.objects.bulk_create(created, batch_size=1000)
-        total += DuplicateCandidate.objects.filter(
-            workspace=workspace, kind=kind, is_dismissed=False
-        ).count()
+        rows.filter(is_dismissed=False).update(computed_at=now)
+        DuplicateCandidate.objects.bulk_create(created, batch_size=STORE_BATCH)
+        total += rows.filter(is_dismissed=False).count()
     return total
 
 

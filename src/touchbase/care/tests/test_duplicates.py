@@ -118,6 +118,33 @@ def test_private_customers_without_an_account_are_compared_by_name(workspace, ac
     assert not any(at_a_company.pk in key for key in pairs)
 
 
+def test_private_customers_of_one_name_in_different_places_rank_lower(workspace):
+    munich = person(workspace, "Thomas", "Müller", postal_code="80331")
+    hamburg = person(workspace, "Thomas", "Mueller", postal_code="20095")
+    unknown = person(workspace, "Thomas", "Müller")
+    pairs = contact_pairs(workspace)
+    assert pairs == {
+        pair(munich, hamburg): {"name": 75},  # 85 for the same name, less 10 elsewhere
+        pair(munich, unknown): {"name": 85},
+        pair(hamburg, unknown): {"name": 85},
+    }
+
+
+def test_companies_of_one_name_at_different_postal_codes_are_not_offered(workspace):
+    munich = company(workspace, "Autohaus Schmidt GmbH", postal_code="80331")
+    company(workspace, "Autohaus Schmidt AG", postal_code="20095")
+    unknown = company(workspace, "Autohaus Schmidt KG")
+    linked = company(workspace, "Autohaus Schmidt e.K.", postal_code="50667",
+                     website="https://www.autohaus-schmidt.example")  # fmt: skip
+    branch = company(workspace, "Autohaus Schmidt", postal_code="10115",
+                     email="info@autohaus-schmidt.example")  # fmt: skip
+    pairs = account_pairs(workspace)
+    assert pairs[pair(munich, unknown)] == {"name": 90}
+    assert pairs[pair(linked, branch)] == {"domain": 85, "name": 90}
+    assert len(pairs) == 5  # the four with the one of unknown place, and the linked pair
+    assert all(unknown.pk in key for key in pairs if key != pair(linked, branch))
+
+
 def test_the_same_email_in_other_case_is_a_duplicate_of_score_100(workspace, contact):
     twin = person(workspace, "", "Müller", email="JUERGEN@Sonnenschein.example")
     assert contact_pairs(workspace) == {pair(contact, twin): {"email": 100}}
