@@ -552,9 +552,17 @@ def duplicate_scans_schedule(*, now: dt.datetime | None = None) -> int:
     return asked
 
 
+# When the scheduler last found a workspace unchanged: it looks again only SCAN_EVERY later
+# instead of scanning the customer tables on every tick (kept per worker process).
+_found_unchanged: dict[int, dt.datetime] = {}
+
+
 def _schedule_one(workspace: Workspace, now: dt.datetime) -> int:
     latest = DuplicateScan.objects.filter(workspace=workspace).order_by("-requested_at").first()
     if latest is not None and latest.requested_at > now - SCAN_EVERY:
+        return 0
+    checked = _found_unchanged.get(workspace.pk)
+    if checked is not None and checked > now - SCAN_EVERY:
         return 0
     since = latest.requested_at if latest else None
     changed = False
@@ -562,6 +570,8 @@ def _schedule_one(workspace: Workspace, now: dt.datetime) -> int:
         rows = model.objects.filter(workspace=workspace)
         changed = changed or (rows.filter(updated_at__gt=since) if since else rows).exists()
     if not changed:
+        _found_unchanged[workspace.pk] = now
         return 0
+    _found_unchanged.pop(workspace.pk, None)
     duplicate_scan_request(workspace=workspace, by=None, trigger="schedule")
     return 1
