@@ -51,8 +51,9 @@ def spelled_out(name: str) -> str:
     return name.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
 
 
-def build(workspace, n_contacts: int, rng: random.Random) -> dict[str, int]:
-    """Accounts and contacts with planted duplicates, by bulk insert."""
+def build(workspace, n_contacts: int, rng: random.Random) -> tuple[dict[str, int], list, list]:
+    """Accounts and contacts with planted duplicates, by bulk insert; returns the counts and
+    the planted pairs of contact ids and of account ids."""
     from faker import Faker
 
     from touchbase.relationships.models import Account, Contact
@@ -71,8 +72,10 @@ def build(workspace, n_contacts: int, rng: random.Random) -> dict[str, int]:
             street=fake.street_address(), website=f"https://www.firma{index}.example",
             phone=f"+4989{1000000 + index}", city=fake.city(),
         ))  # fmt: skip
+    account_twins = []
     for index in range(n_accounts // 100):  # 1 % planted twins
         original = accounts[index * 97 % n_accounts]
+        account_twins.append((original, index))
         stem = original.name.rsplit(" ", 1)[0]
         accounts.append(Account(
             workspace=workspace, name=f"{spelled_out(stem)} {rng.choice(LEGAL)}",
@@ -80,6 +83,10 @@ def build(workspace, n_contacts: int, rng: random.Random) -> dict[str, int]:
             website=original.website.replace("https://www.", "http://"), city=original.city,
         ))  # fmt: skip
     Account.objects.bulk_create(accounts, batch_size=2000)
+    planted_accounts = [
+        tuple(sorted((original.pk, accounts[n_accounts + index].pk)))
+        for original, index in account_twins
+    ]
     account_ids = list(Account.objects.filter(workspace=workspace).values_list("id", flat=True))
     # A few large accounts, most small: the first 1 % of accounts take a fifth of the people.
     large = account_ids[: max(1, len(account_ids) // 100)]
@@ -112,11 +119,13 @@ def build(workspace, n_contacts: int, rng: random.Random) -> dict[str, int]:
                 twin.first_name, twin.email = fake.first_name(), original.email.upper()
             case 4:
                 twin.first_name, twin.mobile = "", original.phone
-        planted.append(twin)
-    Contact.objects.bulk_create(contacts + planted, batch_size=2000)
-    return {"accounts": len(accounts), "contacts": len(contacts) + len(planted),
-            "planted_contact_twins": len(planted),
-            "planted_account_twins": n_accounts // 100}  # fmt: skip
+        planted.append((original, twin))
+    Contact.objects.bulk_create(contacts + [twin for _o, twin in planted], batch_size=2000)
+    planted_contacts = [tuple(sorted((original.pk, twin.pk))) for original, twin in planted]
+    counts = {"accounts": len(accounts), "contacts": len(contacts) + len(planted),
+              "planted_contact_twins": len(planted),
+              "planted_account_twins": n_accounts // 100}  # fmt: skip
+    return counts, planted_contacts, planted_accounts
 
 
 def timed(run, repeat: int = REPEAT) -> tuple[float, object]:
@@ -180,7 +189,7 @@ def child(vendor: str, n_contacts: int) -> dict:
         # the large workspace
         big = workspace_create(name="Bench GmbH", slug="bench-duplicates")
         started = time.perf_counter()
-        data = build(big, n_contacts, rng)
+        data, planted_contacts, planted_accounts = build(big, n_contacts, rng)
         figures["build_s"] = round(time.perf_counter() - started, 1)
         figures["data"] = data
         key = "contacts_100k" if n_contacts == 100_000 else f"contacts_{n_contacts}"
@@ -188,8 +197,18 @@ def child(vendor: str, n_contacts: int) -> dict:
         figures[f"{key}_find_s"] = seconds
         figures[f"{key}_contact_pairs"] = len(result.contacts.pairs)
         figures[f"{key}_account_pairs"] = len(result.accounts.pairs)
-        planted = result.contacts.pairs
-        figures[f"{key}_reasons"] = _reason_counts(planted)
+        figures[f"{key}_reasons"] = _reason_counts(result.contacts.pairs)
+        # How many of the planted twins were found (recall), by kind of twin.
+        found_contacts = [pair in result.contacts.pairs for pair in planted_contacts]
+        figures[f"{key}_planted_contact_twins_found"] = sum(found_contacts)
+        figures[f"{key}_planted_contact_twins_found_by_kind"] = {
+            kind: sum(found_contacts[index::5])
+            for index, kind in enumerate(["typo", "umlaut_spelled_out", "swapped",
+                                          "same_email", "phone_as_mobile"])
+        }  # fmt: skip
+        figures[f"{key}_planted_account_twins_found"] = sum(
+            pair in result.accounts.pairs for pair in planted_accounts
+        )
         scan_seconds = []
         for _ in range(REPEAT):  # the first stores everything, the next ones update
             scan = duplicate_scan_run(scan=DuplicateScan.objects.create(workspace=big))
