@@ -12,7 +12,7 @@ import functools
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -176,22 +176,30 @@ def similar_in_blocks(
 ) -> int:
     """Compare the names within each block with rapidfuzz; returns how many were compared.
 
-    Names come with their words sorted, so the plain ratio is token_sort_ratio and swapped
-    first and last names score 100. The score kept is the similarity itself.
+    Each pair is compared as written and with its words sorted (token_sort_ratio), and the
+    better score counts: sorted, swapped first and last names score 100; as written, a typo
+    in a first letter ("Davids"/"Daeids") cannot move a word to the other end. The score
+    kept is the similarity itself.
     """
     compared = 0
     for block in blocks:
         if len(block) < 2 or len(block) > MAX_NAME_BLOCK:
             continue
         compared += len(block) * (len(block) - 1) // 2
-        for first, second, score in _block_pairs(block, cutoff):
+        best: dict[tuple[int, int], int] = {}
+        for words in (str, sorted_words):
+            for first, second, score in _block_pairs(block, words, cutoff):
+                best[(first, second)] = max(score, best.get((first, second), 0))
+        for (first, second), score in best.items():
             found.add(first, second, reason, score)
     return compared
 
 
-def _block_pairs(block: list[tuple[int, str]], cutoff: int) -> Iterator[tuple[int, int, int]]:
+def _block_pairs(
+    block: list[tuple[int, str]], words: Callable[[str], str], cutoff: int
+) -> Iterator[tuple[int, int, int]]:
     ids = [row_id for row_id, _name in block]
-    names = [name for _id, name in block]
+    names = [words(name) for _id, name in block]
     if len(block) <= SMALL_BLOCK:
         for index, name in enumerate(names):
             for other in range(index + 1, len(names)):
@@ -236,10 +244,9 @@ def word_blocks(
     """
     blocks: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for row_id, name in rows:
-        sorted_name = sorted_words(name)
         for key in {phonetic_key(word) for word in name.split() if len(word) > 1}:
             if key:
-                blocks[key].append((row_id, sorted_name))
+                blocks[key].append((row_id, name))
     if places is None:
         return list(blocks.values())
     result = []
@@ -295,7 +302,7 @@ def contact_pairs(rows: Sequence[ContactRow]) -> Found:
     private = []
     for row in rows:
         if row[6] is not None:
-            by_account[row[6]].append((row[0], sorted_words(names[row[0]])))
+            by_account[row[6]].append((row[0], names[row[0]]))
         else:
             private.append((row[0], names[row[0]]))
     _weighted_names(found, by_account.values(), NAME_WEIGHT)

@@ -68,6 +68,9 @@ def test_similar_names_at_one_account_are_found_meier_maier_mueller_and_swapped(
     mueller_plain = person(workspace, "Anna", "Mueller", account=account)
     schulz = person(workspace, "Peter", "Schulz", account=account)
     swapped = person(workspace, "Schulz", "Peter", account=account)
+    davids = person(workspace, "Daniel", "Davids", account=account)
+    # a typo that would move the word to the other end if the words were sorted
+    daeids = person(workspace, "Daniel", "Daeids", account=account)
     person(workspace, "Karl", "Berger", account=account)
     # when
     pairs = contact_pairs(workspace)
@@ -76,6 +79,7 @@ def test_similar_names_at_one_account_are_found_meier_maier_mueller_and_swapped(
         pair(meier, maier): {"name": 81},  # similarity 90 at one account, weighted 0.9
         pair(mueller, mueller_plain): {"name": 90},
         pair(schulz, swapped): {"name": 90},
+        pair(davids, daeids): {"name": 83},
     }
 
 
