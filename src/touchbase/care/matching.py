@@ -33,7 +33,7 @@ SMALL_BLOCK = 8
 
 UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe"})
 LEGAL_FORMS = [
-    "gmbh & co. kg", "gmbh & co kg", "gmbh co kg", "ug (haftungsbeschränkt)",
+    "gmbh & co. kg", "gmbh & co kg", "gmbh co kg", "ug (haftungsbeschraenkt)",
     "ug haftungsbeschraenkt", "gmbh", "mbh", "ag", "kg", "ohg", "gbr", "ug", "e.k.", "e.kfr.",
     "ek", "e.v.", "ev", "eg", "se", "kgaa", "ltd", "ltd.", "limited", "inc", "inc.", "llc",
     "corp", "corp.", "co", "co.", "plc", "s.r.l.", "srl", "s.p.a.", "spa", "sa", "s.a.",

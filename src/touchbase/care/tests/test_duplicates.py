@@ -159,6 +159,8 @@ def test_accounts_are_found_by_name_without_legal_form_domain_phone_and_address(
     baecker_kg = company(workspace, "Baeckerei Sonnenschein GmbH & Co. KG")
     acme = company(workspace, "ACME Ltd.")
     acme_inc = company(workspace, "Acme Inc")
+    bau = company(workspace, "Müller Bau UG (haftungsbeschränkt)")
+    bau_gmbh = company(workspace, "Mueller Bau GmbH")
     hotel = company(workspace, "Hotel Alpenblick", website="https://www.alpenblick.example/de")
     hotel_mail = company(workspace, "Alpenblick Betriebs-KG", email="info@alpenblick.example")
     phone_a = company(workspace, "Schreinerei Holz", phone="089 7654321")
@@ -175,6 +177,7 @@ def test_accounts_are_found_by_name_without_legal_form_domain_phone_and_address(
     assert pairs == {
         pair(baecker, baecker_kg): {"name": 90},
         pair(acme, acme_inc): {"name": 90},
+        pair(bau, bau_gmbh): {"name": 90},
         pair(hotel, hotel_mail): {"domain": 85},
         pair(phone_a, phone_b): {"phone": 90},
         pair(street_a, street_b): {"address": 70},
