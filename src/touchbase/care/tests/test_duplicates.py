@@ -253,17 +253,6 @@ def test_a_scan_asked_for_while_one_waits_is_that_one(workspace, alice):
     assert services.duplicate_scan_request(workspace=workspace, by=alice) != first
 
 
-def test_an_import_asks_the_worker_to_look_for_duplicates(workspace, alice):
-    from touchbase.imports.planner import import_plan
-    from touchbase.imports.writer import import_apply
-
-    plan = import_plan(workspace=workspace, filename="k.csv",
-                       data=b"Vorname;Nachname\nHans;Meier\nHans;Maier\n")  # fmt: skip
-    import_apply(workspace=workspace, plan=plan, by=alice)
-    scan = DuplicateScan.objects.get()
-    assert (scan.trigger, scan.status) == ("import", ScanStatus.QUEUED)
-
-
 def test_the_scheduler_looks_again_only_when_customers_changed(workspace, contact):
     services._found_unchanged.clear()  # what an earlier test's tick left in this process
     assert services.duplicate_scans_schedule() == 1
