@@ -18,13 +18,18 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from touchbase.api import api
-from touchbase.care.models import RegionalAdvice
-from touchbase.care.services import advice_save, voucher_issue
+from touchbase.care.models import DuplicateCandidate, RegionalAdvice
+from touchbase.care.services import (
+    advice_save,
+    duplicate_scan_request,
+    duplicate_scan_run,
+    voucher_issue,
+)
 from touchbase.core.models import ApiToken, Membership
 from touchbase.core.tenancy import IdConverter
 from touchbase.imports.services import import_job_create
 from touchbase.relationships.models import CadencePolicy, Tag
-from touchbase.relationships.services import consent_record, touchpoint_log
+from touchbase.relationships.services import consent_record, contact_save, touchpoint_log
 from touchbase.testing import bearer
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +138,12 @@ def alice_world(
                                           interval_days=30)  # fmt: skip
     job = import_job_create(workspace=workspace, by=alice, filename="k.csv",
                             data=b"Nachname;E-Mail\nMeier;m@example.com\n")  # fmt: skip
-    rows = [tag, touchpoint, consent, voucher, advice, policy, job, contact, account,
+    twin = contact_save(workspace=workspace, fields={"last_name": "Müller",
+                                                     "email": contact.email})  # fmt: skip
+    scan = duplicate_scan_run(scan=duplicate_scan_request(workspace=workspace, by=alice))
+    candidate = DuplicateCandidate.objects.get(workspace=workspace)
+    rows = [tag, touchpoint, consent, voucher, advice, policy, job, contact, account, twin,
+            scan, candidate,
             bob_membership, workspace, *ApiToken.objects.filter(user=alice),
             *Membership.objects.filter(user=alice)]  # fmt: skip
     # An id that also names one of carol's own rows would rightly be found: leave those out.

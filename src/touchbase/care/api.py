@@ -10,7 +10,14 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema, Status
 
 from touchbase.care import selectors, services
-from touchbase.care.models import RegionalAdvice, Voucher
+from touchbase.care.choices import DuplicateKind, ScanStatus
+from touchbase.care.models import (
+    DuplicateCandidate,
+    DuplicateScan,
+    MergeRecord,
+    RegionalAdvice,
+    Voucher,
+)
 from touchbase.core.api.pagination import PageParams, page_of_rows
 from touchbase.core.api.refs import Id, owned_ref
 from touchbase.core.capabilities import Capability, api_capability
@@ -275,11 +282,67 @@ def voucher_redeem(request: MemberRequest, voucher_id: Id, payload: RedeemIn) ->
 # --- duplicates ----------------------------------------------------------------------------
 
 
-class DuplicateOut(Schema):
+class CandidateOut(Schema):
+    id: int
+    kind: DuplicateKind
     first_id: Id
     second_id: Id
     score: int
-    reason: str
+    reasons: dict[str, int]
+    computed_at: dt.datetime
+    is_dismissed: bool
+
+    @staticmethod
+    def resolve_first_id(candidate: DuplicateCandidate) -> int:
+        return candidate.first_contact_id or candidate.first_account_id or 0
+
+    @staticmethod
+    def resolve_second_id(candidate: DuplicateCandidate) -> int:
+        return candidate.second_contact_id or candidate.second_account_id or 0
+
+
+class CandidatePage(Schema):
+    items: list[CandidateOut]
+    next_offset: int | None
+
+
+class ScanOut(Schema):
+    id: int
+    status: ScanStatus
+    trigger: str
+    requested_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    contacts_checked: int
+    accounts_checked: int
+    found: int
+
+
+class PreviewFieldOut(Schema):
+    label: str
+    first: str
+    second: str
+    kept: str
+    kept_from: str
+
+
+class PreviewCountOut(Schema):
+    label: str
+    first: int
+    second: int
+    merged: int
+
+
+class PreviewOut(Schema):
+    candidate: CandidateOut
+    survivor_id: Id
+    duplicate_id: Id
+    fields: list[PreviewFieldOut]
+    counts: list[PreviewCountOut]
+
+
+class CandidateMergeIn(Schema):
+    survivor_id: Id
 
 
 class MergeIn(Schema):
@@ -292,13 +355,88 @@ class MergeOut(Schema):
     moved: dict[str, int]
 
 
-@router.get("/duplicates", response=list[DuplicateOut], summary="Likely duplicate contacts")
+class AccountMergeOut(Schema):
+    survivor_id: Id
+    merged_account_id: Id
+    moved: dict[str, int]
+
+
+class CandidateMergeOut(Schema):
+    kind: DuplicateKind
+    survivor_id: Id
+    merged_id: Id
+    moved: dict[str, int]
+
+
+def _candidate(request: MemberRequest, candidate_id: Id) -> DuplicateCandidate:
+    queryset = DuplicateCandidate.objects.select_related(*selectors.PAIR_ROWS)
+    return owned_or_404(queryset, candidate_id, workspace=request.workspace)
+
+
+@router.get("/duplicates", response=CandidatePage,
+            summary="Likely duplicate contacts and accounts, most likely first")  # fmt: skip
 @api_capability(Capability.MERGE)
-def duplicates(request: MemberRequest) -> Any:
-    return [
-        {"first_id": p.first.pk, "second_id": p.second.pk, "score": p.score, "reason": p.reason}
-        for p in selectors.duplicate_pairs(workspace=request.workspace)
-    ]
+def duplicates(
+    request: MemberRequest, page: Query[PageParams], kind: DuplicateKind | None = None
+) -> dict[str, Any]:
+    rows = selectors.duplicate_candidates(workspace=request.workspace, kind=kind)
+    return page_of_rows(list(rows[page.offset : page.offset + page.limit + 1]), page)
+
+
+@router.post("/duplicates/search", response={202: ScanOut},
+             summary="Look for duplicates now (the worker does it)")  # fmt: skip
+@api_capability(Capability.MERGE)
+def duplicate_scan(request: MemberRequest) -> Status[DuplicateScan]:
+    scan = services.duplicate_scan_request(
+        workspace=request.workspace, by=request.user, trigger="api"
+    )
+    return Status(202, scan)
+
+
+@router.get("/duplicates/search", response={200: ScanOut, 404: None},
+            summary="The latest search for duplicates: waiting, running or done")  # fmt: skip
+@api_capability(Capability.MERGE)
+def duplicate_scan_latest(request: MemberRequest) -> Status[DuplicateScan | None]:
+    scan = selectors.duplicate_scan_latest(workspace=request.workspace)
+    return Status(200, scan) if scan else Status(404, None)
+
+
+@router.get("/duplicates/{candidate_id}", response=PreviewOut,
+            summary="Both records side by side, as they would be merged")  # fmt: skip
+@api_capability(Capability.MERGE)
+def duplicate_preview(
+    request: MemberRequest, candidate_id: Id, survivor_id: Id | None = None
+) -> dict[str, Any]:
+    preview = selectors.duplicate_preview(
+        candidate=_candidate(request, candidate_id), survivor_id=survivor_id
+    )
+    return {
+        "candidate": preview.candidate, "survivor_id": preview.survivor.pk,
+        "duplicate_id": preview.duplicate.pk, "fields": [vars(f) for f in preview.fields],
+        "counts": [vars(c) for c in preview.counts],
+    }  # fmt: skip
+
+
+@router.post("/duplicates/{candidate_id}/dismiss", response=CandidateOut,
+             summary="Not a duplicate: later searches do not offer the pair again")  # fmt: skip
+@api_capability(Capability.MERGE)
+def duplicate_dismiss(request: MemberRequest, candidate_id: Id) -> Any:
+    return services.duplicate_dismiss(candidate=_candidate(request, candidate_id), by=request.user)
+
+
+@router.post("/duplicates/{candidate_id}/merge", response=CandidateMergeOut,
+             summary="Merge the pair, keeping the record named survivor_id")  # fmt: skip
+@api_capability(Capability.MERGE)
+def duplicate_merge(request: MemberRequest, candidate_id: Id, payload: CandidateMergeIn) -> Any:
+    candidate = _candidate(request, candidate_id)
+    record = services.duplicate_merge(
+        candidate=candidate, survivor_id=payload.survivor_id, by=request.user
+    )
+    merged_id = (
+        record.merged_contact_id if isinstance(record, MergeRecord) else record.merged_account_id
+    )
+    return {"kind": candidate.kind, "survivor_id": record.survivor_id, "merged_id": merged_id,
+            "moved": record.moved}  # fmt: skip
 
 
 @router.post("/contacts/{contact_id}/merge", response=MergeOut,
@@ -310,6 +448,17 @@ def contact_merge(request: MemberRequest, contact_id: Id, payload: MergeIn) -> A
         Contact, payload.duplicate_id, workspace=request.workspace, field="duplicate_id"
     )
     return services.contact_merge(survivor=survivor, duplicate=duplicate, by=request.user)
+
+
+@router.post("/accounts/{account_id}/merge", response=AccountMergeOut,
+             summary="Merge another account into this one")  # fmt: skip
+@api_capability(Capability.MERGE)
+def account_merge(request: MemberRequest, account_id: Id, payload: MergeIn) -> Any:
+    survivor = owned_or_404(Account, account_id, workspace=request.workspace)
+    duplicate = owned_ref(
+        Account, payload.duplicate_id, workspace=request.workspace, field="duplicate_id"
+    )
+    return services.account_merge(survivor=survivor, duplicate=duplicate, by=request.user)
 
 
 # --- personal-data rights ------------------------------------------------------------------

@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    # Models cannot be imported before the app registry is ready.
+    from touchbase.core.models import Workspace
 
 
 class CareConfig(AppConfig):
@@ -11,7 +17,11 @@ class CareConfig(AppConfig):
 
     def ready(self) -> None:
         from touchbase.care import demo, panels
-        from touchbase.care.services import VOUCHER_ISSUED, VOUCHER_REDEEMED
+        from touchbase.care.services import (
+            VOUCHER_ISSUED,
+            VOUCHER_REDEEMED,
+            duplicate_scans_schedule,
+        )
         from touchbase.core import registry
         from touchbase.core.capabilities import Capability
 
@@ -33,6 +43,11 @@ class CareConfig(AppConfig):
         registry.call_sheet_panels.register(registry.Panel(
             name="regional-advice", template=partials + "_advice_panel.html",
             context=panels.advice_panel, order=10))  # fmt: skip
+        registry.customers_imported.register(
+            registry.Hook(name="duplicates", run=_scan_after_import)
+        )
+        registry.periodic_jobs.register(registry.PeriodicJob(
+            name="duplicates", run=lambda: duplicate_scans_schedule()))  # fmt: skip
         registry.demo_steps.register(registry.DemoStep(name="data care", run=demo.demo_care))
         for name, label, url_name, capability in (
             ("freshness", _("Data freshness"), "care:freshness", Capability.CRM_VIEW),
@@ -42,3 +57,10 @@ class CareConfig(AppConfig):
         ):
             registry.data_sections.register(registry.SettingsSection(
                 name=name, label=label, url_name=url_name, capability=capability))  # fmt: skip
+
+
+def _scan_after_import(*, workspace: Workspace) -> None:
+    """New customers may duplicate old ones: the worker looks once the import is committed."""
+    from touchbase.care.services import duplicate_scan_request
+
+    duplicate_scan_request(workspace=workspace, by=None, trigger="import")

@@ -7,11 +7,16 @@ import random
 
 from django.utils import timezone
 
-from touchbase.care.models import RegionalAdvice, Voucher
-from touchbase.care.services import VOUCHER_ISSUED, VOUCHER_REDEEMED, voucher_on_timeline
+from touchbase.care.models import DuplicateScan, RegionalAdvice, Voucher
+from touchbase.care.services import (
+    VOUCHER_ISSUED,
+    VOUCHER_REDEEMED,
+    duplicate_scan_run,
+    voucher_on_timeline,
+)
 from touchbase.core.models import Membership, Workspace
-from touchbase.relationships.factories import ContactFactory
-from touchbase.relationships.models import Contact
+from touchbase.relationships.factories import AccountFactory, ContactFactory
+from touchbase.relationships.models import Account, Contact
 
 ADVICE = [
     ("DE", "Bayern", "Digitalbonus Bayern", "Zuschuss für Digitalisierung und IT-Sicherheit "
@@ -28,7 +33,7 @@ ADVICE = [
 
 
 def demo_care(*, workspace: Workspace, team: dict[str, Membership], rng: random.Random) -> None:
-    """Regional advice, a few consultation vouchers and two duplicates an import left behind."""
+    """Regional advice, a few vouchers, and duplicates an import left behind, found already."""
     today = timezone.localdate()
     for country, region, title, body, link in ADVICE:
         RegionalAdvice.objects.create(
@@ -57,3 +62,12 @@ def demo_care(*, workspace: Workspace, team: dict[str, Membership], rng: random.
             value=original.value, first_name=original.first_name, last_name=original.last_name,
             email=original.email.upper(), country=original.country, city=original.city,
         )  # fmt: skip
+    # An account entered twice, once with its legal form: found by name and address.
+    account = rng.choice(list(Account.objects.filter(workspace=workspace).order_by("pk")))
+    AccountFactory.create(
+        workspace=workspace, name=f"{account.name} GmbH", owner=account.owner,
+        country=account.country, city=account.city, postal_code=account.postal_code,
+        street=account.street, segment=account.segment, value=account.value,
+    )  # fmt: skip
+    # The demo shows the duplicates at once, as the worker would after an import.
+    duplicate_scan_run(scan=DuplicateScan.objects.create(workspace=workspace, trigger="demo"))

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from touchbase.care.choices import DuplicateKind, DuplicateReason, ScanStatus
 from touchbase.core.models import Workspace
 from touchbase.core.tenancy import WorkspaceOwned
 from touchbase.relationships.choices import Country
@@ -122,3 +123,140 @@ class ErasureRecord(WorkspaceOwned):
 
     def __str__(self) -> str:
         return f"#{self.contact_id_erased} {self.erased_at:%Y-%m-%d}"
+
+
+class AccountMergeRecord(WorkspaceOwned):
+    """That two accounts were merged, by whom and what the merged one was called."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    survivor = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="merges")
+    merged_account_id = models.BigIntegerField()
+    merged_name = models.CharField(max_length=200)
+    moved = models.JSONField(default=dict)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("account merge")
+        verbose_name_plural = _("account merges")
+
+    def __str__(self) -> str:
+        return f"{self.merged_name} → {self.survivor_id}"
+
+
+class DuplicateCandidate(WorkspaceOwned):
+    """Two contacts or two accounts that are likely the same, found by a scan in the worker.
+
+    The smaller id comes first, so a pair is stored once. A pair someone marked as "not a
+    duplicate" keeps its row (is_dismissed) and is never offered again by later scans.
+    """
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="duplicate_candidates"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=DuplicateKind.choices)
+    first_contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    second_contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    first_account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    second_account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    score = models.PositiveSmallIntegerField(_("score"))
+    # {reason: score} of every signal that links the two, e.g. {"name": 92, "phone": 90}.
+    reasons = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(_("found"))
+    is_dismissed = models.BooleanField(_("not a duplicate"), default=False)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("duplicate")
+        verbose_name_plural = _("duplicates")
+        indexes = [
+            models.Index(fields=["workspace", "is_dismissed", "kind", "-score"], name="dupe_list")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["first_contact", "second_contact"],
+                condition=models.Q(kind=DuplicateKind.CONTACT),
+                name="unique_contact_pair",
+            ),
+            models.UniqueConstraint(
+                fields=["first_account", "second_account"],
+                condition=models.Q(kind=DuplicateKind.ACCOUNT),
+                name="unique_account_pair",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    kind=DuplicateKind.CONTACT, first_contact__isnull=False,
+                    second_contact__isnull=False, first_account__isnull=True,
+                    second_account__isnull=True,
+                ) | models.Q(
+                    kind=DuplicateKind.ACCOUNT, first_account__isnull=False,
+                    second_account__isnull=False, first_contact__isnull=True,
+                    second_contact__isnull=True,
+                ),
+                name="duplicate_pair_of_one_kind",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.first} ↔ {self.second}"
+
+    @property
+    def first(self) -> Contact | Account:
+        row = self.first_contact if self.kind == DuplicateKind.CONTACT else self.first_account
+        assert row is not None  # the check constraint guarantees it
+        return row
+
+    @property
+    def second(self) -> Contact | Account:
+        row = self.second_contact if self.kind == DuplicateKind.CONTACT else self.second_account
+        assert row is not None
+        return row
+
+    @property
+    def reason_labels(self) -> list[str]:
+        """The reasons in the reader's language, strongest first."""
+        ordered = sorted(self.reasons.items(), key=lambda item: -item[1])
+        return [str(DuplicateReason(reason).label) for reason, _score in ordered]
+
+
+class DuplicateScan(WorkspaceOwned):
+    """One search for duplicates by the worker: asked for, running, done; with its figures."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=ScanStatus.choices, default=ScanStatus.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Why it ran: "user", "api", "import" or "schedule"; the page says when and why.
+    trigger = models.CharField(max_length=20, default="user")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    contacts_checked = models.PositiveIntegerField(default=0)
+    accounts_checked = models.PositiveIntegerField(default=0)
+    found = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("duplicate search")
+        verbose_name_plural = _("duplicate searches")
+        indexes = [models.Index(fields=["workspace", "-requested_at"], name="dupe_scan_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.requested_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ScanStatus.QUEUED, ScanStatus.RUNNING)

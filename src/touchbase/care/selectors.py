@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
-from touchbase.care.models import RegionalAdvice, Voucher
-from touchbase.core.models import Workspace
-from touchbase.relationships.models import Contact
+from touchbase.care.choices import DuplicateKind
+from touchbase.care.models import DuplicateCandidate, DuplicateScan, RegionalAdvice, Voucher
+from touchbase.core.models import User, Workspace
+from touchbase.relationships.models import (
+    Account,
+    AccountTag,
+    Contact,
+    ContactTag,
+    NewsletterConsent,
+    Touchpoint,
+)
 
 STALE_AFTER_DAYS = 365
-NAME_SIMILARITY = 0.85
 
 
 # --- consent -------------------------------------------------------------------------------
@@ -116,60 +125,178 @@ def voucher_list(*, workspace: Workspace, status: str, today: dt.date) -> QueryS
 
 # --- duplicates ----------------------------------------------------------------------------
 
+PAIR_ROWS = [
+    "first_contact__account", "first_contact__workspace", "second_contact__account",
+    "second_contact__workspace", "first_account__workspace", "second_account__workspace",
+]  # fmt: skip
+
+
+def duplicate_candidates(
+    *, workspace: Workspace, kind: str | None = None
+) -> QuerySet[DuplicateCandidate]:
+    """Open candidates (not dismissed), most likely first; kind "contact" or "account"."""
+    queryset = DuplicateCandidate.objects.filter(workspace=workspace, is_dismissed=False)
+    if kind in DuplicateKind.values:
+        queryset = queryset.filter(kind=kind)
+    return queryset.select_related(*PAIR_ROWS).order_by("-score", "id")
+
+
+def duplicate_scan_latest(*, workspace: Workspace) -> DuplicateScan | None:
+    """The most recent search for duplicates, for the page to show progress or the last run."""
+    return DuplicateScan.objects.filter(workspace=workspace).order_by("-requested_at").first()
+
 
 @dataclass(frozen=True)
-class DuplicatePair:
-    """Two contacts that are likely the same person, with why and how sure."""
+class PreviewField:
+    """One field of both records side by side and which value the merged record keeps."""
 
-    first: Contact
-    second: Contact
-    score: int
-    reason: str
+    label: str
+    first: str
+    second: str
+    kept: str
+    kept_from: str  # "first", "second", "both" (equal) or "" (both empty)
 
 
-def duplicate_pairs(*, workspace: Workspace, limit: int = 200) -> list[DuplicatePair]:
-    """Likely duplicates: same e-mail (100), same phone (90), similar name at one account.
+@dataclass(frozen=True)
+class PreviewCount:
+    """What hangs on each record (touchpoints, tags …) and on the merged one."""
 
-    Steps: group contacts by e-mail and by phone; within each account compare names with
-    difflib and keep pairs at or above NAME_SIMILARITY; one best pair per two contacts.
+    label: str
+    first: int
+    second: int
+    merged: int
+
+
+@dataclass(frozen=True)
+class DuplicatePreview:
+    """Both records of a candidate side by side, as they would be merged."""
+
+    candidate: DuplicateCandidate
+    survivor: Contact | Account
+    duplicate: Contact | Account
+    survivor_is_first: bool
+    fields: list[PreviewField]
+    counts: list[PreviewCount]
+
+
+# (attribute, label, how it is merged): "fill" keeps the survivor's value and fills it when
+# empty, "keep" keeps the survivor's, "latest" keeps the later date. As the merge services do.
+CONTACT_PREVIEW = [
+    ("first_name", _("First name"), "fill"), ("last_name", _("Last name"), "keep"),
+    ("account", _("Account"), "fill"), ("job_title", _("Job title"), "fill"),
+    ("email", _("E-mail"), "fill"), ("phone_display", _("Phone"), "fill"),
+    ("mobile_display", _("Mobile"), "fill"), ("street", _("Street"), "fill"),
+    ("postal_code", _("Postal code"), "fill"), ("city", _("City"), "fill"),
+    ("region", _("Region"), "fill"), ("get_country_display", _("Country"), "keep"),
+    ("owner", _("owner"), "fill"), ("get_preferred_channel_display", _("Preferred channel"),
+                                     "fill"),
+    ("last_personal_at", _("Last personal contact"), "latest"),
+]  # fmt: skip
+ACCOUNT_PREVIEW = [
+    ("name", _("Name"), "keep"), ("segment", _("Segment"), "fill"),
+    ("phone_display", _("Phone"), "fill"), ("email", _("E-mail"), "fill"),
+    ("website", _("Website"), "fill"), ("street", _("Street"), "fill"),
+    ("postal_code", _("Postal code"), "fill"), ("city", _("City"), "fill"),
+    ("region", _("Region"), "fill"), ("get_country_display", _("Country"), "keep"),
+    ("owner", _("owner"), "fill"), ("value", _("Annual value (EUR)"), "max"),
+    ("is_key_account", _("Key account"), "any"),
+    ("last_personal_at", _("Last personal contact"), "latest"),
+]  # fmt: skip
+
+
+def duplicate_preview(
+    *, candidate: DuplicateCandidate, survivor_id: int | None
+) -> DuplicatePreview:
+    """The side-by-side preview: fields, what is kept of each, and the counts that move.
+
+    The first record survives unless survivor_id names the second.
     """
-    contacts = list(
-        # The workspace comes along: its home country decides how phone numbers are shown.
-        Contact.objects.filter(workspace=workspace, erased_at__isnull=True).select_related(
-            "account", "workspace"
+    first, second = candidate.first, candidate.second
+    survivor_is_first = survivor_id != second.pk
+    survivor, duplicate = (first, second) if survivor_is_first else (second, first)
+    spec = CONTACT_PREVIEW if candidate.kind == DuplicateKind.CONTACT else ACCOUNT_PREVIEW
+    fields = []
+    for attribute, label, rule in spec:
+        raw = {row.pk: _raw(row, attribute) for row in (first, second)}
+        kept_row = _kept(rule, survivor, duplicate, raw)
+        texts = {pk: _text(value) for pk, value in raw.items()}
+        kept = texts[kept_row.pk] if kept_row is not None else ""
+        if not kept:
+            kept_from = ""
+        elif texts[first.pk] == texts[second.pk]:
+            kept_from = "both"
+        else:
+            kept_from = "first" if kept_row is first else "second"
+        fields.append(
+            PreviewField(capfirst(str(label)), texts[first.pk], texts[second.pk], kept, kept_from)
         )
-    )
-    found: dict[tuple[int, int], DuplicatePair] = {}
+    return DuplicatePreview(candidate, survivor, duplicate, survivor_is_first, fields,
+                            _counts(candidate.kind, first, second))  # fmt: skip
 
-    def add(a: Contact, b: Contact, score: int, reason: str) -> None:
-        first, second = sorted((a, b), key=lambda c: c.id)
-        key = (first.id, second.id)
-        if key not in found or found[key].score < score:
-            found[key] = DuplicatePair(first, second, score, reason)
 
-    same_values: tuple[tuple[Callable[[Contact], str], int, str], ...] = (
-        (lambda c: c.email.casefold(), 100, "email"),
-        (lambda c: c.phone, 90, "phone"),
-        (lambda c: c.mobile, 90, "phone"),
-    )
-    for key_of, score, reason in same_values:
-        groups: dict[str, list[Contact]] = defaultdict(list)
-        for contact in contacts:
-            if key_of(contact):
-                groups[key_of(contact)].append(contact)
-        for group in groups.values():
-            for other in group[1:]:
-                add(group[0], other, score, reason)
-    by_account: dict[int, list[Contact]] = defaultdict(list)
-    for contact in contacts:
-        if contact.account_id:
-            by_account[contact.account_id].append(contact)
-    for group in by_account.values():
-        for index, a in enumerate(group):
-            for b in group[index + 1 :]:
-                ratio = difflib.SequenceMatcher(
-                    None, a.full_name.casefold(), b.full_name.casefold()
-                ).ratio()
-                if ratio >= NAME_SIMILARITY:
-                    add(a, b, round(ratio * 80), "name")
-    return sorted(found.values(), key=lambda p: (-p.score, p.first.id))[:limit]
+def _raw(row: Contact | Account, attribute: str) -> Any:
+    value = getattr(row, attribute, "")
+    return value() if callable(value) else value
+
+
+def _kept(
+    rule: str, survivor: Contact | Account, duplicate: Contact | Account, raw: dict[int, Any]
+) -> Contact | Account | None:
+    mine, theirs = raw[survivor.pk], raw[duplicate.pk]
+    if rule == "keep":
+        return survivor
+    if rule in ("latest", "max", "any"):
+        if not theirs or (mine and mine >= theirs):
+            return survivor if mine else None
+        return duplicate
+    return survivor if mine else (duplicate if theirs else None)
+
+
+def _text(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return str(_("yes")) if value else ""
+    if isinstance(value, dt.datetime):
+        return date_format(timezone.localtime(value), "SHORT_DATE_FORMAT")
+    if isinstance(value, User):
+        return value.get_full_name() or value.get_username()
+    return str(value)
+
+
+def _counts(kind: str, first: Contact | Account, second: Contact | Account) -> list[PreviewCount]:
+    ids = [first.pk, second.pk]
+    if kind == DuplicateKind.CONTACT:
+        related: list[tuple[Any, str, str]] = [
+            (Touchpoint, "contact_id", str(_("Touchpoints"))),
+            (NewsletterConsent, "contact_id", str(_("Consents"))),
+            (Voucher, "contact_id", str(_("Vouchers"))),
+        ]
+        tags = list(
+            ContactTag.objects.filter(contact_id__in=ids).values_list("contact_id", "tag_id")
+        )
+    else:
+        related = [
+            (Contact, "account_id", str(_("Contacts"))),
+            (Touchpoint, "account_id", str(_("Touchpoints"))),
+            (Voucher, "account_id", str(_("Vouchers"))),
+        ]
+        tags = list(
+            AccountTag.objects.filter(account_id__in=ids).values_list("account_id", "tag_id")
+        )
+    counts = []
+    for model, column, label in related:
+        per_row = dict(
+            model.objects.filter(**{f"{column}__in": ids})
+            .values_list(column)
+            .annotate(n=Count("id"))
+            .values_list(column, "n")
+        )
+        one, two = per_row.get(first.pk, 0), per_row.get(second.pk, 0)
+        counts.append(PreviewCount(label, one, two, one + two))
+    tag_sets: dict[int, set[int]] = {first.pk: set(), second.pk: set()}
+    for row_id, tag_id in tags:
+        tag_sets[row_id].add(tag_id)
+    counts.append(PreviewCount(str(_("Tags")), len(tag_sets[first.pk]), len(tag_sets[second.pk]),
+                               len(tag_sets[first.pk] | tag_sets[second.pk])))  # fmt: skip
+    return counts

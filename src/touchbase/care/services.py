@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import time
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -13,9 +15,20 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from touchbase.care.models import ErasureRecord, MergeRecord, RegionalAdvice, Voucher
+from touchbase.care import matching
+from touchbase.care.choices import DuplicateKind, ScanStatus
+from touchbase.care.models import (
+    AccountMergeRecord,
+    DuplicateCandidate,
+    DuplicateScan,
+    ErasureRecord,
+    MergeRecord,
+    RegionalAdvice,
+    Voucher,
+)
 from touchbase.core import registry
 from touchbase.core.models import User, Workspace
+from touchbase.core.tenancy import workspace_scope
 from touchbase.core.timeutil import local_today
 from touchbase.relationships.choices import ORDER_REFERENCE, Channel, ConsentStatus
 from touchbase.relationships.models import Account, Contact, NewsletterConsent, Touchpoint
@@ -309,3 +322,264 @@ def contact_erase(*, contact: Contact, by: User | None) -> ErasureRecord:
     return ErasureRecord.objects.create(
         workspace_id=contact.workspace_id, contact_id_erased=contact.pk, erased_by=by
     )
+
+
+# --- merging accounts ----------------------------------------------------------------------
+
+ACCOUNT_FILLABLE = [
+    "segment", "phone", "email", "website", "street", "postal_code", "city", "region",
+    "language", "notes", "owner_id", "executive_sponsor_id",
+]  # fmt: skip
+ACCOUNT_STAMPS = ["last_personal_at", "last_attempt_at", "address_verified_at"]
+
+
+@transaction.atomic
+def account_merge(*, survivor: Account, duplicate: Account, by: User | None) -> AccountMergeRecord:
+    """Merge the duplicate account into the survivor and record it.
+
+    Steps: lock both; fill the survivor's empty fields from the duplicate (a key account
+    stays one, the higher annual value wins); move contacts, touchpoints, vouchers and tags;
+    keep the later personal contact; delete the duplicate; re-derive the due dates of the
+    survivor and of the contacts that moved (account tags and segment count for them).
+    """
+    if survivor.pk == duplicate.pk or survivor.workspace_id != duplicate.workspace_id:
+        raise ValidationError(_("Choose two different accounts of this workspace."))
+    locked = {a.pk: a for a in Account.objects.select_for_update().filter(
+        pk__in=[survivor.pk, duplicate.pk])}  # fmt: skip
+    survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
+    for name in ACCOUNT_FILLABLE:
+        if not getattr(survivor, name) and getattr(duplicate, name):
+            setattr(survivor, name, getattr(duplicate, name))
+    for stamp in ACCOUNT_STAMPS:
+        values = [v for v in (getattr(survivor, stamp), getattr(duplicate, stamp)) if v]
+        setattr(survivor, stamp, max(values) if values else None)
+    survivor.is_key_account = survivor.is_key_account or duplicate.is_key_account
+    survivor.value = max(survivor.value, duplicate.value)
+    moved_contacts = list(Contact.objects.filter(account=duplicate).values_list("pk", flat=True))
+    moved = {
+        "contacts": Contact.objects.filter(account=duplicate).update(account=survivor),
+        "touchpoints": Touchpoint.objects.filter(account=duplicate).update(account=survivor),
+        "vouchers": Voucher.objects.filter(account=duplicate).update(account=survivor),
+        "tags": duplicate.tags.count(),
+    }
+    survivor.tags.add(
+        *duplicate.tags.all(), through_defaults={"workspace_id": survivor.workspace_id}
+    )
+    survivor.save()
+    record = AccountMergeRecord.objects.create(
+        workspace_id=survivor.workspace_id, survivor=survivor, merged_account_id=duplicate.pk,
+        merged_name=duplicate.name[:200], moved=moved, merged_by=by,
+    )  # fmt: skip
+    duplicate.delete()
+    cadence_recompute(
+        workspace=survivor.workspace,
+        accounts=Account.objects.filter(pk=survivor.pk),
+        contacts=Contact.objects.filter(pk__in=moved_contacts),
+    )
+    return record
+
+
+# --- duplicate candidates ------------------------------------------------------------------
+
+# A scan asked for while another waits or runs is that one; one stuck this long is given up.
+SCAN_STALE_AFTER = dt.timedelta(hours=1)
+# The scheduler looks again at a workspace whose customers changed this long after its scan.
+SCAN_EVERY = dt.timedelta(hours=6)
+
+
+def duplicate_scan_request(
+    *, workspace: Workspace, by: User | None, trigger: str = "user"
+) -> DuplicateScan:
+    """Ask the worker to look for duplicates; a scan already waiting or running is reused."""
+    pending = (
+        DuplicateScan.objects.filter(
+            workspace=workspace, status__in=(ScanStatus.QUEUED, ScanStatus.RUNNING),
+            requested_at__gte=timezone.now() - SCAN_STALE_AFTER,
+        ).order_by("-requested_at").first()
+    )  # fmt: skip
+    if pending is not None:
+        return pending
+    scan = DuplicateScan.objects.create(workspace=workspace, requested_by=by, trigger=trigger)
+    workspace_id, scan_id = workspace.pk, scan.pk
+
+    def enqueue() -> None:
+        from touchbase.care.tasks import duplicate_scan_task
+
+        duplicate_scan_task.enqueue(workspace_id=workspace_id, scan_id=scan_id)
+
+    transaction.on_commit(enqueue)
+    return scan
+
+
+def duplicate_scan_run(*, scan: DuplicateScan) -> DuplicateScan:
+    """The scan, in the worker: find the pairs of contacts and of accounts, store them.
+
+    Steps: claim the scan (queued → running), so a task run twice scans once; find the
+    pairs (care.matching); replace the stored candidates of the workspace, keeping the ids
+    of pairs found again and every pair marked "not a duplicate"; note the figures.
+    """
+    claimed = DuplicateScan.objects.filter(pk=scan.pk, status=ScanStatus.QUEUED).update(
+        status=ScanStatus.RUNNING, started_at=timezone.now()
+    )
+    scan.refresh_from_db()
+    if not claimed:
+        return scan
+    started = time.perf_counter()
+    try:
+        result = duplicates_find(workspace=scan.workspace)
+        found = duplicate_candidates_store(workspace=scan.workspace, result=result)
+    except Exception:
+        DuplicateScan.objects.filter(pk=scan.pk).update(
+            status=ScanStatus.FAILED, finished_at=timezone.now()
+        )
+        raise
+    DuplicateScan.objects.filter(pk=scan.pk).update(
+        status=ScanStatus.DONE, finished_at=timezone.now(), found=found,
+        contacts_checked=result.contacts_checked, accounts_checked=result.accounts_checked,
+        seconds=round(time.perf_counter() - started, 3),
+    )  # fmt: skip
+    scan.refresh_from_db()
+    return scan
+
+
+@dataclass
+class DuplicatesFound:
+    """Pairs of contacts and of accounts with their reasons, and how many rows were looked at."""
+
+    contacts: matching.Found
+    accounts: matching.Found
+    contacts_checked: int
+    accounts_checked: int
+
+
+def duplicates_find(*, workspace: Workspace) -> DuplicatesFound:
+    """Likely duplicates among the workspace's contacts and accounts (no writes)."""
+    contact_rows = list(
+        Contact.objects.filter(workspace=workspace, erased_at__isnull=True).values_list(
+            "id", "first_name", "last_name", "email", "phone", "mobile", "account_id",
+            "street", "postal_code",
+        )
+    )  # fmt: skip
+    account_rows = list(
+        Account.objects.filter(workspace=workspace).values_list(
+            "id", "name", "email", "website", "phone", "street", "postal_code"
+        )
+    )
+    return DuplicatesFound(
+        contacts=matching.contact_pairs(contact_rows),
+        accounts=matching.account_pairs(account_rows),
+        contacts_checked=len(contact_rows),
+        accounts_checked=len(account_rows),
+    )
+
+
+STORE_BATCH = 500  # rows per statement; SQLite allows only so many parameters
+
+
+@transaction.atomic
+def duplicate_candidates_store(*, workspace: Workspace, result: DuplicatesFound) -> int:
+    """Make the stored candidates those just found; dismissed pairs stay dismissed.
+
+    Steps, per kind: read the stored pairs (ids and scores only); create the new ones; update
+    those whose score or reasons changed; delete those no longer found unless dismissed;
+    stamp the rest as found now in one statement. A rescan of unchanged customers writes
+    almost nothing. Returns how many open (not dismissed) candidates there are now.
+    """
+    now = timezone.now()
+    total = 0
+    for kind, found, first, second in (
+        (DuplicateKind.CONTACT, result.contacts, "first_contact_id", "second_contact_id"),
+        (DuplicateKind.ACCOUNT, result.accounts, "first_account_id", "second_account_id"),
+    ):
+        rows = DuplicateCandidate.objects.filter(workspace=workspace, kind=kind)
+        stored = {
+            (one, two): (pk, is_dismissed, score, reasons)
+            for pk, one, two, is_dismissed, score, reasons in rows.values_list(
+                "pk", first, second, "is_dismissed", "score", "reasons"
+            )
+        }
+        created, changed = [], []
+        for pair, reasons in found.pairs.items():
+            score = matching.score_of(reasons)
+            known = stored.pop(pair, None)
+            if known is None:
+                created.append(DuplicateCandidate(
+                    workspace=workspace, kind=kind, computed_at=now, score=score,
+                    reasons=reasons, **{first: pair[0], second: pair[1]},
+                ))  # fmt: skip
+            elif not known[1] and (known[2], known[3]) != (score, reasons):
+                changed.append(DuplicateCandidate(pk=known[0], score=score, reasons=reasons))
+        gone = [pk for pk, is_dismissed, _score, _reasons in stored.values() if not is_dismissed]
+        for start in range(0, len(gone), STORE_BATCH):
+            DuplicateCandidate.objects.filter(pk__in=gone[start : start + STORE_BATCH]).delete()
+        DuplicateCandidate.objects.bulk_update(
+            changed, ["score", "reasons"], batch_size=STORE_BATCH
+        )
+        rows.filter(is_dismissed=False).update(computed_at=now)
+        DuplicateCandidate.objects.bulk_create(created, batch_size=STORE_BATCH)
+        total += rows.filter(is_dismissed=False).count()
+    return total
+
+
+def duplicate_dismiss(*, candidate: DuplicateCandidate, by: User | None) -> DuplicateCandidate:
+    """Mark the pair "not a duplicate": no later scan offers it again."""
+    DuplicateCandidate.objects.filter(pk=candidate.pk).update(is_dismissed=True, dismissed_by=by)
+    candidate.refresh_from_db()
+    return candidate
+
+
+@transaction.atomic
+def duplicate_merge(
+    *, candidate: DuplicateCandidate, survivor_id: int, by: User | None
+) -> MergeRecord | AccountMergeRecord:
+    """Merge the pair, keeping the record the user chose on the preview."""
+    first, second = candidate.first, candidate.second
+    if survivor_id not in (first.pk, second.pk):
+        raise ValidationError({"survivor_id": _("Choose one of the two records to keep.")})
+    if candidate.is_dismissed:
+        raise ValidationError(_("This pair was marked as not a duplicate."))
+    survivor, duplicate = (first, second) if survivor_id == first.pk else (second, first)
+    if isinstance(survivor, Contact) and isinstance(duplicate, Contact):
+        return contact_merge(survivor=survivor, duplicate=duplicate, by=by)
+    assert isinstance(survivor, Account)
+    assert isinstance(duplicate, Account)
+    return account_merge(survivor=survivor, duplicate=duplicate, by=by)
+
+
+def duplicate_scans_schedule(*, now: dt.datetime | None = None) -> int:
+    """Periodic job: a scan for each workspace whose customers changed since its last scan.
+
+    Workspaces scanned within SCAN_EVERY are left alone, so a busy workspace is scanned a few
+    times a day, not on every tick. Returns how many scans were asked for.
+    """
+    now = now or timezone.now()
+    asked = 0
+    for workspace in Workspace.objects.all():
+        with workspace_scope(workspace):
+            asked += _schedule_one(workspace, now)
+    return asked
+
+
+# When the scheduler last found a workspace unchanged: it looks again only SCAN_EVERY later
+# instead of scanning the customer tables on every tick (kept per worker process).
+_found_unchanged: dict[int, dt.datetime] = {}
+
+
+def _schedule_one(workspace: Workspace, now: dt.datetime) -> int:
+    latest = DuplicateScan.objects.filter(workspace=workspace).order_by("-requested_at").first()
+    if latest is not None and latest.requested_at > now - SCAN_EVERY:
+        return 0
+    checked = _found_unchanged.get(workspace.pk)
+    if checked is not None and checked > now - SCAN_EVERY:
+        return 0
+    since = latest.requested_at if latest else None
+    changed = False
+    for model in (Contact, Account):
+        rows = model.objects.filter(workspace=workspace)
+        changed = changed or (rows.filter(updated_at__gt=since) if since else rows).exists()
+    if not changed:
+        _found_unchanged[workspace.pk] = now
+        return 0
+    _found_unchanged.pop(workspace.pk, None)
+    duplicate_scan_request(workspace=workspace, by=None, trigger="schedule")
+    return 1

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from touchbase.care import selectors, services
+from touchbase.care.choices import DuplicateKind
 from touchbase.care.forms import AdviceForm, ConsentForm, RedeemForm, VoucherForm
-from touchbase.care.models import RegionalAdvice, Voucher
+from touchbase.care.models import DuplicateCandidate, RegionalAdvice, Voucher
 from touchbase.core.capabilities import Capability, capability_required
 from touchbase.core.forms import apply_errors
 from touchbase.core.navigation import redirect_back
@@ -210,19 +211,76 @@ def voucher_redeem(request: MemberRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.MERGE)
 def duplicates(request: MemberRequest) -> HttpResponse:
-    pairs = selectors.duplicate_pairs(workspace=request.workspace)
-    return render(request, "care/duplicates.html", {"pairs": pairs})
+    """The candidates found by the last scan, most likely first, 50 a page."""
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in DuplicateKind.values else ""
+    candidates = selectors.duplicate_candidates(workspace=request.workspace, kind=kind or None)
+    context = {
+        "page_obj": Paginator(candidates, 50).get_page(request.GET.get("page")),
+        "kind": kind,
+        "kinds": DuplicateKind.choices,
+        "scan": selectors.duplicate_scan_latest(workspace=request.workspace),
+    }
+    return render(request, "care/duplicates.html", context)
+
+
+@capability_required(Capability.MERGE)
+def duplicate_scan(request: MemberRequest) -> HttpResponse:
+    """POST asks the worker to look now; GET is the status the page polls while it runs."""
+    if request.method == "POST":
+        services.duplicate_scan_request(workspace=request.workspace, by=request.user)
+        messages.success(request, _("The search for duplicates has started."))
+        return redirect("care:duplicates")
+    scan = selectors.duplicate_scan_latest(workspace=request.workspace)
+    response = render(request, "care/partials/_duplicate_scan.html", {"scan": scan})
+    if request.GET.get("polling") and (scan is None or not scan.is_running):
+        response["HX-Refresh"] = "true"  # the list below is the new one now
+    return response
+
+
+def _candidate(request: MemberRequest, pk: int) -> DuplicateCandidate:
+    queryset = DuplicateCandidate.objects.select_related(*selectors.PAIR_ROWS)
+    return owned_or_404(queryset, pk, workspace=request.workspace)
+
+
+@capability_required(Capability.MERGE)
+def duplicate_preview(request: MemberRequest, pk: int) -> HttpResponse:
+    """Both records side by side; the merge is confirmed here, with the record to keep."""
+    candidate = _candidate(request, pk)
+    if candidate.is_dismissed:
+        messages.info(request, _("This pair was marked as not a duplicate."))
+        return redirect("care:duplicates")
+    if request.method == "POST":
+        return _merge(request, candidate)
+    preview = selectors.duplicate_preview(
+        candidate=candidate, survivor_id=id_or_none(request.GET.get("keep"))
+    )
+    return render(request, "care/duplicate_preview.html", {"preview": preview})
+
+
+def _merge(request: MemberRequest, candidate: DuplicateCandidate) -> HttpResponse:
+    survivor_id = id_or_none(request.POST.get("survivor")) or 0
+    try:
+        record = services.duplicate_merge(
+            candidate=candidate, survivor_id=survivor_id, by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("care:duplicate-preview", pk=candidate.pk)
+    survivor = record.survivor
+    messages.success(request, _("Merged: %(merged)s is now part of %(name)s.") % {
+        "merged": record.merged_name, "name": survivor})  # fmt: skip
+    if isinstance(survivor, Contact):
+        return redirect("relationships:contact-detail", pk=survivor.pk)
+    return redirect("relationships:account-detail", pk=survivor.pk)
 
 
 @capability_required(Capability.MERGE)
 @require_POST
-def contact_merge(request: MemberRequest) -> HttpResponse:
-    survivor = _contact(request, id_or_none(request.POST.get("survivor")) or 0)
-    duplicate = _contact(request, id_or_none(request.POST.get("duplicate")) or 0)
-    try:
-        services.contact_merge(survivor=survivor, duplicate=duplicate, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("care:duplicates")
-    messages.success(request, _("Merged into %(name)s.") % {"name": survivor})
-    return redirect("relationships:contact-detail", pk=survivor.pk)
+def duplicate_dismiss(request: MemberRequest, pk: int) -> HttpResponse:
+    """Not a duplicate: the pair leaves the list and stays out after later searches."""
+    candidate = _candidate(request, pk)
+    services.duplicate_dismiss(candidate=candidate, by=request.user)
+    messages.success(request, _("%(first)s and %(second)s are kept apart.") % {
+        "first": candidate.first, "second": candidate.second})  # fmt: skip
+    return redirect_back(request, request.POST.get("next"), "care:duplicates")

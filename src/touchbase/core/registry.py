@@ -120,7 +120,8 @@ class Hook:
     """A function an app wants called when something in the platform changed.
 
     workspace_updated: run(workspace=, changed={field names});
-    member_changed: run(membership=, removed=bool), after a role change or before removal.
+    member_changed: run(membership=, removed=bool), after a role change or before removal;
+    customers_imported: run(workspace=), inside the transaction that wrote an import.
     """
 
     name: str
@@ -139,3 +140,4 @@ data_sections: Slot[SettingsSection] = Slot()
 settings_sections: Slot[SettingsSection] = Slot()
 workspace_updated: Slot[Hook] = Slot()
 member_changed: Slot[Hook] = Slot()
+customers_imported: Slot[Hook] = Slot()

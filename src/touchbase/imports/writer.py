@@ -17,6 +17,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from touchbase.core import registry
 from touchbase.core.models import User, Workspace
 from touchbase.imports.planner import CONTACT_COLUMNS, ImportPlan
 from touchbase.relationships.choices import Channel
@@ -105,6 +106,10 @@ def import_apply(
             contacts=Contact.objects.filter(pk__in=updated[start : start + BATCH]),
         )
     result.last_contacts = _record_last_contacts(workspace, plan, accounts, by, cadence.now)
+    # Other apps follow new customers (data care looks for duplicates) without imports
+    # knowing them: the browser import and `touchbase import` both pass here.
+    for hook in registry.customers_imported:
+        hook.run(workspace=workspace)
     return result
 
 
