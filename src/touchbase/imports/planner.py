@@ -18,29 +18,16 @@ from django.utils.translation import gettext as _
 
 from touchbase.core.models import Workspace
 from touchbase.core.phone import phone_normalize
+from touchbase.imports.countries import country_code
+from touchbase.imports.countries import normalize as normalize_country
 from touchbase.imports.mapping import FIELDS, guess_mapping
 from touchbase.imports.readers import ImportFileError, Table, read_table
-from touchbase.relationships.choices import Country
 from touchbase.relationships.models import Account, Contact
 
 MAX_REPORTED_ERRORS = 1000
 EMAIL_LENGTH = 254
 BATCH = 2000
 
-COUNTRY_NAMES = {
-    "de": "DE", "deutschland": "DE", "germany": "DE", "ger": "DE", "deu": "DE", "d": "DE",
-    "brd": "DE", "at": "AT", "osterreich": "AT", "oesterreich": "AT", "austria": "AT",
-    "aut": "AT", "a": "AT", "ch": "CH", "schweiz": "CH", "switzerland": "CH", "suisse": "CH",
-    "svizzera": "CH", "che": "CH", "it": "IT", "italien": "IT", "italy": "IT", "italia": "IT",
-    "ita": "IT", "i": "IT", "sudtirol": "IT", "suedtirol": "IT", "southtyrol": "IT",
-    "altoadige": "IT", "bundesrepublikdeutschland": "DE", "deutschlandde": "DE",
-    "republikosterreich": "AT", "schweizerischeeidgenossenschaft": "CH", "li": "LI",
-    "liechtenstein": "LI", "lu": "LU", "luxemburg": "LU",
-    "luxembourg": "LU", "fr": "FR", "frankreich": "FR", "france": "FR", "nl": "NL",
-    "niederlande": "NL", "netherlands": "NL", "be": "BE", "belgien": "BE", "belgium": "BE",
-    "gb": "GB", "uk": "GB", "unitedkingdom": "GB", "grossbritannien": "GB", "us": "US",
-    "usa": "US", "unitedstates": "US",
-}  # fmt: skip
 SOUTH_TYROL = {"sudtirol", "suedtirol", "southtyrol", "altoadige"}
 
 
@@ -404,17 +391,13 @@ def _column(plan: ImportPlan, *targets: str) -> str:
 
 
 def _country(raw: str, region: str, *, home_country: str) -> tuple[str | None, str]:
-    from touchbase.imports.mapping import normalize_header
-
-    key = normalize_header(raw)
+    """The row's country code (None when unknown) and region; South Tyrol is Italy's region."""
+    key = normalize_country(raw)
     if not key:
         return home_country, region.strip()
     if key in SOUTH_TYROL:
         return "IT", region.strip() or "Südtirol"
-    if raw.strip().upper() in Country.values:
-        return raw.strip().upper(), region.strip()
-    code = COUNTRY_NAMES.get(key)
-    return code, region.strip()
+    return country_code(raw), region.strip()
 
 
 def _number(text: str) -> int | None:
