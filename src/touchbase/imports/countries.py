@@ -82,9 +82,13 @@ def _lookup() -> dict[str, str]:
     lookup: dict[str, str] = {}
 
     def add(name: str, code: str) -> None:
-        key = normalize(name)
-        if key and code in codes:
-            lookup.setdefault(key, code)
+        if code not in codes:
+            return
+        # "Österreich" is also written "Oesterreich".
+        spelled = name.casefold().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+        for key in {normalize(name), normalize(spelled)}:
+            if key:
+                lookup.setdefault(key, code)
 
     for key, code in COMMON_NAMES.items():
         add(key, code)

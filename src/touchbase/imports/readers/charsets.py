@@ -181,7 +181,7 @@ def _sample(data: bytes) -> bytes:
             cut = CUT_BEFORE.search(line)
             line = line[: cut.start() + 1] if cut else b""
         parts.append(line)
-        size += len(parts[-1])
+        size += len(line) + 1
         if size >= SAMPLE_BYTES:
             break
     return b"\n".join(parts)

@@ -137,7 +137,7 @@ def _google_columns(headers: list[str]) -> list[_Derived]:
 
 def _google_type(cells: list[str], parts: dict[str, int]) -> str:
     """The type of one group in a row: "Label" (since 2023) or "Type" (before), lowercased."""
-    return _get(cells, parts.get("label", parts.get("type"))).lower()
+    return _first_value(_get(cells, parts.get("label", parts.get("type")))).lower()
 
 
 def _sources(groups: list[dict[str, int]]) -> list[int]:

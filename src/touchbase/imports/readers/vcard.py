@@ -130,6 +130,7 @@ def _split_cards(text: str, left_out: Counter[str]) -> Iterator[_Card]:
     current: list[str] = []  # the parts of the property being read
     property_line, property_size = 0, 0
     keep, soft_break = False, False  # whether the property is read; whether it continues
+    card_version = ""
     names: set[str] = set()
 
     def flush() -> None:
@@ -141,8 +142,10 @@ def _split_cards(text: str, left_out: Counter[str]) -> Iterator[_Card]:
         is_edge = CARD_EDGE.match(line) is not None
         if (soft_break and not is_edge) or line[:1] in (" ", "\t"):
             if keep:
-                # A soft break's "=" goes; a fold's first blank goes (RFC 6350, 3.2).
-                part = line if soft_break else line[1:]
+                # A soft break's "=" goes. A fold's blank goes in vCard 3 and 4 (RFC 6350,
+                # 3.2); vCard 2.1 folds only where a blank was, and keeps it.
+                part = line if soft_break or card_version == "2.1" else line[1:]
+                part = part.replace("\t", " ", 1) if part[:1] == "\t" else part
                 if soft_break:
                     current[-1] = current[-1].rstrip(" \t")[:-1]
                 property_size += len(line)
@@ -162,10 +165,12 @@ def _split_cards(text: str, left_out: Counter[str]) -> Iterator[_Card]:
         if name == "BEGIN" and is_edge:
             if card is not None:
                 yield _closed(card, left_out, names)
-            card, names = _Card(number), set()
+            card, names, card_version = _Card(number), set(), ""
         if card is None:
             continue
         keep = name in VCARD_READ_PROPERTIES
+        if name == "VERSION":
+            card_version = line.split(":", 1)[1].strip()
         if not keep and name not in VCARD_QUIET_PROPERTIES and _is_named(name):
             names.add(name)
         soft_break = _ends_soft(line) and _is_quoted_printable(line)
@@ -219,6 +224,9 @@ QP_BYTES = re.compile(r"(?:=[0-9A-Fa-f]{2})+")
 QP_SOFT_BREAK = re.compile(r"=[ \t]*$")
 PARAMETER_SAFE = re.compile(r"[^A-Za-z0-9\-=,;\"._ /]")
 PARAMETER_CHARSET = re.compile(r";\s*CHARSET\s*=\s*\"?([^;:\"]*)\"?", re.IGNORECASE)
+UNESCAPED_COMMA = re.compile(r"(?<!\\),")
+# Properties holding one text, where a comma is part of it (N, ADR and ORG have parts).
+SINGLE_TEXT_PROPERTIES = frozenset({"FN", "NOTE", "TITLE", "ROLE", "EMAIL", "TEL", "X-ABLABEL"})
 PARAMETER_QP = re.compile(r";\s*(ENCODING\s*=\s*)?QUOTED-PRINTABLE", re.IGNORECASE)
 
 
@@ -247,10 +255,17 @@ class _Property:
         return match.group(1).strip() if match else ""
 
     def text(self) -> str:
-        """The line for the parser: parameters it chokes on cleaned, charset already applied."""
+        """The line for the parser: parameters it chokes on cleaned, charset already applied.
+
+        A comma in a single text ("NOTE:Kunde seit 2019, mag Kaffee") is escaped: exporters
+        rarely do, and the parser would keep only the text before it.
+        """
         head = PARAMETER_CHARSET.sub("", PARAMETER_QP.sub("", self.head))
         head = PARAMETER_SAFE.sub("", head)
-        return f"{head}:{self.value}"
+        value = self.value
+        if head.split(";", 1)[0].rsplit(".", 1)[-1] in SINGLE_TEXT_PROPERTIES:
+            value = UNESCAPED_COMMA.sub("\\,", value)
+        return f"{head}:{value}"
 
 
 def _clean_card(card: _Card) -> str:
