@@ -10,6 +10,7 @@ Address books spread one field over several columns, and which one holds it diff
   ("Telefon geschäftlich", "Telefon privat"). They become one column that holds the work value
   where there is one, else the private one, else any other; an address is taken whole from
   one of them, with its second and third street lines joined.
+- A house number in its own column ("Straße", "Hausnummer") is put after the street.
 - A display name that only repeats the company (Thunderbird's company entries) is cleared,
   so the row is the company's, not a person called "Müller GmbH".
 """
@@ -26,6 +27,7 @@ from touchbase.imports.mapping import (
     ADDRESS_FIELDS,
     COMBINED,
     COMPANY_NAMES,
+    HOUSE_NUMBERS,
     Column,
     classify,
     field_for,
@@ -56,6 +58,8 @@ def normalize_layout(headers: list[str], rows: Rows) -> tuple[list[str], list[st
     if derived:
         notes.append(_("Google's phone, e-mail and address columns were read by the type "
                        "in each row."))  # fmt: skip
+    house_number = _street_with_number(headers)
+    derived += house_number
     used = {index for column in derived for index in column.sources}
     alternatives = _alternative_columns(headers, used)
     if alternatives:
@@ -233,6 +237,23 @@ def _google_addresses(groups: list[dict[str, int]]) -> list[_Derived]:
     return [
         _Derived(GOOGLE_ADDRESS_HEADERS[field], sources, part(field)) for field in ADDRESS_ORDER
     ]
+
+
+# --- A house number in its own column -----------------------------------------------------------
+
+
+def _street_with_number(headers: list[str]) -> list[_Derived]:
+    """ "Straße" and "Hausnummer" as one street column, when a file has one of each."""
+    numbers = [i for i, header in enumerate(headers) if normalize_header(header) in HOUSE_NUMBERS]
+    streets = [i for i, header in enumerate(headers) if field_for(header) == "street"]
+    if len(numbers) != 1 or len(streets) != 1:
+        return []
+    street, number = streets[0], numbers[0]
+
+    def value(cells: list[str]) -> str:
+        return f"{_get(cells, street)} {_get(cells, number)}".strip()
+
+    return [_Derived(f"{headers[street]} + {headers[number]}", [street, number], value)]
 
 
 # --- Work and private alternatives --------------------------------------------------------------

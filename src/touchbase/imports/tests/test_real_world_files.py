@@ -758,3 +758,59 @@ def test_a_shift_jis_csv_plans_its_japanese_contacts(workspace):
     )  # fmt: skip
     assert plan.encoding == "Shift_JIS"
     assert [row.contact_fields["last_name"] for row in plan.rows] == ["山田", "佐藤"]
+
+
+def test_a_house_number_column_goes_after_the_street():
+    data = csv("Firma|Straße|Hausnummer|PLZ|Ort", "Huber AG|Hauptstraße|5a|80331|München",
+               delimiter=";")  # fmt: skip
+    table, rows = read(data, "lexware.csv")
+    assert "Straße + Hausnummer" in table.headers
+    assert rows == [{"account_name": "Huber AG", "street": "Hauptstraße 5a",
+                     "postal_code": "80331", "city": "München"}]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        pytest.param(
+            ["First Name", "Last Name", "Email", "Phone Number", "Mobile Phone Number",
+             "Company Name", "Job Title", "Street Address", "City", "State/Region",
+             "Postal Code", "Country/Region"],
+            ["first_name", "last_name", "email", "phone", "mobile", "account_name", "job_title",
+             "street", "city", "region", "postal_code", "country"], id="hubspot"),
+        pytest.param(
+            ["First Name", "Last Name", "Title", "Account Name", "Mailing Street",
+             "Mailing City", "Mailing State/Province", "Mailing Zip/Postal Code",
+             "Mailing Country", "Phone", "Mobile", "Email", "Description"],
+            ["first_name", "last_name", "job_title", "account_name", "street", "city",
+             "region", "postal_code", "country", "phone", "mobile", "email", "notes"],
+            id="salesforce"),
+        pytest.param(
+            ["Person - Name", "Person - Email - Work", "Person - Phone - Work",
+             "Person - Phone - Mobile", "Organization - Name"],
+            ["full_name", "email", "phone", "mobile", "account_name"], id="pipedrive"),
+        pytest.param(
+            ["Nom", "Prénom", "Société", "Téléphone", "Portable", "Courriel", "Adresse",
+             "Code postal", "Ville", "Pays"],
+            ["last_name", "first_name", "account_name", "phone", "mobile", "email", "street",
+             "postal_code", "city", "country"], id="french"),
+        pytest.param(
+            ["Cognome", "Nome", "Ragione sociale", "Telefono", "Cellulare", "Email",
+             "Indirizzo", "CAP", "Città", "Provincia", "Nazione"],
+            ["last_name", "first_name", "account_name", "phone", "mobile", "email", "street",
+             "postal_code", "city", "region", "country"], id="italian"),
+        pytest.param(
+            ["Voornaam", "Achternaam", "Bedrijf", "Telefoon", "Mobiel", "E-mail", "Straat",
+             "Postcode", "Plaats", "Land"],
+            ["first_name", "last_name", "account_name", "phone", "mobile", "email", "street",
+             "postal_code", "city", "country"], id="dutch"),
+        pytest.param(
+            ["Vorname", "Nachname", "E-Mail 1", "E-Mail 2", "Telefon (Mobil)", "Telefon"],
+            ["first_name", "last_name", "email", "mobile", "phone"], id="numbered-german"),
+    ],
+)  # fmt: skip
+def test_headers_of_crms_and_other_languages_are_mapped(headers, expected):
+    data = csv(",".join(f'"{header}"' for header in headers))
+    data += csv(",".join(f"v{index}" for index in range(len(headers))))
+    table = read_table(data, "crm.csv")
+    assert list(guess_mapping(table.headers).values()) == expected
