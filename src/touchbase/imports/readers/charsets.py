@@ -11,7 +11,8 @@ wins (ties go to the earlier, more common candidate).
 Steps of `detect`:
 1. A byte order mark names the encoding (UTF-32 before UTF-16: its BOM starts the same).
 2. UTF-16 without BOM shows as NUL bytes in every other position.
-3. Valid UTF-8 is UTF-8: other encodings of non-ASCII text are hardly ever valid UTF-8.
+3. Valid UTF-8 is UTF-8: other encodings of non-ASCII text are hardly ever valid UTF-8. A
+   UTF-8 file with a few stray bytes is UTF-8 too, the stray bytes read as Windows-1252.
 4. Otherwise the lines holding bytes above 127 (at most `SAMPLE_BYTES` of them, so a 10 MB
    file costs no more than a small one) are decoded by each candidate and scored: letters of
    one script and one language per word count for it; control characters, rare symbols,
@@ -108,6 +109,8 @@ def detect(data: bytes, *, strict: bool = True) -> Decoded:
     if _is_utf8(data, strict=strict):
         return Decoded(_decode(data, "utf-8", strict=strict), "UTF-8", "utf-8")
     sample = _sample(data)
+    if _is_mostly_utf8(sample):
+        return Decoded(data.decode("utf-8", errors=WINDOWS_1252_FALLBACK), "UTF-8", "utf-8")
     ranked = sorted(
         ((-_plausibility(text, codec), order, codec) for order, (codec, text) in
          enumerate(_decodings(sample))),
@@ -136,6 +139,31 @@ def decode_bytes(data: bytes, charset: str = "") -> str:
     return detect(data).text
 
 
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]{1,3}")
+WINDOWS_1252_FALLBACK = "touchbase-windows-1252-fallback"
+
+
+def _windows_1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    """A byte that is no UTF-8 in a UTF-8 file: a Windows program wrote it, read it so."""
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start : error.end].decode("cp1252", "replace"), error.end
+
+
+codecs.register_error(WINDOWS_1252_FALLBACK, _windows_1252_fallback)
+
+
+def _is_mostly_utf8(sample: bytes) -> bool:
+    """UTF-8 with a few stray bytes (a line added by a Windows program) is still UTF-8.
+
+    Windows-1252 text hardly has a byte pair that is valid UTF-8, and Chinese or Japanese
+    text has many bytes that are not: at most one high byte in ten may stray.
+    """
+    sequences = UTF8_SEQUENCE.findall(sample)
+    high = sum(1 for byte in sample if byte > 127)
+    stray = high - sum(len(sequence) for sequence in sequences)
+    return len(sequences) >= 3 and stray <= max(2, high // 10)
+
+
 def _decode(data: bytes, codec: str, *, strict: bool) -> str:
     return data.decode(codec, errors="strict" if strict else "replace")
 
@@ -148,9 +176,11 @@ def _utf16_without_bom(data: bytes) -> str:
         return ""
     even = sample[0 : pairs * 2 : 2].count(0)
     odd = sample[1 : pairs * 2 : 2].count(0)
-    if odd > pairs * 0.3 and even < pairs * 0.05:
+    # ASCII letters, digits, delimiters and line breaks give a NUL at one side of their pair,
+    # even in Japanese text; binary data has NULs on both sides alike.
+    if odd >= pairs * 0.1 and even * 10 <= odd:
         return "utf-16-le"
-    if even > pairs * 0.3 and odd < pairs * 0.05:
+    if even >= pairs * 0.1 and odd * 10 <= even:
         return "utf-16-be"
     return ""
 

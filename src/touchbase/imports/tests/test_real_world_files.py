@@ -112,6 +112,24 @@ def test_each_encoding_is_judged_by_how_plausible_it_reads(text, codec, encoding
     assert "\n".join(table.delimiter.join(row) for row in cells) + "\n" == text
 
 
+def test_a_utf_8_file_with_a_line_from_a_windows_program_stays_utf_8():
+    data = "Name;Ort\nMüller;Köln\nSchön;Zürich\nGroß;Graz\n".encode() + "Bäcker;Wien\n".encode(
+        "cp1252"
+    )
+    table = read_table(data, "gemischt.csv")
+    assert table.encoding == "UTF-8"
+    assert [record["Name"] for _line, record in table.records()] == [
+        "Müller", "Schön", "Groß", "Bäcker"]  # fmt: skip
+
+
+def test_japanese_in_utf_16_without_bom_is_found_by_its_ascii_delimiters():
+    text = "姓,名,会社\r\n山田,太郎,株式会社山田商事\r\n佐藤,花子,東京電機\r\n"
+    for codec, encoding in (("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE")):
+        table = read_table(text.encode(codec), "addresses.csv")
+        assert table.encoding == encoding
+        assert [record["姓"] for _line, record in table.records()] == ["山田", "佐藤"]
+
+
 def test_japanese_names_from_shift_jis_stay_japanese():
     data = "姓,名,会社名,電話\r\n山田,太郎,株式会社山田商事,03-1234-5678\r\n".encode("shift_jis")
     table, rows = read(data, "addresses.csv")
