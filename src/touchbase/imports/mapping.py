@@ -151,11 +151,11 @@ QUALIFIERS = sorted(
                             "geschaftlich", "geschaeftlich", "arbeit", "arbeits", "work",
                             "business", "office", "buro", "firmen", "primary", "primare",
                             "haupt", "main", "company", "mailing", "billing",
-                            "rechnungs", "postal")]
+                            "rechnungs", "postal", "firma")]
     + [(word, 1) for word in ("privatadresse", "privat", "private", "home", "personal",
                               "personlich", "zuhause", "secondary", "sekundare")]
     + [(word, 2) for word in ("weitere", "weiteres", "weiterer", "andere", "anderes",
-                              "sonstige", "other", "firma", "shipping", "liefer",
+                              "sonstige", "other", "shipping", "liefer",
                               "lieferadresse")],
     key=lambda item: -len(item[0]),
 )  # fmt: skip

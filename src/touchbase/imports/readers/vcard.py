@@ -49,8 +49,6 @@ from touchbase.imports.readers.base import (
 from touchbase.imports.readers.charsets import decode_bytes, detect
 
 MAX_VCARD_LINE = 1024 * 1024
-# Photos, logos, sounds and keys are large and never imported: skipped unread.
-VCARD_BINARY_PROPERTIES = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
 # The properties read; every other one is left out before parsing, so it cannot break a card.
 VCARD_READ_PROPERTIES = frozenset({
     "BEGIN", "END", "VERSION", "N", "FN", "ORG", "TITLE", "ROLE", "EMAIL", "TEL", "ADR", "NOTE",
@@ -240,8 +238,8 @@ class _Property:
     @classmethod
     def parse(cls, line: str) -> _Property:
         head, _colon, value = line.partition(":")
-        group, _dot, name_and_params = head.rpartition(".")
-        name, _semicolon, params = name_and_params.partition(";")
+        group_and_name, _semicolon, params = head.partition(";")
+        group, _dot, name = group_and_name.rpartition(".")
         head = (f"{group}." if group else "") + name.strip().upper()
         return cls(head + (";" + params if params else ""), value)
 

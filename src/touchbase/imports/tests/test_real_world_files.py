@@ -446,6 +446,74 @@ def test_gmail_thunderbird_and_em_client_cards():
     ]  # fmt: skip
 
 
+IPHONE = """BEGIN:VCARD
+VERSION:3.0
+PRODID:-//Apple Inc.//iPhone OS 17.0//EN
+N:Müller;Jürgen;;;
+FN:Jürgen Müller
+ORG:Bäckerei Groß;
+TITLE:Inhaber
+EMAIL;type=INTERNET;type=HOME:j@privat.example
+EMAIL;type=INTERNET;type=WORK;type=pref:j@gross.example
+TEL;type=CELL;type=VOICE;type=pref:+49 171 2345678
+TEL;type=WORK;type=VOICE:+49 89 1234567
+item1.ADR;type=WORK;type=pref:;;Königstraße 5;München;;80331;Deutschland
+item1.X-ABADR:de
+NOTE:Kunde seit 2019, mag Kaffee; bitte vormittags
+PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQSkZJRgABAQAAAQABAAD/
+X-SOCIALPROFILE;type=linkedin:http://linkedin.com/in/x
+END:VCARD
+"""
+OUTLOOK_2013 = (
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nN;LANGUAGE=de:Gruber;Lea\r\nFN:Lea Gruber\r\n"
+    "ORG:Gruber AG\r\nTITLE:Geschäftsführerin\r\nTEL;WORK;VOICE:+41 44 668 18 00\r\n"
+    "TEL;CELL;VOICE:+41 79 123 45 67\r\nADR;WORK;PREF:;;Bahnhofstrasse 1;Zürich;;8001;Schweiz\r\n"
+    "LABEL;WORK;PREF;ENCODING=QUOTED-PRINTABLE:Bahnhofstrasse 1=0D=0A=\r\nZ=FCrich 8001=0D=0A=\r\n"
+    "Schweiz\r\nX-MS-OL-DEFAULT-POSTAL-ADDRESS:2\r\nEMAIL;PREF;INTERNET:lea@gruber.example\r\n"
+    'X-MS-OL-DESIGN;CHARSET=utf-8:<card xmlns="http://schemas.microsoft.com/office/outlook/12/'
+    'electronicbusinesscards" ver="1.0"><body>x:y</body></card>\r\n'
+    "REV:20240101T000000Z\r\nEND:VCARD\r\n"
+)
+
+
+def test_an_iphone_card_with_lowercase_types_and_a_photo():
+    table = read_table(IPHONE.encode(), "iphone.vcf")
+    rows = [{k: v for k, v in record.items() if v} for _line, record in table.records()]
+    assert rows == [{
+        "first_name": "Jürgen", "last_name": "Müller", "account_name": "Bäckerei Groß",
+        "job_title": "Inhaber", "email": "j@gross.example", "phone": "+49 89 1234567",
+        "mobile": "+49 171 2345678", "street": "Königstraße 5", "postal_code": "80331",
+        "city": "München", "country": "Deutschland",
+        "notes": "Kunde seit 2019, mag Kaffee; bitte vormittags",
+    }]  # fmt: skip
+    assert table.notes == [
+        "Not imported from the vCards (entry and number of cards): PHOTO (1), X-SOCIALPROFILE (1)."
+    ]
+
+
+def test_an_outlook_2013_card_in_windows_1252():
+    table = read_table(OUTLOOK_2013.encode("cp1252"), "Lea Gruber.vcf")
+    rows = [{k: v for k, v in record.items() if v} for _line, record in table.records()]
+    assert table.encoding == "Windows-1252"
+    assert rows == [{
+        "first_name": "Lea", "last_name": "Gruber", "account_name": "Gruber AG",
+        "job_title": "Geschäftsführerin", "email": "lea@gruber.example",
+        "phone": "+41 44 668 18 00", "mobile": "+41 79 123 45 67", "street": "Bahnhofstrasse 1",
+        "postal_code": "8001", "city": "Zürich", "country": "Schweiz",
+    }]  # fmt: skip
+    assert table.notes == []
+
+
+def test_a_card_missing_its_end_is_closed_by_the_next_begin():
+    text = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Huber;Eva;;;\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Gruber;Lea;;;\r\nEND:VCARD\r\n"
+    )
+    table = read_table(text.encode(), "kaputt.vcf")
+    assert [(line, record["last_name"]) for line, record in table.records()] == [
+        (1, "Huber"), (4, "Gruber")]  # fmt: skip
+
+
 def test_a_vcard_file_in_windows_1252_keeps_its_umlauts():
     text = vcard("N:Müller;Jürgen;;;", "ORG:Bäckerei Groß", version="2.1")
     table = read_table(text.encode("cp1252"), "outlook.vcf")
