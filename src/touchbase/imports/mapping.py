@@ -22,6 +22,11 @@ Outlook, English         Title (a salutation beside Job Title), First Name, Last
                          Job Title, Business Street/City/State/Postal Code/Country/Region, Home
                          …, Business Phone, Home Phone, Mobile Phone, E-mail Address, E-mail 2
                          Address, Notes, Categories
+Outlook, French/Italian  Prénom, Nom, Société, Rue (bureau), Code postal (bureau), Ville
+                         (bureau), Pays/Région (bureau), Téléphone (bureau), Tél. mobile;
+                         Nome, Cognome, Società, Via (uff.), CAP (uff.), Città (uff.), Telefono
+                         ufficio, Cellulare, Indirizzo posta elettronica
+Outlook.com, Yahoo       Company Main Phone, Other Phone, Work ZIP, Comments and the like
 Thunderbird, English     First Name, Last Name, Display Name, Primary Email, Secondary Email,
                          Work Phone, Home Phone, Mobile Number, Home Address, Home Address 2,
                          Home City, Home State, Home ZipCode, Home Country, Work Address, Work
@@ -38,10 +43,13 @@ Google, before 2023      Name, Given Name, Family Name, Organization 1 - Name, O
 macOS Contacts, German   Vorname, Nachname, Firma, Arbeit E-Mail, Privat E-Mail, Arbeit Telefon,
                          Mobil, iPhone, Arbeitsadresse Straße (or Arbeit Straße), Arbeit PLZ,
                          Arbeit Ort, Arbeit Land, Notiz; also "E-Mail (Arbeit)" and the like
+CRMs                     HubSpot (Phone Number, Mobile Phone Number, State/Region), Salesforce
+                         and Zoho (Mailing Street/City/State/Zip, Description), Pipedrive
+                         (Person - Email - Work, Person - Phone - Mobile, Organization - Name)
 ERP, German              Kundennummer or Debitor (not imported), Name or Name 1 or Kundenname
                          (the company, when contact-person columns exist), Straße, PLZ, Ort,
                          Ansprechpartner, AP Vorname, AP Nachname, AP E-Mail, AP Telefon,
-                         Ansprechpartner Telefon
+                         Ansprechpartner Telefon; Straße beside Hausnummer (joined)
 =======================  =====================================================================
 
 Google's "Phone N - Type/Value" pairs are resolved per row by the readers (readers.layout).
@@ -85,11 +93,12 @@ ALIASES = {
                      "kundenname", "betrieb", "arbeitgeber", "organization1name",
                      "organizationname", "organisationname", "firma1", "name1", "firmierung",
                      "azienda", "societa", "ditta", "ragionesociale", "entreprise", "societe",
-                     "bedrijf", "bedrijfsnaam", "organisatie"],
+                     "bedrijf", "bedrijfsnaam", "organisatie", "empresa"],
     "first_name": ["vorname", "firstname", "givenname", "first", "prenom", "vornamen",
-                   "nome", "voornaam"],
+                   "nome", "voornaam", "nombre"],
     "last_name": ["nachname", "lastname", "surname", "familyname", "familienname", "zuname",
-                  "last", "nom", "cognome", "achternaam", "nomdefamille"],
+                  "last", "nom", "cognome", "achternaam", "nomdefamille", "apellido",
+                  "apellidos"],
     "full_name": ["name", "vollername", "fullname", "kontakt", "ansprechpartner", "contact",
                   "contactname", "displayname", "anzeigename", "ansprechpartnerin",
                   "kontaktperson", "contactperson"],
@@ -99,31 +108,36 @@ ALIASES = {
                   "berufsbezeichnung", "title", "stellung"],
     "email": ["email", "emailadresse", "mail", "emailaddress", "email1", "emailadresse1",
               "primaryemail", "email1value", "emailaddress1", "businessemail", "workemail",
-              "primareemailadresse", "mailadresse", "courriel", "emailadres"],
+              "primareemailadresse", "mailadresse", "courriel", "emailadres",
+              "adressedemessagerie", "indirizzopostaelettronica", "postaelettronica",
+              "correoelectronico", "correo"],
     "phone": ["telefon", "tel", "telefonnummer", "phone", "phonenumber", "festnetz",
               "businessphone", "worknumber", "telefon1", "fon", "phone1value",
               "primaryphone", "haupttelefon", "telephone", "rufnummer", "telefono",
-              "telefoon", "telefonnr", "telnr", "telefonfestnetz"],
+              "telefoon", "telefonnr", "telnr", "telefonfestnetz", "telefonoufficio"],
     "mobile": ["mobil", "mobiltelefon", "handy", "mobile", "mobilephone", "cell",
                "cellphone", "mobilnummer", "handynummer", "phone2value", "mobilenumber",
                "mobiltelnr", "mobiltel", "iphone", "mobilfunk", "mobilfunknummer",
                "cellular", "natel", "telefonmobil", "telefonhandy", "telefoniphone",
                "phonemobile", "phonecell", "phoneiphone", "mobiltelefonnummer", "mobilnr",
                "handynr", "cellphonenumber", "mobilephonenumber", "mobiletelephone",
-               "portable", "cellulare", "mobiel", "mobielnummer", "telefonomobile"],
+               "portable", "cellulare", "mobiel", "mobielnummer", "telefonomobile",
+               "telmobile", "telephonemobile", "movil", "telefonomovil"],
     "street": ["strasse", "str", "street", "adresse", "address", "anschrift", "streetaddress",
                "strassehausnummer", "strasseundhausnummer", "address1", "adresszeile1",
                "address1street", "strassenr", "strassenummer", "indirizzo", "straat",
-               "adresszeile", "addressline1", "addressline"],
+               "adresszeile", "addressline1", "addressline", "rue", "via", "direccion"],
     "postal_code": ["plz", "postleitzahl", "zip", "zipcode", "postalcode", "postcode",
-                    "address1postalcode", "cap", "codepostal", "zippostalcode", "npa"],
+                    "address1postalcode", "cap", "codepostal", "zippostalcode", "npa",
+                    "codigopostal"],
     "city": ["ort", "stadt", "city", "town", "wohnort", "gemeinde", "address1city",
-             "citta", "ville", "plaats", "localita", "comune"],
+             "citta", "ville", "plaats", "localita", "comune", "ciudad"],
     "region": ["bundesland", "region", "kanton", "state", "province", "provinz",
                "address1region", "bundeslandkanton", "provincia", "stateprovince",
                "stateregion"],
     "country": ["land", "country", "staat", "countrycode", "landeskennung", "address1country",
-                "countryregion", "landregion", "pays", "paese", "nation", "nazione"],
+                "countryregion", "landregion", "pays", "paese", "nation", "nazione",
+                "paysregion", "paeseregione", "pais"],
     "language": ["sprache", "language", "korrespondenzsprache"],
     "segment": ["segment", "branche", "industry", "kundengruppe", "kategorie", "category"],
     "tags": ["tags", "schlagworter", "schlagworte", "labels", "stichworte", "kategorien",
@@ -132,7 +146,8 @@ ALIASES = {
               "annualvalue", "jahreswert"],
     "notes": ["notiz", "notizen", "notes", "note", "bemerkung", "bemerkungen", "kommentar",
               "anmerkung", "anmerkungen", "hinweis", "hinweise", "description",
-              "beschreibung", "opmerkingen"],
+              "beschreibung", "opmerkingen", "comments", "kommentare", "remarques",
+              "commenti"],
 }  # fmt: skip
 _LOOKUP = {alias: target for target, names in ALIASES.items() for alias in names}
 
@@ -151,12 +166,14 @@ QUALIFIERS = sorted(
                             "geschaftlich", "geschaeftlich", "arbeit", "arbeits", "work",
                             "business", "office", "buro", "firmen", "primary", "primare",
                             "haupt", "main", "company", "mailing", "billing",
-                            "rechnungs", "postal", "firma")]
+                            "rechnungs", "postal", "firma", "bureau", "ufficio", "uff",
+                            "trabajo")]
     + [(word, 1) for word in ("privatadresse", "privat", "private", "home", "personal",
-                              "personlich", "zuhause", "secondary", "sekundare")]
+                              "personlich", "zuhause", "secondary", "sekundare", "domicile",
+                              "abitazione", "casa")]
     + [(word, 2) for word in ("weitere", "weiteres", "weiterer", "andere", "anderes",
                               "sonstige", "other", "shipping", "liefer",
-                              "lieferadresse")],
+                              "lieferadresse", "autre", "altro")],
     key=lambda item: -len(item[0]),
 )  # fmt: skip
 ADDRESS_WORDS = ("adresse", "address", "anschrift")
@@ -216,14 +233,14 @@ def _classify_parts(key: str) -> Column | None:
     if numbered:
         return Column("email", number=int(numbered.group(2)))
     key, number = _without_number(key)
-    rank = 0
-    for word, word_rank in QUALIFIERS:
-        if key.startswith(word) and key != word:
-            key, rank = key.removeprefix(word), word_rank
+    ranks = []
+    # Up to two qualifiers: "Company Main Phone", "Telefon geschäftlich privat" is no header.
+    for _round in range(2):
+        key, rank = _without_qualifier(key)
+        if rank is None:
             break
-        if key.endswith(word) and key != word:
-            key, rank = key.removesuffix(word), word_rank
-            break
+        ranks.append(rank)
+    rank = ranks[0] if ranks else 0
     key, inner_number = _without_number(key)
     number = max(number, inner_number)
     for word in ADDRESS_WORDS:
@@ -232,6 +249,16 @@ def _classify_parts(key: str) -> Column | None:
             key = part
     field = _LOOKUP.get(key)
     return Column(field, rank, number) if field else None
+
+
+def _without_qualifier(key: str) -> tuple[str, int | None]:
+    """ "telefonprivat" → ("telefon", 1); a key that is only a qualifier stays."""
+    for word, rank in QUALIFIERS:
+        if key.startswith(word) and key != word and _LOOKUP.get(key) is None:
+            return key.removeprefix(word), rank
+        if key.endswith(word) and key != word and _LOOKUP.get(key) is None:
+            return key.removesuffix(word), rank
+    return key, None
 
 
 def _without_number(key: str) -> tuple[str, int]:

@@ -891,6 +891,22 @@ def test_a_house_number_column_goes_after_the_street():
             ["first_name", "last_name", "account_name", "phone", "mobile", "email", "street",
              "postal_code", "city", "country"], id="dutch"),
         pytest.param(
+            ["Prénom", "Nom", "Société", "Rue (bureau)", "Ville (bureau)",
+             "Code postal (bureau)", "Pays/Région (bureau)", "Téléphone (bureau)",
+             "Tél. mobile", "Adresse de messagerie"],
+            ["first_name", "last_name", "account_name", "street", "city", "postal_code",
+             "country", "phone", "mobile", "email"], id="outlook-french"),
+        pytest.param(
+            ["Nome", "Cognome", "Società", "Via (uff.)", "Città (uff.)", "CAP (uff.)",
+             "Paese (uff.)", "Telefono ufficio", "Cellulare", "Indirizzo posta elettronica"],
+            ["first_name", "last_name", "account_name", "street", "city", "postal_code",
+             "country", "phone", "mobile", "email"], id="outlook-italian"),
+        pytest.param(
+            ["First", "Last", "Email", "Home", "Mobile", "Company", "Work Address", "Work City",
+             "Work ZIP", "Work Country", "Comments"],
+            ["first_name", "last_name", "email", "mobile", "account_name", "street", "city",
+             "postal_code", "country", "notes"], id="yahoo"),
+        pytest.param(
             ["Vorname", "Nachname", "E-Mail 1", "E-Mail 2", "Telefon (Mobil)", "Telefon"],
             ["first_name", "last_name", "email", "mobile", "phone"], id="numbered-german"),
     ],
