@@ -138,7 +138,7 @@ def _split_cards(text: str, left_out: Counter[str]) -> Iterator[_Card]:
 
     for number, line in enumerate(_lines(text.lstrip("\ufeff")), start=1):
         is_edge = CARD_EDGE.match(line) is not None
-        if (soft_break and not is_edge) or line[:1] in (" ", "\t"):
+        if not is_edge and (soft_break or line[:1] in (" ", "\t")):
             if keep:
                 # A soft break's "=" goes. A fold's blank goes in vCard 3 and 4 (RFC 6350,
                 # 3.2); vCard 2.1 folds only where a blank was, and keeps it.
@@ -531,6 +531,9 @@ def _card_address(contents: dict[str, list[Any]], values: dict[str, str]) -> Non
     chosen = next((line for line in lines if default and default in _types(line)), None)
     address = (chosen or _preferred(lines)).value
     street = [_text(address.street), _text(address.extended)]
+    if not any([*street, address.city, address.code, address.country]):
+        # "ADR:Hauptstraße 5, 80331 München": the whole address in the first part (PO box).
+        street = [_text(address.box)]
     values.update(
         street=", ".join(part.replace("\n", ", ") for part in street if part),
         postal_code=_text(address.code),

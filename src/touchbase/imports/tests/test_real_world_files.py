@@ -375,6 +375,21 @@ def test_an_address_with_several_types_and_lines():
     }]  # fmt: skip
 
 
+def test_an_address_written_in_one_part_is_kept_as_the_street():
+    rows = card_rows(vcard("N:Huber;Eva;;;", "ADR;TYPE=WORK:Hauptstraße 5\\, 80331 München"))
+    assert rows == [{"first_name": "Eva", "last_name": "Huber",
+                     "street": "Hauptstraße 5, 80331 München"}]  # fmt: skip
+
+
+def test_indented_card_edges_still_open_and_close_cards():
+    text = "  BEGIN:VCARD\r\nVERSION:3.0\r\nN:Huber;Eva;;;\r\n  END:VCARD\r\n" + vcard(
+        "N:Gruber;Lea;;;"
+    )
+    table = read_table(text.encode(), "kontakte.vcf")
+    assert [(line, record["last_name"]) for line, record in table.records()] == [
+        (1, "Huber"), (5, "Gruber")]  # fmt: skip
+
+
 def test_the_quirks_of_the_bat_and_friends():
     # given: lowercase names, blank lines between cards, tab-folded lines, Android's custom
     # rows, and a last card without END:VCARD
