@@ -166,7 +166,8 @@ def _split_cards(text: str, left_out: Counter[str]) -> Iterator[_Card]:
             card, names, card_version = _Card(number), set(), ""
         if card is None:
             continue
-        keep = name in VCARD_READ_PROPERTIES
+        # A cut or nested BEGIN/END ("END:VCA", "BEGIN:VEVENT") would confuse the parser.
+        keep = name in VCARD_READ_PROPERTIES and (is_edge or name not in ("BEGIN", "END"))
         if name == "VERSION":
             card_version = line.split(":", 1)[1].strip()
         if not keep and name not in VCARD_QUIET_PROPERTIES and _is_named(name):
@@ -226,6 +227,8 @@ UNESCAPED_COMMA = re.compile(r"(?<!\\),")
 # Properties holding one text, where a comma is part of it (N, ADR and ORG have parts).
 SINGLE_TEXT_PROPERTIES = frozenset({"FN", "NOTE", "TITLE", "ROLE", "EMAIL", "TEL", "X-ABLABEL"})
 PARAMETER_QP = re.compile(r";\s*(ENCODING\s*=\s*)?QUOTED-PRINTABLE", re.IGNORECASE)
+# vCard 2.1's ENCODING=8BIT says "plain text"; the parser takes any ENCODING for base64.
+PARAMETER_PLAIN = re.compile(r";\s*(ENCODING\s*=\s*)?[78]BIT(?=[;:]|$)", re.IGNORECASE)
 
 
 @dataclass
@@ -259,6 +262,7 @@ class _Property:
         rarely do, and the parser would keep only the text before it.
         """
         head = PARAMETER_CHARSET.sub("", PARAMETER_QP.sub("", self.head))
+        head = PARAMETER_PLAIN.sub("", head)
         head = PARAMETER_SAFE.sub("", head)
         value = self.value
         if head.split(";", 1)[0].rsplit(".", 1)[-1] in SINGLE_TEXT_PROPERTIES:
