@@ -48,13 +48,18 @@ COMMON_NAMES = {
     "slovenskarepublika": "SK", "peoplesrepublicofchina": "CN", "kosovo": "XK",
     "southtyrol": "IT", "sudtirol": "IT", "suedtirol": "IT", "altoadige": "IT",
 }  # fmt: skip
+# What people write for "no country": read as no country at all, never as Namibia ("n/a").
+PLACEHOLDERS = frozenset({
+    "na", "nv", "ka", "keineangabe", "keineangaben", "unbekannt", "unknown", "none", "null",
+    "nil", "leer", "empty", "tbd", "xx", "xxx", "0", "00", "nichtbekannt",
+})  # fmt: skip
 PARTS = re.compile(r"[()\[\]/,;|]|\s[-–]\s")
 
 
 def country_code(raw: str) -> str | None:
     """The ISO 3166 alpha-2 code for what a cell says, None when it names no country."""
     key = normalize(raw)
-    if not key:
+    if is_placeholder(raw):
         return None
     lookup = _lookup()
     if key in lookup:
@@ -64,6 +69,17 @@ def country_code(raw: str) -> str | None:
         if code:
             return code
     return None
+
+
+def is_placeholder(raw: str) -> bool:
+    """Whether a cell only says that the country is unknown: "n/a", "k. A.", "-", "unbekannt".
+
+    A bare "NA" is Namibia's code; "n/a" and "N.A." are placeholders.
+    """
+    key = normalize(raw)
+    if key == "na":
+        return raw.strip().upper() != "NA"
+    return not key or key in PLACEHOLDERS
 
 
 def normalize(text: str) -> str:

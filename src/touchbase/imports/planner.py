@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from touchbase.core.models import Workspace
 from touchbase.core.phone import phone_normalize
 from touchbase.imports.countries import country_code
+from touchbase.imports.countries import is_placeholder as is_country_placeholder
 from touchbase.imports.countries import normalize as normalize_country
 from touchbase.imports.mapping import FIELDS, guess_mapping
 from touchbase.imports.readers import ImportFileError, Table, read_table
@@ -393,7 +394,7 @@ def _column(plan: ImportPlan, *targets: str) -> str:
 def _country(raw: str, region: str, *, home_country: str) -> tuple[str | None, str]:
     """The row's country code (None when unknown) and region; South Tyrol is Italy's region."""
     key = normalize_country(raw)
-    if not key:
+    if not key or is_country_placeholder(raw):
         return home_country, region.strip()
     if key in SOUTH_TYROL:
         return "IT", region.strip() or "Südtirol"

@@ -576,9 +576,13 @@ def test_every_country_is_known_by_its_names_and_codes(raw, code):
     assert country_code(raw) == code
 
 
-@pytest.mark.parametrize("raw", ["Bayern", "xx", "unbekannt", "-", ""])
+@pytest.mark.parametrize("raw", ["Bayern", "xx", "unbekannt", "-", "", "n/a", "N.A.", "k. A."])
 def test_what_names_no_country_is_none(raw):
     assert country_code(raw) is None
+
+
+def test_na_alone_is_namibia():
+    assert country_code("NA") == "NA"
 
 
 def test_the_planner_reads_countries_and_keeps_south_tyrol_as_a_region_of_italy():
@@ -587,6 +591,8 @@ def test_the_planner_reads_countries_and_keeps_south_tyrol_as_a_region_of_italy(
     assert _country("Kaimaninseln", "", home_country="DE") == ("KY", "")
     assert _country("", "Tirol", home_country="AT") == ("AT", "Tirol")
     assert _country("Atlantis", "", home_country="DE") == (None, "")
+    assert _country("n/a", "", home_country="AT") == ("AT", "")
+    assert _country("unbekannt", "", home_country="CH") == ("CH", "")
 
 
 # --- Columns ------------------------------------------------------------------------------------
