@@ -109,7 +109,11 @@ def too_many_cells() -> str:
 
 
 def table_from_grid(kind: str, rows: list[tuple[int, list[str]]], **read: str) -> Table:
-    """Find the header row (titles above it are skipped) and turn the rest into dicts."""
+    """Find the header row (titles above it are skipped), clean the rest, combine columns.
+
+    Columns only a row can resolve (work or private, Google's typed pairs) become one each
+    (readers.layout).
+    """
     from touchbase.imports.mapping import header_score
     from touchbase.imports.readers.layout import normalize_layout
 

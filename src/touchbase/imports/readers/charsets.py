@@ -79,9 +79,9 @@ LANGUAGE_LETTERS = [
         "ąčęėįšųūž",  # Lithuanian
     )
 ]
-# Punctuation and signs real files hold; any other symbol counts against a decoding.
 # Letters rare in the west that a wrong western reading of Hungarian or Czech produces.
 RARE_LETTERS = set("õÕûÛðÐþÞýÝÿ")
+# Punctuation and signs real files hold; any other symbol counts against a decoding.
 COMMON_SIGNS = set("€£§°«»„“”‘’‚–—…•·×\u00a0\u00ad´`²½¼¾®©™¿¡")
 # Words with a non-ASCII letter or digit, and the non-ASCII characters outside words.
 NON_ASCII_WORD = re.compile(r"\w*[^\W\x00-\x7f]\w*")
@@ -117,7 +117,7 @@ def detect(data: bytes, *, strict: bool = True) -> Decoded:
     )  # fmt: skip
     for _score, _order, codec in ranked:
         try:
-            return Decoded(data.decode(codec), NAMES[codec], codec)
+            return Decoded(_decode(data, codec, strict=strict), NAMES[codec], codec)
         except UnicodeDecodeError:
             continue
     return Decoded(data.decode("cp1252", errors="replace"), "Windows-1252", "cp1252")
