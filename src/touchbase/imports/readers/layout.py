@@ -35,7 +35,18 @@ from touchbase.imports.mapping import (
 )
 
 Rows = list[tuple[int, list[str]]]
-GOOGLE_GROUP = re.compile(r"^(?P<kind>[A-Za-z-]+) (?P<number>\d+) - (?P<part>.+)$")
+GOOGLE_GROUP = re.compile(r"^(?P<kind>[^\W\d][\w-]*) (?P<number>\d+) - (?P<part>.+)$")
+# Google writes its headers in English; exports seen in German are read too.
+GOOGLE_KINDS = {
+    "phone": "phone", "telefon": "phone", "telefonnummer": "phone", "email": "email",
+    "emailadresse": "email", "address": "address", "adresse": "address",
+}  # fmt: skip
+GOOGLE_PARTS = {
+    "wert": "value", "typ": "type", "art": "type", "bezeichnung": "label", "strasse": "street",
+    "ort": "city", "stadt": "city", "postleitzahl": "postalcode", "plz": "postalcode",
+    "bundesland": "region", "land": "country", "adresszusatz": "extendedaddress",
+    "formatiert": "formatted", "postfach": "pobox",
+}  # fmt: skip
 GOOGLE_SEPARATOR = " ::: "
 MOBILE_WORDS = ("mobil", "cell", "handy", "iphone", "natel", "portable")
 ALTERNATIVE_FIELDS = ("email", "phone", "mobile")
@@ -89,10 +100,10 @@ def normalize_layout(headers: list[str], rows: Rows) -> tuple[list[str], list[st
 def _cell(index: int, *, is_tags: bool) -> Callable[[list[str]], str]:
     def value(cells: list[str]) -> str:
         text = _get(cells, index)
-        if is_tags:
-            # Google's "* myContacts ::: Kunden": its own groups start with "*" and are left.
+        if is_tags and (GOOGLE_SEPARATOR in text or text.startswith("* ")):
+            # Google's "* myContacts ::: Kunden": its own groups start with "* " and are left.
             labels = [label.strip() for label in text.split(GOOGLE_SEPARATOR)]
-            return ", ".join(label for label in labels if label and not label.startswith("*"))
+            return ", ".join(label for label in labels if label and not label.startswith("* "))
         return _first_value(text)
 
     return value
@@ -125,10 +136,11 @@ def _google_columns(headers: list[str]) -> list[_Derived]:
     groups: dict[str, dict[int, dict[str, int]]] = {}
     for index, header in enumerate(headers):
         match = GOOGLE_GROUP.match(header.strip())
-        if match:
-            kind = normalize_header(match["kind"])
+        kind = GOOGLE_KINDS.get(normalize_header(match["kind"])) if match else None
+        if match and kind:
             parts = groups.setdefault(kind, {}).setdefault(int(match["number"]), {})
-            parts[normalize_header(match["part"])] = index
+            part = normalize_header(match["part"])
+            parts[GOOGLE_PARTS.get(part, part)] = index
     derived = []
     if "phone" in groups:
         derived += _google_phones(list(groups["phone"].values()))
@@ -177,10 +189,16 @@ def _phone_kind(label: str) -> tuple[str, int]:
         return "mobile", 0
     if "pager" in label:
         return "other", 0
-    for rank, words in enumerate((("work", "büro", "arbeit"), ("main",), ("home", "privat"))):
+    if _is_work(label):
+        return "phone", 0
+    for rank, words in enumerate((("main", "haupt"), ("home", "privat")), start=1):
         if any(word in label for word in words):
             return "phone", rank
     return "phone", 3
+
+
+def _is_work(label: str) -> bool:
+    return any(word in label for word in ("work", "arbeit", "büro", "geschäft", "dienst"))
 
 
 def _google_emails(groups: list[dict[str, int]]) -> _Derived:
@@ -189,7 +207,7 @@ def _google_emails(groups: list[dict[str, int]]) -> _Derived:
         for order, parts in enumerate(groups):
             value = _first_value(_get(cells, parts.get("value")))
             label = _google_type(cells, parts)
-            rank = 0 if "work" in label else 1 if label.startswith("*") else 2
+            rank = 0 if _is_work(label) else 1 if label.startswith("*") else 2
             if value:
                 found.append((rank, order, value))
         return min(found)[2] if found else ""
@@ -213,7 +231,7 @@ GOOGLE_ADDRESS_HEADERS = {
 def _google_addresses(groups: list[dict[str, int]]) -> list[_Derived]:
     def chosen(cells: list[str]) -> dict[str, int]:
         filled = [
-            ("work" not in _google_type(cells, parts), order, parts)
+            (not _is_work(_google_type(cells, parts)), order, parts)
             for order, parts in enumerate(groups)
             if any(_get(cells, index) for name, index in parts.items()
                    if name not in ("type", "label"))

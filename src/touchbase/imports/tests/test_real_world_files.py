@@ -734,6 +734,21 @@ def test_google_contacts_old_format():
     }]  # fmt: skip
 
 
+def test_google_contacts_with_german_headers():
+    data = csv(
+        "Vorname,Nachname,Organisation,Labels,E-Mail 1 - Label,E-Mail 1 - Wert,"
+        "Telefon 1 - Label,Telefon 1 - Wert,Telefon 2 - Label,Telefon 2 - Wert",
+        "Jürgen,Müller,Bäckerei Groß,*VIP,Arbeit,j@gross.example,Mobil,0171 2345678,Arbeit,"
+        "089 1234567",
+    )
+    _table, rows = read(data, "contacts.csv")
+    assert rows == [{
+        "first_name": "Jürgen", "last_name": "Müller", "account_name": "Bäckerei Groß",
+        "tags": "*VIP", "email": "j@gross.example", "mobile": "0171 2345678",
+        "phone": "089 1234567",
+    }]  # fmt: skip
+
+
 OUTLOOK_DE = (
     '"Anrede","Vorname","Weitere Vornamen","Nachname","Suffix","Firma","Abteilung","Position",'
     '"Straße geschäftlich","Straße geschäftlich 2","Straße geschäftlich 3","Ort geschäftlich",'
