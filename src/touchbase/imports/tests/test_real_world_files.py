@@ -952,3 +952,33 @@ def test_headers_of_crms_and_other_languages_are_mapped(headers, expected):
     data += csv(",".join(f"v{index}" for index in range(len(headers))))
     table = read_table(data, "crm.csv")
     assert list(guess_mapping(table.headers).values()) == expected
+
+
+@pytestmark_db
+def test_a_thunderbird_file_plans_its_people_and_its_company_entry(workspace):
+    data = csv(
+        THUNDERBIRD,
+        "Eva,Huber,Eva Huber,,eva@huber.example,,,+49 89 1234567,,,,+49 171 2345678,,,,,,,"
+        "Hauptstraße 5,,Augsburg,,86150,Germany,,,Huber AG,,,,,,,,,,,",
+        "Karl,Gruber,Karl Gruber,,,karl@privat.example,,,+43 1 5234567,,,,Ringstraße 1,,Wien,,"
+        "1010,Österreich,,,,,,,,,,,,,,,,,,,,",
+        ",,Acme GmbH,,info@acme.example,,,+49 30 1234567,,,,,,,,,,,,,,,,,,,Acme GmbH,,,,,,,,,,,",
+    )
+    plan = import_plan(workspace=workspace, data=data, filename="thunderbird.csv")
+    people = [(row.contact_fields.get("last_name"), row.contact_fields.get("country"))
+              for row in plan.rows]  # fmt: skip
+    assert people == [("Huber", "DE"), ("Gruber", "AT"), (None, None)]
+    assert plan.rows[2].account_key == "acme gmbh"
+
+
+@pytestmark_db
+def test_a_google_file_plans_mobiles_as_mobiles(workspace):
+    data = csv(
+        "First Name,Last Name,Organization Name,Phone 1 - Label,Phone 1 - Value,"
+        "Phone 2 - Label,Phone 2 - Value,Address 1 - Label,Address 1 - Country",
+        "Lea,Gruber,Gruber AG,Mobile,+41 79 123 45 67,Work,+41 44 668 18 00,Work,Schweiz",
+    )
+    plan = import_plan(workspace=workspace, data=data, filename="contacts.csv")
+    fields = plan.rows[0].contact_fields
+    assert (fields["mobile"], fields["phone"], fields["country"]) == (
+        "+41791234567", "+41446681800", "CH")  # fmt: skip
