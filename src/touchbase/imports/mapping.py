@@ -1,9 +1,9 @@
 """Column mapping for imports: automatic guesses for the headers address books and ERPs write.
 
-A header is lowercased to ASCII letters and digits ("E-Mail-Adresse" → "emailadresse") and
-looked up in ALIASES. Headers the list does not name are read by their parts: a work or
-private qualifier before or after the field ("Arbeit E-Mail", "Telefon privat",
-"Work ZipCode", "Privat: Ort"), a line number ("Straße geschäftlich 2", "Home Address 2"), an
+A header is lowercased to letters and digits without accents ("E-Mail-Adresse" →
+"emailadresse", "電話番号" stays) and looked up in ALIASES and MORE_LANGUAGES. Headers the
+lists do not name are read by their parts: a work or private qualifier before or after the
+field ("Arbeit E-Mail", "Telefon privat", "Work ZipCode", "Privat: Ort"), a line number ("Straße geschäftlich 2", "Home Address 2"), an
 address word before an address part ("Arbeitsadresse Straße"), and a contact-person prefix
 ("AP E-Mail", "Ansprechpartner Telefon", "Contact Email"). Where a file has work and private
 columns of one field, the readers combine them per row, work first (readers.layout).
@@ -26,11 +26,18 @@ Outlook, French/Italian  Prénom, Nom, Société, Rue (bureau), Code postal (bur
                          (bureau), Pays/Région (bureau), Téléphone (bureau), Tél. mobile;
                          Nome, Cognome, Società, Via (uff.), CAP (uff.), Città (uff.), Telefono
                          ufficio, Cellulare, Indirizzo posta elettronica
+Outlook, Japanese        敬称, 名, 姓, 会社名, 役職, 番地 (会社), 市町村 (会社), 郵便番号 (会社),
+                         国/地域 (会社), 会社電話, 自宅電話, 携帯電話, 電子メール アドレス, メモ
+Outlook, Polish, Czech,  Imię, Nazwisko, Ulica (służbowy), Telefon komórkowy, Adres e-mail;
+Hungarian, Russian       Jméno, Příjmení, Telefon do práce, Mobilní telefon; Vezetéknév,
+                         Utónév, Munkahelyi telefon; Фамилия, Имя, Телефон, Эл. почта
 Outlook.com, Yahoo       Company Main Phone, Other Phone, Work ZIP, Comments and the like
 Thunderbird, English     First Name, Last Name, Display Name, Primary Email, Secondary Email,
                          Work Phone, Home Phone, Mobile Number, Home Address, Home Address 2,
                          Home City, Home State, Home ZipCode, Home Country, Work Address, Work
                          City, Work ZipCode, Work Country, Job Title, Organization, Notes
+Thunderbird, Japanese    名, 姓, 表示名, 電子メールアドレス, 勤務先電話番号, 携帯電話番号,
+                         勤務先住所, 勤務先 市区町村, 勤務先 郵便番号, 勤務先, メモ
 Thunderbird, German      Vorname, Nachname, Anzeigename, Primäre E-Mail-Adresse, Sekundäre
                          E-Mail-Adresse, Tel. dienstlich, Tel. privat, Mobil-Tel.-Nr.,
                          Privat: Adresse/Ort/PLZ/Land, Dienstlich: Adresse/Ort/PLZ/Land,
@@ -153,10 +160,61 @@ _LOOKUP = {alias: target for target, names in ALIASES.items() for alias in names
 
 
 def normalize_header(header: str) -> str:
-    """Lowercase ASCII letters and digits only: "E-Mail-Adresse" → "emailadresse"."""
-    text = header.strip().lower().replace("ß", "ss")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", text)
+    """Lowercase letters and digits without accents: "E-Mail-Adresse" → "emailadresse".
+
+    Letters of other scripts stay: "電話番号" and "Телефон" are headers too.
+    """
+    text = unicodedata.normalize("NFKD", header.strip().lower().replace("ß", "ss"))
+    return "".join(char for char in text if char.isalnum() and not unicodedata.combining(char))
+
+
+# Headers in further languages, as exporters in Japan, China, Russia, Poland, Czechia and
+# Hungary write them (Outlook, Thunderbird and address books in those languages).
+MORE_LANGUAGES = {
+    "account_name": ["会社名", "会社", "勤務先", "企業名", "組織", "法人名", "取引先", "取引先名",
+                     "公司", "公司名称", "公司名稱", "单位", "компания", "организация",
+                     "Spółka", "Společnost", "Cég", "Cégnév"],
+    "first_name": ["名", "下の名前", "имя", "Imię", "Jméno", "Křestní jméno", "Utónév",
+                   "Keresztnév"],
+    "last_name": ["姓", "苗字", "名字", "фамилия", "Nazwisko", "Příjmení", "Vezetéknév"],
+    "full_name": ["氏名", "名前", "表示名", "フルネーム", "姓名", "フリガナ氏名", "фио",
+                  "Imię i nazwisko", "Név"],
+    "salutation": ["敬称", "обращение", "Zwrot grzecznościowy", "Oslovení", "Megszólítás"],
+    "job_title": ["役職", "肩書き", "肩書", "职位", "職位", "职务", "должность", "Stanowisko",
+                  "Pozice", "Funkce", "Beosztás"],
+    "email": ["メールアドレス", "メール", "電子メールアドレス", "電子メール", "eメール",
+              "邮箱", "电子邮件", "電子郵件", "电子邮箱", "электроннаяпочта", "эл почта",
+              "почта", "Adres e-mail", "E-mailová adresa", "E-mail cím"],
+    "phone": ["電話番号", "電話", "固定電話", "代表電話", "电话", "电话号码", "電話號碼",
+              "телефон", "рабочийтелефон", "Telefon do práce", "Telefon służbowy",
+              "Munkahelyi telefon"],
+    "mobile": ["携帯電話", "携帯", "携帯電話番号", "携帯番号", "手机", "手機", "手机号码",
+               "мобильный", "мобильныйтелефон", "сотовый", "Telefon komórkowy", "Komórka",
+               "Mobilní telefon", "Mobiltelefon"],
+    "street": ["住所", "番地", "所在地", "町名番地", "地址", "адрес", "улица", "Ulica", "Ulice",
+               "Utca", "Cím"],
+    "postal_code": ["郵便番号", "邮编", "邮政编码", "郵遞區號", "индекс", "почтовыйиндекс",
+                    "Kod pocztowy", "PSČ", "Irányítószám"],
+    "city": ["市区町村", "市町村", "城市", "город", "Miasto", "Miejscowość", "Město", "Obec",
+             "Város", "Település"],
+    "region": ["都道府県", "省", "省份", "регион", "область", "Województwo",
+               "Megye"],
+    "country": ["国", "国名", "国地域", "国家", "國家", "страна", "Kraj", "Kraj/region", "Země",
+                "Země/oblast", "Ország"],
+    "notes": ["メモ", "備考", "ノート", "备注", "備註", "примечание", "примечания", "заметки",
+              "Uwagi", "Notatki", "Poznámky", "Poznámka", "Megjegyzés", "Megjegyzések"],
+    "tags": ["カテゴリ", "分類", "категории", "Kategorie", "Kategóriák"],
+}  # fmt: skip
+
+
+def _add_aliases(aliases: dict[str, list[str]]) -> None:
+    for target, names in aliases.items():
+        for name in names:
+            if normalize_header(name):
+                _LOOKUP.setdefault(normalize_header(name), target)
+
+
+_add_aliases(MORE_LANGUAGES)
 
 
 # Qualifiers before or after a field: (normalised word, rank). Rank 0 is work (preferred),
@@ -167,15 +225,22 @@ QUALIFIERS = sorted(
                             "business", "office", "buro", "firmen", "primary", "primare",
                             "haupt", "main", "company", "mailing", "billing",
                             "rechnungs", "postal", "firma", "bureau", "ufficio", "uff",
-                            "trabajo")]
+                            "trabajo", "会社", "勤務先", "仕事", "służbowy", "praca", "práce",
+                            "zaměstnání", "munkahelyi", "рабочий")]
     + [(word, 1) for word in ("privatadresse", "privat", "private", "home", "personal",
                               "personlich", "zuhause", "secondary", "sekundare", "domicile",
-                              "abitazione", "casa")]
+                              "abitazione", "casa", "自宅", "第2", "prywatny", "domowy",
+                              "domů", "domácí", "otthoni", "домашний", "личный")]
     + [(word, 2) for word in ("weitere", "weiteres", "weiterer", "andere", "anderes",
                               "sonstige", "other", "shipping", "liefer",
-                              "lieferadresse", "autre", "altro")],
+                              "lieferadresse", "autre", "altro", "その他", "inny", "jiné",
+                              "egyéb", "другой")],
     key=lambda item: -len(item[0]),
 )  # fmt: skip
+# Written as people write them, compared as normalised headers.
+QUALIFIERS = sorted(
+    ((normalize_header(word), rank) for word, rank in QUALIFIERS), key=lambda item: -len(item[0])
+)
 ADDRESS_WORDS = ("adresse", "address", "anschrift")
 # A house number in its own column belongs after the street (German ERPs split them).
 HOUSE_NUMBERS = frozenset({"hausnummer", "hausnr", "nr", "housenumber", "streetnumber",
@@ -229,7 +294,9 @@ def _classify_parts(key: str) -> Column | None:
     """A header of known parts: "telefonprivat", "arbeitemail", "workaddress2", "email2adresse"."""
     if key in _LOOKUP:
         return Column(_LOOKUP[key])
-    numbered = re.fullmatch(r"(e?mail|email)([2-9])(adresse|address|value)?", key)
+    numbered = re.fullmatch(
+        r"(e?mail|email|電子メール|メール)([2-9])(adresse|address|value|アドレス)?", key
+    )
     if numbered:
         return Column("email", number=int(numbered.group(2)))
     key, number = _without_number(key)
@@ -263,7 +330,7 @@ def _without_qualifier(key: str) -> tuple[str, int | None]:
 
 def _without_number(key: str) -> tuple[str, int]:
     """ "strassegeschaftlich2" → ("strassegeschaftlich", 2); a bare number is not stripped."""
-    match = re.fullmatch(r"(.*[a-z])([1-9])", key)
+    match = re.fullmatch(r"(.*\D)([1-9])", key)
     return (match.group(1), int(match.group(2))) if match else (key, 1)
 
 

@@ -874,12 +874,54 @@ def test_a_shift_jis_csv_plans_its_japanese_contacts(workspace):
     data = "姓,名,会社名\r\n山田,太郎,株式会社山田商事\r\n佐藤,花子,東京電機\r\n".encode(
         "shift_jis"
     )
-    plan = import_plan(
-        workspace=workspace, data=data, filename="addresses.csv",
-        mapping={"姓": "last_name", "名": "first_name", "会社名": "account_name"},
-    )  # fmt: skip
+    plan = import_plan(workspace=workspace, data=data, filename="addresses.csv")
     assert plan.encoding == "Shift_JIS"
+    assert plan.mapping == {"姓": "last_name", "名": "first_name", "会社名": "account_name"}
     assert [row.contact_fields["last_name"] for row in plan.rows] == ["山田", "佐藤"]
+
+
+def test_japanese_outlook_in_shift_jis():
+    headers = (
+        "敬称,名,ミドル ネーム,姓,会社名,部署,役職,番地 (会社),番地 2 (会社),市町村 (会社),"
+        "都道府県 (会社),郵便番号 (会社),国/地域 (会社),番地 (自宅),市町村 (自宅),会社 FAX,"
+        "会社電話,自宅電話,携帯電話,電子メール アドレス,電子メール 2 アドレス,メモ"
+    )
+    row = (
+        "様,太郎,,山田,株式会社山田商事,営業部,部長,港南1-2-3,品川ビル5階,港区,東京都,108-0075,"
+        "日本,,,03-1111-2222,03-1234-5678,,090-1234-5678,taro@yamada.example,,重要顧客"
+    )
+    table, rows = read(csv(headers, row).decode().encode("shift_jis"), "連絡先.csv")
+    assert table.encoding == "Shift_JIS"
+    assert rows == [{
+        "salutation": "様", "first_name": "太郎", "last_name": "山田",
+        "account_name": "株式会社山田商事", "job_title": "部長", "street": "港南1-2-3, 品川ビル5階",
+        "city": "港区", "region": "東京都", "postal_code": "108-0075", "country": "日本",
+        "phone": "03-1234-5678", "mobile": "090-1234-5678", "email": "taro@yamada.example",
+        "notes": "重要顧客",
+    }]  # fmt: skip
+
+
+def test_polish_outlook_in_iso_8859_2():
+    data = (
+        csv(
+            "Imię;Nazwisko;Firma;Stanowisko;Ulica (służbowy);Miasto (służbowy);"
+            "Kod pocztowy (służbowy);Kraj/region (służbowy);Telefon służbowy;Telefon komórkowy;"
+            "Adres e-mail;Uwagi",
+            "Łukasz;Wójcik;Żabka Sp. z o.o.;Kierownik;ul. Świętokrzyska 12;Łódź;90-001;Polska;"
+            "+48 42 123 45 67;+48 601 234 567;lukasz@zabka.example;Ważny klient",
+        )
+        .decode()
+        .encode("iso8859_2")
+    )
+    table, rows = read(data, "kontakty.csv")
+    assert table.encoding == "ISO-8859-2"
+    assert rows == [{
+        "first_name": "Łukasz", "last_name": "Wójcik", "account_name": "Żabka Sp. z o.o.",
+        "job_title": "Kierownik", "street": "ul. Świętokrzyska 12", "city": "Łódź",
+        "postal_code": "90-001", "country": "Polska", "phone": "+48 42 123 45 67",
+        "mobile": "+48 601 234 567", "email": "lukasz@zabka.example", "notes": "Ważny klient",
+    }]  # fmt: skip
+    assert country_code(rows[0]["country"]) == "PL"
 
 
 def test_a_house_number_column_goes_after_the_street():
@@ -942,6 +984,31 @@ def test_a_house_number_column_goes_after_the_street():
              "Work ZIP", "Work Country", "Comments"],
             ["first_name", "last_name", "email", "mobile", "account_name", "street", "city",
              "postal_code", "country", "notes"], id="yahoo"),
+        pytest.param(
+            ["Jméno", "Příjmení", "Společnost", "Pozice", "Ulice (práce)", "Město (práce)",
+             "PSČ (práce)", "Země (práce)", "Telefon do práce", "Mobilní telefon",
+             "E-mailová adresa", "Poznámky"],
+            ["first_name", "last_name", "account_name", "job_title", "street", "city",
+             "postal_code", "country", "phone", "mobile", "email", "notes"], id="czech"),
+        pytest.param(
+            ["Vezetéknév", "Utónév", "Cég", "Beosztás", "Munkahelyi telefon", "Mobiltelefon",
+             "E-mail cím", "Megjegyzések"],
+            ["last_name", "first_name", "account_name", "job_title", "phone", "mobile", "email",
+             "notes"], id="hungarian"),
+        pytest.param(
+            ["Фамилия", "Имя", "Организация", "Должность", "Телефон", "Мобильный телефон",
+             "Эл. почта", "Адрес", "Город", "Индекс", "Страна", "Примечание"],
+            ["last_name", "first_name", "account_name", "job_title", "phone", "mobile", "email",
+             "street", "city", "postal_code", "country", "notes"], id="russian"),
+        pytest.param(
+            ["名", "姓", "表示名", "電子メールアドレス", "勤務先電話番号", "携帯電話番号", "勤務先",
+             "メモ"],
+            ["first_name", "last_name", "full_name", "email", "phone", "mobile", "account_name",
+             "notes"], id="thunderbird-japanese"),
+        pytest.param(
+            ["姓名", "公司", "职位", "电话", "手机", "邮箱", "地址", "城市", "备注"],
+            ["full_name", "account_name", "job_title", "phone", "mobile", "email", "street",
+             "city", "notes"], id="chinese"),
         pytest.param(
             ["Vorname", "Nachname", "E-Mail 1", "E-Mail 2", "Telefon (Mobil)", "Telefon"],
             ["first_name", "last_name", "email", "mobile", "phone"], id="numbered-german"),
