@@ -3,9 +3,10 @@
 A header is lowercased to letters and digits without accents ("E-Mail-Adresse" →
 "emailadresse", "電話番号" stays) and looked up in ALIASES and MORE_LANGUAGES. Headers the
 lists do not name are read by their parts: a work or private qualifier before or after the
-field ("Arbeit E-Mail", "Telefon privat", "Work ZipCode", "Privat: Ort"), a line number ("Straße geschäftlich 2", "Home Address 2"), an
-address word before an address part ("Arbeitsadresse Straße"), and a contact-person prefix
-("AP E-Mail", "Ansprechpartner Telefon", "Contact Email"). Where a file has work and private
+field ("Arbeit E-Mail", "Telefon privat", "Work ZipCode", "Privat: Ort"), a line number
+("Straße geschäftlich 2", "Home Address 2"), an address word before an address part
+("Arbeitsadresse Straße"), and a contact-person prefix ("AP E-Mail", "Ansprechpartner
+Telefon", "Contact Email"). Where a file has work and private
 columns of one field, the readers combine them per row, work first (readers.layout).
 
 Headers of the exports this was built for (the full lists are longer; what is not here is
