@@ -6,8 +6,8 @@ lists do not name are read by their parts: a work or private qualifier before or
 field ("Arbeit E-Mail", "Telefon privat", "Work ZipCode", "Privat: Ort"), a line number
 ("Straße geschäftlich 2", "Home Address 2"), an address word before an address part
 ("Arbeitsadresse Straße"), and a contact-person prefix ("AP E-Mail", "Ansprechpartner
-Telefon", "Contact Email"). Where a file has work and private
-columns of one field, the readers combine them per row, work first (readers.layout).
+Telefon", "Contact Email"). Where a file has work and private columns of one field, the
+readers combine them per row, work first (readers.layout).
 
 Headers of the exports this was built for (the full lists are longer; what is not here is
 not imported, and the dry run lists it):
