@@ -497,8 +497,9 @@ def _card_phones(lines: list[Any], labels: dict[str, str], values: dict[str, str
     """Mobile numbers go to mobile, the first other (preferred, then work) to phone."""
 
     def rank(line: Any) -> tuple[bool, bool, bool]:
-        types = _types(line)
-        return (not _is_preferred(line), "work" not in types, "home" in types)
+        label = labels.get(str(line.group or "").lower(), "")
+        words = " ".join([*_types(line), label])
+        return (not _is_preferred(line), "work" not in words, "home" in words)
 
     others = []
     for line in sorted(lines, key=rank):
