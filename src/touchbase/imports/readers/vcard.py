@@ -25,6 +25,7 @@ TEL;VALUE=uri:tel:+49…          the number without "tel:" and its ";ext=" part
 TYPE="work,voice", PREF=1       both vCard 4 spellings of types and preference understood
 EMAIL, ADR several              the preferred one, else the work one, else the first;
                                 Outlook's X-MS-OL-DEFAULT-POSTAL-ADDRESS picks the address
+CATEGORIES (Gmail, Apple)       tags, without the address book's own "myContacts"
 ==============================  ===========================================================
 """
 
@@ -52,7 +53,7 @@ MAX_VCARD_LINE = 1024 * 1024
 # The properties read; every other one is left out before parsing, so it cannot break a card.
 VCARD_READ_PROPERTIES = frozenset({
     "BEGIN", "END", "VERSION", "N", "FN", "ORG", "TITLE", "ROLE", "EMAIL", "TEL", "ADR", "NOTE",
-    "KIND", "X-ABSHOWAS", "X-ABLABEL", "X-MS-OL-DEFAULT-POSTAL-ADDRESS",
+    "KIND", "X-ABSHOWAS", "X-ABLABEL", "X-MS-OL-DEFAULT-POSTAL-ADDRESS", "CATEGORIES",
 })  # fmt: skip
 # Properties left out without a word: structure, sync data and things no CRM keeps.
 VCARD_QUIET_PROPERTIES = frozenset({
@@ -63,8 +64,10 @@ VCARD_QUIET_PROPERTIES = frozenset({
 VCARD_TEXT_PROPERTIES = ("n", "fn", "org", "title", "email", "tel", "adr", "note")
 VCARD_COLUMNS = [
     "first_name", "last_name", "account_name", "job_title", "email", "phone", "mobile",
-    "street", "postal_code", "city", "region", "country", "notes",
+    "street", "postal_code", "city", "region", "country", "notes", "tags",
 ]  # fmt: skip
+# Groups address books keep for themselves, not the user's tags.
+SYSTEM_CATEGORIES = frozenset({"mycontacts", "starred", "friends", "family", "coworkers"})
 MOBILE_WORDS = ("cell", "mobil", "handy", "iphone", "cellular", "portable", "cellulare")
 
 
@@ -376,7 +379,20 @@ def _card_values(card: Any) -> dict[str, str]:
     values["notes"] = "\n".join(
         filter(None, (_text(line.value) for line in contents.get("note", [])))
     )
+    values["tags"] = _categories(contents)
     return values
+
+
+def _categories(contents: dict[str, list[Any]]) -> str:
+    """CATEGORIES as tags, without Google's and Apple's own groups ("myContacts")."""
+    names: list[str] = []
+    for line in contents.get("categories", []):
+        value = line.value if isinstance(line.value, list) else str(line.value).split(",")
+        names += [str(name).strip() for name in value]
+    kept = [
+        name for name in dict.fromkeys(names) if name and name.casefold() not in SYSTEM_CATEGORIES
+    ]
+    return ", ".join(kept)
 
 
 def _text(value: object) -> str:

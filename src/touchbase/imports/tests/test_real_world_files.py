@@ -455,7 +455,7 @@ def test_gmail_thunderbird_and_em_client_cards():
         {"first_name": "Lea", "last_name": "Gruber", "account_name": "Gruber AG",
          "job_title": "Geschäftsführerin", "email": "lea@gruber.example",
          "mobile": "+41 79 123 45 67", "street": "Bahnhofstrasse 1", "city": "Zürich",
-         "postal_code": "8001", "country": "CH"},
+         "postal_code": "8001", "country": "CH", "tags": "Kunden"},
         {"first_name": "Jörg", "last_name": "Wüst", "email": "joerg@wuest.example",
          "phone": "+49 89 1234567", "notes": "Messe 2024"},
         {"first_name": "Giulia", "last_name": "Russo", "account_name": "Studio Russo",
