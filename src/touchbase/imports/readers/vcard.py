@@ -226,6 +226,7 @@ QP_BYTES = re.compile(r"(?:=[0-9A-Fa-f]{2})+")
 QP_SOFT_BREAK = re.compile(r"=[ \t]*$")
 PARAMETER_SAFE = re.compile(r"[^A-Za-z0-9\-=,;\"._ /]")
 PARAMETER_CHARSET = re.compile(r";\s*CHARSET\s*=\s*\"?([^;:\"]*)\"?", re.IGNORECASE)
+HEAD = re.compile(r'((?:[^:"]|"[^"]*")*):')
 UNESCAPED_COMMA = re.compile(r"(?<!\\),")
 # Properties holding one text, where a comma is part of it (N, ADR and ORG have parts).
 SINGLE_TEXT_PROPERTIES = frozenset({"FN", "NOTE", "TITLE", "ROLE", "EMAIL", "TEL", "X-ABLABEL"})
@@ -243,7 +244,9 @@ class _Property:
 
     @classmethod
     def parse(cls, line: str) -> _Property:
-        head, _colon, value = line.partition(":")
+        # The value starts at the first colon outside quotes: LABEL="Weg 1: Hof" is a parameter.
+        match = HEAD.match(line)
+        head, value = (match.group(1), line[match.end() :]) if match else line.partition(":")[::2]
         group_and_name, _semicolon, params = head.partition(";")
         group, _dot, name = group_and_name.rpartition(".")
         head = (f"{group}." if group else "") + name.strip().upper()

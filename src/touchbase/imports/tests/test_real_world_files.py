@@ -365,6 +365,17 @@ def test_of_several_emails_the_preferred_then_the_work_one_is_taken(lines, email
     assert rows[0]["email"] == email
 
 
+def test_a_quoted_parameter_with_a_colon_is_no_value():
+    card = vcard(
+        "N:Huber;Eva;;;",
+        'ADR;TYPE=work;LABEL="Hauptplatz 1: Hof\\n8010 Graz":;;Hauptplatz 1;Graz;;8010;AT',
+        version="4.0",
+    )
+    rows = card_rows(card)
+    assert rows == [{"first_name": "Eva", "last_name": "Huber", "street": "Hauptplatz 1",
+                     "city": "Graz", "postal_code": "8010", "country": "AT"}]  # fmt: skip
+
+
 def test_an_address_with_several_types_and_lines():
     card = vcard(
         "N:Huber;Eva;;;",
