@@ -99,13 +99,14 @@ class Decoded:
 
 def detect(data: bytes, *, strict: bool = True) -> Decoded:
     """The most plausible decoding; `strict=False` allows a sample cut inside a character."""
+    # A byte order mark or the NULs of UTF-16 decide; a file cut inside a character loses it.
     for bom, codec, name in BOMS:
         if data.startswith(bom):
-            return Decoded(_decode(data[len(bom) :], codec, strict=strict), name, codec)
+            return Decoded(_decode_whole_units(data[len(bom) :], codec), name, codec)
     utf16 = _utf16_without_bom(data)
     if utf16:
         name = {"utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}[utf16]
-        return Decoded(_decode(data, utf16, strict=strict), name, utf16)
+        return Decoded(_decode_whole_units(data, utf16), name, utf16)
     if _is_utf8(data, strict=strict):
         return Decoded(_decode(data, "utf-8", strict=strict), "UTF-8", "utf-8")
     sample = _sample(data)
@@ -162,6 +163,12 @@ def _is_mostly_utf8(sample: bytes) -> bool:
     high = sum(1 for byte in sample if byte > 127)
     stray = high - sum(len(sequence) for sequence in sequences)
     return len(sequences) >= 3 and stray <= max(2, high // 10)
+
+
+def _decode_whole_units(data: bytes, codec: str) -> str:
+    """UTF-16 and UTF-32 without a trailing partial code unit; stray surrogates replaced."""
+    unit = 4 if "32" in codec else 2 if "16" in codec else 1
+    return data[: len(data) - len(data) % unit].decode(codec, errors="replace")
 
 
 def _decode(data: bytes, codec: str, *, strict: bool) -> str:

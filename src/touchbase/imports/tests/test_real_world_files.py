@@ -74,6 +74,13 @@ def test_german_names_survive_every_encoding_exporters_write(data, encoding):
     assert rows == GERMAN_ROWS
 
 
+def test_a_utf_16_file_cut_in_the_middle_of_a_character_is_still_read():
+    data = GERMAN.encode("utf-16")[:-1]
+    table, rows = read(data, "kontakte.csv")
+    assert table.encoding == "UTF-16LE"
+    assert rows == GERMAN_ROWS
+
+
 def test_excel_unicode_text_is_utf_16_with_tabs():
     # given: Excel's "Unicode text": UTF-16 LE with BOM, tab-separated
     data = GERMAN.replace(";", "\t").encode("utf-16")
