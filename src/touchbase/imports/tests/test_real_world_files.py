@@ -216,6 +216,14 @@ def test_quoted_printable_soft_line_breaks_are_joined():
     }]  # fmt: skip
 
 
+def test_cards_after_soft_line_breaks_keep_their_line_numbers():
+    first = vcard("N;ENCODING=QUOTED-PRINTABLE:M=FC=", "ller;J=FC=", "rgen", version="2.1")
+    second = vcard("N:Huber;Eva", version="2.1")
+    table = read_table((first + second).encode(), "handy.vcf")
+    assert [(line, record["last_name"]) for line, record in table.records()] == [
+        (1, "Müller"), (7, "Huber")]  # fmt: skip
+
+
 def test_quoted_printable_without_charset_is_judged_not_assumed_utf_8():
     # given: Outlook 2003 writes Windows-1252 bytes without naming them
     card = vcard(
