@@ -23,6 +23,9 @@ from django.utils.translation import gettext as _
 
 from touchbase.core.models import Membership, Workspace
 from touchbase.core.phone import phone_normalize
+from touchbase.imports.countries import country_code
+from touchbase.imports.countries import is_placeholder as is_country_placeholder
+from touchbase.imports.countries import normalize as normalize_country
 from touchbase.imports.mapping import FIELDS, guess_mapping
 from touchbase.imports.readers import ImportFileError, Table, read_table
 from touchbase.imports.values import (
@@ -37,7 +40,6 @@ from touchbase.imports.values import (
     unambiguous_date,
     yes_no,
 )
-from touchbase.relationships.choices import Country
 from touchbase.relationships.models import Account, Contact
 
 MAX_REPORTED_ERRORS = 1000
@@ -45,20 +47,6 @@ MAX_REPORTED_WARNINGS = 1000
 EMAIL_LENGTH = 254
 BATCH = 2000
 
-COUNTRY_NAMES = {
-    "de": "DE", "deutschland": "DE", "germany": "DE", "ger": "DE", "deu": "DE", "d": "DE",
-    "brd": "DE", "at": "AT", "osterreich": "AT", "oesterreich": "AT", "austria": "AT",
-    "aut": "AT", "a": "AT", "ch": "CH", "schweiz": "CH", "switzerland": "CH", "suisse": "CH",
-    "svizzera": "CH", "che": "CH", "it": "IT", "italien": "IT", "italy": "IT", "italia": "IT",
-    "ita": "IT", "i": "IT", "sudtirol": "IT", "suedtirol": "IT", "southtyrol": "IT",
-    "altoadige": "IT", "bundesrepublikdeutschland": "DE", "deutschlandde": "DE",
-    "republikosterreich": "AT", "schweizerischeeidgenossenschaft": "CH", "li": "LI",
-    "liechtenstein": "LI", "lu": "LU", "luxemburg": "LU",
-    "luxembourg": "LU", "fr": "FR", "frankreich": "FR", "france": "FR", "nl": "NL",
-    "niederlande": "NL", "netherlands": "NL", "be": "BE", "belgien": "BE", "belgium": "BE",
-    "gb": "GB", "uk": "GB", "unitedkingdom": "GB", "grossbritannien": "GB", "us": "US",
-    "usa": "US", "unitedstates": "US",
-}  # fmt: skip
 SOUTH_TYROL = {"sudtirol", "suedtirol", "southtyrol", "altoadige"}
 
 
@@ -791,17 +779,13 @@ def _column(plan: ImportPlan, *targets: str) -> str:
 
 
 def _country(raw: str, region: str, *, home_country: str) -> tuple[str | None, str]:
-    from touchbase.imports.mapping import normalize_header
-
-    key = normalize_header(raw)
-    if not key:
+    """The row's country code (None when unknown) and region; South Tyrol is Italy's region."""
+    key = normalize_country(raw)
+    if not key or is_country_placeholder(raw):
         return home_country, region.strip()
     if key in SOUTH_TYROL:
         return "IT", region.strip() or "Südtirol"
-    if raw.strip().upper() in Country.values:
-        return raw.strip().upper(), region.strip()
-    code = COUNTRY_NAMES.get(key)
-    return code, region.strip()
+    return country_code(raw), region.strip()
 
 
 def _number(text: str) -> int | None:

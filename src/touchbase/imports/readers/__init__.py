@@ -7,7 +7,6 @@ Each reader keeps to its limits, so that no file can take the worker's memory or
 
 from __future__ import annotations
 
-import codecs
 import re
 
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from touchbase.imports.readers.base import (
     Table,
     decode,
 )
+from touchbase.imports.readers.charsets import is_wide_unicode
 from touchbase.imports.readers.delimited import read_csv
 from touchbase.imports.readers.spreadsheet import read_xlsx
 from touchbase.imports.readers.vcard import read_vcard
@@ -48,7 +48,7 @@ def read_table(data: bytes, filename: str) -> Table:
 
 def _looks_binary(data: bytes) -> bool:
     sample = data[:SNIFF_BYTES]
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if is_wide_unicode(sample):
         return False
     controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32)
     return b"\x00" in sample or controls > len(sample) * 0.01

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import codecs
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import cast
 
-from charset_normalizer import from_bytes
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from touchbase.imports.readers.charsets import detect
 
 SNIFF_BYTES = 64 * 1024
 HEADER_SCAN_ROWS = 10
@@ -52,34 +52,9 @@ class Table:
 
 
 def decode(data: bytes, *, strict: bool = True) -> tuple[str, str]:
-    """Text and encoding: BOMs first, then UTF-8, Windows-1252, the best guess, Latin-1."""
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            return data.decode(encoding, errors="strict" if strict else "replace"), encoding
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    # Our customers write German, French and Italian: Windows-1252 first, a guess after.
-    candidates = ["cp1252"]
-    guess = from_bytes(data[: SNIFF_BYTES * 4]).best()
-    if guess is not None and guess.encoding not in ("utf_8", "ascii"):
-        candidates.append(guess.encoding)
-    candidates.append("latin-1")
-    for encoding in candidates:
-        try:
-            return data.decode(encoding), _encoding_name(encoding)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return data.decode("latin-1", errors="replace"), "latin-1"
-
-
-def _encoding_name(encoding: str) -> str:
-    return {"cp1252": "Windows-1252", "latin-1": "ISO-8859-1"}.get(encoding, encoding)
+    """Text and the name of its encoding, judged by plausibility (see charsets)."""
+    decoded = detect(data, strict=strict)
+    return decoded.text, decoded.encoding
 
 
 def bounded(rows: Iterable[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
@@ -134,8 +109,13 @@ def too_many_cells() -> str:
 
 
 def table_from_grid(kind: str, rows: list[tuple[int, list[str]]], **read: str) -> Table:
-    """Find the header row (titles above it are skipped) and turn the rest into dicts."""
+    """Find the header row (titles above it are skipped), clean the rest, combine columns.
+
+    Columns only a row can resolve (work or private, Google's typed pairs) become one each
+    (readers.layout).
+    """
     from touchbase.imports.mapping import header_score
+    from touchbase.imports.readers.layout import normalize_layout
 
     scan = rows[:HEADER_SCAN_ROWS]
     header_index = max(range(len(scan)), key=lambda i: (header_score(scan[i][1]), -i))
@@ -148,6 +128,8 @@ def table_from_grid(kind: str, rows: list[tuple[int, list[str]]], **read: str) -
     del rows[: header_index + 1]
     for index, (number, cells) in enumerate(rows):
         rows[index] = (number, [_clean(cell) for cell in cells[: len(headers)]])
+    headers, layout_notes = normalize_layout(headers, rows)
+    notes += layout_notes
     # The rows were cleaned in place (a copy would double the memory of a large file).
     cleaned = cast(list[tuple[int, list[str] | dict[str, str]]], rows)
     return Table(kind=kind, headers=headers, rows=cleaned, notes=notes, **read)

@@ -232,6 +232,30 @@ def test_a_folded_vcard_note_over_1_mb_is_refused(workspace, vobject_calls):
     assert vobject_calls == []
 
 
+def test_a_quoted_printable_note_over_1_mb_joined_by_soft_breaks_is_refused(
+    workspace, vobject_calls
+):
+    # given: vCard 2.1 soft line breaks ("=" at the line end) that never stop
+    note = "NOTE;ENCODING=QUOTED-PRINTABLE:Anfang=\r\n" + "weiter und weiter=3D=\r\n" * 60_000
+    data = CARD.format(extra=note + "Ende\r\n").replace("VERSION:3.0", "VERSION:2.1").encode()
+    plan = import_plan(workspace=workspace, data=data, filename="n.vcf")
+    assert plan.file_errors == [
+        "Line 5 of the vCard file holds more than 1 MB in one entry; touchbase does not read "
+        "such files. Export the contacts again without photos or attachments."
+    ]
+    assert vobject_calls == []
+
+
+def test_a_huge_unknown_vcard_entry_is_skipped_unread(workspace, vobject_calls):
+    # given: 3 MB of an entry touchbase does not import, in soft-broken quoted-printable
+    junk = "X-JUNK;ENCODING=QUOTED-PRINTABLE:=41=\r\n" + "=42=43=44=45=46=47=\r\n" * 150_000
+    data = CARD.format(extra=junk + "=48\r\nTITLE:Chefin\r\n").encode()
+    plan = import_plan(workspace=workspace, data=data, filename="junk.vcf")
+    assert plan.file_errors == []
+    assert plan.rows[0].contact_fields["job_title"] == "Chefin"
+    assert vobject_calls == [len(CARD.format(extra="TITLE:Chefin\r\n"))]
+
+
 # --- the API's upload limit ---------------------------------------------------------------------
 
 
