@@ -102,7 +102,7 @@ def test_an_owner_invites_a_leader_in_german_who_joins_with_a_new_account(
     assert len(png) < 300_000
     # and Dora gets a German mail with a link to this server
     message = mail_to(smtp, "dora@example.com")
-    assert message["Subject"] == "Tritt Pollux GmbH auf touchbase bei"
+    assert message["Subject"] == "Treten Sie Pollux GmbH auf touchbase bei"
     link = link_in(message)
     assert link.startswith(f"{base_url}/invite/")
     # when Dora opens it in her own browser and creates her account
