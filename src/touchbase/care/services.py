@@ -183,6 +183,29 @@ FILLABLE = [
 ]  # fmt: skip
 
 
+CONTACT_STAMPS = [
+    "last_personal_at", "address_verified_at", "phone_verified_at", "email_verified_at",
+    "newsletter_verified_at",
+]  # fmt: skip
+
+
+def _take_over(survivor: Contact | Account, duplicate: Contact | Account, *,
+               fillable: list[str], stamps: list[str]) -> None:  # fmt: skip
+    """The survivor keeps its values, fills its gaps from the duplicate and the later stamps."""
+    for name in fillable:
+        if not getattr(survivor, name) and getattr(duplicate, name):
+            setattr(survivor, name, getattr(duplicate, name))
+    for stamp in stamps:
+        values = [v for v in (getattr(survivor, stamp), getattr(duplicate, stamp)) if v]
+        setattr(survivor, stamp, max(values) if values else None)
+
+
+def _tags_take_over(survivor: Contact | Account, duplicate: Contact | Account) -> int:
+    tags = list(duplicate.tags.all())
+    survivor.tags.add(*tags, through_defaults={"workspace_id": survivor.workspace_id})
+    return len(tags)
+
+
 @transaction.atomic
 def contact_merge(*, survivor: Contact, duplicate: Contact, by: User | None) -> MergeRecord:
     """Merge the duplicate into the survivor and record it.
@@ -198,22 +221,13 @@ def contact_merge(*, survivor: Contact, duplicate: Contact, by: User | None) -> 
     survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
     contact_require_active(survivor)
     contact_require_active(duplicate)
-    for name in FILLABLE:
-        if not getattr(survivor, name) and getattr(duplicate, name):
-            setattr(survivor, name, getattr(duplicate, name))
-    for stamp in ("last_personal_at", "address_verified_at", "phone_verified_at",
-                  "email_verified_at", "newsletter_verified_at"):  # fmt: skip
-        values = [v for v in (getattr(survivor, stamp), getattr(duplicate, stamp)) if v]
-        setattr(survivor, stamp, max(values) if values else None)
+    _take_over(survivor, duplicate, fillable=FILLABLE, stamps=CONTACT_STAMPS)
     moved = {
         "touchpoints": Touchpoint.objects.filter(contact=duplicate).update(contact=survivor),
         "consents": NewsletterConsent.objects.filter(contact=duplicate).update(contact=survivor),
         "vouchers": Voucher.objects.filter(contact=duplicate).update(contact=survivor),
-        "tags": duplicate.tags.count(),
+        "tags": _tags_take_over(survivor, duplicate),
     }
-    survivor.tags.add(
-        *duplicate.tags.all(), through_defaults={"workspace_id": survivor.workspace_id}
-    )
     survivor.save()
     record = MergeRecord.objects.create(
         workspace_id=survivor.workspace_id, survivor=survivor, merged_contact_id=duplicate.pk,
@@ -347,12 +361,7 @@ def account_merge(*, survivor: Account, duplicate: Account, by: User | None) -> 
     locked = {a.pk: a for a in Account.objects.select_for_update().filter(
         pk__in=[survivor.pk, duplicate.pk])}  # fmt: skip
     survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
-    for name in ACCOUNT_FILLABLE:
-        if not getattr(survivor, name) and getattr(duplicate, name):
-            setattr(survivor, name, getattr(duplicate, name))
-    for stamp in ACCOUNT_STAMPS:
-        values = [v for v in (getattr(survivor, stamp), getattr(duplicate, stamp)) if v]
-        setattr(survivor, stamp, max(values) if values else None)
+    _take_over(survivor, duplicate, fillable=ACCOUNT_FILLABLE, stamps=ACCOUNT_STAMPS)
     survivor.is_key_account = survivor.is_key_account or duplicate.is_key_account
     survivor.value = max(survivor.value, duplicate.value)
     moved_contacts = list(Contact.objects.filter(account=duplicate).values_list("pk", flat=True))
@@ -360,11 +369,8 @@ def account_merge(*, survivor: Account, duplicate: Account, by: User | None) -> 
         "contacts": Contact.objects.filter(account=duplicate).update(account=survivor),
         "touchpoints": Touchpoint.objects.filter(account=duplicate).update(account=survivor),
         "vouchers": Voucher.objects.filter(account=duplicate).update(account=survivor),
-        "tags": duplicate.tags.count(),
+        "tags": _tags_take_over(survivor, duplicate),
     }
-    survivor.tags.add(
-        *duplicate.tags.all(), through_defaults={"workspace_id": survivor.workspace_id}
-    )
     survivor.save()
     record = AccountMergeRecord.objects.create(
         workspace_id=survivor.workspace_id, survivor=survivor, merged_account_id=duplicate.pk,
