@@ -226,7 +226,7 @@ def personal_data_export(*, contact: Contact) -> dict[str, Any]:
     fields = {
         field.name: _plain(getattr(contact, field.attname))
         for field in Contact._meta.concrete_fields
-        if field.name not in ("workspace",)
+        if field.name not in ("workspace", "search_text")  # search_text: a derived copy
     }
     return {
         "exported_at": timezone.now().isoformat(),

@@ -15,6 +15,7 @@ from django_stubs_ext import WithAnnotations
 from touchbase.core.capabilities import Capability, roles_with
 from touchbase.core.choices import LEADER_ROLES
 from touchbase.core.models import Membership, User, Workspace
+from touchbase.core.search import search_filter
 from touchbase.core.timeutil import local_today, quarter_start, start_of_day
 from touchbase.relationships.choices import ConsentStatus, DueKind
 from touchbase.relationships.models import (
@@ -194,13 +195,14 @@ def account_list(
     key_only: bool = False,
     sort: str = "name",
 ) -> QuerySet[Account]:
-    """Accounts of the workspace, filtered and sorted like the list the user sees."""
+    """Accounts of the workspace, filtered and sorted like the list the user sees.
+
+    The search finds name, e-mail, phone and city, however umlauts and numbers are written.
+    """
     # The workspace comes along: its home country decides how phone numbers are shown.
     queryset = Account.objects.filter(workspace=workspace).select_related("owner", "workspace")
     if search:
-        queryset = queryset.filter(
-            Q(name__icontains=search) | Q(city__icontains=search) | Q(email__icontains=search)
-        )
+        queryset = search_filter(queryset, search, home_country=workspace.home_country)
     if segment:
         queryset = queryset.filter(segment=segment)
     if owner_id:
@@ -219,7 +221,11 @@ def contact_list(
     sort: str = "name",
     newsletter_only: bool = False,
 ) -> QuerySet[Contact]:
-    """Contacts of the workspace as the list shows them; erased people are not listed."""
+    """Contacts of the workspace as the list shows them; erased people are not listed.
+
+    The search finds names, e-mail, phone, mobile, city and the account's name (every word of
+    the query must match), however umlauts and numbers are written.
+    """
     # The workspace comes along: its home country decides how phone numbers are shown.
     queryset = Contact.objects.filter(workspace=workspace, erased_at__isnull=True).select_related(
         "account", "owner", "workspace"
@@ -227,12 +233,7 @@ def contact_list(
     if newsletter_only:
         queryset = queryset.filter(pk__in=newsletter_recipients(workspace=workspace).values("pk"))
     if search:
-        queryset = queryset.filter(
-            Q(last_name__icontains=search)
-            | Q(first_name__icontains=search)
-            | Q(email__icontains=search)
-            | Q(account__name__icontains=search)
-        )
+        queryset = search_filter(queryset, search, home_country=workspace.home_country)
     if account_id:
         queryset = queryset.filter(account_id=account_id)
     if owner_id:
