@@ -22,7 +22,10 @@ from dataclasses import dataclass
 import phonenumbers
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models.expressions import RawSQL
+from django.db.models import F, Value
+from django.db.models.expressions import OrderBy, RawSQL
+from django.db.models.functions import Coalesce, StrIndex
+from django.db.models.lookups import GreaterThan
 
 # Umlauts as German spells them without the dots; ß already becomes "ss" by casefold().
 SPELLED_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
@@ -147,24 +150,54 @@ def search_filter[M: models.Model](
 ) -> models.QuerySet[M]:
     """Rows whose search_text contains every term of the query, through the text index."""
     terms = query_terms(query, home_country=home_country)
-    if not terms:
-        return queryset
-    vendor = _vendor(queryset)
-    indexed = [term for term in terms if term.is_indexable] if vendor == "sqlite" else []
+    indexed = [term for term in terms if term.is_indexable]
     for term in terms:
-        if term in indexed:
-            continue
+        if term in indexed and _vendor(queryset) == "sqlite":
+            continue  # all of them in one FTS query below
         condition = models.Q()
         for form in term.forms:
-            condition |= models.Q(search_text__contains=form)
+            if term.is_indexable:
+                condition |= models.Q(search_text__contains=form)
+            else:
+                # No trigram to look up: a position test the planner keeps out of the index
+                # (a LIKE it would try on the trigram index, reading all of it).
+                condition |= models.Q(GreaterThan(StrIndex("search_text", Value(form)), 0))
         queryset = queryset.filter(condition)
-    if indexed:
+    if indexed and _vendor(queryset) == "sqlite":
         table = fts_table(queryset.model._meta.db_table)
         match = " AND ".join(_fts_term(term) for term in indexed)
         # The table name is ours; what the user typed goes in as a parameter.
         rowids = RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [match])
         queryset = queryset.filter(pk__in=rowids)
     return queryset
+
+
+def uses_index(query: str, *, home_country: str) -> bool:
+    """Whether the text index finds this query's rows (some term has three characters)."""
+    return any(term.is_indexable for term in query_terms(query, home_country=home_country))
+
+
+def search_page[M: models.Model](
+    matches: models.QuerySet[M], *, rows: models.QuerySet[M], offset: int, limit: int
+) -> models.QuerySet[M]:
+    """One page of search matches in their order: sort the matches' ids, then load those rows.
+
+    `matches` is `rows` filtered by search_filter and ordered. Sorting ids rather than whole
+    rows (with their account joined) halves the time of a term found a few thousand times.
+    On PostgreSQL the first sort key is wrapped so no index can deliver the order: given
+    ORDER BY last_name LIMIT 51 it would walk the name index and test every row, and as a
+    name search finds rows that sit together in that index ("Schulze" near the end), that
+    reads most of the table (150–290 ms at 100,000 contacts; 1 ms through the trigram index).
+    """
+    ordering = [str(key) for key in matches.query.order_by]
+    keys: list[str | OrderBy] = list(ordering)
+    if _vendor(matches) == "postgresql" and keys:
+        first = ordering[0]
+        field = F(first.removeprefix("-"))
+        wrapped = Coalesce(field, field)  # the same value, but not a column an index has
+        keys[0] = wrapped.desc() if first.startswith("-") else wrapped.asc()
+    ids = matches.order_by(*keys).values("pk")[offset : offset + limit]
+    return rows.filter(pk__in=ids).order_by(*ordering)
 
 
 def _fts_term(term: Term) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page as DjangoPage
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
@@ -129,6 +130,9 @@ def account_list(request: MemberRequest) -> HttpResponse:
     }
     accounts = selectors.account_list(workspace=request.workspace, **params)
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.account_list(
+        workspace=request.workspace, page=_rows_of(page), **params
+    )
     context = {
         "page_obj": page,
         "params": params,
@@ -143,6 +147,11 @@ def account_list(request: MemberRequest) -> HttpResponse:
         "relationships/partials/_account_table.html",
         context,
     )
+
+
+def _rows_of(page: DjangoPage[Any]) -> selectors.Page:
+    """The rows of a paginator's page, for the selector to load (a search loads them faster)."""
+    return selectors.Page(offset=(page.number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
 
 
 def erased_redirect(request: HttpRequest, contact: Contact) -> HttpResponse:
@@ -260,6 +269,9 @@ def contact_list(request: MemberRequest) -> HttpResponse:
     }
     contacts = selectors.contact_list(workspace=request.workspace, **params)
     page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.contact_list(
+        workspace=request.workspace, page=_rows_of(page), **params
+    )
     context = {
         "page_obj": page,
         "params": params,

@@ -260,3 +260,26 @@ def test_phone_queries_become_the_digits_a_stored_number_contains():
     assert forms("0471 123", "IT") == [("390471123", "0471123")]
     assert forms("Müller 0761") == [("muller",), ("49761", "0761")]
     assert forms("  ") == []
+
+
+@pytest.mark.parametrize("sort", ["name", "-name", "due", "-due", "value", "-value", "last"])
+def test_a_search_keeps_every_order_of_the_list(client, alice_token, people, workspace, sort):
+    everyone = [c.pk for c in selectors.contact_list(workspace=workspace, sort=sort)]
+    wanted = [pk for pk in everyone if pk != people["sabine"].pk]  # she is no Müller
+    headers = bearer(alice_token)
+    pages = [client.get("/api/v1/contacts", {"q": "Müller", "sort": sort, "limit": 2,
+                                             "offset": offset}, headers=headers).json()
+             for offset in (0, 2)]  # fmt: skip
+    assert [c["id"] for page in pages for c in page["items"]] == wanted
+
+
+def test_the_browser_list_pages_through_a_search(alice_client, workspace):
+    for index in range(60):  # a page holds 50
+        contact_save(workspace=workspace, fields={"last_name": f"Schäfer {index:02d}"})
+    contact_save(workspace=workspace, fields={"last_name": "Bauer"})
+    url = reverse("relationships:contact-list")
+    first = alice_client.get(url, {"q": "Schaefer"}).context["page_obj"]
+    second = alice_client.get(url, {"q": "Schaefer", "page": 2}).context["page_obj"]
+    names = [c.last_name for c in [*first.object_list, *second.object_list]]
+    assert names == [f"Schäfer {index:02d}" for index in range(60)]
+    assert (first.paginator.count, first.has_next(), second.has_next()) == (60, True, False)
