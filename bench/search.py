@@ -475,9 +475,11 @@ def measure(vendor: str) -> dict[str, object]:
     client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token}")
     hits: list[int] = []
 
+    first_page = selectors.Page(offset=0, limit=51)  # as the API asks for limit=50
+
     def contact_query(term: str):
-        contacts = selectors.contact_list(workspace=workspace, search=term)
-        return selectors.contact_rows(contacts)[:51]
+        contacts = selectors.contact_list(workspace=workspace, search=term, page=first_page)
+        return selectors.contact_rows(contacts)
 
     def contact_search(term: str) -> None:
         hits.append(len(list(contact_query(term))))
@@ -489,7 +491,7 @@ def measure(vendor: str) -> dict[str, object]:
             cursor.fetchall()
 
     def account_query(term: str):
-        return selectors.account_list(workspace=workspace, search=term)[:51]
+        return selectors.account_list(workspace=workspace, search=term, page=first_page)
 
     def account_search(term: str) -> None:
         list(account_query(term))
