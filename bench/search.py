@@ -45,7 +45,7 @@ PG_NAME = "touchbase_bench_search"
 PG_URL = os.environ.get("BENCH_PG_URL", f"postgres://postgres@127.0.0.1:5432/{PG_NAME}")
 REQUESTS = 300
 CONNECTIONS = 16
-TOKEN_FILE = DATA_DIR / "token.txt"
+PG_TOKEN_FILE = DATA_DIR / "token-postgresql.txt"
 TERMS_FILE = DATA_DIR / "terms.json"
 PORT = 8766
 
@@ -325,7 +325,7 @@ def build(scale: float, vendor: str) -> dict[str, object]:
     """Accounts and contacts with raw bulk inserts; their search text by the app's own function."""
     from django.db import connection
 
-    from touchbase.core.services import api_token_create, member_add, workspace_create
+    from touchbase.core.services import member_add, workspace_create
     from touchbase.relationships.models import account_search_text, contact_search_text
 
     started = time.perf_counter()
@@ -333,10 +333,8 @@ def build(scale: float, vendor: str) -> dict[str, object]:
     n_accounts, n_contacts = int(20_000 * scale), int(100_000 * scale)
     workspace = workspace_create(name="Bench GmbH", slug="bench")
     other = workspace_create(name="Other AG", slug="other")
-    member = member_add(workspace=workspace, username="member", password=None, role="staff")
+    member_add(workspace=workspace, username="member", password=None, role="staff")
     member_add(workspace=other, username="outsider", password=None)
-    _, key = api_token_create(membership=member, name="bench")
-    TOKEN_FILE.write_text(key)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     stamp = now.replace(tzinfo=None).isoformat(" ") if vendor == "sqlite" else now
     due = now.date().isoformat() if vendor == "sqlite" else now.date()
@@ -465,13 +463,17 @@ def measure(vendor: str) -> dict[str, object]:
     from django.db import connection
     from django.test import Client
 
-    from touchbase.core.models import Workspace
+    from touchbase.core.models import Membership, Workspace
+    from touchbase.core.services import api_token_create
     from touchbase.core.tenancy import workspace_scope
     from touchbase.relationships import selectors
 
     workspace = Workspace.objects.get(slug="bench")
     terms = json.loads(TERMS_FILE.read_text())
-    token = TOKEN_FILE.read_text().strip()
+    member = Membership.objects.get(workspace=workspace, user__username="member")
+    _, token = api_token_create(membership=member, name=f"bench {dt.datetime.now(dt.UTC)}")
+    if vendor == "postgresql":
+        PG_TOKEN_FILE.write_text(token)  # for the load test
     client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token}")
     hits: list[int] = []
 
@@ -567,7 +569,7 @@ def run_database(vendor: str, scale: float, measure_only: bool = False) -> dict:
 def load_client(url_file: str, seconds: float, connections: int) -> None:
     """The load generator, in a process of its own: keep-alive connections, one per thread."""
     paths = json.loads(Path(url_file).read_text())
-    token = TOKEN_FILE.read_text().strip()
+    token = PG_TOKEN_FILE.read_text().strip()
     headers = {"Authorization": f"Bearer {token}", "Connection": "keep-alive"}
     latencies: list[list[float]] = [[] for _ in range(connections)]
     errors = [0] * connections
