@@ -3,7 +3,10 @@ through the text index (trigram GIN on PostgreSQL, FTS5 on SQLite) that follows 
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
@@ -283,3 +286,10 @@ def test_the_browser_list_pages_through_a_search(alice_client, workspace):
     names = [c.last_name for c in [*first.object_list, *second.object_list]]
     assert names == [f"Schäfer {index:02d}" for index in range(60)]
     assert (first.paginator.count, first.has_next(), second.has_next()) == (60, True, False)
+
+
+def test_refresh_search_rewrites_rows_changed_outside_touchbase(people, workspace):
+    Contact.objects.filter(pk=people["sabine"].pk).update(last_name="Wendt")
+    assert found(workspace, "Wendt") == []
+    call_command("refresh_search", stdout=io.StringIO())
+    assert found(workspace, "Wendt") == ["Sabine Wendt"]
