@@ -105,12 +105,19 @@ def membership_for_token(key: str) -> Membership | None:
     return membership
 
 
-_TokenModels = tuple[tuple[type[models.Model], list[models.Field[Any, Any]]], ...]
+# Per model read: its fields, and for each the column and the converters its values need.
+_TokenModels = tuple[
+    tuple[type[models.Model], list[models.Field[Any, Any]], list[tuple[Any, list[Any]]]], ...
+]
 
 
 @functools.cache
 def _token_statement() -> tuple[str, _TokenModels]:
-    """SELECT membership, workspace, user and token by the token's digest, all columns."""
+    """SELECT membership, workspace, user and token by the token's digest, all columns.
+
+    With each column the ORM's converters for it (the backend's, which depend on nothing but
+    the database's time zone, and the field's), looked up once too.
+    """
     quote = connection.ops.quote_name
     tables = ((Membership, "m"), (Workspace, "w"), (User, "u"), (ApiToken, "t"))
     columns: list[str] = []
@@ -118,7 +125,14 @@ def _token_statement() -> tuple[str, _TokenModels]:
     for model, alias in tables:
         fields = [f for f in model._meta.concrete_fields if isinstance(f, models.Field)]
         columns += [f"{alias}.{quote(str(field.column))}" for field in fields]
-        layout.append((model, fields))
+        converting = []
+        for field in fields:
+            column = field.get_col(model._meta.db_table)
+            converting.append(
+                (column, connection.ops.get_db_converters(column)
+                 + column.get_db_converters(connection))
+            )  # fmt: skip
+        layout.append((model, fields, converting))
     table = {alias: quote(model._meta.db_table) for model, alias in tables}
     sql = (
         f"SELECT {', '.join(columns)} FROM {table['t']} t "
@@ -132,13 +146,11 @@ def _token_statement() -> tuple[str, _TokenModels]:
 def _instances(row: tuple[Any, ...], layout: _TokenModels) -> list[Any]:
     """Model instances from a raw row, its values converted as the ORM converts them."""
     instances, start = [], 0
-    for model, fields in layout:
+    for model, fields, converting in layout:
         values = []
-        for field, value in zip(fields, row[start : start + len(fields)], strict=True):
-            column = field.get_col(model._meta.db_table)
-            converters = connection.ops.get_db_converters(column) + column.get_db_converters(
-                connection
-            )
+        for (column, converters), value in zip(
+            converting, row[start : start + len(fields)], strict=True
+        ):
             for converter in converters:
                 value = converter(value, column, connection)
             values.append(value)
