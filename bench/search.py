@@ -679,15 +679,23 @@ def main() -> None:
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     for vendor in ("sqlite", "postgresql"):
         if args.only in (None, vendor):
-            results[vendor] = _child(vendor, args.scale, args.measure_only)
+            results[vendor] = _noted(lambda v=vendor: _child(v, args.scale, args.measure_only))
     if args.only in (None, "load"):
-        results["load_postgresql"] = run_load(args.load_seconds)
+        results["load_postgresql"] = _noted(lambda: run_load(args.load_seconds))
     results["machine"] = f"{os.cpu_count()} cores, {_memory()}, {sys.platform}"
     results["date"] = dt.date.today().isoformat()
     results["command"] = "python bench/search.py " + " ".join(sys.argv[1:])
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+def _noted(part) -> dict:
+    """A part's figures with when they were taken and how busy the machine was (2 cores)."""
+    before = os.getloadavg()[0]
+    figures = part()
+    return {**figures, "measured_at": dt.datetime.now().isoformat(timespec="minutes"),
+            "load_average": [round(before, 2), round(os.getloadavg()[0], 2)]}  # fmt: skip
 
 
 def _child(vendor: str, scale: float, measure_only: bool) -> dict:
