@@ -146,10 +146,10 @@ class Account(WorkspaceOwned, PostalAddress, CadenceState):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.search_text = account_search_text(
-            name=self.name, email=self.email, phone=self.phone, city=self.city
-        )
-        kwargs["update_fields"] = _with_search_text(kwargs.get("update_fields"), ACCOUNT_SEARCHED)
+        if _writes_search_text(kwargs, ACCOUNT_SEARCHED):
+            self.search_text = account_search_text(
+                name=self.name, email=self.email, phone=self.phone, city=self.city
+            )
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
@@ -223,13 +223,14 @@ class Contact(WorkspaceOwned, PostalAddress, CadenceState):
         return self.full_name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.search_text = contact_search_text(
-            first_name=self.first_name, last_name=self.last_name, email=self.email,
-            phone=self.phone, mobile=self.mobile, city=self.city,
-            account_name=self.account.name if self.account_id and self.account else "",
-            is_erased=self.erased_at is not None,
-        )  # fmt: skip
-        kwargs["update_fields"] = _with_search_text(kwargs.get("update_fields"), CONTACT_SEARCHED)
+        if _writes_search_text(kwargs, CONTACT_SEARCHED):
+            erased = self.erased_at is not None
+            account = self.account if self.account_id and not erased else None
+            self.search_text = contact_search_text(
+                first_name=self.first_name, last_name=self.last_name, email=self.email,
+                phone=self.phone, mobile=self.mobile, city=self.city,
+                account_name=account.name if account else "", is_erased=erased,
+            )  # fmt: skip
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
@@ -299,12 +300,18 @@ def contact_search_text(
     )
 
 
-def _with_search_text(
-    update_fields: Iterable[str] | None, searched: frozenset[str]
-) -> Iterable[str] | None:
-    if update_fields is None or not searched.intersection(update_fields):
-        return update_fields
-    return {*update_fields, "search_text"}
+def _writes_search_text(save_arguments: dict[str, Any], searched: frozenset[str]) -> bool:
+    """Whether a save writes a searched field; then its update_fields take search_text along.
+
+    A save of other fields only (a snooze) leaves the search text, and reads no account.
+    """
+    update_fields: Iterable[str] | None = save_arguments.get("update_fields")
+    if update_fields is None:
+        return True
+    if not searched.intersection(update_fields):
+        return False
+    save_arguments["update_fields"] = {*update_fields, "search_text"}
+    return True
 
 
 def _normalized_phone(raw: str, *, country: str, field: str) -> str:

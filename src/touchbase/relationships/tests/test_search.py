@@ -293,3 +293,15 @@ def test_refresh_search_rewrites_rows_changed_outside_touchbase(people, workspac
     assert found(workspace, "Wendt") == []
     call_command("refresh_search", stdout=io.StringIO())
     assert found(workspace, "Wendt") == ["Sabine Wendt"]
+
+
+def test_a_save_of_other_fields_keeps_the_search_text_and_one_of_a_name_writes_it(
+    people, workspace
+):
+    sabine = Contact.objects.get(pk=people["sabine"].pk)
+    sabine.snooze_reason, sabine.last_name = "Urlaub", "Vogt"
+    sabine.save(update_fields=["snooze_reason"])  # the name change is not saved
+    assert found(workspace, "Schmidt") == ["Sabine Schmidt"]
+    sabine.save(update_fields=["last_name"])
+    assert found(workspace, "Vogt") == ["Sabine Vogt"]
+    assert Contact.objects.get(pk=sabine.pk).snooze_reason == "Urlaub"
