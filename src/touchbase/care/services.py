@@ -36,6 +36,7 @@ from touchbase.relationships.services import (
     cadence_recompute,
     consent_record,
     contact_require_active,
+    search_text_refresh,
     touchpoint_log,
 )
 
@@ -255,7 +256,7 @@ def personal_data_export(*, contact: Contact) -> dict[str, Any]:
     fields = {
         field.name: _plain(getattr(contact, field.attname))
         for field in Contact._meta.concrete_fields
-        if field.name not in ("workspace",)
+        if field.name not in ("workspace", "search_text")  # search_text: a derived copy
     }
     return {
         "exported_at": timezone.now().isoformat(),
@@ -377,6 +378,8 @@ def account_merge(*, survivor: Account, duplicate: Account, by: User | None) -> 
         merged_name=duplicate.name[:200], moved=moved, merged_by=by,
     )  # fmt: skip
     duplicate.delete()
+    # The people who moved are found by their new company's name from now on.
+    search_text_refresh(contacts=Contact.objects.filter(pk__in=moved_contacts))
     cadence_recompute(
         workspace=survivor.workspace,
         accounts=Account.objects.filter(pk=survivor.pk),

@@ -22,12 +22,15 @@ from touchbase.core.models import User, Workspace
 from touchbase.imports.planner import CONTACT_COLUMNS, ImportPlan
 from touchbase.relationships.choices import Channel
 from touchbase.relationships.models import (
+    ACCOUNT_SEARCHED,
     Account,
     AccountTag,
     Contact,
     ContactTag,
     Tag,
     Touchpoint,
+    account_search_text,
+    contact_search_text,
 )
 
 BATCH = 2000
@@ -164,13 +167,24 @@ def _record_last_contacts(
 
 def _update_accounts(workspace: Workspace, plan: ImportPlan) -> int:
     """Apply account changes; contacts follow a new value, due dates a new segment or owner."""
-    from touchbase.relationships.services import cadence_recompute
+    from touchbase.relationships.services import cadence_recompute, search_text_refresh
 
+    searched, renamed = [], []
     for changes in plan.account_updates.values():
         fields = {k: v for k, v in changes.items() if k != "id"}
         Account.objects.filter(pk=changes["id"], workspace=workspace).update(**fields)
         if "value" in fields:
             Contact.objects.filter(account_id=changes["id"]).update(value=fields["value"])
+        if ACCOUNT_SEARCHED.intersection(fields):
+            searched.append(changes["id"])
+        if "name" in fields:
+            renamed.append(changes["id"])  # its contacts are found by the account's name
+    for start in range(0, len(searched), BATCH):
+        search_text_refresh(accounts=Account.objects.filter(pk__in=searched[start : start + BATCH]))
+    for start in range(0, len(renamed), BATCH):
+        search_text_refresh(
+            contacts=Contact.objects.filter(account_id__in=renamed[start : start + BATCH])
+        )
     # What cadence policies look at: the due dates of the account and its contacts follow.
     segment_changed = [c["id"] for c in plan.account_updates.values()
                        if {"segment", "is_key_account", "owner_id"} & set(c)]  # fmt: skip
@@ -260,6 +274,9 @@ def _ensure_accounts(workspace, plan, by, result, cadence) -> dict[str, Account]
             "workspace_id": workspace.pk, "owner_id": owner_id, "cadence_due_on": due[0],
             "cadence_days": days, "next_due_on": due[1], "last_personal_at": last,
             "created_at": cadence.now, "updated_at": cadence.now,
+            "search_text": account_search_text(
+                name=fields["name"], email=fields.get("email", ""),
+                phone=fields.get("phone", ""), city=fields.get("city", "")),
         })  # fmt: skip
     for start in range(0, len(new), BATCH):
         insert_many(Account, new[start : start + BATCH])
@@ -311,13 +328,20 @@ def _contact_values(workspace, create, cadence) -> dict[str, Any]:  # type: igno
     row, account, owner_id, days = create
     last = row.last_contact
     due = cadence.due if last is None else cadence.due_after(last, days)
+    fields = row.contact_fields
+    text = contact_search_text(
+        first_name=fields.get("first_name", ""), last_name=fields.get("last_name", ""),
+        email=fields.get("email", ""), phone=fields.get("phone", ""),
+        mobile=fields.get("mobile", ""), city=fields.get("city", ""),
+        account_name=account.name if account else "",
+    )  # fmt: skip
     return {
         **CREATE_DEFAULTS, "country": workspace.home_country, **row.contact_fields,
         "workspace_id": workspace.pk,
         "account_id": account.pk if account else None, "owner_id": owner_id,
         "value": account.value if account else 0, "cadence_days": days,
         "cadence_due_on": due[0], "next_due_on": due[1], "last_personal_at": last,
-        "created_at": cadence.now, "updated_at": cadence.now,
+        "created_at": cadence.now, "updated_at": cadence.now, "search_text": text,
     }  # fmt: skip
 
 
@@ -385,7 +409,8 @@ def _field_name(column: str) -> str:
 
 def _update_contacts(updates, progress) -> list[int]:  # type: ignore[no-untyped-def]
     ids = [row.contact_id for row, _fields, _account in updates]
-    current = Contact.objects.in_bulk(ids)
+    # The account comes along: its name is part of each contact's search text.
+    current = Contact.objects.select_related("account").in_bulk(ids)
     changed_fields: set[str] = set()
     dirty = []
     for row, fields, account in updates:
@@ -400,7 +425,14 @@ def _update_contacts(updates, progress) -> list[int]:  # type: ignore[no-untyped
         if account is not None and contact.account_id is None:
             contact.account = account
             changed_fields.add("account")
+        contact.search_text = contact_search_text(
+            first_name=contact.first_name, last_name=contact.last_name, email=contact.email,
+            phone=contact.phone, mobile=contact.mobile, city=contact.city,
+            account_name=contact.account.name if contact.account else "",
+            is_erased=contact.erased_at is not None,
+        )  # fmt: skip
         dirty.append(contact)
+    changed_fields.add("search_text")
     if dirty:
         Contact.objects.bulk_update(dirty, sorted(changed_fields), batch_size=BATCH)
         if progress:

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -33,6 +35,31 @@ class RelationshipsConfig(AppConfig):
         registry.periodic_jobs.register(
             registry.PeriodicJob(name="digests", run=lambda: digests_enqueue_due())
         )
+        post_migrate.connect(_search_index_ensure, sender=self)
+
+
+SEARCHED_TABLES = ("relationships_account", "relationships_contact")
+
+
+def _search_index_ensure(*, using: str = "default", **_kwargs: Any) -> None:
+    """Re-create the SQLite search triggers a table rebuild dropped, and refill the index.
+
+    Django rebuilds a SQLite table for most column changes and its triggers go with it; a
+    search index that silently stops following its table would find stale names.
+    """
+    from touchbase.core.search import search_index_install
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    existing = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for table in SEARCHED_TABLES:
+            if table not in existing:
+                continue
+            columns = connection.introspection.get_table_description(cursor, table)
+            if any(column.name == "search_text" for column in columns):
+                search_index_install(connection, table)
 
 
 def _recompute_on_new_default(*, workspace: Workspace, changed: set[str]) -> None:

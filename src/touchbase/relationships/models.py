@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from touchbase.core.models import Workspace
 from touchbase.core.phone import phone_display, phone_normalize
+from touchbase.core.search import search_text as build_search_text
 from touchbase.core.tenancy import WorkspaceOwned
 from touchbase.relationships.choices import (
     CALL_SHEET_CONSENT_SOURCE,
@@ -132,6 +136,8 @@ class Account(WorkspaceOwned, PostalAddress, CadenceState):
     tags = models.ManyToManyField(
         Tag, blank=True, related_name="accounts", verbose_name=_("tags"), through="AccountTag"
     )
+    # Name, e-mail, phone and city as a search finds them (core/search.py), written by save().
+    search_text = models.TextField(default="", blank=True, editable=False)
 
     class Meta:
         verbose_name = _("account")
@@ -146,6 +152,13 @@ class Account(WorkspaceOwned, PostalAddress, CadenceState):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if _writes_search_text(kwargs, ACCOUNT_SEARCHED):
+            self.search_text = account_search_text(
+                name=self.name, email=self.email, phone=self.phone, city=self.city
+            )
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         self.phone = _normalized_phone(self.phone, country=self.phone_country, field="phone")
@@ -204,6 +217,9 @@ class Contact(WorkspaceOwned, PostalAddress, CadenceState):
     tags = models.ManyToManyField(
         Tag, blank=True, related_name="contacts", verbose_name=_("tags"), through="ContactTag"
     )
+    # Names, e-mail, phones, city and the account's name as a search finds them, written by
+    # save() and by whatever writes contacts in bulk (contact_search_text).
+    search_text = models.TextField(default="", blank=True, editable=False)
 
     class Meta:
         verbose_name = _("contact")
@@ -219,6 +235,17 @@ class Contact(WorkspaceOwned, PostalAddress, CadenceState):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if _writes_search_text(kwargs, CONTACT_SEARCHED):
+            erased = self.erased_at is not None
+            account = self.account if self.account_id and not erased else None
+            self.search_text = contact_search_text(
+                first_name=self.first_name, last_name=self.last_name, email=self.email,
+                phone=self.phone, mobile=self.mobile, city=self.city,
+                account_name=account.name if account else "", is_erased=erased,
+            )  # fmt: skip
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         errors: dict[str, list[ValidationError]] = {}
@@ -260,6 +287,48 @@ class Contact(WorkspaceOwned, PostalAddress, CadenceState):
     @property
     def mobile_display(self) -> str:
         return phone_display(self.mobile, home_country=self.workspace.home_country)
+
+
+# The fields a search text is made of; a save of any of them writes the search text too.
+ACCOUNT_SEARCHED = frozenset({"name", "email", "phone", "city"})
+CONTACT_SEARCHED = frozenset(
+    {"first_name", "last_name", "email", "phone", "mobile", "city", "account", "account_id",
+     "erased_at"}
+)  # fmt: skip
+
+
+def account_search_text(*, name: str, email: str, phone: str, city: str) -> str:
+    """What an account is found by: name, e-mail, phone and city."""
+    return build_search_text(texts=[name, email, city], phones=[phone])
+
+
+def contact_search_text(
+    *, first_name: str, last_name: str, email: str, phone: str, mobile: str, city: str,
+    account_name: str, is_erased: bool = False,
+) -> str:  # fmt: skip
+    """What a contact is found by: names, e-mail, phones, city, the account's name.
+
+    An erased person is found by nothing: the search text would keep what was erased.
+    """
+    if is_erased:
+        return ""
+    return build_search_text(
+        texts=[first_name, last_name, email, city, account_name], phones=[phone, mobile]
+    )
+
+
+def _writes_search_text(save_arguments: dict[str, Any], searched: frozenset[str]) -> bool:
+    """Whether a save writes a searched field; then its update_fields take search_text along.
+
+    A save of other fields only (a snooze) leaves the search text, and reads no account.
+    """
+    update_fields: Iterable[str] | None = save_arguments.get("update_fields")
+    if update_fields is None:
+        return True
+    if not searched.intersection(update_fields):
+        return False
+    save_arguments["update_fields"] = {*update_fields, "search_text"}
+    return True
 
 
 def _normalized_phone(raw: str, *, country: str, field: str) -> str:

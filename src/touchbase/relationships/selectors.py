@@ -27,6 +27,7 @@ from django_stubs_ext import WithAnnotations
 from touchbase.core.capabilities import Capability, roles_with
 from touchbase.core.choices import LEADER_ROLES
 from touchbase.core.models import Membership, User, Workspace
+from touchbase.core.search import search_filter, search_page, uses_index
 from touchbase.core.timeutil import local_today, quarter_start, start_of_day
 from touchbase.relationships.choices import ConsentStatus, DueKind
 from touchbase.relationships.models import (
@@ -197,6 +198,14 @@ def due_counts(*, workspace: Workspace, owner: User | None, today: dt.date) -> d
 # --- lists ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Page:
+    """Which rows of a list to load: the API's offset and limit, a page of the browser's list."""
+
+    offset: int
+    limit: int
+
+
 def account_list(
     *,
     workspace: Workspace,
@@ -205,21 +214,23 @@ def account_list(
     owner_id: int | None = None,
     key_only: bool = False,
     sort: str = "name",
+    page: Page | None = None,
 ) -> QuerySet[Account]:
-    """Accounts of the workspace, filtered and sorted like the list the user sees."""
+    """Accounts of the workspace, filtered and sorted like the list the user sees.
+
+    The search finds name, e-mail, phone and city, however umlauts and numbers are written.
+    Given a page, only its rows (searches load a page much faster this way, see search_page).
+    """
     # The workspace comes along: its home country decides how phone numbers are shown.
     queryset = Account.objects.filter(workspace=workspace).select_related("owner", "workspace")
-    if search:
-        queryset = queryset.filter(
-            Q(name__icontains=search) | Q(city__icontains=search) | Q(email__icontains=search)
-        )
     if segment:
         queryset = queryset.filter(segment=segment)
     if owner_id:
         queryset = queryset.filter(owner_id=owner_id)
     if key_only:
         queryset = queryset.filter(is_key_account=True)
-    return queryset.order_by(*ACCOUNT_SORTS.get(sort, ACCOUNT_SORTS["name"]))
+    ordered = queryset.order_by(*ACCOUNT_SORTS.get(sort, ACCOUNT_SORTS["name"]))
+    return _searched(ordered, workspace=workspace, search=search, page=page)
 
 
 def contact_list(
@@ -230,26 +241,38 @@ def contact_list(
     owner_id: int | None = None,
     sort: str = "name",
     newsletter_only: bool = False,
+    page: Page | None = None,
 ) -> QuerySet[Contact]:
-    """Contacts of the workspace as the list shows them; erased people are not listed."""
+    """Contacts of the workspace as the list shows them; erased people are not listed.
+
+    The search finds names, e-mail, phone, mobile, city and the account's name (every word of
+    the query must match), however umlauts and numbers are written. Given a page, only its
+    rows (searches load a page much faster this way, see search_page).
+    """
     # The workspace comes along: its home country decides how phone numbers are shown.
     queryset = Contact.objects.filter(workspace=workspace, erased_at__isnull=True).select_related(
         "account", "owner", "workspace"
     )
     if newsletter_only:
         queryset = queryset.filter(pk__in=newsletter_recipients(workspace=workspace).values("pk"))
-    if search:
-        queryset = queryset.filter(
-            Q(last_name__icontains=search)
-            | Q(first_name__icontains=search)
-            | Q(email__icontains=search)
-            | Q(account__name__icontains=search)
-        )
     if account_id:
         queryset = queryset.filter(account_id=account_id)
     if owner_id:
         queryset = queryset.filter(owner_id=owner_id)
-    return queryset.order_by(*CONTACT_SORTS.get(sort, CONTACT_SORTS["name"]))
+    ordered = queryset.order_by(*CONTACT_SORTS.get(sort, CONTACT_SORTS["name"]))
+    return _searched(ordered, workspace=workspace, search=search, page=page)
+
+
+def _searched[M: (Account, Contact)](
+    rows: QuerySet[M], *, workspace: Workspace, search: str, page: Page | None
+) -> QuerySet[M]:
+    home = workspace.home_country
+    matches = search_filter(rows, search, home_country=home) if search else rows
+    if page is None:
+        return matches
+    if search and uses_index(search, home_country=home):
+        return search_page(matches, rows=rows, offset=page.offset, limit=page.limit)
+    return matches[page.offset : page.offset + page.limit]
 
 
 CONTACT_ROW_FIELDS = (

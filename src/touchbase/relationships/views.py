@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page as DjangoPage
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
@@ -137,6 +138,9 @@ def account_list(request: MemberRequest) -> HttpResponse:
     }
     accounts = selectors.account_list(workspace=request.workspace, **params)
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.account_list(
+        workspace=request.workspace, page=_rows_of(page), **params
+    )
     context = {
         "page_obj": page,
         "params": params,
@@ -151,6 +155,11 @@ def account_list(request: MemberRequest) -> HttpResponse:
         "relationships/partials/_account_table.html",
         context,
     )
+
+
+def _rows_of(page: DjangoPage[Any]) -> selectors.Page:
+    """The rows of a paginator's page, for the selector to load (a search loads them faster)."""
+    return selectors.Page(offset=(page.number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
 
 
 def erased_redirect(request: HttpRequest, contact: Contact) -> HttpResponse:
@@ -282,6 +291,9 @@ def contact_list(request: MemberRequest) -> HttpResponse:
     }
     contacts = selectors.contact_list(workspace=request.workspace, **params)
     page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.contact_list(
+        workspace=request.workspace, page=_rows_of(page), **params
+    )
     context = {
         "page_obj": page,
         "params": params,

@@ -53,7 +53,9 @@ def account_list(
         owner_id=owner_id,
         key_only=key_only,
         sort=sort,
-    ).prefetch_related("tags")[page.offset : page.offset + page.limit + 1]
+        # one row more than asked: it tells whether there is a next page
+        page=selectors.Page(page.offset, page.limit + 1),
+    ).prefetch_related("tags")
     return page_of_rows(list(rows), page)
 
 
@@ -122,9 +124,10 @@ def contact_list(
     contacts = selectors.contact_list(
         workspace=request.workspace, search=q, account_id=account_id, owner_id=owner_id,
         sort=sort, newsletter_only=newsletter,
+        # one row more than asked: it tells whether there is a next page
+        page=selectors.Page(page.offset, page.limit + 1),
     )  # fmt: skip
-    rows = selectors.contact_rows(contacts)[page.offset : page.offset + page.limit + 1]
-    return page_of_rows(list(rows), page)
+    return page_of_rows(list(selectors.contact_rows(contacts)), page)
 
 
 @router.post("/contacts", response={201: ContactOut}, summary="Create a contact")

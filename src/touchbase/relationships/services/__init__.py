@@ -24,6 +24,7 @@ from touchbase.relationships.services.customers import (
     contact_require_active,
     contact_save,
     customers_release,
+    search_text_refresh,
     tags_from_names,
 )
 from touchbase.relationships.services.deletion import (
@@ -76,6 +77,7 @@ __all__ = [
     "personal_contact_record",
     "policies_ranked",
     "policy_matches",
+    "search_text_refresh",
     "tags_from_names",
     "touchpoint_deletable",
     "touchpoint_delete",

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from touchbase.core.capabilities import Capability, roles_with
@@ -15,6 +16,8 @@ from touchbase.relationships.models import (
     Account,
     Contact,
     Tag,
+    account_search_text,
+    contact_search_text,
 )
 from touchbase.relationships.services.cadence import cadence_recompute
 
@@ -50,6 +53,7 @@ def account_save(
     """Create or update an account; its contacts take over its value and due dates follow."""
     # A row given no country lies in the home country: its address and its phone numbers.
     account = account or Account(workspace=workspace, country=workspace.home_country)
+    name_before = account.name
     tags = _assign(account, dict(fields))
     account.country = account.country or workspace.home_country
     _check_same_workspace(
@@ -60,6 +64,8 @@ def account_save(
     if tags is not None:
         account.tags.set(tags, through_defaults={"workspace": workspace})
     account.contacts.exclude(value=account.value).update(value=account.value)
+    if account.name != name_before:
+        search_text_refresh(contacts=account.contacts.all())
     cadence_recompute(
         workspace=workspace,
         accounts=Account.objects.filter(pk=account.pk),
@@ -146,3 +152,52 @@ def customers_release(*, workspace: Workspace, user: User) -> int:
         executive_sponsor=None
     )
     return released
+
+
+SEARCH_BATCH = 2000
+
+
+def search_text_refresh(
+    *, contacts: QuerySet[Contact] | None = None, accounts: QuerySet[Account] | None = None
+) -> int:
+    """Rewrite the search text of rows changed in bulk (update(), raw inserts); returns a count.
+
+    save() keeps a row's search text; this is for writes that bypass it, and for the contacts
+    of a renamed account, whose search text holds the account's name.
+    """
+    written = 0
+    if contacts is not None:
+        rows = contacts.values_list(
+            "id", "first_name", "last_name", "email", "phone", "mobile", "city",
+            "account__name", "erased_at",
+        ).order_by()  # fmt: skip
+        written += _write_search_texts(Contact, (
+            (contact_search_text(
+                first_name=first, last_name=last, email=email, phone=phone, mobile=mobile,
+                city=city, account_name=account or "", is_erased=erased is not None), pk)
+            for pk, first, last, email, phone, mobile, city, account, erased in list(rows)
+        ))  # fmt: skip
+    if accounts is not None:
+        account_rows = accounts.values_list("id", "name", "email", "phone", "city").order_by()
+        written += _write_search_texts(Account, (
+            (account_search_text(name=name, email=email, phone=phone, city=city), pk)
+            for pk, name, email, phone, city in list(account_rows)
+        ))  # fmt: skip
+    return written
+
+
+def _write_search_texts(model: type[Account] | type[Contact], pairs: Iterable[Any]) -> int:
+    """UPDATE … SET search_text by id, in batches; a bulk_update's CASE is slower at scale."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"UPDATE {table} SET search_text = %s WHERE id = %s"
+    batch: list[tuple[str, int]] = []
+    written = 0
+    with connection.cursor() as cursor:
+        for pair in pairs:
+            batch.append(pair)
+            if len(batch) == SEARCH_BATCH:
+                cursor.executemany(sql, batch)
+                written, batch = written + len(batch), []
+        if batch:
+            cursor.executemany(sql, batch)
+    return written + len(batch)
