@@ -30,7 +30,7 @@ from touchbase.core.signing import LinkExpired, LinkInvalid, link_sign, link_ver
 from touchbase.core.tenancy import id_or_none, owned_or_404
 from touchbase.core.timeutil import local_today
 from touchbase.relationships import selectors, services
-from touchbase.relationships.choices import DueKind
+from touchbase.relationships.choices import UNREACHED_OUTCOMES, DueKind
 from touchbase.relationships.forms import (
     AccountForm,
     CadencePolicyForm,
@@ -430,11 +430,12 @@ def call_sheet(request: MemberRequest, pk: int) -> HttpResponse:
     form = CallSheetForm(request.POST or None, contact=contact)
     if request.method == "POST" and form.is_valid():
         try:
-            services.call_sheet_submit(contact=contact, answers=form.answers(), by=request.user)
+            answers = form.answers()
+            services.call_sheet_submit(contact=contact, answers=answers, by=request.user)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("Call logged and master data updated."))
+            messages.success(request, _call_saved_message(answers))
             return redirect("relationships:contact-detail", pk=contact.pk)
     context = {
         "contact": contact,
@@ -449,6 +450,17 @@ def call_sheet(request: MemberRequest, pk: int) -> HttpResponse:
     }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "relationships/call_sheet.html", context, status=status)
+
+
+def _call_saved_message(answers: services.CheckinAnswers) -> str:
+    """Say what the save did: an unanswered call changes no master data."""
+    if answers.outcome not in UNREACHED_OUTCOMES:
+        return _("Call logged and master data updated.")
+    if answers.follow_up_on is None:
+        return _("Attempt logged; the master data was not changed.")
+    return _("Attempt logged; the master data was not changed. Try again on %(day)s.") % {
+        "day": date_format(answers.follow_up_on, "SHORT_DATE_FORMAT")
+    }
 
 
 # --- cadence policies and team view ---------------------------------------------------------
@@ -468,6 +480,7 @@ def policy_edit(request: MemberRequest, pk: int | None = None) -> HttpResponse:
     """Create or change a cadence policy; due dates follow at once."""
     policy = owned_or_404(CadencePolicy, pk, workspace=request.workspace) if pk else None
     form = CadencePolicyForm(request.POST or None, instance=policy, workspace=request.workspace)
+    twin = None
     if request.method == "POST" and form.is_valid():
         candidate = form.save(commit=False)
         candidate.workspace = request.workspace
@@ -475,15 +488,30 @@ def policy_edit(request: MemberRequest, pk: int | None = None) -> HttpResponse:
             services.cadence_policy_save(policy=candidate)
         except ValidationError as error:
             apply_errors(form, error)
+            # The rule for the same customers, to change instead of adding a second one.
+            twin = selectors.policy_same_target(policy=candidate)
         else:
             messages.success(request, _("Policy saved; due dates updated."))
+            _warn_unknown_segment(request, candidate)
             return redirect("relationships:policy-list")
     context = {
         "form": form,
         "policy": policy,
+        "twin": twin,
         "segments": selectors.segments(workspace=request.workspace),
     }
     return render(request, "relationships/policy_form.html", context)
+
+
+def _warn_unknown_segment(request: MemberRequest, policy: CadencePolicy) -> None:
+    """A segment nobody has yet may be a typo ("Hotell"), or a segment still to come."""
+    if policy.segment and not selectors.segment_in_use(
+        workspace=request.workspace, segment=policy.segment
+    ):
+        messages.warning(
+            request,
+            _("No customer has the segment “%(segment)s” yet.") % {"segment": policy.segment},
+        )
 
 
 @capability_required(Capability.CADENCE_MANAGE)
