@@ -6,6 +6,7 @@ the rest of touchbase understands and shows it by name in the language of whoeve
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 import zoneinfo
 from functools import lru_cache
@@ -14,7 +15,7 @@ import babel
 import babel.dates
 import babel.localedata
 from babel.core import get_global
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -144,3 +145,17 @@ def time_zone_choices(*, keep: str = "") -> Choices:
     for area in ZONE_AREAS:
         choices.append((areas[area], sorted(grouped[area], key=lambda pair: _sort_key(pair[1]))))
     return choices
+
+
+def weekday_date(value: dt.date | dt.datetime | None) -> str:
+    """A day with its weekday, short, as the reader's locale writes it (CLDR's "MMMEd").
+
+    Django's formats have no such pattern: "D j M" reads "Di 1 Dez" in German, where one
+    writes "Di., 1. Dez."; US English writes "Tue, Dec 1", British "Tue 1 Dec".
+    """
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        # The day in the reader's time zone, as Django's own date filter shows it.
+        value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
+    return babel.dates.format_skeleton("MMMEd", value, locale=_reader_locale())
