@@ -82,12 +82,19 @@ def language_choices(*, keep: str = "") -> Choices:
     own, so editing something else on the record never fails on it.
     """
     common, others = _languages(str(_reader_locale()))
-    choices: Choices = [("", "—")]
+    # The same empty choice as every other select (core/apps.py sets Django's to it).
+    choices: Choices = [("", _("— choose —"))]
     if keep and keep not in language_codes():
         choices.append((keep, keep))
     choices.append((pgettext("languages", "Frequently used"), list(common)))
     choices.append((pgettext("languages", "All languages"), list(others)))
     return choices
+
+
+def language_name(code: str) -> str:
+    """The language's name in the reader's language ("de" → "Deutsch"); an unknown code as is."""
+    common, others = _languages(str(_reader_locale()))
+    return dict((*common, *others)).get(code, code)
 
 
 def likely_language(country: str) -> str:
