@@ -289,6 +289,9 @@ class TouchpointForm(WorkspaceFormMixin, forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.workspace = workspace
+        self.personal_cleared = False
+        # app.js clears and locks "Personal contact" while one of these is chosen.
+        self.fields["channel"].widget.attrs["data-mass-channels"] = " ".join(sorted(MASS_CHANNELS))
         self.limit_choices(workspace)
         if account is not None:
             self.fields["contact"] = spoken_with_field(account)
@@ -315,6 +318,10 @@ class TouchpointForm(WorkspaceFormMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        # A mass channel is never personal: a ticked box is cleared, and the view says so.
+        self.personal_cleared = bool(
+            data.get("channel") in MASS_CHANNELS and data.get("is_personal")
+        )
         if data.get("channel") in MASS_CHANNELS:
             data["is_personal"] = False
         return data

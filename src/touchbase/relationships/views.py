@@ -390,8 +390,8 @@ def _touchpoint_create(request: MemberRequest, **target: Any) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
+            messages.success(request, _touchpoint_logged_message(form))
             form = TouchpointForm(workspace=request.workspace, account=account, user=request.user)
-            messages.success(request, _("Touchpoint logged."))
     row = next(iter(target.values()))
     row.refresh_from_db()
     key = "account" if "account" in target else "contact"
@@ -414,6 +414,16 @@ def _touchpoint_create(request: MemberRequest, **target: Any) -> HttpResponse:
         return redirect(f"relationships:{key}-detail", pk=row.pk)
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "relationships/partials/_touchpoint_panel.html", context, status=status)
+
+
+def _touchpoint_logged_message(form: TouchpointForm) -> str:
+    if not form.personal_cleared:
+        return _("Touchpoint logged.")
+    channel = dict(form.fields["channel"].choices)[form.cleaned_data["channel"]]  # type: ignore[attr-defined]
+    return _(
+        "Touchpoint logged, not as personal contact: %(channel)s is a mass channel and does "
+        "not reset the customer's clock."
+    ) % {"channel": channel}
 
 
 # --- call sheet -----------------------------------------------------------------------------

@@ -113,7 +113,7 @@ def test_a_follow_up_date_of_today_gets_a_follow_up_message_not_the_snooze_one(
 def test_the_activity_form_gives_the_follow_up_message_for_a_past_date(contact, german_client):
     url = reverse("relationships:contact-touchpoint", args=[contact.pk])
     response = german_client.post(url, {
-        "channel": "phone", "direction": "outbound", "is_personal": "on", "outcome": "no_answer",
+        "channel": "phone", "direction": "out", "is_personal": "on", "outcome": "no_answer",
         "occurred_at": "2026-01-05T10:00",
         "follow_up_on": (today(contact) - dt.timedelta(days=1)).isoformat(),
     })  # fmt: skip
