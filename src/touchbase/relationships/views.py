@@ -725,9 +725,15 @@ def touchpoint_delete(request: MemberRequest, pk: int) -> HttpResponse:
     if key not in ("account", "contact") or getattr(touchpoint, f"{key}_id") is None:
         key = "contact" if touchpoint.contact_id else "account"
     row = getattr(touchpoint, key)
+    moves_due_date = services.touchpoint_moves_due_date(touchpoint)
     if request.method == "POST":
         services.touchpoint_delete(touchpoint=touchpoint, by=request.user)
-        messages.success(request, _("Touchpoint deleted; the next-due date is worked out again."))
+        if moves_due_date:
+            messages.success(
+                request, _("Touchpoint deleted; the next-due date is worked out again.")
+            )
+        else:
+            messages.success(request, _("Touchpoint deleted."))
         if request.htmx:
             return _panel(request, key, row)
         return redirect(f"relationships:{key}-detail", pk=row.pk)
@@ -741,8 +747,8 @@ def touchpoint_delete(request: MemberRequest, pk: int) -> HttpResponse:
             ),
         },
         "consequences": [
-            _("The next-due date of %(customers)s is worked out again without it.")
-            % {"customers": customers},
+            *([_("The next-due date of %(customers)s is worked out again without it.")
+               % {"customers": customers}] if moves_due_date else []),
             _("This cannot be undone."),
         ],
         "action": reverse("relationships:touchpoint-delete", args=[touchpoint.pk]),
