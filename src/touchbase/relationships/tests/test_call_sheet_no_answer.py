@@ -144,3 +144,8 @@ def test_the_api_logs_an_attempt_with_a_follow_up_date(client, alice_token, cont
     )  # fmt: skip
     assert response.status_code == 201
     assert Contact.objects.get(pk=contact.pk).snoozed_until == day
+
+
+def test_the_call_sheet_offers_the_follow_up_date_in_german(contact, german_client):
+    html = german_client.get(reverse("relationships:call-sheet", args=[contact.pk])).content
+    assert '<label for="id_follow_up_on">Wiedervorlage am</label>' in html.decode()
