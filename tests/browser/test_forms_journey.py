@@ -96,15 +96,19 @@ def test_the_cadence_form_shows_only_the_field_of_the_chosen_scope(page: Page, l
     segment.fill("Hotel")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", name="Cadence policies")).to_be_visible()
-    # a second, identical rule is refused beside the scope, with the scope's field still shown
+    # a second rule for the same segment is refused beside it, with a way to the first one
     page.goto(f"{live_server.url}/cadence/new/")
     page.get_by_label("Name", exact=True).fill("Nochmal Hotels")
     page.get_by_label("Applies to").select_option("segment")
     page.get_by_label("Every (days)").fill("180")
     page.get_by_label("Segment").fill("hotel")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("The rule “Hotels halbjährlich” already applies")).to_be_visible()
+    expect(
+        page.get_by_text("The rule “Hotels halbjährlich” (every 180 days) already applies")
+    ).to_be_visible()
     expect(page.get_by_label("Segment")).to_be_visible()
+    page.get_by_role("link", name="Edit the rule “Hotels halbjährlich”").click()
+    expect(page.get_by_label("Every (days)")).to_have_value("180")
     assert CadencePolicy.objects.count() == 1
 
 

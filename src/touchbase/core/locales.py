@@ -6,6 +6,7 @@ the rest of touchbase understands and shows it by name in the language of whoeve
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 import zoneinfo
 from functools import lru_cache
@@ -14,7 +15,7 @@ import babel
 import babel.dates
 import babel.localedata
 from babel.core import get_global
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -81,12 +82,19 @@ def language_choices(*, keep: str = "") -> Choices:
     own, so editing something else on the record never fails on it.
     """
     common, others = _languages(str(_reader_locale()))
-    choices: Choices = [("", "—")]
+    # The same empty choice as every other select (core/apps.py sets Django's to it).
+    choices: Choices = [("", _("— choose —"))]
     if keep and keep not in language_codes():
         choices.append((keep, keep))
     choices.append((pgettext("languages", "Frequently used"), list(common)))
     choices.append((pgettext("languages", "All languages"), list(others)))
     return choices
+
+
+def language_name(code: str) -> str:
+    """The language's name in the reader's language ("de" → "Deutsch"); an unknown code as is."""
+    common, others = _languages(str(_reader_locale()))
+    return dict((*common, *others)).get(code, code)
 
 
 def likely_language(country: str) -> str:
@@ -144,3 +152,17 @@ def time_zone_choices(*, keep: str = "") -> Choices:
     for area in ZONE_AREAS:
         choices.append((areas[area], sorted(grouped[area], key=lambda pair: _sort_key(pair[1]))))
     return choices
+
+
+def weekday_date(value: dt.date | dt.datetime | None) -> str:
+    """A day with its weekday, short, as the reader's locale writes it (CLDR's "MMMEd").
+
+    Django's formats have no such pattern: "D j M" reads "Di 1 Dez" in German, where one
+    writes "Di., 1. Dez."; US English writes "Tue, Dec 1", British "Tue 1 Dec".
+    """
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        # The day in the reader's time zone, as Django's own date filter shows it.
+        value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
+    return babel.dates.format_skeleton("MMMEd", value, locale=_reader_locale())

@@ -21,6 +21,7 @@ from touchbase.relationships import selectors
 from touchbase.relationships.choices import (
     LOGGABLE_CHANNELS,
     MASS_CHANNELS,
+    UNREACHED_OUTCOMES,
     Channel,
     CheckinAnswer,
     Country,
@@ -288,6 +289,9 @@ class TouchpointForm(WorkspaceFormMixin, forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.workspace = workspace
+        self.personal_cleared = False
+        # app.js clears and locks "Personal contact" while one of these is chosen.
+        self.fields["channel"].widget.attrs["data-mass-channels"] = " ".join(sorted(MASS_CHANNELS))
         self.limit_choices(workspace)
         if account is not None:
             self.fields["contact"] = spoken_with_field(account)
@@ -314,6 +318,10 @@ class TouchpointForm(WorkspaceFormMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        # A mass channel is never personal: a ticked box is cleared, and the view says so.
+        self.personal_cleared = bool(
+            data.get("channel") in MASS_CHANNELS and data.get("is_personal")
+        )
         if data.get("channel") in MASS_CHANNELS:
             data["is_personal"] = False
         return data
@@ -387,6 +395,10 @@ class CallSheetForm(forms.Form):
         label=_("Notes from the call"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, required=False)
+    follow_up_on = forms.DateField(
+        label=_("Try again on"), required=False, widget=DATE_WIDGET,
+        help_text=_("Nobody answered? Pick the day to call again."),
+    )  # fmt: skip
 
     def __init__(self, *args: Any, contact: Contact, **kwargs: Any) -> None:
         kwargs.setdefault(
@@ -404,11 +416,28 @@ class CallSheetForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        if data.get("address_current") == CheckinAnswer.NO:
+        if data.get("outcome") in UNREACHED_OUTCOMES:
+            self._refuse_answers_nobody_gave()
+        elif data.get("address_current") == CheckinAnswer.NO:
             for field in ("street", "postal_code", "city"):
                 if not data.get(field):
                     self.add_error(field, _("Enter the new address."))
         return data
+
+    def _refuse_answers_nobody_gave(self) -> None:
+        """The service refuses them too; here each error sits on the box the user filled in."""
+        if self.errors:
+            return
+        given = self.answers().given()
+        if not given:
+            return
+        for name in given:
+            field = "details_confirmed" if name in ("phone", "email") else name
+            if field not in self.errors:
+                self.add_error(field, _("Nobody answered, so this cannot have been said."))
+        self.add_error(
+            "outcome", _("Nobody answered: clear the answers or choose another outcome.")
+        )
 
     def answers(self) -> CheckinAnswers:
         """The answers; phone and e-mail count only when the customer confirmed them."""
@@ -428,4 +457,5 @@ class CallSheetForm(forms.Form):
             email=data["email"] if confirmed else None,
             summary=data["summary"],
             outcome=data["outcome"],
+            follow_up_on=data.get("follow_up_on"),
         )

@@ -502,15 +502,16 @@ class CadencePolicy(WorkspaceOwned):
         verbose_name_plural = _("cadence policies")
         ordering = ["name"]
         constraints = [
-            # One rule per scope, target and interval: an exact copy would only confuse.
+            # One rule per scope and target: a second interval for the same customers would
+            # quietly override or be overridden by the first.
             # NULL never equals NULL in a unique index, so an absent owner or tag counts as 0.
             models.UniqueConstraint(
-                "workspace", "scope", "interval_days",
+                "workspace", "scope",
                 Coalesce("owner", models.Value(0), output_field=models.BigIntegerField()),
                 Lower("segment"),
                 Coalesce("tag", models.Value(0), output_field=models.BigIntegerField()),
-                name="unique_cadence_rule",
-                violation_error_message=_("The same rule exists already."),
+                name="one_cadence_rule_per_target",
+                violation_error_message=_("A rule for these customers exists already."),
             )
         ]  # fmt: skip
 
@@ -521,8 +522,8 @@ class CadencePolicy(WorkspaceOwned):
         # Only the chosen scope's target counts; a leftover segment on an owner rule is noise.
         if self.scope != PolicyScope.OWNER:
             self.owner = None
-        if self.scope != PolicyScope.SEGMENT:
-            self.segment = ""
+        # " Hotel" and "Hotel" are one segment: stored trimmed, compared without case.
+        self.segment = self.segment.strip() if self.scope == PolicyScope.SEGMENT else ""
         if self.scope != PolicyScope.TAG:
             self.tag = None
         if not 1 <= (self.interval_days or 0) <= 3650:

@@ -320,6 +320,27 @@ def policies(*, workspace: Workspace) -> QuerySet[CadencePolicy]:
     return CadencePolicy.objects.filter(workspace=workspace).select_related("owner", "tag")
 
 
+def policy_same_target(*, policy: CadencePolicy) -> CadencePolicy | None:
+    """Another rule of the workspace for the same customers, whatever its interval."""
+    return (
+        CadencePolicy.objects.filter(
+            workspace=policy.workspace,
+            scope=policy.scope,
+            owner=policy.owner_id,
+            tag=policy.tag_id,
+            segment__iexact=policy.segment.strip(),
+        )  # fmt: skip
+        .exclude(pk=policy.pk)
+        .order_by("id")
+        .first()
+    )
+
+
+def segment_in_use(*, workspace: Workspace, segment: str) -> bool:
+    """Whether any account has this segment (compared without case), as policies match it."""
+    return Account.objects.filter(workspace=workspace, segment__iexact=segment.strip()).exists()
+
+
 # --- pickers and the account page -----------------------------------------------------------
 
 # German letters and how people type them without a German keyboard.

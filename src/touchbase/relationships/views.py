@@ -30,7 +30,7 @@ from touchbase.core.signing import LinkExpired, LinkInvalid, link_sign, link_ver
 from touchbase.core.tenancy import id_or_none, owned_or_404
 from touchbase.core.timeutil import local_today
 from touchbase.relationships import selectors, services
-from touchbase.relationships.choices import DueKind
+from touchbase.relationships.choices import UNREACHED_OUTCOMES, DueKind
 from touchbase.relationships.forms import (
     AccountForm,
     CadencePolicyForm,
@@ -390,8 +390,8 @@ def _touchpoint_create(request: MemberRequest, **target: Any) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
+            messages.success(request, _touchpoint_logged_message(form))
             form = TouchpointForm(workspace=request.workspace, account=account, user=request.user)
-            messages.success(request, _("Touchpoint logged."))
     row = next(iter(target.values()))
     row.refresh_from_db()
     key = "account" if "account" in target else "contact"
@@ -416,6 +416,16 @@ def _touchpoint_create(request: MemberRequest, **target: Any) -> HttpResponse:
     return render(request, "relationships/partials/_touchpoint_panel.html", context, status=status)
 
 
+def _touchpoint_logged_message(form: TouchpointForm) -> str:
+    if not form.personal_cleared:
+        return _("Touchpoint logged.")
+    channel = dict(form.fields["channel"].choices)[form.cleaned_data["channel"]]  # type: ignore[attr-defined]
+    return _(
+        "Touchpoint logged, not as personal contact: %(channel)s is a mass channel and does "
+        "not reset the customer's clock."
+    ) % {"channel": channel}
+
+
 # --- call sheet -----------------------------------------------------------------------------
 
 
@@ -430,11 +440,12 @@ def call_sheet(request: MemberRequest, pk: int) -> HttpResponse:
     form = CallSheetForm(request.POST or None, contact=contact)
     if request.method == "POST" and form.is_valid():
         try:
-            services.call_sheet_submit(contact=contact, answers=form.answers(), by=request.user)
+            answers = form.answers()
+            services.call_sheet_submit(contact=contact, answers=answers, by=request.user)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("Call logged and master data updated."))
+            messages.success(request, _call_saved_message(answers))
             return redirect("relationships:contact-detail", pk=contact.pk)
     context = {
         "contact": contact,
@@ -449,6 +460,17 @@ def call_sheet(request: MemberRequest, pk: int) -> HttpResponse:
     }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "relationships/call_sheet.html", context, status=status)
+
+
+def _call_saved_message(answers: services.CheckinAnswers) -> str:
+    """Say what the save did: an unanswered call changes no master data."""
+    if answers.outcome not in UNREACHED_OUTCOMES:
+        return _("Call logged and master data updated.")
+    if answers.follow_up_on is None:
+        return _("Attempt logged; the master data was not changed.")
+    return _("Attempt logged; the master data was not changed. Try again on %(day)s.") % {
+        "day": date_format(answers.follow_up_on, "SHORT_DATE_FORMAT")
+    }
 
 
 # --- cadence policies and team view ---------------------------------------------------------
@@ -468,6 +490,7 @@ def policy_edit(request: MemberRequest, pk: int | None = None) -> HttpResponse:
     """Create or change a cadence policy; due dates follow at once."""
     policy = owned_or_404(CadencePolicy, pk, workspace=request.workspace) if pk else None
     form = CadencePolicyForm(request.POST or None, instance=policy, workspace=request.workspace)
+    twin = None
     if request.method == "POST" and form.is_valid():
         candidate = form.save(commit=False)
         candidate.workspace = request.workspace
@@ -475,15 +498,30 @@ def policy_edit(request: MemberRequest, pk: int | None = None) -> HttpResponse:
             services.cadence_policy_save(policy=candidate)
         except ValidationError as error:
             apply_errors(form, error)
+            # The rule for the same customers, to change instead of adding a second one.
+            twin = selectors.policy_same_target(policy=candidate)
         else:
             messages.success(request, _("Policy saved; due dates updated."))
+            _warn_unknown_segment(request, candidate)
             return redirect("relationships:policy-list")
     context = {
         "form": form,
         "policy": policy,
+        "twin": twin,
         "segments": selectors.segments(workspace=request.workspace),
     }
     return render(request, "relationships/policy_form.html", context)
+
+
+def _warn_unknown_segment(request: MemberRequest, policy: CadencePolicy) -> None:
+    """A segment nobody has yet may be a typo ("Hotell"), or a segment still to come."""
+    if policy.segment and not selectors.segment_in_use(
+        workspace=request.workspace, segment=policy.segment
+    ):
+        messages.warning(
+            request,
+            _("No customer has the segment “%(segment)s” yet.") % {"segment": policy.segment},
+        )
 
 
 @capability_required(Capability.CADENCE_MANAGE)
@@ -687,9 +725,15 @@ def touchpoint_delete(request: MemberRequest, pk: int) -> HttpResponse:
     if key not in ("account", "contact") or getattr(touchpoint, f"{key}_id") is None:
         key = "contact" if touchpoint.contact_id else "account"
     row = getattr(touchpoint, key)
+    moves_due_date = services.touchpoint_moves_due_date(touchpoint)
     if request.method == "POST":
         services.touchpoint_delete(touchpoint=touchpoint, by=request.user)
-        messages.success(request, _("Touchpoint deleted; the next-due date is worked out again."))
+        if moves_due_date:
+            messages.success(
+                request, _("Touchpoint deleted; the next-due date is worked out again.")
+            )
+        else:
+            messages.success(request, _("Touchpoint deleted."))
         if request.htmx:
             return _panel(request, key, row)
         return redirect(f"relationships:{key}-detail", pk=row.pk)
@@ -703,8 +747,8 @@ def touchpoint_delete(request: MemberRequest, pk: int) -> HttpResponse:
             ),
         },
         "consequences": [
-            _("The next-due date of %(customers)s is worked out again without it.")
-            % {"customers": customers},
+            *([_("The next-due date of %(customers)s is worked out again without it.")
+               % {"customers": customers}] if moves_due_date else []),
             _("This cannot be undone."),
         ],
         "action": reverse("relationships:touchpoint-delete", args=[touchpoint.pk]),

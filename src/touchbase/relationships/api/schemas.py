@@ -257,6 +257,7 @@ class CallSheetIn(Schema):
     email: str | None = None
     summary: str = ""
     outcome: Outcome = Outcome.NONE
+    follow_up_on: dt.date | None = None
 
 
 class CoverageOut(Schema):

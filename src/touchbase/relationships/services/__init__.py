@@ -36,6 +36,7 @@ from touchbase.relationships.services.deletion import (
     contact_delete_preview,
     touchpoint_deletable,
     touchpoint_delete,
+    touchpoint_moves_due_date,
 )
 from touchbase.relationships.services.touchpoints import (
     EARLIEST_TOUCHPOINT,
@@ -80,6 +81,7 @@ __all__ = [
     "search_text_refresh",
     "tags_from_names",
     "touchpoint_deletable",
+    "touchpoint_moves_due_date",
     "touchpoint_delete",
     "touchpoint_log",
 ]

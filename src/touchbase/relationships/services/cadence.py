@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from touchbase.core.bulk import batched
 from touchbase.core.models import Workspace
@@ -18,10 +19,12 @@ from touchbase.relationships.choices import (
     PolicyScope,
 )
 from touchbase.relationships.models import (
+    SCOPE_TARGET_FIELDS,
     Account,
     CadencePolicy,
     Contact,
 )
+from touchbase.relationships.selectors import policy_same_target
 
 RECOMPUTE_BATCH = 2000
 
@@ -192,44 +195,38 @@ def _write_due(
 def cadence_policy_save(*, policy: CadencePolicy) -> CadencePolicy:
     """Validate and store a policy, then re-derive every due date of the workspace.
 
-    An exact copy of another rule (same scope, target and interval) is refused, naming it.
+    One rule per scope and target: a second rule for the same customers is refused, naming
+    the existing one, on the field that picks the target.
     """
     policy.full_clean(validate_constraints=False)
-    twin = _policy_twin(policy=policy)
+    twin = policy_same_target(policy=policy)
     if twin is not None:
-        raise ValidationError({"scope": _duplicate_message(twin)})
+        raise ValidationError({target_field(policy.scope): _duplicate_message(twin)})
     policy.validate_constraints()
     try:
         with transaction.atomic():
             policy.save()
-    except IntegrityError as error:  # the same rule saved by someone else a moment ago
-        raise ValidationError({"scope": _duplicate_message(None)}) from error
+    except IntegrityError as error:  # a rule for the same target saved a moment ago
+        raise ValidationError({target_field(policy.scope): _duplicate_message(None)}) from error
     cadence_recompute(workspace=policy.workspace)
     return policy
 
 
-def _policy_twin(*, policy: CadencePolicy) -> CadencePolicy | None:
-    """Another rule of the workspace that does exactly what this one does, if any."""
-    return (
-        CadencePolicy.objects.filter(
-            workspace=policy.workspace,
-            scope=policy.scope,
-            interval_days=policy.interval_days,
-            owner=policy.owner_id,
-            tag=policy.tag_id,
-            segment__iexact=policy.segment,
-        )  # fmt: skip
-        .exclude(pk=policy.pk)
-        .first()
-    )
+def target_field(scope: str) -> str:
+    """The field that picks the rule's customers: its owner, segment or tag, else the scope."""
+    return SCOPE_TARGET_FIELDS.get(PolicyScope(scope), "scope")
 
 
 def _duplicate_message(twin: CadencePolicy | None) -> str:
     if twin is None:
-        return _("The same rule exists already.")
-    return _("The rule “%(name)s” already applies to the same customers at the same interval.") % {
-        "name": twin.name
-    }
+        return _("A rule for these customers exists already.")
+    return ngettext(
+        "The rule “%(name)s” (every %(days)s day) already applies to these customers: "
+        "change that rule instead.",
+        "The rule “%(name)s” (every %(days)s days) already applies to these customers: "
+        "change that rule instead.",
+        twin.interval_days,
+    ) % {"name": twin.name, "days": twin.interval_days}
 
 
 @transaction.atomic

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from touchbase.core.models import User
 from touchbase.relationships.choices import (
@@ -45,6 +47,17 @@ class CheckinAnswers:
     email: str | None = None
     summary: str = ""
     outcome: str = ""
+    # Nobody answered: the day to try again.
+    follow_up_on: dt.date | None = None
+
+    def given(self) -> list[str]:
+        """The fields that carry something the customer said or confirmed."""
+        said = [name for name in ("wellbeing", "street", "postal_code", "city")
+                if getattr(self, name).strip()]  # fmt: skip
+        said += [name for name in ("address_current", "newsletter_wanted", "works_from_home")
+                 if getattr(self, name) != CheckinAnswer.UNASKED]  # fmt: skip
+        said += [name for name in ("phone", "email") if getattr(self, name) is not None]
+        return said
 
 
 @transaction.atomic
@@ -59,8 +72,11 @@ def call_sheet_submit(
     now = occurred_at or timezone.now()
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     contact_require_active(contact)
+    reached = answers.outcome not in UNREACHED_OUTCOMES
     # Nobody answered: nothing was said, so no master data is confirmed or changed.
-    if answers.outcome not in UNREACHED_OUTCOMES:
+    if not reached:
+        _refuse_answers_nobody_gave(answers)
+    else:
         _apply_contact_answers(contact, answers, now)
         contact.full_clean()
         contact.save()
@@ -73,11 +89,25 @@ def call_sheet_submit(
         is_personal=True,
         occurred_at=now,
         summary=answers.summary.strip(),
-        answers=_stored_answers(answers) if answers.outcome not in UNREACHED_OUTCOMES else {},
+        answers=_stored_answers(answers) if reached else {},
         outcome=answers.outcome,
         logged_by=by,
         source_kind=TouchpointSource.CALL_SHEET,
+        follow_up_on=answers.follow_up_on,
     )
+
+
+def _refuse_answers_nobody_gave(answers: CheckinAnswers) -> None:
+    """Nobody answered, so nothing was said: answers entered anyway would be lost unseen.
+
+    Refused rather than dropped, so the caller either clears them or corrects the outcome.
+    """
+    given = answers.given()
+    if not given:
+        return
+    errors = {name: _("Nobody answered, so this cannot have been said.") for name in given}
+    errors["outcome"] = _("Nobody answered: clear the answers or choose another outcome.")
+    raise ValidationError(errors)
 
 
 def _apply_contact_answers(contact: Contact, answers: CheckinAnswers, now: dt.datetime) -> None:

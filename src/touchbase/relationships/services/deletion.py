@@ -60,6 +60,15 @@ def touchpoint_deletable(*, touchpoint: Touchpoint, user: User) -> bool:
     return role_has(role, Capability.CRM_EDIT) and touchpoint.logged_by_id == user.pk
 
 
+def touchpoint_moves_due_date(touchpoint: Touchpoint) -> bool:
+    """Whether deleting it can change a due date: only personal ones set the clock.
+
+    A newsletter, mailing or webinar (or a record from another app) never did, so its
+    deletion leaves every due date as it was.
+    """
+    return touchpoint.is_personal
+
+
 def _account_touchpoints(account: Account) -> Q:
     """Its timeline, and its people's touchpoints that name no account (logged before they
     joined it); what its people did at another account stays on that account's timeline."""

@@ -101,6 +101,12 @@ def _follow_up(
     """After an unanswered call, keep the customer aside until the day to try again."""
     if row is None or not touchpoint.is_attempt:
         raise ValidationError({"follow_up_on": _("A follow-up date is for calls nobody answered.")})
+    today = local_today(workspace.zone)
+    # Checked here, in follow-up words: the snooze's own messages speak of snoozing.
+    if day <= today:
+        raise ValidationError({"follow_up_on": _("Choose a day after today for the follow-up.")})
+    if day > today + dt.timedelta(days=366):
+        raise ValidationError({"follow_up_on": _("Choose a follow-up within a year.")})
     try:
         due_snooze(row=row, until=day, reason=_("No answer: try again"), workspace=workspace)
     except ValidationError as error:

@@ -96,12 +96,14 @@ def test_the_timeline_shows_an_attempt_as_such(overdue, alice, alice_client):
     assert "attempt, not reached" in html.decode()
 
 
-def test_a_call_sheet_with_no_answer_confirms_no_master_data(overdue, alice):
+def test_a_call_sheet_with_no_answer_refuses_answers_and_confirms_no_master_data(overdue, alice):
     answers = CheckinAnswers(address_current="yes", works_from_home="yes", outcome="no_answer")
-    call_sheet_submit(contact=overdue, answers=answers, by=alice)
+    with pytest.raises(ValidationError) as refused:
+        call_sheet_submit(contact=overdue, answers=answers, by=alice)
+    assert set(refused.value.message_dict) == {"address_current", "works_from_home", "outcome"}
     contact = Contact.objects.get(pk=overdue.pk)
     assert (contact.address_verified_at, contact.works_from_home) == (None, None)
-    assert (contact.attempts, contact.next_due_on) == (1, overdue.next_due_on)
+    assert (contact.attempts, contact.next_due_on) == (0, overdue.next_due_on)
 
 
 def test_the_htmx_form_logs_an_attempt_and_the_panel_says_so(overdue, alice_client):

@@ -65,8 +65,7 @@ def test_a_call_with_nothing_noted_reads_check_in_call_in_the_readers_language(c
 
 @pytest.mark.django_db
 def test_a_call_nobody_answered_stores_no_answers(contact, alice):
-    touchpoint = call(contact, alice, wellbeing="?", address_current=CheckinAnswer.YES,
-                      outcome="no_answer")  # fmt: skip
+    touchpoint = call(contact, alice, summary="Mailbox", outcome="no_answer")
     assert touchpoint.answers == {}
     assert touchpoint.is_attempt
 

@@ -384,3 +384,30 @@ def test_staff_delete_their_own_touchpoint_through_the_api(contact, bob, bob_mem
         204
     )
     assert not Touchpoint.objects.filter(pk=mine.pk).exists()
+
+
+def test_the_confirm_step_for_a_newsletter_says_nothing_about_the_next_due_date(
+    contact, alice, alice_client
+):
+    alice.language = "de"
+    alice.save()
+    newsletter = touchpoint_log(workspace=contact.workspace, contact=contact, channel="newsletter",
+                                occurred_at=days_ago(5), logged_by=alice)  # fmt: skip
+    url = reverse("relationships:touchpoint-delete", args=[newsletter.pk])
+    html = alice_client.get(url).content.decode()
+    assert "Aktivität „Newsletter“" in html
+    assert "neu berechnet" not in html
+    response = alice_client.post(url, {"on": "contact"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "Aktivität gelöscht." in html
+    assert "neu berechnet" not in html
+
+
+def test_the_confirm_step_for_a_call_says_the_next_due_date_is_worked_out_again(
+    contact, alice, alice_client
+):
+    alice.language = "de"
+    alice.save()
+    call = log(contact, alice, days=5)
+    html = alice_client.get(reverse("relationships:touchpoint-delete", args=[call.pk])).content
+    assert "wird ohne sie neu berechnet" in html.decode()

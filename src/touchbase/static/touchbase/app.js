@@ -149,3 +149,35 @@ document.addEventListener("focusout", (event) => {
     setPickerOpen(event.target, pickerParts(event.target).listbox, false);
   }
 });
+
+// Log form: a mass channel (newsletter, mailing, webinar) is never a personal touchpoint, so
+// its "Personal contact" box is cleared and locked while one is chosen; choosing another
+// channel gives back what was ticked before. Without this script the server clears the box
+// and says so.
+const syncPersonalBox = (select) => {
+  const box = select.form && select.form.querySelector("input[name=is_personal]");
+  if (!box) {
+    return;
+  }
+  const isMass = select.dataset.massChannels.split(" ").includes(select.value);
+  if (isMass && !box.disabled) {
+    box.dataset.wasChecked = String(box.checked);
+    box.checked = false;
+  } else if (!isMass && box.disabled) {
+    box.checked = box.dataset.wasChecked !== "false";
+  }
+  box.disabled = isMass;
+};
+const syncPersonalBoxes = (root) => {
+  for (const select of root.querySelectorAll("select[data-mass-channels]")) {
+    syncPersonalBox(select);
+  }
+};
+syncPersonalBoxes(document);
+document.addEventListener("change", (event) => {
+  if (event.target.matches("select[data-mass-channels]")) {
+    syncPersonalBox(event.target);
+  }
+});
+// htmx puts a fresh form in after each save.
+document.addEventListener("htmx:load", (event) => syncPersonalBoxes(event.detail.elt));
