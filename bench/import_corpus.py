@@ -156,9 +156,11 @@ def outlook_unicode_tab() -> bytes:
 
 
 def outlook_japanese() -> bytes:
-    header = '"敬称","名","ミドル ネーム","姓","敬称 (英語)","会社名","部署","役職","番地 (会社)",' \
-        '"市町村 (会社)","都道府県 (会社)","郵便番号 (会社)","国/地域 (会社)","会社電話",' \
+    header = (
+        '"敬称","名","ミドル ネーム","姓","敬称 (英語)","会社名","部署","役職","番地 (会社)",'
+        '"市町村 (会社)","都道府県 (会社)","郵便番号 (会社)","国/地域 (会社)","会社電話",'
         '"携帯電話","電子メール アドレス","メモ"'
+    )
     rows = ['"","太郎","","山田","","株式会社山田商事","営業部","部長","丸の内1-1","千代田区",'
             '"東京都","100-0005","日本","03-1234-5678","090-1234-5678","taro@yamada.example",""',
             '"","花子","","鈴木","","","","","","","","","","","","hanako@example.jp","メモ"']  # fmt: skip
@@ -185,7 +187,7 @@ def google_new() -> bytes:
         "* myContacts ::: Kunden,Work,lea@gruber.example,Home,lea@privat.example,Mobile,"
         '+41 79 123 45 67,Work,+41 44 668 18 00,Work,"Bahnhofstrasse 1\n8001 Zürich\nSchweiz",'
         "Bahnhofstrasse 1,Zürich,,,8001,Schweiz,,,",
-        "Paul,,,,,,,,,,,,,,,,* myContacts ::: Friends,,,,,Mobile,0151 2345678,,,,,,,,,,,,,,",
+        "Paul,,,,,,,,,,,,,,,,* myContacts ::: Friends,,,,,Mobile,0151 23456789,,,,,,,,,,,,,,",
         ",,,,,,,,,,Muster GmbH,,,,Lieferant,,* myContacts,Work,info@muster.example,,,Work,"
         "030 1234567,,,,,,,,,,,,,,",
         ",,,,,,,,,,,,,,,,* other ::: * starred,,someone@mail.example,,,,,,,,,,,,,,,,,,",
@@ -430,7 +432,9 @@ def datev() -> bytes:
 
 
 def sap_b1() -> bytes:
-    header = "CardCode\tCardName\tCardType\tCntctPrsn\tPhone1\tE_Mail\tAddress\tZipCode\tCity\tCountry"
+    header = (
+        "CardCode\tCardName\tCardType\tCntctPrsn\tPhone1\tE_Mail\tAddress\tZipCode\tCity\tCountry"
+    )
     rows = ["C20000\tNorm Industries\tC\tPeter Jansen\t+31 20 123 4567\tinfo@norm.example\t"
             "Damrak 1\t1012 LG\tAmsterdam\tNL",
             "C20001\tMaxi-Teq\tC\t\t+1 555 0100\t\tMain St 5\t10001\tNew York\tUS"]  # fmt: skip
@@ -619,10 +623,10 @@ END:VCARD""",
 def outlook_vcard_21() -> bytes:
     card = """BEGIN:VCARD
 VERSION:2.1
-N;LANGUAGE=de;CHARSET=Windows-1252:M=FCller;J=FCrgen
-FN;CHARSET=Windows-1252:J=FCrgen M=FCller
-ORG;CHARSET=Windows-1252:B=E4ckerei Gro=DF GmbH
-TITLE;CHARSET=Windows-1252:Gesch=E4ftsf=FChrer
+N;LANGUAGE=de;CHARSET=Windows-1252:Müller;Jürgen
+FN;CHARSET=Windows-1252:Jürgen Müller
+ORG;CHARSET=Windows-1252:Bäckerei Groß GmbH
+TITLE;CHARSET=Windows-1252:Geschäftsführer
 TEL;WORK;VOICE:+49 (89) 1234567
 TEL;CELL;VOICE:+49 (171) 2345678
 ADR;WORK;PREF;CHARSET=Windows-1252;ENCODING=QUOTED-PRINTABLE:;;Hauptstra=DFe 1;M=FCnchen;;80331;=
@@ -715,22 +719,26 @@ def nokia_bulk() -> bytes:
 
 
 def lowercase_vcard() -> bytes:
-    cards = ["""begin:vcard
+    cards = [
+        """begin:vcard
 version:3.0
 n:Schön;Änne
 fn:Änne Schön
 email;type=internet:aenne@example.de
 tel;type=work:0511 987654
-end:vcard""", """Begin:VCard
+end:vcard""",
+        """Begin:VCard
 Version:3.0
 N:Keller;Sophie
 FN:Sophie Keller
-End:VCard"""]
+End:VCard""",
+    ]
     return vcf(*cards, newline="\n").encode("utf-8")
 
 
 def gmail_vcard() -> bytes:
-    cards = ["""BEGIN:VCARD
+    cards = [
+        """BEGIN:VCARD
 VERSION:3.0
 FN:Lea Gruber
 N:Gruber;Lea;;;
@@ -740,13 +748,15 @@ ADR;TYPE=WORK:;;Bahnhofstrasse 1;Zürich;;8001;Schweiz
 ORG:Gruber AG
 TITLE:CEO
 CATEGORIES:myContacts,Kunden
-END:VCARD""", """BEGIN:VCARD
+END:VCARD""",
+        """BEGIN:VCARD
 VERSION:3.0
 FN:
 N:;;;;
 EMAIL;TYPE=INTERNET:noname@example.com
 CATEGORIES:myContacts
-END:VCARD"""]
+END:VCARD""",
+    ]
     return vcf(*cards).encode("utf-8")
 
 
@@ -805,16 +815,19 @@ END:VCARD"""
 
 
 def vcard_only_org_and_email() -> bytes:
-    cards = ["""BEGIN:VCARD
+    cards = [
+        """BEGIN:VCARD
 VERSION:3.0
 FN:Muster GmbH
 ORG:Muster GmbH
 EMAIL:info@muster.example
-END:VCARD""", """BEGIN:VCARD
+END:VCARD""",
+        """BEGIN:VCARD
 VERSION:3.0
 FN:Müller, Jürgen
 EMAIL:jm@example.de
-END:VCARD"""]
+END:VCARD""",
+    ]
     return vcf(*cards).encode("utf-8")
 
 

@@ -307,7 +307,11 @@ def _ordered(columns: dict[int, Column], fields: Set[str], *, is_person: bool) -
 
 def _first_filled(headers: list[str], family: list[int]) -> _Derived:
     def value(cells: list[str]) -> str:
-        return next((text for index in family if (text := _first_value(_get(cells, index)))), "")
+        filled = [text for index in family if (text := _first_value(_get(cells, index)))]
+        # Outlook writes an Exchange user's internal address ("/o=ExchangeLabs/…") first
+        # and the SMTP address second: the second is the one to write to.
+        usable = [text for text in filled if not text.casefold().startswith("/o=")]
+        return (usable or filled or [""])[0]
 
     return _Derived(COMBINED.join(headers[index] for index in family), family, value)
 

@@ -757,7 +757,8 @@ def test_google_contacts_old_format():
     )
     _table, rows = read(data, "google.csv")
     assert rows == [{
-        "first_name": "Lea", "last_name": "Gruber", "email": "lea@gruber.example",
+        "full_name": "Lea Gruber", "first_name": "Lea", "last_name": "Gruber",
+        "email": "lea@gruber.example",
         "mobile": "+41 79 123 45 67", "phone": "+41 44 668 18 00", "account_name": "Gruber AG",
         "job_title": "CEO",
     }]  # fmt: skip

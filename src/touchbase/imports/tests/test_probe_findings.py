@@ -1,0 +1,169 @@
+"""What the probe of real exports (bench/import_corpus.py) found wrong, each as a dry run."""
+
+from __future__ import annotations
+
+import pytest
+
+from touchbase.imports.mapping import guess_mapping
+from touchbase.imports.planner import import_plan, split_full_name
+
+
+def plan_of(workspace, text: str, filename: str = "kunden.csv", encoding: str = "utf-8"):
+    return import_plan(workspace=workspace, data=text.encode(encoding), filename=filename)
+
+
+def people(plan) -> list[dict[str, str]]:
+    return [
+        {key: value for key, value in row.contact_fields.items() if value}
+        for row in plan.rows
+        if row.contact_fields
+    ]
+
+
+@pytest.mark.parametrize(
+    ("full", "parts"),
+    [
+        ("Müller, Jürgen", ("", "Jürgen", "Müller")),
+        ("Jürgen Müller", ("", "Jürgen", "Müller")),
+        ("Hans Peter Maier", ("", "Hans Peter", "Maier")),
+        ("Dr. Weiß, Stefan", ("Dr.", "Stefan", "Weiß")),
+        ("Prof. Dr. Anna Berg", ("Prof. Dr.", "Anna", "Berg")),
+        ("John Smith, Jr.", ("", "John", "Smith, Jr.")),
+        ("Madonna", ("", "", "Madonna")),
+    ],
+)
+def test_a_full_name_is_split_by_its_comma_else_at_the_last_space(full, parts):
+    assert split_full_name(full) == parts
+
+
+def test_an_erp_contact_person_written_last_name_first_keeps_first_and_last_apart(workspace):
+    plan = plan_of(
+        workspace,
+        "Debitor;Name 1;Ansprechpartner;Ort;Land\r\n"
+        "10001;Müller Maschinenbau GmbH;Müller, Jürgen;München;D\r\n"
+        "10004;Weiß & Söhne;Dr. Weiß, Stefan;Dresden;D\r\n",
+        encoding="cp1252",
+    )
+    assert [(p["first_name"], p["last_name"], p.get("salutation")) for p in people(plan)] == [
+        ("Jürgen", "Müller", None),
+        ("Stefan", "Weiß", "Dr."),
+    ]
+
+
+def test_a_postal_code_with_country_letters_names_the_country_when_no_column_does(workspace):
+    plan = plan_of(
+        workspace,
+        "Firma;Vorname;Nachname;PLZ;Ort;Telefon\r\n"
+        "Alpha GmbH;Jürgen;Müller;D-80331;München;089/123456\r\n"
+        "Beta GmbH;Anna;Gruber;A-1010;Wien;01 5123456\r\n"
+        "Gamma AG;Urs;Meier;CH-8001;Zürich;044 668 18 00\r\n",
+    )
+    found = [(p["country"], p["postal_code"], p["phone"]) for p in people(plan)]
+    assert found == [
+        ("DE", "80331", "+4989123456"),
+        ("AT", "1010", "+4315123456"),  # not zero-padded as a German code
+        ("CH", "8001", "+41446681800"),  # dialled in Switzerland, not Germany
+    ]
+    assert plan.warning_count == 0
+
+
+def test_a_country_column_wins_over_the_postal_code_letters(workspace):
+    plan = plan_of(workspace, "Nachname;PLZ;Land\r\nMüller;D-80331;Österreich\r\n")
+    assert people(plan)[0]["country"] == "AT"
+
+
+GOOGLE = (
+    "Name,Given Name,Family Name,Group Membership,E-mail 1 - Type,E-mail 1 - Value,"
+    "Phone 1 - Type,Phone 1 - Value,Organization 1 - Name\r\n"
+    "Lea Gruber,Lea,Gruber,* myContacts,* Work,lea@gruber.example,,,Gruber AG\r\n"
+    "Hans Peter Maier,,,* myContacts,,hp@maier.example,,,\r\n"
+    "Schreinerei Holz,,,* myContacts,,,Work,07531 12345,Schreinerei Holz\r\n"
+)
+
+
+def test_google_s_display_name_names_an_entry_without_given_and_family_name(workspace):
+    plan = plan_of(workspace, GOOGLE, "contacts.csv")
+    assert [(p["first_name"], p["last_name"]) for p in people(plan)] == [
+        ("Lea", "Gruber"),
+        ("Hans Peter", "Maier"),
+    ]
+
+
+def test_google_s_display_name_repeating_the_company_makes_a_company_entry(workspace):
+    plan = plan_of(workspace, GOOGLE, "contacts.csv")
+    company_rows = [row for row in plan.rows if not row.contact_fields]
+    assert [row.account_fields["name"] for row in company_rows] == ["Schreinerei Holz"]
+    assert plan.error_count == 0
+
+
+def test_an_e_mail_address_alone_names_its_person_with_a_warning(workspace):
+    plan = plan_of(
+        workspace,
+        "First Name,Last Name,E-mail 1 - Value\r\n,,max.mustermann@web.example\r\n,,n/a\r\n",
+        "contacts.csv",
+    )
+    assert people(plan) == [{"last_name": "max.mustermann@web.example",
+                             "email": "max.mustermann@web.example"}]  # fmt: skip
+    assert [w.reason for w in plan.warnings] == [
+        "No name and no company; the e-mail address “max.mustermann@web.example” is used as "
+        "the name."
+    ]
+    # A placeholder is no address: that row has no name and stays an error.
+    assert [(e.line, e.reason) for e in plan.errors] == [(3, "Neither a name nor a company.")]
+
+
+def test_a_german_macos_street_column_arbeit_strasse_is_the_street():
+    mapping = guess_mapping(["Vorname", "Nachname", "Arbeit Straße", "Arbeit PLZ", "Arbeit Ort"])
+    assert mapping["Arbeit Straße"] == "street"
+
+
+def test_datev_s_business_partner_columns_give_companies_and_people(workspace):
+    text = (
+        '"EXTF";700;16;"Debitoren/Kreditoren";5;20240301120000000;;"RE";"";"";12345;67890\r\n'
+        "Konto;Name (Adressattyp Unternehmen);Name (Adressattyp natürl. Person);"
+        "Vorname (Adressattyp natürl. Person);Adressattyp;Straße;Postleitzahl;Ort;Land\r\n"
+        '10000;"Meier Bau GmbH";"";"";2;"Baustr. 1";"70173";"Stuttgart";"DE"\r\n'
+        '10001;"";"Schmidt";"Petra";1;"Gartenweg 2";"01067";"Dresden";"DE"\r\n'
+    )
+    plan = plan_of(workspace, text, "DTVF_Debitoren.csv", "cp1252")
+    assert [row.account_fields["name"] for row in plan.rows if not row.contact_fields] == [
+        "Meier Bau GmbH"
+    ]
+    assert [(p["first_name"], p["last_name"]) for p in people(plan)] == [("Petra", "Schmidt")]
+
+
+def test_sap_business_one_partners_name_the_company_and_its_contact_person():
+    mapping = guess_mapping(["CardCode", "CardName", "CntctPrsn", "Phone1", "E_Mail"])
+    assert (mapping["CardName"], mapping["CntctPrsn"]) == ("account_name", "full_name")
+
+
+def test_a_closing_total_line_is_left_out_with_a_warning(workspace):
+    plan = plan_of(
+        workspace,
+        "Kundenliste Stand 01.03.2024;;\r\n;;\r\nFirma;Vorname;Nachname\r\n"
+        "Alpha GmbH;Jürgen;Müller\r\n;;\r\nSumme: 1;;\r\n",
+    )
+    assert len(plan.rows) == 1
+    assert [(w.line, w.reason) for w in plan.warnings] == [
+        (6, "“Summe: 1” is a total line, not a customer; left out.")
+    ]
+
+
+def test_outlook_s_exchange_address_gives_way_to_the_smtp_address_beside_it(workspace):
+    plan = plan_of(
+        workspace,
+        '"First Name","Last Name","E-mail Address","E-mail Type","E-mail 2 Address"\r\n'
+        '"John","Smith","/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)'
+        '/cn=Recipients/cn=abc-jsmith","EX","john.smith@acme.example"\r\n',
+    )
+    assert people(plan)[0]["email"] == "john.smith@acme.example"
+    assert plan.warning_count == 0
+
+
+def test_a_lone_exchange_address_is_still_kept_in_the_notes(workspace):
+    plan = plan_of(
+        workspace,
+        '"First Name","Last Name","E-mail Address","E-mail 2 Address"\r\n'
+        '"John","Smith","/o=ExchangeLabs/cn=jsmith",""\r\n',
+    )
+    assert "/o=ExchangeLabs/cn=jsmith" in people(plan)[0]["notes"]
