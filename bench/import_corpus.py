@@ -31,6 +31,8 @@ class Sample:
     people: int
     accounts: int  # company-only entries
     errors: int = 0
+    # Values some person of the file must have, as a careful person would read them.
+    want: tuple[tuple[str, str], ...] = ()
 
 
 def csv(*lines: str, sep: str = "\r\n") -> str:
@@ -833,17 +835,19 @@ END:VCARD""",
 
 def corpus() -> list[Sample]:
     return [
-        Sample("outlook_2013_en.csv", outlook_en(), 3, 1),
+        Sample(
+            "outlook_2013_en.csv", outlook_en(), 3, 1, want=(("email", "john.smith@acme.example"),)
+        ),
         Sample("outlook_2010_de.csv", outlook_de(), 2, 1),
         Sample("outlook_unicode_tab.txt", outlook_unicode_tab(), 2, 0),
         Sample("outlook_japanese_sjis.csv", outlook_japanese(), 2, 0),
         Sample("google_2023.csv", google_new(), 3, 1),
         Sample("google_old_utf16.csv", google_old(), 3, 1),
-        Sample("google_old_utf8.csv", google_old("utf-8"), 3, 1),
+        Sample("google_old_utf8.csv", google_old("utf-8"), 3, 1, want=(("last_name", "Maier"),)),
         Sample("gmail_other_contacts.csv", gmail_other_contacts(), 2, 0),
-        Sample("thunderbird_en.csv", thunderbird(), 4, 0),
+        Sample("thunderbird_en.csv", thunderbird(), 4, 0, want=(("first_name", "Hans"),)),
         Sample("thunderbird_de.csv", thunderbird_de(), 2, 0),
-        Sample("macos_contacts_de.csv", macos_de(), 1, 1),
+        Sample("macos_contacts_de.csv", macos_de(), 1, 1, want=(("street", "Marienplatz 1"),)),
         Sample("yahoo.csv", yahoo(), 2, 0),
         Sample("linkedin_connections.csv", linkedin(), 3, 0),
         Sample("hubspot_contacts.csv", hubspot(), 2, 0, errors=1),
@@ -856,9 +860,23 @@ def corpus() -> list[Sample]:
         Sample("datev_debitoren.csv", datev(), 1, 1),
         Sample("sap_b1_partners.txt", sap_b1(), 1, 1),
         Sample("sevdesk_kontakte.csv", sevdesk(), 2, 1),
-        Sample("erp_debitor_name1.csv", erp_debitor(), 3, 1),
-        Sample("erp_postal_prefix.csv", erp_postal_prefix(), 3, 0),
-        Sample("erp_full_name_comma.csv", erp_full_name_comma(), 3, 0),
+        Sample(
+            "erp_debitor_name1.csv",
+            erp_debitor(),
+            3,
+            1,
+            want=(("first_name", "Jürgen"), ("last_name", "Weiß")),
+        ),
+        Sample(
+            "erp_postal_prefix.csv",
+            erp_postal_prefix(),
+            3,
+            0,
+            want=(("country", "AT"), ("country", "CH")),
+        ),
+        Sample(
+            "erp_full_name_comma.csv", erp_full_name_comma(), 3, 0, want=(("last_name", "Schön"),)
+        ),
         Sample("excel_sep_line.csv", excel_sep(), 2, 0),
         Sample("excel_trailing_columns.csv", excel_trailing(), 2, 0),
         Sample("quoted_newlines.csv", quoted_newlines(), 2, 0),
@@ -866,20 +884,30 @@ def corpus() -> list[Sample]:
         Sample("iso_8859_2_pl_cz.csv", iso_8859_2(), 2, 0),
         Sample("latin1_outlook_fr.csv", latin1_fr(), 2, 0),
         Sample("crm_export.xlsx", xlsx_crm(), 2, 1),
-        Sample("sales_list.xlsx", xlsx_linkedin_sales(), 2, 1),
+        Sample("sales_list.xlsx", xlsx_linkedin_sales(), 2, 1, want=(("last_name", "Müller"),)),
         Sample("icloud_3_0.vcf", icloud(), 2, 1),
-        Sample("outlook_2_1_cp1252.vcf", outlook_vcard_21(), 1, 0),
-        Sample("android_2_1_qp.vcf", android_vcard(), 2, 0, errors=1),
+        Sample(
+            "outlook_2_1_cp1252.vcf", outlook_vcard_21(), 1, 0, want=(("first_name", "Jürgen"),)
+        ),
+        Sample(
+            "android_2_1_qp.vcf", android_vcard(), 2, 0, errors=1, want=(("last_name", "Müller"),)
+        ),
         Sample("thunderbird_115_4_0.vcf", thunderbird_vcard4(), 2, 0),
         Sample("samsung_300_cards.vcf", samsung_bulk(), 300, 0),
         Sample("nokia_250_cards.vcf", nokia_bulk(), 250, 0),
         Sample("lowercase_begin.vcf", lowercase_vcard(), 2, 0),
         Sample("gmail_3_0.vcf", gmail_vcard(), 2, 0),
         Sample("emclient_3_0.vcf", emclient_vcard(), 1, 0),
-        Sample("thebat_cp1251.vcf", thebat_vcard(), 1, 0),
-        Sample("docomo_sjis.vcf", japanese_vcard(), 1, 0),
+        Sample("thebat_cp1251.vcf", thebat_vcard(), 1, 0, want=(("last_name", "Иванов"),)),
+        Sample("docomo_sjis.vcf", japanese_vcard(), 1, 0, want=(("last_name", "山田"),)),
         Sample("windows_contacts_utf16.vcf", outlook_vcard_utf16(), 1, 0),
-        Sample("org_and_comma_name.vcf", vcard_only_org_and_email(), 1, 1),
+        Sample(
+            "org_and_comma_name.vcf",
+            vcard_only_org_and_email(),
+            1,
+            1,
+            want=(("first_name", "Jürgen"),),
+        ),
     ]
 
 
@@ -916,7 +944,10 @@ def plan_one(workspace: object, sample: Sample, folder: Path) -> dict[str, objec
     people = sum(1 for row in plan.rows if row.contact_fields and row.action != "merged")
     accounts = sum(1 for row in plan.rows if not row.contact_fields)
     ok = (people, accounts, plan.error_count) == (sample.people, sample.accounts, sample.errors)
-    verdict = "OK" if ok and not plan.file_errors else "WRONG"
+    persons = [row.contact_fields for row in plan.rows if row.contact_fields]
+    missing = [f"{k}={v}" for k, v in sample.want if not any(p.get(k) == v for p in persons)]
+    ok = ok and not missing
+    verdict = "OK" if ok and not plan.file_errors else "WRONG " + " ".join(missing)
     if plan.file_errors:
         verdict = "FILE ERROR"
     result.update(plan=plan, kind=plan.kind, encoding=plan.encoding, people=people,
