@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
 
+from touchbase.core.choices import Country, country_choices
 from touchbase.imports.mapping import guess_mapping
 from touchbase.imports.planner import import_plan, split_full_name
+from touchbase.imports.writer import import_apply
+from touchbase.relationships.forms import CallSheetForm
+from touchbase.relationships.models import Contact
 
 
 def plan_of(workspace, text: str, filename: str = "kunden.csv", encoding: str = "utf-8"):
@@ -167,3 +173,57 @@ def test_a_lone_exchange_address_is_still_kept_in_the_notes(workspace):
         '"John","Smith","/o=ExchangeLabs/cn=jsmith",""\r\n',
     )
     assert "/o=ExchangeLabs/cn=jsmith" in people(plan)[0]["notes"]
+
+
+# --- A country beyond the app's own eleven ------------------------------------------------------
+
+
+def test_an_imported_polish_address_shows_poland_in_the_reader_s_language(workspace, alice):
+    plan = plan_of(workspace, "Nachname;Ort;Land\r\nŻółkiewski;Kraków;Polen\r\n")
+    import_apply(workspace=workspace, plan=plan, by=alice)
+    contact = Contact.objects.get()
+    assert contact.country == "PL"
+    with translation.override("de"):
+        assert contact.get_country_display() == "Polen"
+        assert contact.address_lines == ["Kraków", "Polen"]
+    with translation.override("en"):
+        assert contact.get_country_display() == "Poland"
+
+
+def test_a_contact_in_japan_passes_the_model_s_validation(workspace):
+    contact = Contact(workspace=workspace, last_name="山田", country="JP")
+    contact.full_clean(exclude=["account", "owner"])
+    with pytest.raises(ValidationError):
+        Contact(workspace=workspace, last_name="Nobody", country="EU").full_clean(
+            exclude=["account", "owner"]
+        )
+
+
+def test_country_choices_list_the_app_s_own_countries_first_then_all_others_by_name():
+    with translation.override("de"):
+        choices = country_choices()
+    codes = [code for code, _name in choices]
+    assert codes[:11] == list(Country.values)
+    assert ("PL", "Polen") in choices
+    assert ("JP", "Japan") in choices
+    assert len(codes) == len(set(codes)) > 240
+    rest = [name for code, name in choices[11:]]
+    assert rest.index("Oman") < rest.index("Pakistan")
+
+
+def test_the_call_sheet_keeps_a_contact_s_country_beyond_the_app_s_own(workspace):
+    contact = Contact.objects.create(workspace=workspace, last_name="Nowak", country="PL")
+    shown = str(CallSheetForm(contact=contact)["country"])
+    assert '<option value="PL" selected>' in shown
+    form = CallSheetForm(data={"country": "PL"}, contact=contact)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["country"] == "PL"
+
+
+def test_the_new_warnings_speak_german_to_a_german_reader(workspace):
+    with translation.override("de"):
+        plan = plan_of(workspace, "Vorname;Nachname;E-Mail\r\n;;otto@example.de\r\nSumme: 1;;\r\n")
+    assert [w.reason for w in plan.warnings] == [
+        "Weder Name noch Firma; die E-Mail-Adresse „otto@example.de“ wird als Name verwendet.",
+        "„Summe: 1“ ist eine Summenzeile, kein Kunde; weggelassen.",
+    ]
