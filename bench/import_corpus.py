@@ -833,6 +833,108 @@ END:VCARD""",
     return vcf(*cards).encode("utf-8")
 
 
+# --- Company exports and oddities --------------------------------------------------------
+
+
+def hubspot_companies() -> bytes:
+    header = ("Record ID,Company name,Company Domain Name,Phone Number,Street Address,City,"
+              "State/Region,Postal Code,Country/Region,Industry,Annual Revenue,Company owner")  # fmt: skip
+    rows = ["9001,Doe Inc,doe.example,+1 617 555 0134,25 First St,Cambridge,MA,02141,"
+            "United States,COMPUTER_SOFTWARE,1000000,",
+            "9002,Wagner AG,wagner.example,+49 30 1234567,,Berlin,,10115,Germany,,,"]  # fmt: skip
+    return csv(header, *rows, sep="\n").encode("utf-8")
+
+
+def salesforce_accounts() -> bytes:
+    header = ('"Account ID","Account Name","Type","Billing Street","Billing City",'
+              '"Billing State/Province","Billing Zip/Postal Code","Billing Country","Phone",'
+              '"Website","Industry","Annual Revenue","Account Owner"')  # fmt: skip
+    rows = ['"0015g00000XyZ1","Baker Industries","Customer","1 Market St","San Francisco",'
+            '"CA","94105","USA","(415) 555-0100","baker.example","Manufacturing","5000000",'
+            '"Alice Admin"',
+            '"0015g00000XyZ2","Nowak Sp. z o.o.","Prospect","ul. Długa 5","Kraków","",'
+            '"31-147","Poland","+48 12 345 67 89","","","",""']  # fmt: skip
+    return csv(header, *rows).encode("utf-8")
+
+
+def excel_bom_sep_comma() -> bytes:
+    lines = ["sep=,", "Name,Company,Email,Phone", '"Müller, Jürgen",Müller GmbH,jm@example.de,'
+             "089 123456", "Anna Gruber,,anna@example.at,+43 1 5123456", ",,,", ",,,"]  # fmt: skip
+    return csv(*lines).encode("utf-8-sig")
+
+
+def duplicate_headers() -> bytes:
+    lines = ["Vorname;Nachname;E-Mail;E-Mail;Telefon;Telefon",
+             "Jürgen;Müller;jm@example.de;j.privat@example.de;089 123456;0171 2345678"]  # fmt: skip
+    return csv(*lines).encode("cp1252")
+
+
+def excel_errors() -> bytes:
+    lines = ["Firma;Nachname;Vorname;Telefon;Umsatz",
+             "Alpha GmbH;Müller;Jürgen;4,98912E+11;#WERT!",
+             "Beta GmbH;#NAME?;;089 123456;1.000,00"]  # fmt: skip
+    return csv(*lines).encode("cp1252")
+
+
+def vcard_truncated() -> bytes:
+    cards = [
+        """BEGIN:VCARD
+VERSION:3.0
+N:Müller;Jürgen;;;
+FN:Jürgen Müller
+END:VCARD""",
+        """BEGIN:VCARD
+VERSION:3.0
+N:Schön;Änne;;;
+FN:Änne Schön
+TEL;TYPE=CELL:0171 2345678""",
+    ]
+    return vcf(*cards).encode("utf-8")
+
+
+def android_vcard_30_groups() -> bytes:
+    card = """BEGIN:VCARD
+VERSION:3.0
+N:Keller;Sophie;;;
+FN:Sophie Keller
+item1.EMAIL;TYPE=INTERNET:sophie@keller.example
+item1.X-ABLabel:Büro
+item2.TEL:+49 89 1234567
+item2.X-ABLabel:Zentrale
+X-ANDROID-CUSTOM:vnd.android.cursor.item/relation;Max;1;;;;;;;;;;;;;
+CATEGORIES:Kunden,VIP
+END:VCARD"""
+    return vcf(card).encode("utf-8")
+
+
+def xlsx_two_sheets() -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    cover = book.active
+    cover.title = "Info"
+    cover.append(["Export vom 01.03.2024"])
+    cover.append(["Erstellt von: Buchhaltung"])
+    data = book.create_sheet("Kunden")
+    data.append(["Kundennr", "Firma", "Vorname", "Nachname", "E-Mail"])
+    data.append([1, "Alpha GmbH", "Jürgen", "Müller", "jm@alpha.example"])
+    data.append([2, "Beta AG", None, None, "info@beta.example"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def cas_genesis() -> bytes:
+    header = ("Firma1;Firma2;Anrede;Titel;Vorname;Name;Abteilung;Funktion;Straße;PLZ;Ort;Land;"
+              "Telefon;Telefax;Mobiltelefon;E-Mail;Internet;Kundennummer")  # fmt: skip
+    rows = ["Müller Maschinenbau GmbH;Werk Süd;Herr;Dr.;Jürgen;Müller;Vertrieb;Leiter;"
+            "Werkstr. 1;80331;München;Deutschland;089 1234560;089 1234569;0171 2345678;"
+            "jm@mm.example;www.mm.example;K-1001",
+            "Alpen Handel GmbH;;;;;;;;Ring 1;1010;Wien;Österreich;+43 1 234567;;;"
+            "office@alpen.example;;K-1002"]  # fmt: skip
+    return csv(header, *rows).encode("cp1252")
+
+
 def corpus() -> list[Sample]:
     return [
         Sample(
@@ -908,6 +1010,23 @@ def corpus() -> list[Sample]:
             1,
             want=(("first_name", "Jürgen"),),
         ),
+        Sample("hubspot_companies.csv", hubspot_companies(), 0, 2),
+        Sample("salesforce_accounts.csv", salesforce_accounts(), 0, 2),
+        Sample(
+            "excel_bom_sep_comma.csv", excel_bom_sep_comma(), 2, 0, want=(("first_name", "Jürgen"),)
+        ),
+        Sample("duplicate_headers.csv", duplicate_headers(), 1, 0),
+        Sample("excel_errors.csv", excel_errors(), 1, 1),
+        Sample("vcard_truncated.vcf", vcard_truncated(), 2, 0),
+        Sample(
+            "android_3_0_groups.vcf",
+            android_vcard_30_groups(),
+            1,
+            0,
+            want=(("email", "sophie@keller.example"),),
+        ),
+        Sample("xlsx_two_sheets.xlsx", xlsx_two_sheets(), 1, 1),
+        Sample("cas_genesis.csv", cas_genesis(), 1, 1, want=(("salutation", "Herr"),)),
     ]
 
 

@@ -227,3 +227,38 @@ def test_the_new_warnings_speak_german_to_a_german_reader(workspace):
         "Weder Name noch Firma; die E-Mail-Adresse „otto@example.de“ wird als Name verwendet.",
         "„Summe: 1“ ist eine Summenzeile, kein Kunde; weggelassen.",
     ]
+
+
+# --- Spreadsheet leftovers -------------------------------------------------------------------
+
+
+def test_excel_s_error_values_are_no_name_and_no_number(workspace):
+    plan = plan_of(
+        workspace,
+        "Firma;Nachname;Vorname;Umsatz\r\nBeta GmbH;#NAME?;;#WERT!\r\nGamma AG;Keller;#NV;#N/A\r\n",
+        encoding="cp1252",
+    )
+    assert [row.account_fields["name"] for row in plan.rows if not row.contact_fields] == [
+        "Beta GmbH"
+    ]
+    assert [(p.get("first_name"), p["last_name"]) for p in people(plan)] == [(None, "Keller")]
+    assert plan.warning_count == 0
+
+
+def test_an_xlsx_with_a_cover_sheet_is_read_from_the_sheet_with_headers(workspace):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Info"
+    book.active.append(["Export vom 01.03.2024"])
+    book.active.append(["Erstellt von: Buchhaltung"])
+    data = book.create_sheet("Kunden")
+    data.append(["Kundennr", "Firma", "Vorname", "Nachname", "E-Mail"])
+    data.append([1, "Alpha GmbH", "Jürgen", "Müller", "jm@alpha.example"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    plan = import_plan(workspace=workspace, data=buffer.getvalue(), filename="kunden.xlsx")
+    assert [(p["first_name"], p["last_name"]) for p in people(plan)] == [("Jürgen", "Müller")]
+    assert plan.notes == ["Read the sheet “Kunden”, the first with column headers."]
