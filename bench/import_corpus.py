@@ -4,10 +4,12 @@
     python bench/import_corpus.py -v NAME    # one file's mapping, errors and warnings
 
 Builds a corpus of exports (their real header rows, encodings and quirks) in a temp dir,
-plans each with `import_plan` against a scratch SQLite database, and prints per file: the
-format, encoding, rows expected, people and company-only accounts planned, errors, warnings,
-columns left unmapped, and a verdict: OK when people and accounts are as a careful person
-would count them and nothing is an error. Not a test: it measures, it does not assert.
+plans each with `import_plan` against a scratch SQLite database, writes the plan with
+`import_apply` into a workspace of its own, and prints per file: the format, encoding, rows
+expected, people and company-only accounts planned, errors, warnings, columns left
+unmapped, and a verdict: OK when people and accounts are as a careful person
+would count them, some values as a careful person would read them, the errors as expected,
+and the write creates what the plan says. Not a test: it measures, it does not assert.
 """
 
 from __future__ import annotations
@@ -1063,6 +1065,12 @@ def plan_one(workspace: object, sample: Sample, folder: Path) -> dict[str, objec
     people = sum(1 for row in plan.rows if row.contact_fields and row.action != "merged")
     accounts = sum(1 for row in plan.rows if not row.contact_fields)
     ok = (people, accounts, plan.error_count) == (sample.people, sample.accounts, sample.errors)
+    written = apply_one(sample, plan)
+    if written != (people, plan.accounts_to_create):
+        planned = (people, plan.accounts_to_create)
+        result.update(verdict=f"WRITTEN {written} != PLANNED {planned}", plan=plan,
+                      kind=plan.kind, encoding=plan.encoding, people=people, accounts=accounts)  # fmt: skip
+        return result
     persons = [row.contact_fields for row in plan.rows if row.contact_fields]
     missing = [f"{k}={v}" for k, v in sample.want if not any(p.get(k) == v for p in persons)]
     ok = ok and not missing
@@ -1072,6 +1080,25 @@ def plan_one(workspace: object, sample: Sample, folder: Path) -> dict[str, objec
     result.update(plan=plan, kind=plan.kind, encoding=plan.encoding, people=people,
                   accounts=accounts, verdict=verdict)  # fmt: skip
     return result
+
+
+def apply_one(sample: Sample, plan: object) -> tuple[int, int] | str:
+    """Write the plan into a workspace of its own: (contacts, accounts) written."""
+    from touchbase.core.services import member_add, workspace_create
+    from touchbase.core.tenancy import workspace_scope
+    from touchbase.imports.writer import import_apply
+    from touchbase.relationships.models import Account, Contact
+
+    workspace = workspace_create(name=f"Apply {sample.name}", home_country="DE")
+    owner = member_add(workspace=workspace, username=f"u{workspace.pk}", password=None).user
+    try:
+        with workspace_scope(workspace.pk):
+            import_apply(workspace=workspace, plan=plan, by=owner, skip_errors=True)
+            contacts = Contact.objects.filter(workspace=workspace).count()
+            accounts = Account.objects.filter(workspace=workspace).count()
+    except Exception as error:  # noqa: BLE001 - a crash is what the probe looks for
+        return f"CRASH {type(error).__name__}: {error}"
+    return contacts, accounts
 
 
 def main() -> None:
