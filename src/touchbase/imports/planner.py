@@ -694,11 +694,18 @@ class _RowParser:
             self._warn(name, _("“%(value)s” is a placeholder, not a phone number; dropped.") % {
                 "value": raw}, raw)  # fmt: skip
             return ""
+        number, extension = _phone_extension(raw)
         for region in dict.fromkeys((country, self.home_country)):
             try:
-                return phone_normalize(raw, country=region)
+                normalized = phone_normalize(number, country=region)
             except ValidationError:
                 continue
+            if extension:
+                # The field holds a dialable number; the extension would silently vanish.
+                self._warn(name, _("The extension of “%(value)s” is kept in the notes.") % {
+                    "value": raw}, raw)  # fmt: skip
+                self._keep(name, raw)
+            return normalized
         self._warn(name, _("“%(value)s” is not a valid phone number; kept in the notes as "
                            "written, not verified.") % {"value": raw}, raw)  # fmt: skip
         self._keep(name, raw)
@@ -795,6 +802,25 @@ class _RowParser:
         self.plan.notes.append(_("Dates like 3/5/2024 were read as %(order)s, %(reason)s.") % {
             "order": example, "reason": reason})  # fmt: skip
         return month_first
+
+
+# "Durchwahl 12" / "DW 12" is German for the direct line: its digits follow the number.
+DIRECT_DIAL = re.compile(r"[\s,;/-]*\b(?:durchwahl|dw)\b\.?:?[\s-]*(\d+)\s*$", re.I)
+# "ext. 12", "x12", "App. 12", "Nebenstelle 12": an extension the number alone cannot reach.
+EXTENSION = re.compile(
+    r"[\s,;/]*(?:\b(?:ext|extension|app|apparat|nebenstelle|nst)\b\.?:?|\bx|#)\s*(\d+)\s*$",
+    re.I,
+)
+
+
+def _phone_extension(raw: str) -> tuple[str, str]:
+    """The number to dial and its extension: "089 123456 Durchwahl 12" → ("089 123456 12",
+    ""), "+1 212 555 0100 ext. 7" → ("+1 212 555 0100", "7")."""
+    if match := DIRECT_DIAL.search(raw):
+        return f"{raw[: match.start()]} {match.group(1)}", ""
+    if match := EXTENSION.search(raw):
+        return raw[: match.start()], match.group(1)
+    return raw, ""
 
 
 def _first_email(raw: str) -> str:

@@ -262,3 +262,23 @@ def test_an_xlsx_with_a_cover_sheet_is_read_from_the_sheet_with_headers(workspac
     plan = import_plan(workspace=workspace, data=buffer.getvalue(), filename="kunden.xlsx")
     assert [(p["first_name"], p["last_name"]) for p in people(plan)] == [("Jürgen", "Müller")]
     assert plan.notes == ["Read the sheet “Kunden”, the first with column headers."]
+
+
+# --- Phone numbers with a direct line or an extension ----------------------------------------
+
+
+def test_a_german_durchwahl_is_the_direct_line_and_an_extension_is_kept_in_the_notes(workspace):
+    plan = plan_of(
+        workspace,
+        "Nachname;Telefon;Mobil\r\n"
+        "Müller;089 123456, Durchwahl: 12;\r\n"
+        "Smith;+1 212 555 0100 ext. 7;\r\n",
+    )
+    found = [(p["phone"], p.get("notes", "")) for p in people(plan)]
+    assert found == [
+        ("+498912345612", ""),
+        ("+12125550100", "Telefon: +1 212 555 0100 ext. 7"),
+    ]
+    assert [(w.line, w.reason) for w in plan.warnings] == [
+        (3, "The extension of “+1 212 555 0100 ext. 7” is kept in the notes.")
+    ]
