@@ -282,3 +282,22 @@ def test_a_german_durchwahl_is_the_direct_line_and_an_extension_is_kept_in_the_n
     assert [(w.line, w.reason) for w in plan.warnings] == [
         (3, "The extension of “+1 212 555 0100 ext. 7” is kept in the notes.")
     ]
+
+
+def test_outlook_s_middle_name_joins_the_first_name(workspace):
+    plan = plan_of(
+        workspace,
+        '"Title","First Name","Middle Name","Last Name","Job Title"\r\n'
+        '"Mr.","John","P.","Smith","Buyer"\r\n"","Anna","","Berg",""\r\n',
+    )
+    assert [p["first_name"] for p in people(plan)] == ["John P.", "Anna"]
+    assert "Middle Name" not in plan.unmapped
+    assert plan.notes == [
+        "Middle names were joined to the first names: “First Name / Middle Name”."
+    ]
+
+
+def test_an_empty_middle_name_column_is_joined_without_a_note(workspace):
+    plan = plan_of(workspace, "First Name,Middle Name,Last Name\r\nAnna,,Berg\r\n")
+    assert people(plan)[0]["first_name"] == "Anna"
+    assert plan.notes == []
