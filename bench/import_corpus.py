@@ -937,6 +937,65 @@ def cas_genesis() -> bytes:
     return csv(header, *rows).encode("cp1252")
 
 
+def vcard_oddities() -> bytes:
+    """Cards as less common programs write them: base64 text, tel: URIs, an XML block."""
+    cards = [
+        """BEGIN:VCARD
+VERSION:3.0
+N;ENCODING=b;CHARSET=utf-8:TcO8bGxlcjtKw7xyZ2Vu
+FN;ENCODING=b;CHARSET=utf-8:SsO8cmdlbiBNw7xsbGVy
+NOTE;ENCODING=b:SGFsbG8gV2VsdA==
+END:VCARD""",
+        """BEGIN:VCARD
+VERSION:4.0
+FN:Sophie Keller
+N:Keller;Sophie;;;
+TEL;VALUE=uri;TYPE="cell,voice":tel:+49-171-2345678
+EMAIL;TYPE=work:mailto:sophie@keller.example
+END:VCARD""",
+        """BEGIN:VCARD
+VERSION:2.1
+N;LANGUAGE=de:Huber;Karl;;Herr
+FN:Karl Huber
+X-MS-OL-DESIGN;CHARSET=utf-8:<card xmlns="http://schemas.microsoft.com/office/outlook/12/ele
+ ctronicbusinesscards" ver="1.0" layout="left" bgcolor="ffffff"><img xmlns="" align="fit" a
+ rea="16" use="cardpicture"/><fld xmlns="" prop="name" align="left" dir="ltr" style="b" siz
+ e="10"/></card>
+X-MS-CARDPICTURE;TYPE=JPEG;ENCODING=BASE64:
+ /9j/4AAQSkZJRgABAQEAYABgAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0a
+
+TEL;WORK;VOICE:+43 512 123456
+END:VCARD""",
+    ]
+    return vcf(*cards).encode("utf-8")
+
+
+def vcard_latin1_no_charset() -> bytes:
+    cards = [
+        """BEGIN:VCARD
+VERSION:2.1
+N:Müller;Jürgen
+TEL;CELL:+491712345678
+END:VCARD""",
+        """BEGIN:VCARD
+VERSION:2.1
+N;ENCODING=QUOTED-PRINTABLE:Sch=F6n;=C4nne
+TEL;HOME:0511987654
+END:VCARD""",
+    ]
+    return vcf(*cards).encode("iso-8859-1")
+
+
+def vcard_utf16_be_no_bom() -> bytes:
+    card = """BEGIN:VCARD
+VERSION:3.0
+N:Øster;Åse
+FN:Åse Øster
+EMAIL:ase@nordisk.example
+END:VCARD"""
+    return vcf(card).encode("utf-16-be")
+
+
 def corpus() -> list[Sample]:
     return [
         Sample(
@@ -1029,6 +1088,32 @@ def corpus() -> list[Sample]:
         ),
         Sample("xlsx_two_sheets.xlsx", xlsx_two_sheets(), 1, 1),
         Sample("cas_genesis.csv", cas_genesis(), 1, 1, want=(("salutation", "Herr"),)),
+        Sample(
+            "vcard_oddities.vcf",
+            vcard_oddities(),
+            3,
+            0,
+            want=(
+                ("last_name", "Müller"),
+                ("mobile", "+491712345678"),
+                ("email", "sophie@keller.example"),
+                ("phone", "+43512123456"),
+            ),
+        ),
+        Sample(
+            "vcard_latin1_no_charset.vcf",
+            vcard_latin1_no_charset(),
+            2,
+            0,
+            want=(("first_name", "Jürgen"), ("last_name", "Schön")),
+        ),
+        Sample(
+            "vcard_utf16_be_no_bom.vcf",
+            vcard_utf16_be_no_bom(),
+            1,
+            0,
+            want=(("last_name", "Øster"),),
+        ),
     ]
 
 

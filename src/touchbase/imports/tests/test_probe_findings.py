@@ -301,3 +301,40 @@ def test_an_empty_middle_name_column_is_joined_without_a_note(workspace):
     plan = plan_of(workspace, "First Name,Middle Name,Last Name\r\nAnna,,Berg\r\n")
     assert people(plan)[0]["first_name"] == "Anna"
     assert plan.notes == []
+
+
+# --- vCards of less common programs ------------------------------------------------------------
+
+
+def test_a_base64_encoded_name_and_note_are_decoded_in_their_charset(workspace):
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\n"
+        "N;ENCODING=b;CHARSET=utf-8:TcO8bGxlcjtKw7xyZ2Vu\r\n"
+        "FN;ENCODING=b;CHARSET=utf-8:SsO8cmdlbiBNw7xsbGVy\r\n"
+        "NOTE;ENCODING=b:SGFsbG8sIFdlbHQ=\r\nEND:VCARD\r\n"
+    )
+    plan = plan_of(workspace, card, "alt.vcf")
+    assert people(plan) == [
+        {"first_name": "Jürgen", "last_name": "Müller", "country": "DE", "notes": "Hallo, Welt"}
+    ]
+
+
+def test_a_vcard_4_phone_as_tel_uri_and_an_e_mail_as_mailto_are_read(workspace):
+    card = (
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Sophie Keller\r\nN:Keller;Sophie;;;\r\n"
+        'TEL;VALUE=uri;TYPE="cell,voice":tel:+49-171-2345678\r\n'
+        "EMAIL;TYPE=work:mailto:sophie@keller.example\r\nEND:VCARD\r\n"
+    )
+    found = people(plan_of(workspace, card, "keller.vcf"))[0]
+    assert (found["mobile"], found["email"]) == ("+491712345678", "sophie@keller.example")
+
+
+def test_a_name_in_broken_base64_is_that_card_s_error_not_the_file_s(workspace):
+    cards = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN;ENCODING=b:SGFuc#yBN*w7x\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Keller;Sophie;;;\r\nEND:VCARD\r\n"
+    )
+    plan = plan_of(workspace, cards, "alt.vcf")
+    assert plan.file_errors == []
+    assert [(e.line, e.reason) for e in plan.errors] == [(1, "Unreadable vCard: Incorrect padding")]
+    assert [p["last_name"] for p in people(plan)] == ["Keller"]
