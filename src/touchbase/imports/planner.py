@@ -255,11 +255,17 @@ class _Matcher:
             self.by_name.setdefault(key, row["id"])
 
     def find(self, fields: dict[str, Any], account_name: str) -> int | None:
-        if fields.get("email") and fields["email"].casefold() in self.by_email:
-            return self.by_email[fields["email"].casefold()]
-        for number in (fields.get("phone"), fields.get("mobile")):
-            if number and number in self.by_phone:
-                return self.by_phone[number]
+        """The contact of the same e-mail, else phone, else name at the account; a contact
+        of another name is another person, however much they share (info@, a switchboard)."""
+        email = (fields.get("email") or "").casefold()
+        found = [(self.by_email.get(email), _is_role_address(email))]
+        numbers = [fields.get("phone"), fields.get("mobile")]
+        found += [(self.by_phone.get(number), True) for number in numbers if number]
+        for contact_id, strict in found:
+            if contact_id is None:
+                continue
+            if _same_person(self.current[contact_id], fields, strict=strict):
+                return contact_id
         key = _name_key(fields.get("first_name", ""), fields.get("last_name", ""), account_name)
         return self.by_name.get(key)
 
@@ -313,7 +319,7 @@ def _plan_rows(
     matcher = _Matcher(workspace)
     parser = _RowParser(plan, workspace)
     mapped = _mapped_contact_fields(plan.mapping)
-    seen_in_file: dict[tuple[str, str], int] = {}
+    seen_in_file: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
     new_accounts: set[str] = set()
     unmapped = [h for h in table.headers if h not in plan.mapping]
     filled = dict.fromkeys(unmapped, 0)
@@ -366,10 +372,16 @@ def _plan_rows(
                              parsed.last_contact)  # fmt: skip
         parser.attach(parsed, planned)
         identity = _file_identity(contact_fields, account_name)
-        if identity in seen_in_file:
-            planned.action, planned.contact_id = "merged", seen_in_file[identity]
+        earlier = seen_in_file.get(identity)
+        strict = identity[0] == "phone" or _is_role_address(identity[1])
+        if earlier is not None and not _same_person(earlier[1], contact_fields, strict=strict):
+            # Colleagues sharing a switchboard number or info@: each is a person of their own.
+            identity = _name_identity(contact_fields, account_name)
+            earlier = seen_in_file.get(identity)
+        if earlier is not None:
+            planned.action, planned.contact_id = "merged", earlier[0]
         else:
-            seen_in_file[identity] = line
+            seen_in_file[identity] = (line, contact_fields)
             existing = matcher.find(contact_fields, account_name)
             if existing is not None:
                 planned.contact_id = existing
@@ -461,8 +473,46 @@ def _file_identity(fields: dict[str, Any], account_name: str) -> tuple[str, str]
         return ("email", fields["email"].casefold())
     if fields.get("phone"):
         return ("phone", fields["phone"])
+    return _name_identity(fields, account_name)
+
+
+def _name_identity(fields: dict[str, Any], account_name: str) -> tuple[str, str]:
     return ("name", "|".join(_name_key(fields.get("first_name", ""), fields["last_name"],
                                        account_name)))  # fmt: skip
+
+
+def _same_person(one: dict[str, Any], other: dict[str, Any], *, strict: bool) -> bool:
+    """Whether two records sharing an e-mail address or a phone number may be one person.
+
+    Not when their first names differ (colleagues at one switchboard or info@ address).
+    A personal address with another last name is the same person renamed (married); a
+    shared number or a role address ("info@", `strict`) with another last name is not.
+    """
+    names = ("first_name", "last_name") if strict else ("first_name",)
+    for name in names:
+        mine, theirs = _name_part(one, name), _name_part(other, name)
+        if mine and theirs and mine != theirs:
+            return False
+    return True
+
+
+# Mailboxes of a company rather than of a person: shared by colleagues in exports.
+ROLE_MAILBOXES = frozenset({
+    "info", "office", "kontakt", "contact", "mail", "post", "service", "support", "team",
+    "sales", "vertrieb", "einkauf", "buchhaltung", "verwaltung", "zentrale", "empfang",
+    "hello", "hallo", "admin", "sekretariat", "rechnung", "rechnungen", "invoice", "bestellung",
+})  # fmt: skip
+
+
+def _is_role_address(email: str) -> bool:
+    return email.partition("@")[0].casefold() in ROLE_MAILBOXES
+
+
+def _name_part(fields: dict[str, Any], name: str) -> str:
+    """A name to compare; one that only repeats the e-mail address (an entry without a name)
+    says nothing."""
+    value = " ".join(str(fields.get(name) or "").split()).casefold()
+    return "" if value == str(fields.get("email") or "").casefold() else value
 
 
 def _unchanged(current: dict[str, Any], fields: dict[str, Any]) -> bool:

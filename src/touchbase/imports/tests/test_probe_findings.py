@@ -338,3 +338,40 @@ def test_a_name_in_broken_base64_is_that_card_s_error_not_the_file_s(workspace):
     assert plan.file_errors == []
     assert [(e.line, e.reason) for e in plan.errors] == [(1, "Unreadable vCard: Incorrect padding")]
     assert [p["last_name"] for p in people(plan)] == ["Keller"]
+
+
+# --- Colleagues who share a number or an address -----------------------------------------------
+
+COLLEAGUES = (
+    "Firma;Vorname;Nachname;Telefon;E-Mail\r\n"
+    "Alpha GmbH;Jürgen;Müller;089 1234560;\r\n"
+    "Alpha GmbH;Anna;Gruber;089 1234560;\r\n"
+    "Beta GmbH;Max;Maier;;info@beta.example\r\n"
+    "Beta GmbH;Eva;Maier;;info@beta.example\r\n"
+    "Gamma GmbH;Eva;Huber;;eva@gamma.example\r\n"
+    "Gamma GmbH;Eva;Huber;;eva@gamma.example\r\n"
+)
+
+
+def test_colleagues_sharing_a_switchboard_or_info_address_are_each_a_person(workspace):
+    plan = plan_of(workspace, COLLEAGUES)
+    assert [(row.line, row.action) for row in plan.rows] == [
+        (2, "create"), (3, "create"), (4, "create"), (5, "create"), (6, "create"),
+        (7, "merged"),
+    ]  # fmt: skip
+
+
+def test_an_existing_contact_is_not_overwritten_by_a_colleague_with_the_same_number(
+    workspace, alice
+):
+    import_apply(workspace=workspace, plan=plan_of(workspace, COLLEAGUES), by=alice)
+    plan = plan_of(
+        workspace,
+        "Firma;Vorname;Nachname;Telefon;E-Mail\r\n"
+        "Alpha GmbH;Ida;Keller;089 1234560;\r\n"  # new at Alpha, on the switchboard
+        "Gamma GmbH;Eva;Huber-Lang;;eva@gamma.example\r\n",  # Eva Huber, married
+    )
+    assert [(row.action, row.contact_fields["last_name"]) for row in plan.rows] == [
+        ("create", "Keller"),
+        ("update", "Huber-Lang"),
+    ]
