@@ -996,6 +996,16 @@ END:VCARD"""
     return vcf(card).encode("utf-16-be")
 
 
+def erp_shared_switchboard() -> bytes:
+    """Contact persons of one customer on its switchboard and its info@ address."""
+    header = "Kunde;Ansprechpartner;AP Telefon;AP E-Mail;Ort"
+    rows = ["Alpha GmbH;Müller, Jürgen;089 1234560;info@alpha.example;München",
+            "Alpha GmbH;Gruber, Anna;089 1234560;info@alpha.example;München",
+            "Alpha GmbH;Keller, Ida;089 1234560;;München",
+            "Alpha GmbH;Müller, Jürgen;089 1234560;info@alpha.example;München"]  # fmt: skip
+    return csv(header, *rows).encode("cp1252")
+
+
 def corpus() -> list[Sample]:
     return [
         Sample(
@@ -1113,6 +1123,13 @@ def corpus() -> list[Sample]:
             1,
             0,
             want=(("last_name", "Øster"),),
+        ),
+        Sample(
+            "erp_shared_switchboard.csv",
+            erp_shared_switchboard(),
+            3,
+            0,
+            want=(("last_name", "Gruber"), ("last_name", "Keller")),
         ),
     ]
 
