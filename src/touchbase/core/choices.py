@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
 from django.db import models
+from django.utils.translation import get_language, pgettext_lazy, to_locale
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -43,6 +47,39 @@ class Country(models.TextChoices):
     BELGIUM = "BE", _("Belgium")
     UNITED_KINGDOM = "GB", _("United Kingdom")
     UNITED_STATES = "US", _("United States")
+
+
+# Babel's territories that are no country: the EU, the euro zone, the UN, "unknown" and
+# pseudo-locales.
+NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB"})
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every ISO 3166 country for an address, named in the active language: the app's own
+    countries first, then the rest by name. Imports keep any country a file names (Poland,
+    Japan), and forms must not refuse or overwrite them. A callable, so the names follow the
+    reader's language."""
+    return list(_country_choices(get_language() or "en"))
+
+
+@cache
+def _country_choices(language: str) -> tuple[tuple[str, str], ...]:
+    try:
+        locale = Locale.parse(to_locale(language))
+    except (UnknownLocaleError, ValueError):
+        locale = Locale("en")
+    known = [(str(value), str(label)) for value, label in Country.choices]
+    names = {code: name for code, name in locale.territories.items()
+             if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES}  # fmt: skip
+    rest = sorted(((code, name) for code, name in names.items() if code not in Country.values),
+                  key=lambda item: strxfrm_key(item[1]))  # fmt: skip
+    return tuple(known + rest)
+
+
+def strxfrm_key(name: str) -> str:
+    """Sort key without accents: "Österreich" beside "Oman", not after "Zypern"."""
+    text = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(char for char in text if not unicodedata.combining(char))
 
 
 # The IANA zones of the countries above; any other zone falls back to Germany.

@@ -119,15 +119,19 @@ ALIASES = {
                      "kundenname", "betrieb", "arbeitgeber", "organization1name",
                      "organizationname", "organisationname", "firma1", "name1", "firmierung",
                      "azienda", "societa", "ditta", "ragionesociale", "entreprise", "societe",
-                     "bedrijf", "bedrijfsnaam", "organisatie", "empresa"],
+                     "bedrijf", "bedrijfsnaam", "organisatie", "empresa",
+                     # DATEV's and SAP Business One's
+                     "nameadressattypunternehmen", "cardname", "bpname",
+                     "geschaftspartnername"],
     "first_name": ["vorname", "firstname", "givenname", "first", "prenom", "vornamen",
-                   "nome", "voornaam", "nombre"],
+                   "nome", "voornaam", "nombre", "vornameadressattypnaturlperson"],
     "last_name": ["nachname", "lastname", "surname", "familyname", "familienname", "zuname",
                   "last", "nom", "cognome", "achternaam", "nomdefamille", "apellido",
-                  "apellidos"],
+                  "apellidos", "nameadressattypnaturlperson"],
     "full_name": ["name", "vollername", "fullname", "kontakt", "ansprechpartner", "contact",
                   "contactname", "displayname", "anzeigename", "ansprechpartnerin",
-                  "kontaktperson", "contactperson"],
+                  "kontaktperson", "contactperson", "nameadressattypkeineangabe",
+                  "cntctprsn"],
     "salutation": ["anrede", "salutation", "titel", "title1", "nameprefix", "briefanrede"],
     "job_title": ["position", "funktion", "jobtitle", "jobbezeichnung", "rolle", "role",
                   "beruf", "organization1title", "organizationtitle", "arbeitstitel",
@@ -270,7 +274,8 @@ ADDRESS_FIELDS = frozenset({"street", "postal_code", "city", "region", "country"
 PERSON_PREFIXES = ("ansprechpartnerin", "ansprechpartner", "kontaktperson", "contactperson",
                    "kontakt", "contact", "person", "ap")  # fmt: skip
 PERSON_NAMES = frozenset({"ansprechpartner", "ansprechpartnerin", "kontaktperson",
-                          "contactperson", "contactname", "kontakt", "contact"})  # fmt: skip
+                          "contactperson", "contactname", "kontakt", "contact",
+                          "cntctprsn"})  # fmt: skip
 # What the person columns beside a company's own are about; the company's own are left.
 PERSON_FIELDS = frozenset({"first_name", "last_name", "full_name", "salutation", "job_title",
                            "email", "phone", "mobile"})  # fmt: skip
@@ -339,13 +344,25 @@ def _classify_parts(key: str) -> Column | None:
 
 
 def _without_qualifier(key: str) -> tuple[str, int | None]:
-    """ "telefonprivat" → ("telefon", 1); a key that is only a qualifier stays."""
+    """ "telefonprivat" → ("telefon", 1); a key that is only a qualifier stays.
+
+    A qualifier that leaves a known field wins over a longer one that does not:
+    "arbeitstrasse" is "arbeit" + "strasse", not "arbeits" + "trasse".
+    """
+    if key in _LOOKUP:
+        return key, None
+    found: tuple[str, int | None] = (key, None)
     for word, rank in QUALIFIERS:
-        if key.startswith(word) and key != word and _LOOKUP.get(key) is None:
-            return key.removeprefix(word), rank
-        if key.endswith(word) and key != word and _LOOKUP.get(key) is None:
-            return key.removesuffix(word), rank
-    return key, None
+        if key == word:
+            continue
+        for rest in (key.removeprefix(word), key.removesuffix(word)):
+            if rest == key:
+                continue
+            if rest in _LOOKUP:
+                return rest, rank
+            if found[1] is None:
+                found = (rest, rank)
+    return found
 
 
 def _without_number(key: str) -> tuple[str, int]:
@@ -371,7 +388,8 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
     Rules beyond the aliases: beside contact-person columns ("AP E-Mail") a "Name" is the
     company and the person's columns win over the company's own; else a bare "Name" is the
     last name when a first-name column exists (Google's "Name" beside "Family Name" is the
-    full name and stays so); "Title" is the salutation when "Job Title" exists too (Outlook).
+    full name, used where a row has neither); "Title" is the salutation when "Job Title"
+    exists too (Outlook).
     """
     columns = {header: classify(header) for header in headers}
     known = {header: column for header, column in columns.items() if column}
@@ -384,7 +402,8 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
         if has_person and not column.is_person and key in COMPANY_NAMES:
             target, guessed = "account_name", 1
         elif target == "full_name" and key == "name" and "first_name" in fields:
-            target = "" if "last_name" in fields else "last_name"
+            # Google's display name: the name of an entry without given and family name.
+            target = "full_name" if "last_name" in fields else "last_name"
         elif key == "title" and "jobtitle" in {normalize_header(h) for h in headers}:
             target = "salutation"
         if not target:

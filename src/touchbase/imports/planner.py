@@ -11,6 +11,7 @@ or without the rows in error as the user chose; any failure leaves the database 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -254,11 +255,17 @@ class _Matcher:
             self.by_name.setdefault(key, row["id"])
 
     def find(self, fields: dict[str, Any], account_name: str) -> int | None:
-        if fields.get("email") and fields["email"].casefold() in self.by_email:
-            return self.by_email[fields["email"].casefold()]
-        for number in (fields.get("phone"), fields.get("mobile")):
-            if number and number in self.by_phone:
-                return self.by_phone[number]
+        """The contact of the same e-mail, else phone, else name at the account; a contact
+        of another name is another person, however much they share (info@, a switchboard)."""
+        email = (fields.get("email") or "").casefold()
+        found = [(self.by_email.get(email), _is_role_address(email))]
+        numbers = [fields.get("phone"), fields.get("mobile")]
+        found += [(self.by_phone.get(number), True) for number in numbers if number]
+        for contact_id, strict in found:
+            if contact_id is None:
+                continue
+            if _same_person(self.current[contact_id], fields, strict=strict):
+                return contact_id
         key = _name_key(fields.get("first_name", ""), fields.get("last_name", ""), account_name)
         return self.by_name.get(key)
 
@@ -312,7 +319,7 @@ def _plan_rows(
     matcher = _Matcher(workspace)
     parser = _RowParser(plan, workspace)
     mapped = _mapped_contact_fields(plan.mapping)
-    seen_in_file: dict[tuple[str, str], int] = {}
+    seen_in_file: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
     new_accounts: set[str] = set()
     unmapped = [h for h in table.headers if h not in plan.mapping]
     filled = dict.fromkeys(unmapped, 0)
@@ -329,6 +336,11 @@ def _plan_rows(
         values = {plan.mapping[h]: str(raw.get(h, "")) for h in plan.mapping}
         if not any(value.strip() for value in raw.values()):
             continue  # an empty line between blocks of rows
+        if total := _total_line(raw):
+            reason = _("“%(value)s” is a total line, not a customer; left out.") % {
+                "value": total}  # fmt: skip
+            plan.warn(line, next(h for h, v in raw.items() if str(v).strip()), reason, total)
+            continue
         parsed = parser.parse(line, values, raw)
         if parsed is None:
             continue
@@ -336,6 +348,8 @@ def _plan_rows(
         contact_fields = {k: v for k, v in parsed.fields.items() if k in mapped}
         if parsed.contact_notes:
             contact_fields["notes"] = parsed.contact_notes
+        # Values the row gave beside its columns: "D-80331"'s country, "Dr. Weiß"'s title.
+        contact_fields.update({name: parsed.fields[name] for name in parsed.derived})
         if parsed.owner_id is not None:
             contact_fields["owner_id"] = parsed.owner_id
         if account_name:
@@ -358,10 +372,16 @@ def _plan_rows(
                              parsed.last_contact)  # fmt: skip
         parser.attach(parsed, planned)
         identity = _file_identity(contact_fields, account_name)
-        if identity in seen_in_file:
-            planned.action, planned.contact_id = "merged", seen_in_file[identity]
+        earlier = seen_in_file.get(identity)
+        strict = identity[0] == "phone" or _is_role_address(identity[1])
+        if earlier is not None and not _same_person(earlier[1], contact_fields, strict=strict):
+            # Colleagues sharing a switchboard number or info@: each is a person of their own.
+            identity = _name_identity(contact_fields, account_name)
+            earlier = seen_in_file.get(identity)
+        if earlier is not None:
+            planned.action, planned.contact_id = "merged", earlier[0]
         else:
-            seen_in_file[identity] = line
+            seen_in_file[identity] = (line, contact_fields)
             existing = matcher.find(contact_fields, account_name)
             if existing is not None:
                 planned.contact_id = existing
@@ -373,6 +393,17 @@ def _plan_rows(
     plan.accounts_to_create = len(new_accounts - set(matcher.accounts))
     plan.unmapped = {header: count for header, count in filled.items() if count}
     plan.due_at_once = _due_at_once(plan, new_accounts - set(matcher.accounts))
+
+
+TOTAL_LINE = re.compile(r"(summe|gesamt|insgesamt|anzahl|total|sum|count)\b\W*\d", re.I)
+
+
+def _total_line(raw: dict[str, str]) -> str:
+    """The text of a spreadsheet's closing "Summe: 2" or "Total 120" line, else ""."""
+    cells = [str(value).strip() for value in raw.values() if str(value).strip()]
+    if len(cells) == 1 and TOTAL_LINE.match(cells[0]):
+        return cells[0]
+    return ""
 
 
 def _latest_contact_of_merged_rows(plan: ImportPlan) -> None:
@@ -442,8 +473,46 @@ def _file_identity(fields: dict[str, Any], account_name: str) -> tuple[str, str]
         return ("email", fields["email"].casefold())
     if fields.get("phone"):
         return ("phone", fields["phone"])
+    return _name_identity(fields, account_name)
+
+
+def _name_identity(fields: dict[str, Any], account_name: str) -> tuple[str, str]:
     return ("name", "|".join(_name_key(fields.get("first_name", ""), fields["last_name"],
                                        account_name)))  # fmt: skip
+
+
+def _same_person(one: dict[str, Any], other: dict[str, Any], *, strict: bool) -> bool:
+    """Whether two records sharing an e-mail address or a phone number may be one person.
+
+    Not when their first names differ (colleagues at one switchboard or info@ address).
+    A personal address with another last name is the same person renamed (married); a
+    shared number or a role address ("info@", `strict`) with another last name is not.
+    """
+    names = ("first_name", "last_name") if strict else ("first_name",)
+    for name in names:
+        mine, theirs = _name_part(one, name), _name_part(other, name)
+        if mine and theirs and mine != theirs:
+            return False
+    return True
+
+
+# Mailboxes of a company rather than of a person: shared by colleagues in exports.
+ROLE_MAILBOXES = frozenset({
+    "info", "office", "kontakt", "contact", "mail", "post", "service", "support", "team",
+    "sales", "vertrieb", "einkauf", "buchhaltung", "verwaltung", "zentrale", "empfang",
+    "hello", "hallo", "admin", "sekretariat", "rechnung", "rechnungen", "invoice", "bestellung",
+})  # fmt: skip
+
+
+def _is_role_address(email: str) -> bool:
+    return email.partition("@")[0].casefold() in ROLE_MAILBOXES
+
+
+def _name_part(fields: dict[str, Any], name: str) -> str:
+    """A name to compare; one that only repeats the e-mail address (an entry without a name)
+    says nothing."""
+    value = " ".join(str(fields.get(name) or "").split()).casefold()
+    return "" if value == str(fields.get("email") or "").casefold() else value
 
 
 def _unchanged(current: dict[str, Any], fields: dict[str, Any]) -> bool:
@@ -468,6 +537,8 @@ class _ParsedRow:
     owner_id: int | None = None
     last_contact: dt.datetime | None = None
     row: PlannedRow | None = None  # its plan, for a date read once the whole file is seen
+    # Fields read from another column: the country of "D-80331", the title of "Dr. Weiß".
+    derived: set[str] = field(default_factory=set)
 
 
 class _RowParser:
@@ -497,15 +568,21 @@ class _RowParser:
         self.line, self.values, self.kept = line, values, list[str]()
         first, last = (self._name(name) for name in ("first_name", "last_name"))
         full = self._name("full_name", 250)
-        if not last and full:
-            first, _sep, last = full.rpartition(" ")
-            last = self._cut(last, 100, "full_name")
-            first = self._cut(first, 100, "full_name")
         account_name = self._text("account_name", 200)
         if is_placeholder(account_name):
             account_name = ""
+        title = ""
+        # Google's "Name" is the display name, the company's name on a company's entry.
+        if not last and full and full.casefold() != account_name.casefold():
+            title, full_first, last = split_full_name(full)
+            last = self._cut(last, 100, "full_name")
+            # A first-name column beside the full name ("Paul" and "Paul") says it once.
+            first = full_first or ("" if first.casefold() == last.casefold() else first)
+            first = self._cut(first, 100, "full_name")
         if not last and first:
             first, last = "", first  # only one name: it is the name
+        if not last and not account_name:
+            last = self._name_from_email()
         if not last and not account_name:
             column = _column(self.plan, "last_name", "full_name", "account_name")
             _row_error(self.plan, line, raw, column, _("Neither a name nor a company."))
@@ -516,6 +593,8 @@ class _RowParser:
         for name, limit in (("salutation", 40), ("job_title", 120), ("street", 200),
                             ("city", 120)):  # fmt: skip
             fields[name] = self._text(name, limit)
+        title = "" if fields["salutation"] else title
+        fields["salutation"] = fields["salutation"] or title
         fields["postal_code"] = self._postal_code(country)
         fields["language"] = self._language()
         fields["email"] = self._email()
@@ -527,6 +606,8 @@ class _RowParser:
         contact_notes = "\n".join([*([notes] if notes and not account_name else []),
                                    *self.kept])  # fmt: skip
         parsed = _ParsedRow(fields, account_fields, account_name, self._tags(), contact_notes)
+        found = {"country": self.country_from_postal_code, "salutation": bool(title)}
+        parsed.derived = {name for name, is_found in found.items() if is_found}
         parsed.owner_id = self._owner()
         if parsed.owner_id and account_name and not last:
             account_fields["owner_id"] = parsed.owner_id  # the company's own row names its owner
@@ -577,10 +658,29 @@ class _RowParser:
         """A value that could not be checked, kept as written in the notes under its column."""
         self.kept.append(f"{_column(self.plan, name)}: {value}")
 
+    def _name_from_email(self) -> str:
+        """A row with only an e-mail address (Gmail's "other contacts") is that address's
+        person: the address stands for the name, with a warning, rather than lost."""
+        email = _first_email(self.values.get("email", ""))
+        if not email or is_placeholder_email(email) or len(email) > 100:
+            return ""
+        try:
+            validate_email(email)
+        except ValidationError:
+            return ""
+        self._warn("email", _("No name and no company; the e-mail address “%(value)s” is used "
+                              "as the name.") % {"value": email}, email)  # fmt: skip
+        return email
+
     def _country(self) -> tuple[str, str]:
         raw = self.values.get("country", "").strip()
         if is_placeholder(raw):
             raw = ""
+        self.country_from_postal_code = False
+        if not raw:
+            # "D-80331", "A-1010", "CH-8001": old letters name the country before the code.
+            raw = _postal_prefix_country(self.values.get("postal_code", ""))
+            self.country_from_postal_code = bool(raw)
         country, region = _country(raw, self.values.get("region", ""),
                                    home_country=self.home_country)  # fmt: skip
         if country is None:
@@ -644,11 +744,18 @@ class _RowParser:
             self._warn(name, _("“%(value)s” is a placeholder, not a phone number; dropped.") % {
                 "value": raw}, raw)  # fmt: skip
             return ""
+        number, extension = _phone_extension(raw)
         for region in dict.fromkeys((country, self.home_country)):
             try:
-                return phone_normalize(raw, country=region)
+                normalized = phone_normalize(number, country=region)
             except ValidationError:
                 continue
+            if extension:
+                # The field holds a dialable number; the extension would silently vanish.
+                self._warn(name, _("The extension of “%(value)s” is kept in the notes.") % {
+                    "value": raw}, raw)  # fmt: skip
+                self._keep(name, raw)
+            return normalized
         self._warn(name, _("“%(value)s” is not a valid phone number; kept in the notes as "
                            "written, not verified.") % {"value": raw}, raw)  # fmt: skip
         self._keep(name, raw)
@@ -747,6 +854,25 @@ class _RowParser:
         return month_first
 
 
+# "Durchwahl 12" / "DW 12" is German for the direct line: its digits follow the number.
+DIRECT_DIAL = re.compile(r"[\s,;/-]*\b(?:durchwahl|dw)\b\.?:?[\s-]*(\d+)\s*$", re.I)
+# "ext. 12", "x12", "App. 12", "Nebenstelle 12": an extension the number alone cannot reach.
+EXTENSION = re.compile(
+    r"[\s,;/]*(?:\b(?:ext|extension|app|apparat|nebenstelle|nst)\b\.?:?|\bx|#)\s*(\d+)\s*$",
+    re.I,
+)
+
+
+def _phone_extension(raw: str) -> tuple[str, str]:
+    """The number to dial and its extension: "089 123456 Durchwahl 12" → ("089 123456 12",
+    ""), "+1 212 555 0100 ext. 7" → ("+1 212 555 0100", "7")."""
+    if match := DIRECT_DIAL.search(raw):
+        return f"{raw[: match.start()]} {match.group(1)}", ""
+    if match := EXTENSION.search(raw):
+        return raw[: match.start()], match.group(1)
+    return raw, ""
+
+
 def _first_email(raw: str) -> str:
     """One address from cells like "mailto:a@b.de" or "a@b.de; c@d.de"."""
     text = raw.strip().removeprefix("mailto:").removeprefix("MAILTO:").strip()
@@ -756,6 +882,51 @@ def _first_email(raw: str) -> str:
     return text
 
 
+# Country letters before a postal code ("D-80331"): the old vehicle codes and ISO codes.
+POSTAL_PREFIXES = {"D": "DE", "DE": "DE", "A": "AT", "AT": "AT", "CH": "CH", "I": "IT",
+                   "IT": "IT", "F": "FR", "FR": "FR", "FL": "LI", "LI": "LI", "B": "BE",
+                   "BE": "BE", "L": "LU", "LU": "LU", "NL": "NL", "DK": "DK", "PL": "PL",
+                   "CZ": "CZ", "H": "HU", "HU": "HU", "SLO": "SI", "SI": "SI"}  # fmt: skip
+
+
+def _postal_prefix_country(raw: str) -> str:
+    """ "D-80331" → "DE"; "" when the code names no country."""
+    prefix, dash, rest = raw.strip().partition("-")
+    if dash and rest.strip()[:1].isdigit():
+        return POSTAL_PREFIXES.get(prefix.strip().upper(), "")
+    return ""
+
+
+# Words before or after a name that are no part of it: titles and suffixes.
+NAME_TITLES = ("prof. dr.", "prof.", "dr. med.", "dr.", "dipl.-ing.", "herr", "frau", "mr.",
+               "mrs.", "ms.", "mr", "mrs", "ms")  # fmt: skip
+NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "mba", "phd", "ph.d.", "md",
+                           "m.a.", "b.a.", "msc", "bsc", "ll.m."})  # fmt: skip
+
+
+def split_full_name(full: str) -> tuple[str, str, str]:
+    """Title, first and last name of one cell: "Müller, Jürgen" is last name first (as ERPs
+    and Outlook's "File As" write it), "Jürgen Müller" last name last; "Dr." is a title."""
+    text = " ".join(full.split())
+    head, comma, tail = text.partition(",")
+    if comma and tail.strip() and tail.strip().casefold() not in NAME_SUFFIXES:
+        title, last = _title(head.strip())
+        title_after, first = _title(tail.strip())
+        return title or title_after, first, last
+    title, text = _title(head.strip())
+    first, _sep, last = text.rpartition(" ")
+    suffix = f", {tail.strip()}" if comma and tail.strip() else ""
+    return title, first, last + suffix  # "Smith, Jr.": the suffix stays with the name
+
+
+def _title(text: str) -> tuple[str, str]:
+    """ "Dr. Weiß" → ("Dr.", "Weiß"); a title alone is a name ("Herr" stays)."""
+    for title in NAME_TITLES:
+        if text.casefold().startswith(title + " "):
+            return text[: len(title)], text[len(title) :].strip()
+    return "", text
+
+
 def _postal_code(raw: str, country: str) -> str:
     """Spreadsheets drop leading zeros: 1067 Dresden was 01067, 100 Rome was 00100.
 
@@ -763,7 +934,7 @@ def _postal_code(raw: str, country: str) -> str:
     """
     code = raw.strip()
     prefix, dash, rest = code.partition("-")
-    if dash and prefix.upper() in ("D", "DE", "A", "AT", "CH", "I", "IT", "F", "FL") and rest:
+    if dash and _postal_prefix_country(code) and rest:
         code = rest.strip()
     if code.isdigit() and country in ("DE", "IT", "FR") and len(code) < 5:
         return code.zfill(5)

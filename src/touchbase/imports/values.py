@@ -10,17 +10,22 @@ import datetime as dt
 import re
 
 # What people type where they have nothing to say: never an address, a number or a name.
+# What Excel writes into a cell whose formula failed, in English and German: no value.
+EXCEL_ERRORS = frozenset({
+    "#n/a", "#nv", "#name?", "#value!", "#wert!", "#ref!", "#bezug!", "#div/0!", "#num!",
+    "#zahl!", "#null!", "#spill!", "#überlauf!", "#calc!", "#getting_data",
+})  # fmt: skip
 PLACEHOLDERS = frozenset({
     "-", "--", "---", "—", "–", ".", "..", "...", "?", "??", "???", "/", "x", "xx", "xxx",
     "0", "00", "000", "na", "n/a", "n.a.", "n.a", "nv", "n.v.", "k.a.", "k.a", "ka", "k/a",
     "none", "null", "nil", "nan", "keine", "kein", "keiner", "nein", "no", "unbekannt",
     "unknown", "tbd", "todo", "test", "dummy", "leer", "empty", "fehlt", "missing", "ohne",
-    "nicht vorhanden", "not available", "siehe oben", "s.o.", "dito",
+    "nicht vorhanden", "not available", "siehe oben", "s.o.", "dito", *EXCEL_ERRORS,
 })  # fmt: skip
 # Of those, what stands in a name column where there is no name ("Test" or "X" may be one).
 NAME_PLACEHOLDERS = frozenset({
     "-", "--", "---", "—", "–", ".", "..", "...", "?", "??", "???", "/", "n/a", "n.a.", "k.a.",
-    "none", "null", "nil", "nan", "unbekannt", "unknown",
+    "none", "null", "nil", "nan", "unbekannt", "unknown", *EXCEL_ERRORS,
 })  # fmt: skip
 # Local parts of addresses that reach nobody: "noreply@…", "x@x", "keine@…".
 PLACEHOLDER_MAILBOXES = frozenset({

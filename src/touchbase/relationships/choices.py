@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 # The platform owns the country list; addresses and phones here use it.
 from touchbase.core.choices import Country as Country
+from touchbase.core.choices import country_choices as country_choices
 
 
 class Channel(models.TextChoices):

@@ -24,9 +24,9 @@ from touchbase.relationships.choices import (
     UNREACHED_OUTCOMES,
     Channel,
     CheckinAnswer,
-    Country,
     Direction,
     Outcome,
+    country_choices,
 )
 from touchbase.relationships.models import SCOPE_TARGET_FIELDS, Account, CadencePolicy, Contact
 from touchbase.relationships.services import CheckinAnswers
@@ -372,7 +372,8 @@ class CallSheetForm(forms.Form):
     street = forms.CharField(label=_("New street"), required=False, max_length=200)
     postal_code = forms.CharField(label=_("New postal code"), required=False, max_length=20)
     city = forms.CharField(label=_("New city"), required=False, max_length=120)
-    country = forms.ChoiceField(label=_("Country"), choices=Country.choices, required=False)
+    # Any country: a contact in Poland keeps Poland when the call sheet is saved.
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices, required=False)
     region = forms.CharField(label=_("Region"), required=False, max_length=80)
     newsletter_wanted = forms.ChoiceField(
         label=_("Do you receive our newsletter — and want it?"),

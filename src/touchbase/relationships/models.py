@@ -32,6 +32,7 @@ from touchbase.relationships.choices import (
     PolicyScope,
     PreferredChannel,
     TouchpointSource,
+    country_choices,
 )
 
 
@@ -63,7 +64,7 @@ class PostalAddress(models.Model):
     city = models.CharField(_("city"), max_length=120, blank=True)
     # Empty when an imported file named a country that could not be recognised.
     country = models.CharField(
-        _("country"), max_length=2, choices=Country.choices, default=Country.GERMANY, blank=True
+        _("country"), max_length=2, choices=country_choices, default=Country.GERMANY, blank=True
     )
     region = models.CharField(
         _("region"), max_length=80, blank=True, help_text=_("State, canton or province")

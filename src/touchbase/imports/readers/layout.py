@@ -71,6 +71,11 @@ def normalize_layout(headers: list[str], rows: Rows) -> tuple[list[str], list[st
                        "in each row."))  # fmt: skip
     house_number = _street_with_number(headers)
     derived += house_number
+    middle_name = _given_with_middle_name(headers)
+    if middle_name and any(_get(cells, middle_name[0].sources[1]) for _line, cells in rows):
+        notes.append(_("Middle names were joined to the first names: “%(column)s”.") % {
+            "column": middle_name[0].header})  # fmt: skip
+    derived += middle_name
     used = {index for column in derived for index in column.sources}
     alternatives = _alternative_columns(headers, used)
     if alternatives:
@@ -274,6 +279,29 @@ def _street_with_number(headers: list[str]) -> list[_Derived]:
     return [_Derived(f"{headers[street]} + {headers[number]}", [street, number], value)]
 
 
+# --- A middle name in its own column ------------------------------------------------------------
+
+# Outlook's "Middle Name" / "Weitere Vornamen", Google's "Middle Name" / "Additional Name".
+MIDDLE_NAMES = frozenset(normalize_header(name) for name in (
+    "Middle Name", "Middle Names", "Weitere Vornamen", "Weiterer Vorname", "Zweiter Vorname",
+    "Additional Name", "Mittelname", "Deuxième prénom", "Secondo nome", "ミドル ネーム",
+))  # fmt: skip
+
+
+def _given_with_middle_name(headers: list[str]) -> list[_Derived]:
+    """ "First Name" and "Middle Name" as one first-name column: "John" + "P." → "John P."."""
+    middles = [i for i, header in enumerate(headers) if normalize_header(header) in MIDDLE_NAMES]
+    firsts = [i for i, header in enumerate(headers) if field_for(header) == "first_name"]
+    if len(middles) != 1 or len(firsts) != 1:
+        return []
+    first, middle = firsts[0], middles[0]
+
+    def value(cells: list[str]) -> str:
+        return f"{_get(cells, first)} {_get(cells, middle)}".strip()
+
+    return [_Derived(f"{headers[first]}{COMBINED}{headers[middle]}", [first, middle], value)]
+
+
 # --- Work and private alternatives --------------------------------------------------------------
 
 
@@ -307,7 +335,11 @@ def _ordered(columns: dict[int, Column], fields: Set[str], *, is_person: bool) -
 
 def _first_filled(headers: list[str], family: list[int]) -> _Derived:
     def value(cells: list[str]) -> str:
-        return next((text for index in family if (text := _first_value(_get(cells, index)))), "")
+        filled = [text for index in family if (text := _first_value(_get(cells, index)))]
+        # Outlook writes an Exchange user's internal address ("/o=ExchangeLabs/…") first
+        # and the SMTP address second: the second is the one to write to.
+        usable = [text for text in filled if not text.casefold().startswith("/o=")]
+        return (usable or filled or [""])[0]
 
     return _Derived(COMBINED.join(headers[index] for index in family), family, value)
 

@@ -13,6 +13,7 @@ from xml.etree import ElementTree
 
 from django.utils.translation import gettext as _
 
+from touchbase.imports.mapping import header_score
 from touchbase.imports.readers.base import (
     MAX_CELLS,
     MAX_COLUMNS,
@@ -45,14 +46,19 @@ def read_xlsx(data: bytes) -> Table:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            rows = bounded(_xlsx_rows(workbook, data))
+            sheet = _data_sheet(workbook)
+            rows = bounded(_xlsx_rows(sheet, data))
         finally:
             workbook.close()
     except XLSX_ERRORS as error:
         raise ImportFileError(_unreadable_xlsx()) from error
     if not rows:
         raise ImportFileError(_("The file has no rows."))
-    return table_from_grid("xlsx", rows)
+    table = table_from_grid("xlsx", rows)
+    if sheet is not workbook.worksheets[0]:
+        table.notes.append(_("Read the sheet “%(sheet)s”, the first with column headers.") % {
+            "sheet": sheet.title})  # fmt: skip
+    return table
 
 
 # What a broken archive or sheet raises while it is read: cut-off XML and deflate streams,
@@ -105,11 +111,28 @@ def _check_archive(data: bytes) -> None:
             )  # fmt: skip
 
 
-def _xlsx_rows(workbook: Any, data: bytes) -> Iterator[tuple[int, list[str]]]:
-    """(row number, cell texts) of the first sheet with rows, merged values spread."""
-    sheet = next(
-        (ws for ws in workbook.worksheets if (ws.max_row or 0) > 1), workbook.worksheets[0]
-    )
+# How far down a sheet its header row is looked for, and how many known headers make one.
+HEADER_SEARCH_ROWS = 20
+HEADER_MIN_KNOWN = 2
+
+
+def _data_sheet(workbook: Any) -> Any:
+    """The first sheet with column headers, else the first with rows: an export often puts a
+    cover sheet ("Info", "Export vom …") before its data."""
+    sheets = list(workbook.worksheets)
+    for sheet in sheets:
+        # The declared dimension is the file's claim; rows padded to it could be any size.
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, max_col=MAX_COLUMNS,
+                               values_only=True)  # fmt: skip
+        if any(header_score([_cell_text(value) for value in row]) >= HEADER_MIN_KNOWN
+               for row in rows):  # fmt: skip
+            return sheet
+    return next((ws for ws in sheets if (ws.max_row or 0) > 1), sheets[0])
+
+
+def _xlsx_rows(sheet: Any, data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cell texts) of one sheet, merged values spread."""
     # The declared dimension is the file's claim; rows padded to it could be any size.
     sheet.reset_dimensions()
     # openpyxl names no public way to the sheet's part in the archive.

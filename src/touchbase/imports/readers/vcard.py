@@ -31,6 +31,8 @@ CATEGORIES (Gmail, Apple)       tags, without the address book's own "myContacts
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import re
 from collections import Counter
@@ -232,6 +234,7 @@ UNESCAPED_COMMA = re.compile(r"(?<!\\),")
 SINGLE_TEXT_PROPERTIES = frozenset({"FN", "NOTE", "TITLE", "ROLE", "EMAIL", "TEL", "X-ABLABEL"})
 PARAMETER_QP = re.compile(r";\s*(ENCODING\s*=\s*)?QUOTED-PRINTABLE", re.IGNORECASE)
 # vCard 2.1's ENCODING=8BIT says "plain text"; the parser takes any ENCODING for base64.
+PARAMETER_BASE64 = re.compile(r";\s*(ENCODING\s*=\s*)?(B|BASE64)(?=[;:]|$)", re.IGNORECASE)
 PARAMETER_PLAIN = re.compile(r";\s*(ENCODING\s*=\s*)?[78]BIT(?=[;:]|$)", re.IGNORECASE)
 
 
@@ -255,6 +258,11 @@ class _Property:
     @property
     def is_quoted_printable(self) -> bool:
         return PARAMETER_QP.search(self.head) is not None
+
+    @property
+    def is_base64_text(self) -> bool:
+        name = self.head.split(";", 1)[0].rsplit(".", 1)[-1].lower()
+        return name in VCARD_TEXT_PROPERTIES and PARAMETER_BASE64.search(self.head) is not None
 
     @property
     def charset(self) -> str:
@@ -292,7 +300,21 @@ def _clean_card(card: _Card) -> str:
     for prop in properties:
         if prop.is_quoted_printable:
             prop.value = _decode_quoted_printable(prop.value, prop.charset or guessed)
+        elif prop.is_base64_text:
+            _decode_base64_text(prop)
     return "\r\n".join(prop.text() for prop in properties) + "\r\n"
+
+
+def _decode_base64_text(prop: _Property) -> None:
+    """A name or note in base64 (KAddressBook, Sony Ericsson): decoded in its charset, else
+    as the bytes read best; one that is no base64 stays, and the card is refused for it."""
+    try:
+        raw = base64.b64decode(prop.value.replace(" ", ""), validate=True)
+    except (binascii.Error, ValueError):
+        return
+    text = decode_bytes(raw, prop.charset or detect(raw).codec)
+    prop.value = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    prop.head = PARAMETER_BASE64.sub("", prop.head)
 
 
 def _decode_quoted_printable(value: str, charset: str) -> str:

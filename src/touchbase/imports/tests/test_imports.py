@@ -137,7 +137,7 @@ def test_vcards_with_several_phones(workspace, alice):
 def test_a_row_without_name_on_line_818_is_an_error_and_nothing_is_written(workspace, alice):
     lines = ["Vorname;Nachname;E-Mail"]
     lines += [f"Max;Muster{n};max{n}@example.de" for n in range(2, 817)]
-    lines += ["Erika;Fehler;erika(at)example.de", ";;otto@example.de"]
+    lines += ["Erika;Fehler;erika(at)example.de", ";;n/a"]
     data = "\n".join(lines).encode()
     # when
     job = import_job_create(workspace=workspace, by=alice, filename="gross.csv", data=data)
@@ -325,14 +325,14 @@ def test_outlook_export_in_german_with_excel_sep_line(workspace, alice):
         "j@gross.example", "+49891234567", "01067")  # fmt: skip
 
 
-def test_google_contacts_export_keeps_name_as_full_name(workspace):
+def test_google_contacts_export_prefers_given_and_family_name_to_its_display_name(workspace):
     data = (
         b"Name,Given Name,Family Name,Organization 1 - Name,E-mail 1 - Value,Phone 1 - Value\n"
         b"Lea Gruber,Lea,Gruber,Gruber AG,lea@gruber.example; lea.privat@example.com,"
         b"+41 44 668 18 00\n"
     )
     plan = import_plan(workspace=workspace, data=data, filename="contacts.csv")
-    assert "Name" not in plan.mapping
+    assert plan.mapping["Name"] == "full_name"  # for entries without given and family name
     row = plan.rows[0]
     assert (row.contact_fields["first_name"], row.contact_fields["last_name"]) == ("Lea", "Gruber")
     assert row.contact_fields["email"] == "lea@gruber.example"

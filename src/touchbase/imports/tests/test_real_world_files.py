@@ -738,12 +738,13 @@ def test_google_contacts_resolves_phone_types_per_row():
          "mobile": "+41 79 123 45 67", "phone": "+41 44 668 18 00",
          "street": "Bahnhofstrasse 1", "postal_code": "8001", "city": "Zürich", "region": "ZH",
          "country": "Switzerland"},
-        {"first_name": "Karl", "last_name": "Huber", "notes": "Nachbar",
+        {"first_name": "Karl Maria", "last_name": "Huber", "notes": "Nachbar",
          "email": "karl@huber.example", "phone": "+43 1 555"},
         {"first_name": "Eva", "last_name": "Pichler", "phone": "+43 664 111"},
     ]  # fmt: skip
     assert table.notes == [
-        "Google's phone, e-mail and address columns were read by the type in each row."
+        "Google's phone, e-mail and address columns were read by the type in each row.",
+        "Middle names were joined to the first names: “First Name / Middle Name”.",
     ]
 
 
@@ -757,7 +758,8 @@ def test_google_contacts_old_format():
     )
     _table, rows = read(data, "google.csv")
     assert rows == [{
-        "first_name": "Lea", "last_name": "Gruber", "email": "lea@gruber.example",
+        "full_name": "Lea Gruber", "first_name": "Lea", "last_name": "Gruber",
+        "email": "lea@gruber.example",
         "mobile": "+41 79 123 45 67", "phone": "+41 44 668 18 00", "account_name": "Gruber AG",
         "job_title": "CEO",
     }]  # fmt: skip
