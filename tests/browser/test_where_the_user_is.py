@@ -115,7 +115,7 @@ def test_a_snooze_far_down_the_due_list_says_so_where_the_user_is(page: Page, li
     undo.click()
     expect(page.locator("#toasts .message")).to_have_count(1)
     expect(page.locator("#toasts .message")).to_contain_text("rückgängig gemacht")
-    expect(page.locator(f"#due-table tr[id^=due-contact-]", has_text=name)).to_have_count(1)
+    expect(page.locator("#due-table tr[id^=due-contact-]", has_text=name)).to_have_count(1)
     # and he can close the toast
     page.locator("#toasts").get_by_role("button", name="Meldung schließen").click()
     expect(page.locator("#toasts .message")).to_have_count(0)

@@ -15,7 +15,7 @@ BREAK_AFTER = re.compile(r"([@./])")
 
 
 @register.filter
-def break_points(value: object) -> SafeString:
+def break_points(value: str) -> SafeString:
     """The text escaped, with a <wbr> after each "@", "." and "/"."""
     escaped = str(conditional_escape(value))
     return mark_safe(BREAK_AFTER.sub(r"\1<wbr>", escaped))  # noqa: S308 - escaped just above
