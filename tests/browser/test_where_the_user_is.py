@@ -111,6 +111,17 @@ def test_a_snooze_far_down_the_due_list_says_so_where_the_user_is(page: Page, li
     expect(toast).to_be_in_viewport(ratio=1)
     expect(undo).to_be_in_viewport(ratio=1)
     assert page.evaluate("window.scrollY") > 0
+    # and the phone menu, when opened, lies above the toast: each of its entries can be tapped
+    page.get_by_role("button", name="Menü").click()
+    covered = page.locator("#mainnav a, #mainnav button").evaluate_all(
+        """entries => entries.filter(entry => {
+            const box = entry.getBoundingClientRect();
+            const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+            return !entry.contains(hit);
+        }).map(entry => entry.textContent)"""
+    )
+    assert covered == []
+    page.get_by_role("button", name="Menü").click()
     # and Undo works from there; the answer's message replaces the toast
     undo.click()
     expect(page.locator("#toasts .message")).to_have_count(1)

@@ -177,6 +177,8 @@ if (toasts) {
     const close = event.target instanceof Element && event.target.closest("[data-toast-close]");
     if (close) {
       close.closest("[data-toast]").remove();
+      // The button is gone with its toast: the focus goes back to the page, not to nowhere.
+      document.getElementById("content").focus({ preventScroll: true });
     }
   });
 }
