@@ -84,6 +84,24 @@ def test_a_touchpoint_in_the_future_shows_its_error_focused_on_a_phone(page: Pag
     expect(error).to_be_in_viewport(ratio=1)
 
 
+def test_deleting_an_entry_far_down_the_timeline_keeps_the_view_there_on_a_phone(
+    page: Page, live_server
+):
+    world = busy_world("pollux-delete-far-down")
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, language="DE")
+    page.goto(f"{live_server.url}/contacts/{world['contact'].pk}/")
+    # when joseph deletes the seventh entry, confirming in place
+    entries = page.locator("#timeline li")
+    following = entries.nth(7).locator(".meta span").first.inner_text()
+    entries.nth(6).get_by_role("link", name="Löschen").click()
+    confirm = page.get_by_role("alertdialog")
+    confirm.get_by_role("button", name="Löschen").click()
+    # then he still looks at that part of the timeline, with the message below it
+    expect(page.locator("#toasts .message")).to_contain_text("Aktivität gelöscht")
+    expect(page.locator("#timeline li", has_text=following)).to_be_in_viewport()
+
+
 def test_a_snooze_far_down_the_due_list_says_so_where_the_user_is(page: Page, live_server):
     # given sixteen overdue customers on joseph's due list
     world = pollux_world(role=Role.STAFF, slug="pollux-toast")

@@ -183,6 +183,21 @@ if (toasts) {
   });
 }
 
+// The browser's scroll anchoring loses its anchor when htmx replaces a whole region (the
+// timeline panel after a log or a delete) and can throw the view thousands of pixels down.
+// After a form's answer the view first stays where it was; the handler below then shows
+// what the answer is about.
+let scrollBeforeSwap = null;
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const config = event.detail.requestConfig;
+  scrollBeforeSwap = config && config.verb !== "get" ? window.scrollY : null;
+});
+document.addEventListener("htmx:afterSwap", () => {
+  if (scrollBeforeSwap !== null) {
+    window.scrollTo(0, scrollBeforeSwap);
+  }
+});
+
 // After htmx swaps in the answer to a form, the page may have changed under the reader: a
 // form folds up, the timeline grows, and the browser's scroll anchoring can throw the view far
 // down. So show what the answer is about: the first field with an error, focused so that it is
