@@ -14,6 +14,12 @@ from touchbase.imports.api import router as imports_router
 from touchbase.relationships.api import router as relationships_router
 
 
+class TouchbaseDocs(Swagger):
+    """Swagger UI in our own page, which has the viewport meta tag a phone needs."""
+
+    template = "api_docs.html"
+
+
 class TouchbaseAPI(NinjaAPI):
     """The API whose OpenAPI description lists the error responses of every operation."""
 
@@ -31,7 +37,7 @@ api = TouchbaseAPI(
     urls_namespace="api",
     # Swagger UI's validator badge would send our schema's URL to validator.swagger.io and
     # load an image from there; the docs take everything from this site.
-    docs=Swagger(settings={"validatorUrl": None}),
+    docs=TouchbaseDocs(settings={"validatorUrl": None}),
 )
 errors.install(api)
 

@@ -37,13 +37,13 @@ def test_find_duplicates_compare_side_by_side_and_merge(page: Page, live_server)
     expect(row).to_have_count(1)
     expect(row).to_contain_text("similar name")
     assert serious_violations(page) == []
-    # then he compares both records side by side, keeps the right one and confirms
+    # then he compares both records side by side, keeps record B and confirms
     row.get_by_role("link", name="Compare and merge").click()
     preview = page.locator("#merge-preview")
     expect(preview).to_contain_text("Hofer")
     expect(preview).to_contain_text("Höfer")
     assert serious_violations(page) == []
-    page.get_by_role("link", name="Keep the right one").click()
+    page.get_by_role("link", name="Keep record B").click()
     expect(page.locator("#merge-preview tr", has_text="Last name")).to_contain_text("Höfer")
     assert Contact.objects.count() == 2  # nothing merged before the confirmation
     page.locator("#merge-confirm").click()

@@ -26,7 +26,8 @@ class HtmxMessagesMiddleware:
     """Messages added while answering htmx arrive with the fragment, where the user is.
 
     Without this a "Saved" from an htmx form would wait for the next full page. The
-    messages go out of band into the page's one #messages container.
+    messages go out of band into the toasts at the foot of the window: the user may be far
+    down the page, where the #messages at its top would go unseen (and an Undo with them).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -42,8 +43,6 @@ class HtmxMessagesMiddleware:
         if is_fragment and html and stays and not response.streaming and response.status_code < 500:
             pending = list(messages.get_messages(request))
             if pending:
-                oob = render_to_string(
-                    "partials/_messages.html", {"messages": pending, "oob": True}, request
-                )
+                oob = render_to_string("partials/_toasts.html", {"messages": pending}, request)
                 response.content = response.content + oob.encode()
         return response

@@ -227,6 +227,12 @@ def panels(
     ]
 
 
+def just_saved(touchpoint: Touchpoint, shown: list[Touchpoint]) -> dict[str, Any]:
+    """Mark where the page shows the touchpoint just logged, for app.js to scroll to: its
+    entry, or the timeline itself when it belongs on a later page (logged for long ago)."""
+    return {"just_saved": touchpoint.pk, "just_saved_elsewhere": touchpoint not in shown}
+
+
 def _timeline_context(request: MemberRequest, **target: Any) -> dict[str, Any]:
     """One page of the timeline: every moment any app recorded, newest first."""
     page = _page_number(request)
@@ -382,9 +388,10 @@ def _touchpoint_create(request: MemberRequest, **target: Any) -> HttpResponse:
     form = TouchpointForm(
         request.POST, workspace=request.workspace, account=account, user=request.user
     )
+    logged = None
     if form.is_valid():
         try:
-            services.touchpoint_log(
+            logged = services.touchpoint_log(
                 workspace=request.workspace, logged_by=request.user, **target, **form.cleaned_data
             )
         except ValidationError as error:
@@ -405,6 +412,8 @@ def _touchpoint_create(request: MemberRequest, **target: Any) -> HttpResponse:
             "touchpoint_url": reverse(url_name, args=[row.pk]),
         }
     )
+    if logged is not None:
+        context.update(just_saved(logged, context["touchpoints"]))
     if account is not None:
         # Whoever was spoken with is no longer overdue: their badge changes beside the timeline.
         context.update(account_people(request, account), contacts_oob=bool(request.htmx))

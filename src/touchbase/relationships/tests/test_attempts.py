@@ -126,8 +126,7 @@ def test_an_htmx_answer_carries_its_success_message_where_the_user_is(contact, a
         "occurred_at": now.strftime("%Y-%m-%dT%H:%M"),
     }, headers={"HX-Request": "true"})  # fmt: skip
     html = response.content.decode()
-    assert 'id="messages"' in html
-    assert 'hx-swap-oob="true"' in html
+    assert 'hx-swap-oob="innerHTML:#toasts"' in html
     assert "Touchpoint logged." in html
     # and the message is not shown a second time on the next page
     assert (

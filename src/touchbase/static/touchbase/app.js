@@ -150,6 +150,77 @@ document.addEventListener("focusout", (event) => {
   }
 });
 
+// Toasts: the messages of an htmx answer, at the foot of the window (see HtmxMessagesMiddleware).
+// They go after ten seconds or with their close button, but never while the pointer rests on
+// them or the focus is inside, say on an Undo being reached for: then they wait another round.
+const TOAST_MILLISECONDS = 10000;
+const toasts = document.getElementById("toasts");
+if (toasts) {
+  let timer = null;
+  const isHeld = () => toasts.matches(":hover") || toasts.contains(document.activeElement);
+  const clearLater = () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(() => {
+      if (isHeld()) {
+        clearLater();
+      } else {
+        toasts.replaceChildren();
+      }
+    }, TOAST_MILLISECONDS);
+  };
+  new MutationObserver(() => {
+    if (toasts.children.length) {
+      clearLater();
+    }
+  }).observe(toasts, { childList: true });
+  toasts.addEventListener("click", (event) => {
+    const close = event.target instanceof Element && event.target.closest("[data-toast-close]");
+    if (close) {
+      close.closest("[data-toast]").remove();
+      // The button is gone with its toast: the focus goes back to the page, not to nowhere.
+      document.getElementById("content").focus({ preventScroll: true });
+    }
+  });
+}
+
+// The browser's scroll anchoring loses its anchor when htmx replaces a whole region (the
+// timeline panel after a log or a delete) and can throw the view thousands of pixels down.
+// After a form's answer the view first stays where it was; the handler below then shows
+// what the answer is about.
+let scrollBeforeSwap = null;
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const config = event.detail.requestConfig;
+  scrollBeforeSwap = config && config.verb !== "get" ? window.scrollY : null;
+});
+document.addEventListener("htmx:afterSwap", () => {
+  if (scrollBeforeSwap !== null) {
+    window.scrollTo(0, scrollBeforeSwap);
+  }
+});
+
+// After htmx swaps in the answer to a form, the page may have changed under the reader: a
+// form folds up, the timeline grows, and the browser's scroll anchoring can throw the view far
+// down. So show what the answer is about: the first field with an error, focused so that it is
+// read out; else what the server marked as just saved (data-just-saved). Searches and polls
+// (GET) leave the view alone.
+document.addEventListener("htmx:afterSettle", (event) => {
+  const swapped = event.detail.elt;
+  const config = event.detail.requestConfig;
+  if (!(swapped instanceof Element) || !config || config.verb === "get") {
+    return;
+  }
+  const invalid = swapped.querySelector("[aria-invalid=true]");
+  if (invalid) {
+    invalid.focus({ preventScroll: true });
+    invalid.scrollIntoView({ block: "center" });
+    return;
+  }
+  const saved = swapped.querySelector("[data-just-saved]");
+  if (saved) {
+    saved.scrollIntoView({ block: "center" });
+  }
+});
+
 // Log form: a mass channel (newsletter, mailing, webinar) is never a personal touchpoint, so
 // its "Personal contact" box is cleared and locked while one is chosen; choosing another
 // channel gives back what was ticked before. Without this script the server clears the box
