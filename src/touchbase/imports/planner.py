@@ -112,6 +112,7 @@ class ImportPlan:
     error_rows: list[tuple[int, dict[str, str], list[str]]] = field(default_factory=list)
     # New customers without a last-contact date: due the day they are imported.
     due_at_once: int = 0
+    last_contacts: int = 0
 
     @property
     def is_valid(self) -> bool:
@@ -131,7 +132,7 @@ class ImportPlan:
         result["error_rows"] = len(self.error_rows)
         result["warnings"] = self.warning_count
         result["due_at_once"] = self.due_at_once
-        result["last_contacts"] = sum(1 for row in self.rows if row.last_contact)
+        result["last_contacts"] = self.last_contacts
         return result
 
     def add_error(self, line: int, field_name: str, reason: str, value: str = "") -> None:
@@ -237,12 +238,12 @@ class _Matcher:
         self.by_name: dict[tuple[str, str, str], int] = {}
         self.current: dict[int, dict[str, Any]] = {}
         rows = Account.objects.filter(workspace=workspace).values(
-            "id", "name", *ACCOUNT_COLUMNS, *ACCOUNT_FILLED_COLUMNS
+            "id", "name", "last_personal_at", *ACCOUNT_COLUMNS, *ACCOUNT_FILLED_COLUMNS
         )
         self.account_rows = {row["name"].casefold(): row for row in rows}
         self.accounts = {key: row["id"] for key, row in self.account_rows.items()}
         accounts = {row["id"]: row["name"] for row in self.account_rows.values()}
-        columns = ["id", "account_id", "owner_id", "notes", *CONTACT_COLUMNS]
+        columns = ["id", "account_id", "owner_id", "notes", "last_personal_at", *CONTACT_COLUMNS]
         for row in Contact.objects.filter(workspace=workspace).values(*columns).iterator():
             self.current[row["id"]] = row
             if row["email"]:
@@ -393,6 +394,7 @@ def _plan_rows(
     plan.accounts_to_create = len(new_accounts - set(matcher.accounts))
     plan.unmapped = {header: count for header, count in filled.items() if count}
     plan.due_at_once = _due_at_once(plan, new_accounts - set(matcher.accounts))
+    plan.last_contacts = _new_last_contacts(plan, matcher)
 
 
 TOTAL_LINE = re.compile(r"(summe|gesamt|insgesamt|anzahl|total|sum|count)\b\W*\d", re.I)
@@ -416,6 +418,23 @@ def _latest_contact_of_merged_rows(plan: ImportPlan) -> None:
         earlier = first.get(row.contact_id or 0)  # a merged row names the line it joins
         if earlier is not None and row.last_contact is not None:
             earlier.last_contact = max(earlier.last_contact or row.last_contact, row.last_contact)
+
+
+def _new_last_contacts(plan: ImportPlan, matcher: _Matcher) -> int:
+    """Last-contact dates that will become activities: a date not after the customer's last
+    personal contact is history (the writer skips it), so importing again counts none."""
+    count = 0
+    for row in plan.rows:
+        if not row.last_contact or row.action == "merged":
+            continue
+        if row.contact_fields and row.contact_id and row.action != "create":
+            known = matcher.current.get(row.contact_id, {}).get("last_personal_at")
+        elif not row.contact_fields and row.account_key in matcher.account_rows:
+            known = matcher.account_rows[row.account_key]["last_personal_at"]
+        else:
+            known = None
+        count += known is None or known < row.last_contact
+    return count
 
 
 def _due_at_once(plan: ImportPlan, new_accounts: set[str]) -> int:
@@ -448,8 +467,14 @@ def _plan_account_update(
     changes = {
         name: account_fields[name]
         for name in ACCOUNT_COLUMNS
-        if account_fields.get(name) not in ("", None) and account_fields[name] != current[name]
+        if name != "notes"
+        and account_fields.get(name) not in ("", None)
+        and account_fields[name] != current[name]
     }  # fmt: skip
+    notes = account_fields.get("notes") or ""
+    if notes and notes not in current["notes"]:
+        # What the team wrote about the company stays; the file's notes come after it.
+        changes["notes"] = "\n\n".join(filter(None, [current["notes"], notes]))
     changes.update({name: account_fields[name] for name in ACCOUNT_FILLED_COLUMNS
                     if account_fields.get(name) and not current[name]})  # fmt: skip
     if changes:

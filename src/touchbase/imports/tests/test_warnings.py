@@ -527,3 +527,37 @@ def test_the_same_person_twice_keeps_their_latest_last_contact(workspace, alice)
     huber = Contact.objects.get()
     assert huber.last_personal_at.astimezone(workspace.zone).date() == dt.date(2024, 6, 1)
     assert Touchpoint.objects.get().contact == huber
+
+
+def test_a_second_import_of_the_same_file_promises_no_new_activities_or_account_changes(
+    workspace, alice
+):
+    text = (
+        "Firma;Nachname;E-Mail;Notizen;Letzter Kontakt\n"
+        "Huber Bau;Huber;h@example.com;;2024-03-05\n"
+        "Huber Bau;;;Zahlt spät;2024-02-01\n"
+    )
+    first = plan_of(workspace, text)
+    assert first.counts()["last_contacts"] == 2
+    import_apply(workspace=workspace, plan=first, by=alice)
+    # when the same file comes again
+    again = plan_of(workspace, text)
+    # then the dry run says nothing will change, and nothing does
+    assert again.counts()["last_contacts"] == 0
+    assert again.counts()["accounts_update"] == 0
+    before = Touchpoint.objects.count()
+    import_apply(workspace=workspace, plan=again, by=alice)
+    assert Touchpoint.objects.count() == before
+
+
+def test_an_import_adds_its_notes_to_what_the_team_wrote_about_a_company(workspace, alice):
+    Account.objects.create(
+        workspace=workspace, name="Huber Bau", notes="Chefin spricht Italienisch"
+    )
+    text = "Firma;Nachname;Notizen\nHuber Bau;;Zahlt spät\n"
+    plan = plan_of(workspace, text)
+    import_apply(workspace=workspace, plan=plan, by=alice)
+    assert Account.objects.get().notes == "Chefin spricht Italienisch\n\nZahlt spät"
+    # and a second import of the same file adds nothing twice
+    again = plan_of(workspace, text)
+    assert again.counts()["accounts_update"] == 0
