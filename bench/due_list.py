@@ -436,10 +436,11 @@ def main() -> None:
     print(json.dumps(results, indent=2))
 
 
-def _child(vendor: str, scale: float, measure_only: bool) -> dict:
+def _child(vendor: str, scale: float, measure_only: bool, script: str = __file__) -> dict:
+    """Run one database's part of a benchmark script in a process of its own."""
     extra = ["--measure-only"] if measure_only else []
     process = subprocess.run(
-        [sys.executable, __file__, "--child", vendor, "--scale", str(scale), *extra],
+        [sys.executable, script, "--child", vendor, "--scale", str(scale), *extra],
         capture_output=True,
         text=True,
     )

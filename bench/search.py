@@ -35,6 +35,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from due_list import _child as run_child  # noqa: E402
 from due_list import _insert, _memory, _wait_for, timed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -699,18 +700,7 @@ def _noted(part) -> dict:
 
 
 def _child(vendor: str, scale: float, measure_only: bool) -> dict:
-    extra = ["--measure-only"] if measure_only else []
-    process = subprocess.run(
-        [sys.executable, __file__, "--child", vendor, "--scale", str(scale), *extra],
-        capture_output=True,
-        text=True,
-    )
-    sys.stdout.write(process.stdout[-2000:])
-    if process.returncode != 0:
-        sys.stderr.write(process.stderr[-5000:])
-        raise SystemExit(f"{vendor} run failed")
-    line = next(row for row in process.stdout.splitlines() if row.startswith("RESULT "))
-    return json.loads(line[7:])
+    return run_child(vendor, scale, measure_only, script=__file__)
 
 
 if __name__ == "__main__":
