@@ -281,7 +281,7 @@ CONTACT_ROW_FIELDS = (
     "city", "country", "region", "value", "works_from_home", "address_verified_at",
     "phone_verified_at", "email_verified_at", "newsletter_verified_at",
     "works_from_home_verified_at", "cadence_days", "last_personal_at", "cadence_due_on",
-    "next_due_on", "snoozed_until", "snooze_reason",
+    "next_due_on", "snoozed_until", "snooze_reason", "notes",
 )  # fmt: skip
 
 

@@ -101,6 +101,10 @@ class AccountOut(CadenceOut):
         return [tag.name for tag in value.all()] if hasattr(value, "all") else value
 
 
+# Notes are free text kept with a contact (an import puts what it could not check there).
+NOTES_LENGTH = 10_000
+
+
 class ContactIn(AddressIn):
     salutation: str = Field("", max_length=40)
     first_name: str = ""
@@ -113,6 +117,7 @@ class ContactIn(AddressIn):
     mobile: str = ""
     language: str = "de"
     preferred_channel: str = ""
+    notes: str = Field("", max_length=NOTES_LENGTH)
     tags: list[str] = []
 
 
@@ -133,6 +138,7 @@ class ContactPatch(Schema):
     city: str | None = None
     country: str | None = None
     region: str | None = None
+    notes: str | None = Field(None, max_length=NOTES_LENGTH)
     tags: list[str] | None = None
 
 
@@ -162,6 +168,7 @@ class ContactOut(CadenceOut):
     email_verified_at: dt.datetime | None
     newsletter_verified_at: dt.datetime | None
     works_from_home_verified_at: dt.datetime | None
+    notes: str
 
 
 class TouchpointIn(Schema):

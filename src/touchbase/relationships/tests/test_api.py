@@ -209,3 +209,22 @@ def test_me_and_preferences(client, alice_token):
                      content_type="application/json",
                      data={"language": "fr", "digest_frequency": "daily"})  # fmt: skip
     assert bad.status_code == 422
+
+
+def test_a_contacts_notes_go_in_and_come_out_through_the_api(client, alice_token):
+    headers = bearer(alice_token)
+    kept = "Telefon: 0049-(0)89-12 ext. 7"
+    created = client.post("/api/v1/contacts", headers=headers, content_type="application/json",
+                          data={"last_name": "Huber", "notes": kept})  # fmt: skip
+    assert created.status_code == 201
+    assert created.json()["notes"] == kept
+    url = f"/api/v1/contacts/{created.json()['id']}"
+    changed = client.patch(url, headers=headers, content_type="application/json",
+                           data={"notes": "Ruft lieber zurück"})  # fmt: skip
+    assert changed.json()["notes"] == "Ruft lieber zurück"
+    assert Contact.objects.get().notes == "Ruft lieber zurück"
+    too_long = client.patch(url, headers=headers, content_type="application/json",
+                            data={"notes": "x" * 10_001})  # fmt: skip
+    assert too_long.status_code == 422
+    assert "notes" in str(too_long.json())
+    assert Contact.objects.get().notes == "Ruft lieber zurück"
