@@ -9,6 +9,7 @@ from ninja import Field, Schema
 from pydantic import BaseModel, ConfigDict, create_model, field_validator
 
 from touchbase.core.api.refs import Id
+from touchbase.core.locales import language_codes
 from touchbase.relationships.choices import (
     Channel,
     CheckinAnswer,
@@ -105,6 +106,16 @@ class AccountOut(CadenceOut):
 NOTES_LENGTH = 10_000
 
 
+def _language_code(value: str | None) -> str | None:
+    """A two-letter ISO 639-1 code, as the forms offer them ("DE" is read as "de")."""
+    if value is None or value == "":
+        return value
+    code = value.strip().lower()
+    if code not in language_codes():
+        raise ValueError("not a language code: use two letters of ISO 639-1, like de or en")
+    return code
+
+
 class ContactIn(AddressIn):
     salutation: str = Field("", max_length=40)
     first_name: str = ""
@@ -119,6 +130,8 @@ class ContactIn(AddressIn):
     preferred_channel: str = ""
     notes: str = Field("", max_length=NOTES_LENGTH)
     tags: list[str] = []
+
+    _language = field_validator("language")(_language_code)
 
 
 class ContactPatch(Schema):
@@ -140,6 +153,8 @@ class ContactPatch(Schema):
     region: str | None = None
     notes: str | None = Field(None, max_length=NOTES_LENGTH)
     tags: list[str] | None = None
+
+    _language = field_validator("language")(_language_code)
 
 
 class ContactOut(CadenceOut):

@@ -228,3 +228,17 @@ def test_a_contacts_notes_go_in_and_come_out_through_the_api(client, alice_token
     assert too_long.status_code == 422
     assert "notes" in str(too_long.json())
     assert Contact.objects.get().notes == "Ruft lieber zurück"
+
+
+def test_the_api_takes_a_contacts_language_as_a_code_the_forms_offer(client, alice_token):
+    headers = bearer(alice_token)
+    created = client.post("/api/v1/contacts", headers=headers, content_type="application/json",
+                          data={"last_name": "Rossi", "language": "IT"})  # fmt: skip
+    assert created.json()["language"] == "it"
+    for wrong in ["Deutsch", "xx", "de-AT"]:
+        response = client.post("/api/v1/contacts", headers=headers,
+                               content_type="application/json",
+                               data={"last_name": "Huber", "language": wrong})  # fmt: skip
+        assert response.status_code == 422, wrong
+        assert "language" in str(response.json())
+    assert Contact.objects.count() == 1
