@@ -37,6 +37,9 @@ class CareConfig(AppConfig):
             name="vouchers", template=partials + "_voucher_panel.html",
             context=panels.voucher_panel, order=20))  # fmt: skip
         registry.contact_panels.register(registry.Panel(
+            name="duplicates", template=partials + "_duplicate_panel.html",
+            context=panels.duplicate_panel, capability=Capability.MERGE, order=5))  # fmt: skip
+        registry.contact_panels.register(registry.Panel(
             name="personal-data", template=partials + "_personal_data_panel.html",
             context=panels.personal_data_panel, capability=Capability.PERSONAL_DATA, order=90,
         ))  # fmt: skip

@@ -590,3 +590,28 @@ def test_an_account_merge_naming_another_workspaces_account_names_the_field(
     assert response.status_code == 422
     assert list(response.json()["errors"]) == ["duplicate_id"]
     assert Account.objects.count() == 2
+
+
+def test_a_contact_page_points_to_its_possible_duplicate_until_it_is_dismissed(
+    client, alice, bob, workspace, account
+):
+    meier = person(workspace, "Hans", "Meier", account=account)
+    maier = person(workspace, "Hans", "Maier", account=account)
+    scan_now(workspace)
+    candidate = DuplicateCandidate.objects.get()
+    page = reverse("relationships:contact-detail", args=[meier.pk])
+    preview = reverse("care:duplicate-preview", args=[candidate.pk])
+    # a member who may merge is shown the other record and the way to compare
+    client.force_login(alice)
+    html = client.get(page).content.decode()
+    assert 'id="possible-duplicates"' in html
+    assert preview in html
+    assert "Hans Maier" in html
+    # one who may not merge sees no such card
+    client.force_login(bob)
+    assert 'id="possible-duplicates"' not in client.get(page).content.decode()
+    # and once the pair is kept apart, the card is gone
+    client.force_login(alice)
+    services.duplicate_dismiss(candidate=candidate, by=alice)
+    assert 'id="possible-duplicates"' not in client.get(page).content.decode()
+    assert Contact.objects.filter(pk__in=[meier.pk, maier.pk]).count() == 2
