@@ -110,6 +110,9 @@ def _phone_forms(query: str, home_country: str) -> tuple[str, ...]:
     return (digits,)
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _is_phone(text: str) -> bool:
     return bool(PHONE_QUERY.match(text)) and len(phone_digits(text)) >= TRIGRAM
 
@@ -120,7 +123,8 @@ def query_terms(query: str, *, home_country: str = "DE") -> list[Term]:
     A query that is a phone number as a whole ("0761 123 45") is one term; otherwise each word
     is a term, a word of digits a phone fragment.
     """
-    query = (query or "").strip()[: MAX_TERMS * MAX_TERM_LENGTH]
+    # Control characters are never typed; a NUL would end FTS5's string early (a 500).
+    query = CONTROL_CHARACTERS.sub(" ", query or "").strip()[: MAX_TERMS * MAX_TERM_LENGTH]
     if not query:
         return []
     if _is_phone(query):

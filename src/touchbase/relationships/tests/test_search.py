@@ -118,6 +118,19 @@ def test_quotes_and_wildcards_in_the_query_are_plain_text(people, workspace):
     assert found(workspace, '"Müller"') == []  # the quotes are part of the word
 
 
+def test_a_control_character_in_the_query_is_a_space_not_an_error(
+    client, alice_client, alice_token, people
+):
+    # a NUL ended the SQLite FTS5 string early: every search page answered 500
+    pages = ["/contacts/?q=M%C3%BCl%00ler", "/accounts/?q=ab%00cd", "/contacts/?q=%00%00"]
+    for url in pages:
+        assert alice_client.get(url).status_code == 200, url
+    for url in ["/api/v1/contacts?q=M%C3%BCller%00", "/api/v1/accounts?q=%00x"]:
+        assert client.get(url, headers=bearer(alice_token)).status_code == 200, url
+    names = alice_client.get("/contacts/?q=M%C3%BCller%00").content.decode()
+    assert "Müller" in names
+
+
 # --- scope, order and pages -------------------------------------------------------------------
 
 
