@@ -223,6 +223,8 @@ def contact_merge(*, survivor: Contact, duplicate: Contact, by: User | None) -> 
     contact_require_active(survivor)
     contact_require_active(duplicate)
     _take_over(survivor, duplicate, fillable=FILLABLE, stamps=CONTACT_STAMPS)
+    if survivor.account is not None:
+        survivor.value = survivor.account.value  # a contact carries its account's value
     moved = {
         "touchpoints": Touchpoint.objects.filter(contact=duplicate).update(contact=survivor),
         "consents": NewsletterConsent.objects.filter(contact=duplicate).update(contact=survivor),
@@ -373,6 +375,10 @@ def account_merge(*, survivor: Account, duplicate: Account, by: User | None) -> 
         "tags": _tags_take_over(survivor, duplicate),
     }
     survivor.save()
+    # Its people carry the survivor's value, which may be the duplicate's higher one now.
+    Contact.objects.filter(account=survivor).exclude(value=survivor.value).update(
+        value=survivor.value
+    )
     record = AccountMergeRecord.objects.create(
         workspace_id=survivor.workspace_id, survivor=survivor, merged_account_id=duplicate.pk,
         merged_name=duplicate.name[:200], moved=moved, merged_by=by,

@@ -615,3 +615,20 @@ def test_a_contact_page_points_to_its_possible_duplicate_until_it_is_dismissed(
     services.duplicate_dismiss(candidate=candidate, by=alice)
     assert 'id="possible-duplicates"' not in client.get(page).content.decode()
     assert Contact.objects.filter(pk__in=[meier.pk, maier.pk]).count() == 2
+
+
+def test_after_a_merge_every_person_carries_their_accounts_value(workspace, alice):
+    small = company(workspace, "Huber Bau", value=100)
+    large = company(workspace, "Huber Bau GmbH", value=5000)
+    staying = person(workspace, "Eva", "Huber", account=small)
+    moving = person(workspace, "Max", "Huber", account=large)
+    services.account_merge(survivor=small, duplicate=large, by=alice)
+    assert Account.objects.get(pk=small.pk).value == 5000
+    values = dict(Contact.objects.values_list("pk", "value"))
+    assert values == {staying.pk: 5000, moving.pk: 5000}
+    # a private customer who takes over their twin's account takes its value too
+    private = person(workspace, "Lena", "Roth")
+    twin = person(workspace, "Lena", "Roth", account=small)
+    services.contact_merge(survivor=private, duplicate=twin, by=alice)
+    private.refresh_from_db()
+    assert (private.account_id, private.value) == (small.pk, 5000)
