@@ -111,9 +111,17 @@ def account_delete(*, account: Account, by: User) -> DeletionRecord:
     _require(account.workspace_id, by, Capability.CRM_DELETE)
     account = Account.objects.select_for_update().get(pk=account.pk)
     preview = account_delete_preview(account=account)
+    # People who have moved on to another company lose what they said here: their clocks too.
+    moved_on = set(
+        Touchpoint.objects.filter(_account_touchpoints(account))
+        .exclude(contact=None)
+        .exclude(contact__account=account)
+        .values_list("contact_id", flat=True)
+    )
     Touchpoint.objects.filter(_account_touchpoints(account)).delete()
     Touchpoint.objects.filter(contact__account=account).update(contact=None)
     Contact.objects.filter(account=account).delete()
+    cadence_state_rederive(workspace=account.workspace, contact_ids=moved_on)
     record = _record(
         account.workspace_id, DeletedKind.ACCOUNT, account.pk, by, name=account.name,
         contacts=preview.contacts, touchpoints=preview.touchpoints,

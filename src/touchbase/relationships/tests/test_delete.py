@@ -411,3 +411,21 @@ def test_the_confirm_step_for_a_call_says_the_next_due_date_is_worked_out_again(
     call = log(contact, alice, days=5)
     html = alice_client.get(reverse("relationships:touchpoint-delete", args=[call.pk])).content
     assert "wird ohne sie neu berechnet" in html.decode()
+
+
+def test_deleting_an_account_resets_the_clock_of_someone_who_moved_on_from_it(
+    workspace, contact, alice
+):
+    from touchbase.relationships.services import account_save
+
+    old_employer = contact.account
+    log(contact, alice, days=2)
+    new_employer = account_save(workspace=workspace, fields={"name": "Neue Firma"})
+    contact_save(workspace=workspace, fields={"account": new_employer}, contact=fresh(contact))
+    # when the old company goes, with what this person said there
+    account_delete(account=old_employer, by=alice)
+    # then they count as never reached, as after deleting that touchpoint alone
+    row = fresh(contact)
+    assert Touchpoint.objects.filter(contact=row).count() == 0
+    assert row.last_personal_at is None
+    assert row.next_due_on == row.created_at.astimezone(workspace.zone).date()
