@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from touchbase.core.capabilities import Capability, roles_with
 from touchbase.core.models import Membership, Workspace
 from touchbase.core.phone import phone_normalize
 from touchbase.imports.countries import country_code
@@ -276,7 +277,10 @@ class _Members:
 
     def __init__(self, workspace: Workspace) -> None:
         self.found: dict[str, int | None] = {}
-        members = Membership.objects.filter(workspace=workspace).select_related("user")
+        # Only who may see customers can look after them (as the customer services check).
+        members = Membership.objects.filter(
+            workspace=workspace, role__in=roles_with(Capability.CRM_VIEW)
+        ).select_related("user")
         for membership in members:
             user = membership.user
             for key in {user.username, user.email, f"{user.first_name} {user.last_name}",

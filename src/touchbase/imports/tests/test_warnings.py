@@ -561,3 +561,15 @@ def test_an_import_adds_its_notes_to_what_the_team_wrote_about_a_company(workspa
     # and a second import of the same file adds nothing twice
     again = plan_of(workspace, text)
     assert again.counts()["accounts_update"] == 0
+
+
+def test_an_owner_column_naming_a_member_without_customer_access_is_a_warning(workspace, alice):
+    from touchbase.core.choices import Role
+    from touchbase.core.services import member_add
+
+    member_add(workspace=workspace, username="hank", password="hank-password-1",
+               role=Role.HELPER, email="hank@pollux.example")  # fmt: skip
+    plan = plan_of(workspace, "Nachname;Betreuer\nHuber;hank\n")
+    assert [(w.field, w.value) for w in plan.warnings] == [("Betreuer", "hank")]
+    import_apply(workspace=workspace, plan=plan, by=alice)
+    assert Contact.objects.get().owner.username == "alice"
