@@ -7,6 +7,7 @@ from typing import Any
 from ninja import NinjaAPI, Swagger
 
 from touchbase.care.api import router as care_router
+from touchbase.catalogue.api import router as catalogue_router
 from touchbase.core.api import errors
 from touchbase.core.api.auth import TokenAuth
 from touchbase.core.api.router import router as core_router
@@ -31,7 +32,7 @@ api = TouchbaseAPI(
     title="touchbase API",
     version="1",
     description="Accounts, contacts, touchpoints, the due list, cadence policies, data care, "
-    "imports and exports of one workspace. Send `Authorization: Bearer <token>`.",
+    "imports, exports and the product catalogue of one workspace. Send `Authorization: Bearer <token>`.",
     auth=TokenAuth(),
     parser=errors.ObjectParser(),
     urls_namespace="api",
@@ -45,3 +46,4 @@ api.add_router("/", core_router)
 api.add_router("/", relationships_router)
 api.add_router("/", care_router)
 api.add_router("/", imports_router)
+api.add_router("/", catalogue_router)

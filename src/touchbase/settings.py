@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "touchbase.relationships",
     "touchbase.care",
     "touchbase.imports",
+    "touchbase.catalogue",
 ]
 
 MIDDLEWARE = [

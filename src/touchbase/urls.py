@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("touchbase.relationships.urls")),
     path("", include("touchbase.care.urls")),
     path("", include("touchbase.imports.urls")),
+    path("", include("touchbase.catalogue.urls")),
 ]

@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from touchbase.api import api
 from touchbase.care.models import DuplicateCandidate, RegionalAdvice
+from touchbase.catalogue.models import Product
+from touchbase.catalogue.services import product_save
 from touchbase.care.services import (
     advice_save,
     duplicate_scan_request,
@@ -106,7 +108,7 @@ def _counts() -> dict[str, int]:
     return {
         model._meta.label: model._base_manager.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"core", "relationships", "care", "imports"}
+        if model._meta.app_label in {"core", "relationships", "care", "imports", "catalogue"}
     }
 
 
@@ -115,7 +117,8 @@ def carol_world(carol_membership, carol_contact, carol_account, other_workspace)
     """carol's own rows, made first, so that alice's ids below never name one of them."""
     policy = CadencePolicy.objects.create(workspace=other_workspace, name="Alle", scope="all",
                                           interval_days=90)  # fmt: skip
-    rows = [carol_membership, carol_contact, carol_account, policy]
+    product = product_save(product=Product(workspace=other_workspace, name="Geheim", sku="G-1"))
+    rows = [carol_membership, carol_contact, carol_account, policy, product]
     return sorted({row.pk for row in rows})
 
 
@@ -142,8 +145,10 @@ def alice_world(
                                                      "email": contact.email})  # fmt: skip
     scan = duplicate_scan_run(scan=duplicate_scan_request(workspace=workspace, by=alice))
     candidate = DuplicateCandidate.objects.get(workspace=workspace)
+    product = product_save(product=Product(workspace=workspace, name="Aurora", sku="A-1"),
+                           aliases=["Kessel"])  # fmt: skip
     rows = [tag, touchpoint, consent, voucher, advice, policy, job, contact, account, twin,
-            scan, candidate,
+            scan, candidate, product,
             bob_membership, workspace, *ApiToken.objects.filter(user=alice),
             *Membership.objects.filter(user=alice)]  # fmt: skip
     # An id that also names one of carol's own rows would rightly be found: leave those out.
@@ -313,7 +318,7 @@ def test_a_member_without_the_capability_is_refused_and_nothing_changes(client, 
 def test_every_business_table_carries_its_workspace_and_is_scoped():
     from touchbase.core.tenancy import WorkspaceOwned
 
-    product_apps = {"relationships", "care", "imports"}
+    product_apps = {"relationships", "care", "imports", "catalogue"}
     unscoped = []
     for model in apps.get_models(include_auto_created=True):
         if model._meta.app_label not in product_apps:

@@ -33,6 +33,7 @@ CRM = {
         (Capability.SETTINGS_MANAGE, {"owner"}),
         (Capability.VOUCHER_ISSUE, {"owner", "leader", "staff"}),
         (Capability.CRM_VIEW, {"owner", "leader", "staff"}),
+        (Capability.CATALOGUE_MANAGE, {"owner", "leader"}),
         (Capability.COMMUNITY_MANAGE, {"owner", "community_manager"}),
     ],
 )

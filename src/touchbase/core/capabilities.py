@@ -41,6 +41,7 @@ class Capability(models.TextChoices):
     MEMBERS_MANAGE = "members.manage", _("Invite members and change roles")
     SETTINGS_MANAGE = "settings.manage", _("Change workspace settings")
     COMMUNITY_MANAGE = "community.manage", _("Run community help")
+    CATALOGUE_MANAGE = "catalogue.manage", _("Change the product catalogue")
 
 
 _STAFF = {
@@ -56,6 +57,7 @@ _LEADER = _STAFF | {
     Capability.MERGE,
     Capability.ADVICE_MANAGE,
     Capability.PERSONAL_DATA,
+    Capability.CATALOGUE_MANAGE,
 }
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.OWNER: frozenset(
