@@ -32,7 +32,8 @@ api = TouchbaseAPI(
     title="touchbase API",
     version="1",
     description="Accounts, contacts, touchpoints, the due list, cadence policies, data care, "
-    "imports, exports and the product catalogue of one workspace. Send `Authorization: Bearer <token>`.",
+    "imports, exports and the product catalogue of one workspace."
+    " Send `Authorization: Bearer <token>`.",
     auth=TokenAuth(),
     parser=errors.ObjectParser(),
     urls_namespace="api",

@@ -19,14 +19,14 @@ from django.utils import timezone
 
 from touchbase.api import api
 from touchbase.care.models import DuplicateCandidate, RegionalAdvice
-from touchbase.catalogue.models import Product
-from touchbase.catalogue.services import product_save
 from touchbase.care.services import (
     advice_save,
     duplicate_scan_request,
     duplicate_scan_run,
     voucher_issue,
 )
+from touchbase.catalogue.models import Product
+from touchbase.catalogue.services import product_save
 from touchbase.core.models import ApiToken, Membership
 from touchbase.core.tenancy import IdConverter
 from touchbase.imports.services import import_job_create

@@ -39,8 +39,10 @@ class ProductPage(Schema):
 class ProductIn(Schema):
     name: str
     sku: str = ""
-    aliases: list[str] = Field(default_factory=list,
-                               description=f"At most {MAX_ALIASES} of {MAX_ALIAS_LENGTH} characters")  # fmt: skip
+    aliases: list[str] = Field(
+        default_factory=list,
+        description=f"Other names: at most {MAX_ALIASES} of {MAX_ALIAS_LENGTH} characters each",
+    )
     launched_at: dt.datetime | None = None
     status: ProductStatus = ProductStatus.ON_SALE
 
