@@ -34,6 +34,7 @@ def test_demo_builds_pollux_once_with_customers_in_four_markets():
     assert found.filter(kind="account").count() >= 1
     assert workspace.vouchers.count() == 12
     assert workspace.advice.filter(region="Südtirol").count() == 1
+    assert workspace.products.filter(status="on_sale").count() == 3
 
 
 def test_every_template_included_by_name_exists():
@@ -66,6 +67,6 @@ def test_every_data_care_page_renders_with_the_demo_data(client, db):
     client.force_login(User.objects.get(username="helena"))
     for name in ("care:freshness", "care:duplicates", "care:voucher-list", "care:advice-list",
                  "imports:import-start", "relationships:team", "relationships:policy-list",
-                 "core:members", "core:settings"):  # fmt: skip
+                 "core:members", "core:settings", "catalogue:product-list"):  # fmt: skip
         response = client.get(reverse(name))
         assert response.status_code == 200, name

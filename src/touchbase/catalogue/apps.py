@@ -8,3 +8,9 @@ class CatalogueConfig(AppConfig):
     name = "touchbase.catalogue"
     label = "catalogue"
     verbose_name = _("Product catalogue")
+
+    def ready(self) -> None:
+        from touchbase.catalogue.demo import demo_catalogue
+        from touchbase.core import registry
+
+        registry.demo_steps.register(registry.DemoStep(name="catalogue", run=demo_catalogue))

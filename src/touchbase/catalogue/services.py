@@ -74,6 +74,7 @@ def product_save(*, product: Product, aliases: Iterable[str] | None = None) -> P
     return product
 
 
+@transaction.atomic
 def product_status_set(*, product: Product, status: str) -> Product:
     """Move a product on sale, propose it for removal, or remove it from the range."""
     if status not in ProductStatus.values:
