@@ -52,6 +52,8 @@ def signed_in_pages(pollux) -> dict[str, str]:
         "accounts list": "/accounts/",
         "settings": "/settings/",
         "members": "/settings/members/",
+        "products list": "/products/",
+        "product form": "/products/new/",
         "404 page": "/contacts/999999999/",
     }
 
