@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +25,10 @@ class Product(WorkspaceOwned):
     status = models.CharField(
         _("status"), max_length=30, choices=ProductStatus.choices, default=ProductStatus.ON_SALE
     )
+    # Name and SKU case-folded in Python (SQLite's LOWER() leaves "Ä" as it is), so both
+    # databases find "ÄPFEL" and "äpfel" the same product; written by services.product_save.
+    name_key = models.CharField(max_length=600, editable=False, default="")  # ß → ss grows
+    sku_key = models.CharField(max_length=192, editable=False, default="", blank=True)
     # Name, SKU and aliases in every form a search may use (core/search.py), written on save.
     search_text = models.TextField(default="", blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -37,11 +40,11 @@ class Product(WorkspaceOwned):
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
-                "workspace", Lower("name"), name="unique_product_name_per_workspace"
+                fields=["workspace", "name_key"], name="unique_product_name_per_workspace"
             ),
             models.UniqueConstraint(
-                "workspace", Lower("sku"), name="unique_product_sku_per_workspace",
-                condition=~models.Q(sku=""),
+                fields=["workspace", "sku_key"], name="unique_product_sku_per_workspace",
+                condition=~models.Q(sku_key=""),
             ),
         ]  # fmt: skip
 

@@ -6,8 +6,6 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Value
-from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from touchbase.catalogue.choices import ProductStatus
@@ -39,17 +37,17 @@ def clean_aliases(values: Iterable[str]) -> list[str]:
     return cleaned
 
 
-def _taken(product: Product, field: str, value: str) -> bool:
-    """Whether another product of the workspace has this value, compared as the constraint does."""
+def _taken(product: Product, field: str, key: str) -> bool:
+    """Whether another product of the workspace has this key, as the constraint compares."""
     others = Product.objects.filter(workspace=product.workspace).exclude(pk=product.pk)
-    return others.annotate(folded=Lower(field)).filter(folded=Lower(Value(value))).exists()
+    return others.filter(**{field: key}).exists()
 
 
 def _duplicate_errors(product: Product) -> dict[str, str]:
     errors = {}
-    if _taken(product, "name", product.name):
+    if _taken(product, "name_key", product.name_key):
         errors["name"] = _("A product with this name exists already.")
-    if product.sku and _taken(product, "sku", product.sku):
+    if product.sku_key and _taken(product, "sku_key", product.sku_key):
         errors["sku"] = _("A product with this SKU exists already.")
     return errors
 
@@ -60,6 +58,8 @@ def product_save(*, product: Product, aliases: Iterable[str] | None = None) -> P
     product.sku = product.sku.strip()
     product.aliases = clean_aliases(product.aliases if aliases is None else aliases)
     product.full_clean(exclude=["workspace"], validate_constraints=False)
+    product.name_key = product.name.casefold()
+    product.sku_key = product.sku.casefold()
     errors = _duplicate_errors(product)
     if errors:
         raise ValidationError(errors)

@@ -25,10 +25,16 @@ def product_list(request: MemberRequest) -> HttpResponse:
     search, status = "", ""
     if filters.is_valid():
         search, status = filters.cleaned_data["q"], filters.cleaned_data["status"]
-    products = selectors.product_list(workspace=request.workspace, search=search, status=status)
+    products = list(
+        selectors.product_list(workspace=request.workspace, search=search, status=status)[
+            : PAGE_SIZE + 1
+        ]
+    )
     context = {
         "filters": filters,
         "products": products[:PAGE_SIZE],
+        "more": len(products) > PAGE_SIZE,
+        "page_size": PAGE_SIZE,
         "filtered": bool(search or status),
         "can_manage": has_capability(request, Capability.CATALOGUE_MANAGE),
     }

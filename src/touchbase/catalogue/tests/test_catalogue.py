@@ -72,6 +72,25 @@ def test_a_name_or_sku_taken_in_any_case_is_refused_on_its_field(workspace, kett
     assert Product.objects.filter(workspace=workspace).count() == 1
 
 
+def test_names_and_skus_with_umlauts_compare_in_any_case_on_every_database(workspace):
+    make(workspace, "Äpfelschäler", sku="ÜB-1")
+    with pytest.raises(ValidationError) as error:
+        make(workspace, "ÄPFELSCHÄLER")
+    assert list(error.value.message_dict) == ["name"]
+    with pytest.raises(ValidationError) as error:
+        make(workspace, "Birnen", sku="üb-1")
+    assert list(error.value.message_dict) == ["sku"]
+
+
+def test_the_database_refuses_a_duplicate_that_skips_the_check(workspace, kettle):
+    # given a row written past the service, as a second request a moment later would
+    from django.db import IntegrityError, transaction
+
+    twin = Product(workspace=workspace, name="WASSERKOCHER aurora", name_key=kettle.name_key)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        twin.save()
+
+
 def test_the_same_name_and_sku_may_exist_in_another_workspace(kettle, other_workspace):
     make(other_workspace, kettle.name, sku=kettle.sku)
     assert Product.objects.filter(name=kettle.name).count() == 2
@@ -316,3 +335,14 @@ def test_the_api_answers_anonymous_callers_with_401(client, kettle):
                         ("get", f"/api/v1/products/{kettle.pk}"),
                         ("patch", f"/api/v1/products/{kettle.pk}")):  # fmt: skip
         assert getattr(client, method)(url, {}, content_type="application/json").status_code == 401
+
+
+def test_a_long_list_says_it_shows_only_the_first_products(alice_client, workspace, monkeypatch):
+    from touchbase.catalogue import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for name in ("A", "B", "C"):
+        make(workspace, name)
+    response = alice_client.get(reverse("catalogue:product-list"))
+    assert [p.name for p in response.context["products"]] == ["A", "B"]
+    assert "Showing the first 2 products" in response.content.decode()
