@@ -365,16 +365,15 @@ def spellings(text: str) -> list[str]:
 
 
 def account_suggestions(*, workspace: Workspace, query: str, limit: int) -> list[Account]:
-    """Accounts whose name contains the query, those starting with it first; at most limit."""
-    variants = spellings(query.strip())
-    contains, starts = Q(), Q()
-    for variant in variants:
-        contains |= Q(name__icontains=variant)
+    """Accounts the search finds for the query, names starting with it first; at most limit."""
+    starts = Q()
+    for variant in spellings(query.strip()):
         starts |= Q(name__istartswith=variant)
+    matches = search_filter(
+        Account.objects.filter(workspace=workspace), query, home_country=workspace.home_country
+    )
     rows = (
-        Account.objects.filter(workspace=workspace)
-        .filter(contains)
-        .annotate(rank=Case(When(starts, then=Value(0)), default=Value(1)))
+        matches.annotate(rank=Case(When(starts, then=Value(0)), default=Value(1)))
         .order_by("rank", "name", "id")
         .only("id", "name", "city", "postal_code")
     )
