@@ -17,6 +17,8 @@ ALIASES = {
     "serve": "runserver",
     "send-digests": "send_digests",
     "import": "import_customers",
+    "ingest": "ingest_mentions",
+    "evaluate-sentiment": "evaluate_sentiment",
 }
 
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "touchbase.care",
     "touchbase.imports",
     "touchbase.catalogue",
+    "touchbase.listening",
 ]
 
 MIDDLEWARE = [

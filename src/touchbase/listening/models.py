@@ -1,0 +1,1 @@
+"""Mentions, their sources and what the team does about them."""

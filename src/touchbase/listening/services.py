@@ -1,0 +1,1 @@
+"""Writing mentions: ingest, analyse, link, answer."""
