@@ -12,6 +12,7 @@ from touchbase.core.api import errors
 from touchbase.core.api.auth import TokenAuth
 from touchbase.core.api.router import router as core_router
 from touchbase.imports.api import router as imports_router
+from touchbase.listening.api import router as listening_router
 from touchbase.relationships.api import router as relationships_router
 
 
@@ -32,7 +33,7 @@ api = TouchbaseAPI(
     title="touchbase API",
     version="1",
     description="Accounts, contacts, touchpoints, the due list, cadence policies, data care, "
-    "imports, exports and the product catalogue of one workspace."
+    "imports, exports, the product catalogue and listening (sources, mentions) of one workspace."
     " Send `Authorization: Bearer <token>`.",
     auth=TokenAuth(),
     parser=errors.ObjectParser(),
@@ -48,3 +49,4 @@ api.add_router("/", relationships_router)
 api.add_router("/", care_router)
 api.add_router("/", imports_router)
 api.add_router("/", catalogue_router)
+api.add_router("/", listening_router)

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("touchbase.care.urls")),
     path("", include("touchbase.imports.urls")),
     path("", include("touchbase.catalogue.urls")),
+    path("", include("touchbase.listening.urls")),
 ]

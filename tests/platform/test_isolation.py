@@ -30,6 +30,8 @@ from touchbase.catalogue.services import product_save
 from touchbase.core.models import ApiToken, Membership
 from touchbase.core.tenancy import IdConverter
 from touchbase.imports.services import import_job_create
+from touchbase.listening.jobs import ingest_job_create as mention_job_create
+from touchbase.listening.services import mention_enter, source_save
 from touchbase.relationships.models import CadencePolicy, Tag
 from touchbase.relationships.services import consent_record, contact_save, touchpoint_log
 from touchbase.testing import bearer
@@ -40,6 +42,8 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     "login", "logout", "healthz", "core:language-set", "core:invitation-accept", "password_reset",
     "password_reset_done", "password_reset_confirm", "password_reset_complete",
+    # signed by the source's own secret, tested in listening/tests/test_webhook.py
+    "listening:mentions-webhook",
 }  # fmt: skip
 MEMBER_ONLY = {
     "core:settings", "core:token-create", "core:token-delete", "core:workspace-switch",
@@ -147,8 +151,12 @@ def alice_world(
     candidate = DuplicateCandidate.objects.get(workspace=workspace)
     product = product_save(product=Product(workspace=workspace, name="Aurora", sku="A-1"),
                            aliases=["Kessel"])  # fmt: skip
+    source = source_save(workspace=workspace, name="Google", kind="upload", by=alice)
+    mention = mention_enter(source=source, text="Aurora ist toll", author_email=contact.email)
+    mention_job = mention_job_create(source=source, by=alice, filename="m.csv",
+                                    data=b"text;stars\nGut;5\n")  # fmt: skip
     rows = [tag, touchpoint, consent, voucher, advice, policy, job, contact, account, twin,
-            scan, candidate, product,
+            scan, candidate, product, source, mention, mention_job,
             bob_membership, workspace, *ApiToken.objects.filter(user=alice),
             *Membership.objects.filter(user=alice)]  # fmt: skip
     # An id that also names one of carol's own rows would rightly be found: leave those out.

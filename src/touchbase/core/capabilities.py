@@ -42,12 +42,17 @@ class Capability(models.TextChoices):
     SETTINGS_MANAGE = "settings.manage", _("Change workspace settings")
     COMMUNITY_MANAGE = "community.manage", _("Run community help")
     CATALOGUE_MANAGE = "catalogue.manage", _("Change the product catalogue")
+    LISTENING_VIEW = "listening.view", _("See mentions, ratings and launches")
+    LISTENING_ANSWER = "listening.answer", _("Answer mentions")
+    LISTENING_MANAGE = "listening.manage", _("Change sources and listening settings")
 
 
 _STAFF = {
     Capability.CRM_VIEW,
     Capability.CRM_EDIT,
     Capability.VOUCHER_ISSUE,
+    Capability.LISTENING_VIEW,
+    Capability.LISTENING_ANSWER,
 }
 _LEADER = _STAFF | {
     Capability.CADENCE_MANAGE,
@@ -58,6 +63,7 @@ _LEADER = _STAFF | {
     Capability.ADVICE_MANAGE,
     Capability.PERSONAL_DATA,
     Capability.CATALOGUE_MANAGE,
+    Capability.LISTENING_MANAGE,
 }
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.OWNER: frozenset(

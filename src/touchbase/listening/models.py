@@ -1,1 +1,245 @@
 """Mentions, their sources and what the team does about them."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from touchbase.catalogue.models import Product
+from touchbase.core.models import Workspace, WorkspaceOwned
+from touchbase.listening.choices import IngestStatus, MentionSentiment, SourceKind
+from touchbase.relationships.models import Contact, Touchpoint
+
+MAX_TEXT_LENGTH = 20_000
+
+
+def new_webhook_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+class Source(WorkspaceOwned):
+    """Where mentions come from: a feed the worker polls, a webhook, files or hand entry."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="sources")
+    name = models.CharField(_("name"), max_length=120)
+    name_key = models.CharField(max_length=400, editable=False, default="")
+    kind = models.CharField(_("kind"), max_length=10, choices=SourceKind.choices)
+    # Shown with each mention ("Google", "Trustpilot", "Shop reviews").
+    channel = models.CharField(_("channel"), max_length=60, blank=True)
+    # The webhook's address names the source by this, never by its guessable id.
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    webhook_secret = models.CharField(max_length=100, default=new_webhook_secret, editable=False)
+    feed_url = models.URLField(_("feed URL"), max_length=2000, blank=True)
+    poll_minutes = models.PositiveIntegerField(_("poll every (minutes)"), default=60)
+    feed_etag = models.CharField(max_length=500, blank=True, editable=False)
+    feed_last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    next_poll_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_polled_at = models.DateTimeField(_("last polled"), null=True, blank=True)
+    failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    # Who answers its negative mentions when they come from nobody's customer.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "name_key"], name="unique_source_name_per_workspace"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "next_poll_at"], name="source_poll_due")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Mention(WorkspaceOwned):
+    """One review, post or comment about the company, as it arrived and as it was understood."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="mentions")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="mentions")
+    # The same item by any path has the same key (services.mention_key), stored once.
+    key = models.CharField(max_length=64, editable=False)
+    external_id = models.CharField(_("ID at the source"), max_length=200, blank=True)
+    channel = models.CharField(_("channel"), max_length=60, blank=True)
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    author_email = models.CharField(_("author's e-mail"), max_length=254, blank=True)
+    author_handle = models.CharField(_("author's handle"), max_length=200, blank=True)
+    url = models.CharField(_("URL"), max_length=2000, blank=True)
+    published_at = models.DateTimeField(_("published"))
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    stars = models.FloatField(_("stars"), null=True, blank=True)
+    # A file's product column (name or SKU): linked besides what the text names.
+    product_hint = models.CharField(max_length=200, blank=True, editable=False)
+    # What the author's existing answer said, when a file brings one along.
+    reply_text = models.TextField(_("reply"), blank=True)
+    sentiment = models.CharField(
+        _("sentiment"), max_length=10, choices=MentionSentiment.choices, blank=True
+    )
+    sentiment_score = models.FloatField(_("sentiment score"), null=True, blank=True)
+    stars_estimated = models.FloatField(_("estimated stars"), null=True, blank=True)
+    analysed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The customer it comes from, when the author could be matched; a contact's deletion
+    # keeps the mention (it is about the company, not the person).
+    contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    touchpoint = models.ForeignKey(
+        Touchpoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    due_at = models.DateTimeField(_("answer due"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    products = models.ManyToManyField(
+        Product, through="MentionProduct", related_name="mentions", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "key"], name="unique_mention_key"),
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "-published_at"], name="mention_workspace_time"),
+            models.Index(fields=["source", "-published_at"], name="mention_source_time"),
+            models.Index(
+                fields=["id"], name="mention_to_analyse", condition=models.Q(analysed_at=None)
+            ),
+            models.Index(
+                fields=["workspace", "due_at"],
+                name="mention_open_queue",
+                condition=models.Q(answered_at=None, sentiment="negative"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author or '?'}: {self.text[:40]}"
+
+    @property
+    def effective_stars(self) -> float | None:
+        return self.stars if self.stars is not None else self.stars_estimated
+
+
+class MentionProduct(WorkspaceOwned):
+    """A product a mention names (by name, alias or SKU) or a file row named in its column."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    mention = models.ForeignKey(Mention, on_delete=models.CASCADE)
+    product = models.ForeignKey(Product, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mention", "product"], name="unique_mention_product")
+        ]
+        indexes = [models.Index(fields=["product", "mention"], name="mention_product_by_product")]
+
+
+class AuthorLink(WorkspaceOwned):
+    """A handle someone told us belongs to a customer: their next mentions are theirs too."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    handle = models.CharField(_("handle"), max_length=200)
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "handle"], name="unique_author_handle")
+        ]
+
+
+class IngestJob(WorkspaceOwned):
+    """A file on its way into a source: checked (dry run) first, then stored in batches.
+
+    `lines_done` moves forward only after a batch is committed, so a job the worker picks up
+    again after a crash goes on after the last acknowledged line.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="ingest_jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    filename = models.CharField(_("file"), max_length=255)
+    # The upload itself; empty for a file the command line read from disk.
+    content = models.BinaryField(default=b"")
+    size = models.PositiveBigIntegerField(default=0)
+    # SHA-256 of the file's first 64 KiB and its size: how a re-run finds the job to resume.
+    fingerprint = models.CharField(max_length=64, blank=True)
+    status = models.CharField(
+        max_length=10, choices=IngestStatus.choices, default=IngestStatus.CHECKING
+    )
+    # The dry run's findings: layout, columns, counts and the first errors by line.
+    report = models.JSONField(default=dict)
+    lines_total = models.PositiveIntegerField(default=0)
+    lines_done = models.PositiveIntegerField(default=0)
+    stored = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list)
+    error_count = models.PositiveIntegerField(default=0)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Moves with every batch: a running job that stopped moving lost its worker.
+    updated_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class ListeningSettings(WorkspaceOwned):
+    """A workspace's rules for listening: when to propose removal, how fast to answer."""
+
+    workspace = models.OneToOneField(
+        Workspace, on_delete=models.CASCADE, related_name="listening_settings"
+    )
+    removal_min_ratings = models.PositiveIntegerField(
+        _("ratings needed before a product is proposed for removal"), default=10
+    )
+    response_sla_hours = models.PositiveIntegerField(
+        _("answer negative mentions within (hours)"), default=24
+    )
+    invitation_gap_days = models.PositiveIntegerField(
+        _("at most one review invitation per customer every (days)"), default=90
+    )
+    alert_emails = models.TextField(_("send alerts to (e-mail addresses)"), blank=True)
+    alert_webhook_url = models.URLField(_("send alerts to (webhook URL)"), blank=True)
+    alert_webhook_secret = models.CharField(max_length=100, default=new_webhook_secret)
+
+    class Meta:
+        verbose_name = _("listening settings")
+        verbose_name_plural = _("listening settings")

@@ -11,6 +11,7 @@ import re
 
 from django.utils.translation import gettext as _
 
+from touchbase.core.charsets import is_wide_unicode
 from touchbase.imports.readers.base import (
     FORMULA_STARTS,
     SNIFF_BYTES,
@@ -18,7 +19,6 @@ from touchbase.imports.readers.base import (
     Table,
     decode,
 )
-from touchbase.imports.readers.charsets import is_wide_unicode
 from touchbase.imports.readers.delimited import read_csv
 from touchbase.imports.readers.spreadsheet import read_xlsx
 from touchbase.imports.readers.vcard import read_vcard

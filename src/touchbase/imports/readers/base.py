@@ -9,7 +9,7 @@ from typing import cast
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from touchbase.imports.readers.charsets import detect
+from touchbase.core.charsets import detect
 
 SNIFF_BYTES = 64 * 1024
 HEADER_SCAN_ROWS = 10

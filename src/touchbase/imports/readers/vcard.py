@@ -42,6 +42,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from touchbase.core.charsets import decode_bytes, detect
 from touchbase.imports.readers.base import (
     MAX_ROWS,
     ImportFileError,
@@ -49,7 +50,6 @@ from touchbase.imports.readers.base import (
     decode,
     too_many_rows,
 )
-from touchbase.imports.readers.charsets import decode_bytes, detect
 
 MAX_VCARD_LINE = 1024 * 1024
 # The properties read; every other one is left out before parsing, so it cannot break a card.

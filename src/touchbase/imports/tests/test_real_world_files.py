@@ -11,11 +11,11 @@ import codecs
 
 import pytest
 
+from touchbase.core.charsets import SAMPLE_BYTES, _sample
 from touchbase.imports.countries import country_code
 from touchbase.imports.mapping import guess_mapping
 from touchbase.imports.planner import _country, import_plan
 from touchbase.imports.readers import read_table
-from touchbase.imports.readers.charsets import SAMPLE_BYTES, _sample
 
 
 def read(data: bytes, filename: str) -> tuple[object, list[dict[str, str]]]:

@@ -22,9 +22,11 @@ Steps of `detect`:
 from __future__ import annotations
 
 import codecs
+import io
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import BinaryIO, TextIO
 
 SAMPLE_BYTES = 64 * 1024
 
@@ -352,3 +354,19 @@ def _cjk_level(char: str, codec: str) -> int:
     except UnicodeEncodeError:
         return 0
     return 0
+
+
+def text_stream(raw: BinaryIO) -> tuple[TextIO, str]:
+    """A seekable byte stream as text in its most plausible encoding, read lazily.
+
+    The encoding is judged on the first SAMPLE_BYTES; a big file is then decoded as it is
+    read, so its size never sits in memory. Stray bytes of a UTF-8 file read as Windows-1252,
+    bytes an 8-bit encoding cannot map become U+FFFD: a line is never lost to one bad byte.
+    """
+    head = raw.read(SAMPLE_BYTES)
+    bom = next((len(mark) for mark, _codec, _name in BOMS if head.startswith(mark)), 0)
+    decoded = detect(head, strict=False)
+    errors = WINDOWS_1252_FALLBACK if decoded.codec == "utf-8" else "replace"
+    raw.seek(bom)
+    text = io.TextIOWrapper(raw, encoding=decoded.codec, errors=errors, newline="")
+    return text, decoded.encoding

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from touchbase.core.models import Workspace
+from touchbase.listening.choices import MentionSentiment, SourceKind
+from touchbase.listening.models import MAX_TEXT_LENGTH, Source
+from touchbase.relationships import selectors as crm_selectors
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+HAND_KINDS = [choice for choice in SourceKind.choices if choice[0] != SourceKind.INVITATION]
+
+
+class SourceForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    kind = forms.ChoiceField(label=_("How it fills"), choices=HAND_KINDS)
+    channel = forms.CharField(
+        label=_("Channel"), max_length=60, required=False,
+        help_text=_("Shown with each mention, e.g. Google, Trustpilot, shop reviews."),
+    )  # fmt: skip
+    feed_url = forms.URLField(
+        label=_("Feed URL"), max_length=2000, required=False, assume_scheme="https",
+        help_text=_("For an RSS or Atom feed: the worker fetches it on the schedule below."),
+    )  # fmt: skip
+    poll_minutes = forms.IntegerField(
+        label=_("Poll every (minutes)"), min_value=5, max_value=7 * 24 * 60, initial=60
+    )
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Answered by"), queryset=None, required=False,
+        help_text=_("Who answers negative mentions that come from no known customer."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        owner.queryset = crm_selectors.members(workspace=workspace)  # type: ignore[attr-defined]
+        owner.label_from_instance = lambda user: user.display_name  # type: ignore[attr-defined]
+
+    @classmethod
+    def initial_for(cls, source: Source) -> dict[str, Any]:
+        return {
+            "name": source.name, "kind": source.kind, "channel": source.channel,
+            "feed_url": source.feed_url, "poll_minutes": source.poll_minutes,
+            "owner": source.owner_id,
+        }  # fmt: skip
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV, JSON Lines or JSON: a review export of your platform or your own list."),
+    )
+
+
+class MentionForm(forms.Form):
+    """A mention typed in by hand: a letter, a call, a review seen somewhere."""
+
+    source: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Source"), queryset=None)
+    text = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}), required=False,
+        max_length=MAX_TEXT_LENGTH,
+    )  # fmt: skip
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    stars = forms.TypedChoiceField(
+        label=_("Stars"), required=False, coerce=float, empty_value=None,
+        choices=[("", "—")] + [(str(n), "★" * n) for n in range(1, 6)],
+    )  # fmt: skip
+    author = forms.CharField(label=_("Author"), max_length=200, required=False)
+    author_email = forms.EmailField(label=_("Author's e-mail"), required=False)
+    author_handle = forms.CharField(label=_("Author's handle"), max_length=200, required=False)
+    url = forms.URLField(label=_("URL"), max_length=2000, required=False, assume_scheme="https")
+    published_at = forms.DateTimeField(
+        label=_("Published"), required=False, widget=DATETIME_WIDGET,
+        help_text=_("Empty: now."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        sources = Source.objects.filter(workspace=workspace).exclude(kind=SourceKind.INVITATION)
+        self.fields["source"].queryset = sources  # type: ignore[attr-defined]
+
+
+class MentionFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    sentiment = forms.ChoiceField(
+        label=_("Sentiment"), required=False,
+        choices=[("", _("All"))] + list(MentionSentiment.choices),
+    )  # fmt: skip
+    source: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Source"), queryset=None, required=False
+    )
+    product = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = Source.objects.filter(workspace=workspace)  # type: ignore[attr-defined]

@@ -1,0 +1,33 @@
+"""Background tasks of listening: ids in, reload in the workspace's scope, call the service."""
+
+from __future__ import annotations
+
+from django.tasks import task
+from django.utils import translation
+
+from touchbase.core.tenancy import workspace_scope
+from touchbase.listening import jobs
+from touchbase.listening.models import IngestJob
+from touchbase.listening.understanding import mentions_analyse
+
+
+@task()
+def mentions_analyse_task(*, workspace_id: int) -> int:
+    """Read every mention of the workspace not read yet; returns how many."""
+    return mentions_analyse(workspace_id=workspace_id)
+
+
+@task()
+def ingest_check_task(*, workspace_id: int, job_id: int, language: str) -> str:
+    """The dry run of an uploaded file, in the language of whoever uploaded it."""
+    with workspace_scope(workspace_id), translation.override(language):
+        job = IngestJob.objects.filter(pk=job_id).first()
+        return jobs.ingest_job_check(job=job).status if job else "gone"
+
+
+@task()
+def ingest_run_task(*, workspace_id: int, job_id: int, language: str) -> str:
+    """Store a checked file's mentions; a job run again goes on after its last batch."""
+    with workspace_scope(workspace_id), translation.override(language):
+        job = IngestJob.objects.filter(pk=job_id).first()
+        return jobs.ingest_job_run(job=job).status if job else "gone"

@@ -1,0 +1,1 @@
+"""Screens of listening, one module per area; urls.py joins their urlpatterns."""

@@ -1,0 +1,106 @@
+"""Mentions: the list with filters, one mention with its customer and products, hand entry."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from touchbase.core.capabilities import Capability, capability_required, has_capability
+from touchbase.core.forms import apply_errors
+from touchbase.core.requests import MemberRequest
+from touchbase.core.tenancy import owned_or_404, owned_ref
+from touchbase.listening import selectors, services
+from touchbase.listening.forms import MentionFilterForm, MentionForm
+from touchbase.listening.models import Mention
+from touchbase.relationships.models import Contact
+
+PAGE_SIZE = 50
+
+
+@capability_required(Capability.LISTENING_VIEW)
+def mention_list(request: MemberRequest) -> HttpResponse:
+    filters = MentionFilterForm(request.GET, workspace=request.workspace)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    before = request.GET.get("before", "")
+    page = selectors.mention_page(
+        workspace=request.workspace, search=criteria.get("q") or "",
+        sentiment=criteria.get("sentiment") or "", source=criteria.get("source"),
+        product_id=criteria.get("product"), before=before, size=PAGE_SIZE,
+    )  # fmt: skip
+    context = {
+        "filters": filters,
+        "mentions": page.rows,
+        "next_before": page.next_before,
+        "filtered": any(criteria.get(name) for name in ("q", "sentiment", "source", "product")),
+        "pending": selectors.pending_count(workspace=request.workspace),
+        "can_enter": has_capability(request, Capability.LISTENING_ANSWER),
+    }
+    return render(request, "listening/mention_list.html", context)
+
+
+@capability_required(Capability.LISTENING_VIEW)
+def mention_detail(request: MemberRequest, pk: int) -> HttpResponse:
+    mention = owned_or_404(
+        Mention.objects.select_related("source", "contact", "owner"),
+        pk,
+        workspace=request.workspace,
+    )
+    context = {
+        "mention": mention,
+        "products": mention.products.order_by("name"),
+        "can_answer": has_capability(request, Capability.LISTENING_ANSWER),
+        "can_link": has_capability(request, Capability.CRM_EDIT),
+    }
+    return render(request, "listening/mention_detail.html", context)
+
+
+@capability_required(Capability.LISTENING_ANSWER)
+def mention_new(request: MemberRequest) -> HttpResponse:
+    """Enter a mention by hand: a letter, a call, a review read somewhere else."""
+    form = MentionForm(request.POST or None, workspace=request.workspace)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            mention = services.mention_enter(
+                source=data["source"], text=data["text"], title=data["title"],
+                stars=data["stars"], author=data["author"], author_email=data["author_email"],
+                author_handle=data["author_handle"], url=data["url"],
+                published_at=data["published_at"],
+            )  # fmt: skip
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Mention saved; it is read in a moment."))
+            return redirect("listening:mention-detail", mention.pk)
+    return render(request, "listening/mention_form.html", {"form": form})
+
+
+@capability_required(Capability.CRM_EDIT)
+@require_POST
+def mention_link(request: MemberRequest, pk: int) -> HttpResponse:
+    """This mention's author is this customer (and, by handle, their next mentions too)."""
+    mention = owned_or_404(Mention, pk, workspace=request.workspace)
+    try:
+        contact = owned_ref(
+            Contact, request.POST.get("contact"), workspace=request.workspace, field="contact"
+        )
+        services.author_link(mention=mention, contact=contact, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The mention is on %(name)s's timeline.") % {
+            "name": str(contact)})  # fmt: skip
+    return redirect("listening:mention-detail", mention.pk)
+
+
+urlpatterns = [
+    path("listening/", mention_list, name="mention-list"),
+    path("listening/mentions/new/", mention_new, name="mention-create"),
+    path("listening/mentions/<id:pk>/", mention_detail, name="mention-detail"),
+    path("listening/mentions/<id:pk>/customer/", mention_link, name="mention-link"),
+]
