@@ -76,8 +76,14 @@ def open_mentions(raw: BinaryIO) -> MentionFile:
 
 
 def _is_json_lines(head: str) -> bool:
-    """One object per line: the first line parses as an object on its own."""
-    first_line = head.lstrip("\ufeff \t\r\n").split("\n", 1)[0]
+    """One object per line: the first line is an object on its own, and more lines follow.
+
+    A file of one line is read as a JSON document, which gives the same for one object and
+    finds the list inside {"reviews": [...]} written on one line.
+    """
+    first_line, _newline, rest = head.lstrip("\ufeff \t\r\n").partition("\n")
+    if not rest.strip():
+        return False
     try:
         return isinstance(json.loads(first_line), dict)
     except ValueError:
