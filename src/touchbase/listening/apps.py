@@ -11,7 +11,7 @@ class ListeningConfig(AppConfig):
 
     def ready(self) -> None:
         from touchbase.core import registry
-        from touchbase.listening import jobs, services
+        from touchbase.listening import jobs, personal_data, services
 
         registry.timeline_kinds.register(
             registry.TimelineKind(
@@ -23,4 +23,11 @@ class ListeningConfig(AppConfig):
         )
         registry.periodic_jobs.register(
             registry.PeriodicJob(name="mention-analysis", run=lambda: services.analysis_catch_up())
+        )
+        registry.personal_data.register(
+            registry.PersonalDataHandler(
+                name="mentions",
+                export=personal_data.mentions_export,
+                erase=personal_data.mentions_erase,
+            )
         )

@@ -1,0 +1,53 @@
+"""What listening holds on one person, for the personal-data export and erasure in care.
+
+A person's mentions are theirs when they were matched to the contact, or carry the contact's
+e-mail. Erasure removes who wrote them and what they wrote; the stars and the sentiment stay,
+unattributed, so a product's ratings do not change because a customer left.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from touchbase.listening.models import AuthorLink, Mention
+from touchbase.relationships.models import Contact
+
+
+def _mentions_of(contact: Contact) -> QuerySet[Mention]:
+    mine = Q(contact=contact)
+    if contact.email:
+        mine |= Q(author_email=contact.email.casefold())
+    return Mention.objects.filter(mine, workspace_id=contact.workspace_id)
+
+
+def mentions_export(contact: Contact) -> list[dict[str, Any]]:
+    return [
+        {
+            "published_at": mention.published_at.isoformat(),
+            "source": mention.source.name,
+            "author": mention.author,
+            "author_email": mention.author_email,
+            "author_handle": mention.author_handle,
+            "title": mention.title,
+            "text": mention.text,
+            "stars": mention.stars,
+            "url": mention.url,
+        }
+        for mention in _mentions_of(contact).select_related("source").order_by("published_at")
+    ]
+
+
+def mentions_erase(contact: Contact) -> None:
+    _mentions_of(contact).update(
+        author="",
+        author_email="",
+        author_handle="",
+        title="",
+        text="",
+        url="",
+        reply_text="",
+        contact=None,
+    )
+    AuthorLink.objects.filter(contact=contact).delete()
