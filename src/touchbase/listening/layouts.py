@@ -47,7 +47,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
              "properties published", "update time", "updated", "updated at"),
     "stars": ("stars", "star rating", "starrating", "review stars", "review rating", "score",
               "review score", "overall rating", "rating value", "ratingvalue", "sterne",
-              "anzahl sterne", "punkte", "gesamtbewertung", "gesamtnote", "note",
+              "anzahl sterne", "punkte", "gesamtbewertung",
               "five star rating published", "properties five star rating published",
               "reviewrating ratingvalue", "rating"),
     "title": ("title", "review title", "headline", "subject", "titel", "überschrift",
@@ -77,7 +77,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
             "asin", "product id", "mpn"),
 }  # fmt: skip
 # Columns that mean stars or text depending on what they hold.
-EITHER_STARS_OR_TEXT = {"bewertung", "rating", "review", "review rating", "note"}
+# ("Note"/"Gesamtnote" are left out: a German grade, where 1 is best, is no star count.)
+EITHER_STARS_OR_TEXT = {"bewertung", "rating", "review", "review rating"}
 PREFIXES = ("review ", "reviewer ", "consumer ", "customer ", "kunden ", "mention ", "post ")
 
 
@@ -110,6 +111,12 @@ class Layout:
     @property
     def is_readable(self) -> bool:
         return "text" in self.columns or "stars" in self.columns or "title" in self.columns
+
+
+def known_headers(cells: Iterable[str]) -> int:
+    """How many cells of a row name a field: tells a header row from a title above it."""
+    return sum(normalise_header(cell) in ALIAS_TO_FIELD or normalise_header(cell)
+               in EITHER_STARS_OR_TEXT for cell in cells)  # fmt: skip
 
 
 def layout_for(headers: Iterable[str], sample: Sequence[Mapping[str, str]]) -> Layout:

@@ -16,6 +16,7 @@ from typing import Any, BinaryIO, TextIO
 from django.utils.translation import gettext as _
 
 from touchbase.core.charsets import text_stream
+from touchbase.listening.layouts import known_headers
 
 MAX_FIELD_CHARS = 100_000
 MAX_LINE_CHARS = 1_000_000
@@ -24,6 +25,7 @@ MAX_DEPTH = 4
 # A whole JSON document is parsed at once: bigger ones must come as JSON Lines.
 MAX_JSON_DOCUMENT_CHARS = 50_000_000
 HEAD_CHARS = 64 * 1024
+PREAMBLE_ROWS = 10
 
 csv.field_size_limit(MAX_FIELD_CHARS)
 
@@ -94,15 +96,36 @@ def _is_json_lines(head: str) -> bool:
 
 
 def _csv(text: TextIO, head: str) -> tuple[list[str], Iterator[Record | BadLine]]:
-    delimiter = _delimiter(head)
-    reader = csv.reader(_lines(text), delimiter=delimiter)
-    try:
-        headers = _unique([cell.strip().lstrip("\ufeff") for cell in next(reader)])
-    except (StopIteration, csv.Error) as error:
-        raise MentionFileError(_("The file has no header row.")) from error
-    if len([header for header in headers if header]) < 1:
+    reader = csv.reader(_lines(text), delimiter=_delimiter(head))
+    first, leftover = _header_row(reader)
+    headers = _unique([cell.strip().lstrip("\ufeff") for cell in first])
+    if not any(headers):
         raise MentionFileError(_("The file has no header row."))
-    return headers, _csv_records(reader, headers)
+    return headers, _csv_records(reader, headers, leftover)
+
+
+def _header_row(reader: Any) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header, and the rows read after it while looking for it (with their line numbers).
+
+    Social-listening exports start with a report title, a date range and a blank line; the
+    header is the first of the first PREAMBLE_ROWS rows that names two known fields, else the
+    first row.
+    """
+    rows: list[tuple[int, list[str]]] = []
+    line = 1
+    try:
+        for row in reader:
+            rows.append((line, row))
+            line = reader.line_num + 1
+            if known_headers(row) >= 2:
+                return row, []
+            if len(rows) >= PREAMBLE_ROWS:
+                break
+    except csv.Error as error:
+        raise MentionFileError(_("The file has no header row.")) from error
+    if not rows:
+        raise MentionFileError(_("The file has no header row."))
+    return rows[0][1], rows[1:]
 
 
 def _unique(headers: list[str]) -> list[str]:
@@ -128,7 +151,12 @@ def _delimiter(head: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_records(reader: Any, headers: list[str]) -> Iterator[Record | BadLine]:
+def _csv_records(
+    reader: Any, headers: list[str], leftover: list[tuple[int, list[str]]]
+) -> Iterator[Record | BadLine]:
+    for line, cells in leftover:
+        if any(cell.strip() for cell in cells):
+            yield _csv_record(line, headers, cells)
     line = reader.line_num + 1
     while True:
         try:

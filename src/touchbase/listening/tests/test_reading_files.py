@@ -253,3 +253,22 @@ def test_deep_or_wide_json_is_bounded():
 def test_a_file_that_cannot_be_read_at_all_says_why(data, message):
     with pytest.raises(MentionFileError, match=message):
         open_mentions(io.BytesIO(data))
+
+
+def test_title_lines_above_the_header_of_a_listening_export_are_skipped():
+    data = (
+        b"Mentions report\nPollux GmbH,1 Jan 2026 - 31 Jan 2026\n\n"
+        b"Date,Title,Full Text,Url,Author,Sentiment\n"
+        b"2026-01-05 10:00,Aurora,Die Aurora klemmt,https://x.example/1,@ina,negative\n"
+    )
+    reading, records = read(data)
+    assert reading.layout.columns["text"] == "Full Text"
+    assert reading.layout.columns["author"] == "Author"
+    assert [(record.line, record.fields["Author"]) for record in records] == [(5, "@ina")]
+
+
+def test_a_file_with_no_known_header_keeps_every_row_after_its_first():
+    data = "a;b\n" + "".join(f"{n};x\n" for n in range(15))
+    _reading, records = read(data.encode())
+    assert len(records) == 15
+    assert records[0] == Record(2, {"a": "0", "b": "x"})
