@@ -102,13 +102,15 @@ def read_labelled(data: bytes) -> LabelledFile:
         raise EvaluationError("The file is empty.")
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [name.strip().lstrip("\ufeff").lower() for name in next(reader)]
+    header = [name.strip("\ufeff \t").lower() for name in next(reader)]
     if "text" not in header or not {"label", "stars"} & set(header):
         raise EvaluationError(
             "The file needs a 'text' column and a 'label' or 'stars' column; "
             f"its columns are: {', '.join(header) or '(none)'}."
         )
-    columns = {name: header.index(name) for name in ("text", "label", "stars") if name in header}
+    columns: dict[str, int] = {
+        name: header.index(name) for name in ("text", "label", "stars") if name in header
+    }
     result = LabelledFile(encoding=encoding, delimiter=delimiter)
     line = reader.line_num
     for fields in reader:

@@ -19,9 +19,45 @@ from touchbase.listening.analysis.text import PUNCTUATION, shouted_words, tokens
 
 BUCKETS = 1 << 20
 QUESTION_WORDS = frozenset(
-    """wie wann wo warum wieso weshalb was welche welcher welches wer gibt kann koennt koennte
-    kann darf muss wird ist sind habt hat how when where why what which who is are can could
-    does do will would""".split()
+    (
+        "wie",
+        "wann",
+        "wo",
+        "warum",
+        "wieso",
+        "weshalb",
+        "was",
+        "welche",
+        "welcher",
+        "welches",
+        "wer",
+        "gibt",
+        "kann",
+        "koennt",
+        "koennte",
+        "darf",
+        "muss",
+        "wird",
+        "ist",
+        "sind",
+        "habt",
+        "hat",
+        "how",
+        "when",
+        "where",
+        "why",
+        "what",
+        "which",
+        "who",
+        "is",
+        "are",
+        "can",
+        "could",
+        "does",
+        "do",
+        "will",
+        "would",
+    )
 )
 LENGTHS = ((4, "tiny"), (12, "short"), (30, "medium"), (80, "long"))
 

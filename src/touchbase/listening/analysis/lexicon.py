@@ -94,14 +94,14 @@ class Lexicon:
         value = self._word(token)
         if value is not None:
             return value
-        for start in range(2, len(token) - 3):  # Zug|ausfall, Kunden|frust, Liefer|verzug
-            value = self._word(token[start:])
-            if value is not None and len(token) - start >= 4:
-                return value
         if token.startswith("un") and len(token) > 6:
             value = self._word(token[2:])
             if value is not None and value > 0:
                 return -value
+        for start in range(2, len(token) - 3):  # Zug|ausfall, Kunden|frust, Liefer|verzug
+            value = self._word(token[start:])
+            if value is not None and len(token) - start >= 4:
+                return value
         return None
 
     def _word(self, token: str) -> float | None:

@@ -115,7 +115,7 @@ def test_one_reading_per_text_in_order(analyser):
 
 
 def test_links_handles_and_hashtags_do_not_break_reading(analyser):
-    reading = analyser.read(["@DB_Bahn wieder #Verspätung https://t.co/abc 😡"])[0]
+    reading = analyser.read(["@DB_Bahn wieder #Verspätung, so ein Mist 😡 https://t.co/abc"])[0]
     assert reading.sentiment == "negative"
 
 
@@ -158,7 +158,14 @@ def test_tokens_fold_umlauts_and_replace_links_and_handles():
 
 def test_lexicon_knows_compounds_inflections_and_stems():
     lexicon = Lexicon.from_lines(
-        ["ausfall*\t-2", "gut\t2", "enttäusch*\t-2.5", "zuverlässig\t2", "nicht\tNEG", "sehr\tINT:1.5"]
+        [
+            "ausfall*\t-2",
+            "gut\t2",
+            "enttäusch*\t-2.5",
+            "zuverlässig\t2",
+            "nicht\tNEG",
+            "sehr\tINT:1.5",
+        ]
     )
     assert lexicon.polarity("zugausfall") == -2
     assert lexicon.polarity("gutes") == 2

@@ -25,6 +25,7 @@ from touchbase.listening.analysis.evaluation import (
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # it reads a file, never the database
     help = "Score the sentiment analyser on a CSV with a 'text' column and 'label' or 'stars'."
 
     def add_arguments(self, parser: Any) -> None:
