@@ -11,7 +11,7 @@ class ListeningConfig(AppConfig):
 
     def ready(self) -> None:
         from touchbase.core import registry
-        from touchbase.listening import jobs, personal_data, services
+        from touchbase.listening import demo, jobs, personal_data, services
 
         registry.timeline_kinds.register(
             registry.TimelineKind(
@@ -23,6 +23,9 @@ class ListeningConfig(AppConfig):
         )
         registry.periodic_jobs.register(
             registry.PeriodicJob(name="mention-analysis", run=lambda: services.analysis_catch_up())
+        )
+        registry.demo_steps.register(
+            registry.DemoStep(name="listening", run=demo.demo_listening, order=150)
         )
         registry.personal_data.register(
             registry.PersonalDataHandler(

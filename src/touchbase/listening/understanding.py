@@ -26,6 +26,7 @@ from django.utils import timezone
 from touchbase.core.models import Workspace
 from touchbase.core.tenancy import scopes_disabled
 from touchbase.listening.analysis import Reading, get_analyser
+from touchbase.listening.ingest import handle_normal
 from touchbase.listening.matching import ProductMatcher, matcher_for
 from touchbase.listening.models import AuthorLink, Mention, MentionProduct, Source
 from touchbase.relationships.models import Contact
@@ -109,8 +110,8 @@ def _link_products(matcher: ProductMatcher, items: Sequence[Understood]) -> None
 
 
 def _match_contacts(workspace_pk: int, items: Sequence[Understood]) -> None:
-    emails = {item.row["author_email"] for item in items if item.row["author_email"]}
-    handles = {item.row["author_handle"] for item in items if item.row["author_handle"]}
+    emails = {_email(item) for item in items} - {""}
+    handles = {_handle(item) for item in items} - {""}
     by_email: dict[str, Contact] = {}
     if emails:
         contacts = (
@@ -129,8 +130,15 @@ def _match_contacts(workspace_pk: int, items: Sequence[Understood]) -> None:
             if link.contact.erased_at is None:
                 by_handle[link.handle] = link.contact
     for item in items:
-        row = item.row
-        item.contact = by_email.get(row["author_email"]) or by_handle.get(row["author_handle"])
+        item.contact = by_email.get(_email(item)) or by_handle.get(_handle(item))
+
+
+def _email(item: Understood) -> str:
+    return str(item.row["author_email"] or "").strip().casefold()
+
+
+def _handle(item: Understood) -> str:
+    return handle_normal(str(item.row["author_handle"] or ""))
 
 
 def _claim(ids: list[int]) -> set[int]:
