@@ -81,6 +81,11 @@ LANGUAGE_LETTERS = [
         "ąčęėįšųūž",  # Lithuanian
     )
 ]
+# Letters that are words on their own ("à la carte", Italian "è", Norwegian "å", Hungarian
+# "ő", Russian "в"). Any other letter standing alone between spaces is more likely a sign
+# read in the wrong code page: Mac Roman's "ñ" for Windows-1252's " – ".
+LONE_LETTER_WORDS = set("àèéóòåøőáíôÀÈÉÅØвсиаоуякВСИАОУЯК")
+LONE_LETTER_SCRIPTS = ("latin-extra", "cyrillic", "greek")
 # Letters rare in the west that a wrong western reading of Hungarian or Czech produces.
 RARE_LETTERS = set("õÕûÛðÐþÞýÝÿ")
 # Punctuation and signs real files hold; any other symbol counts against a decoding.
@@ -159,12 +164,14 @@ def _is_mostly_utf8(sample: bytes) -> bool:
     """UTF-8 with a few stray bytes (a line added by a Windows program) is still UTF-8.
 
     Windows-1252 text hardly has a byte pair that is valid UTF-8, and Chinese or Japanese
-    text has many bytes that are not: at most one high byte in ten may stray.
+    text has many bytes that are not: at most one high byte in ten may stray, or one for
+    every four valid ones (a small file with one Windows line has a larger share of strays).
     """
     sequences = UTF8_SEQUENCE.findall(sample)
     high = sum(1 for byte in sample if byte > 127)
-    stray = high - sum(len(sequence) for sequence in sequences)
-    return len(sequences) >= 3 and stray <= max(2, high // 10)
+    valid = sum(len(sequence) for sequence in sequences)
+    stray = high - valid
+    return len(sequences) >= 3 and stray <= max(2, high // 10, valid // 4)
 
 
 def _decode_whole_units(data: bytes, codec: str) -> str:
@@ -244,7 +251,9 @@ def _plausibility(text: str, codec: str) -> float:
     """The mean score of the non-ASCII characters: 1 for a letter in a plausible word."""
     total, count = 0.0, 0
     for match in NON_ASCII_WORD.finditer(text):
-        scores = _word_scores(match.group(), codec)
+        start, end = match.span()
+        spaced = end - start == 1 and text[start - 1 : start] == " " and text[end : end + 1] == " "
+        scores = _word_scores(match.group(), codec, spaced=spaced)
         total += sum(scores)
         count += len(scores)
     for match in NON_ASCII_SIGN.finditer(text):
@@ -266,12 +275,15 @@ def _is_cjk_sign(char: str) -> bool:
     return "\u3000" <= char <= "\u303f" or "\uff01" <= char <= "\uff5e"
 
 
-def _word_scores(word: str, codec: str) -> list[float]:
-    """A score for each non-ASCII character of one word."""
+def _word_scores(word: str, codec: str, *, spaced: bool = False) -> list[float]:
+    """A score for each non-ASCII character of one word; `spaced`: a one-letter word between
+    spaces."""
     groups = {_script_group(char) for char in word if char.isalpha()}
     # Latin beside kanji and kana happens ("Tシャツ"); beside Cyrillic or Greek it does not.
     mixed = len(groups) > 1 and groups != {"latin", "cjk"}
     plausible_latin = _fits_one_language(word)
+    if spaced and _script(word) in LONE_LETTER_SCRIPTS and word not in LONE_LETTER_WORDS:
+        return [-0.5]
     scores = []
     previous = ""
     for char in word:

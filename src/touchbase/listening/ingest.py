@@ -98,6 +98,10 @@ class DraftReader:
     ) -> None:
         self.layout = layout
         self.dates = DateReader(zone, now)
+        self.dates.day_first = layout.day_first
+        # Decided once per file: a column named "… (UTC)" holds UTC times.
+        self.date_is_utc = layout.is_utc("date")
+        self.reply_date_is_utc = layout.is_utc("reply_date")
         self.now = now
         self.channel = channel
         self.undated = 0
@@ -107,10 +111,10 @@ class DraftReader:
         value = self.layout.value
         fields = record.fields
         text, title = value(fields, "text"), value(fields, "title")
-        stars = parse_stars(value(fields, "stars"))
+        stars = parse_stars(value(fields, "stars"), scale=self.layout.stars_scale)
         if not text and not title and stars is None:
             raise ValueError(_("The line has neither text nor stars."))
-        published = self.dates.read(value(fields, "date"))
+        published = self.dates.read(value(fields, "date"), is_utc=self.date_is_utc)
         if published is None:
             self.undated += 1
             published = self.now
@@ -135,7 +139,7 @@ class DraftReader:
 
     def _reply_date(self, text: str) -> dt.datetime | None:
         try:
-            return self.dates.read(text)
+            return self.dates.read(text, is_utc=self.reply_date_is_utc)
         except ValueError:
             return None
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO, TextIO
@@ -26,6 +28,11 @@ MAX_DEPTH = 4
 MAX_JSON_DOCUMENT_CHARS = 50_000_000
 HEAD_CHARS = 64 * 1024
 PREAMBLE_ROWS = 10
+DELIMITERS = (",", ";", "\t", "|")
+# Lines of the head that decide the delimiter: enough to see past a title line or two.
+DELIMITER_LINES = 20
+# Excel writes "sep=;" as the first line of a CSV to name its delimiter.
+EXCEL_SEPARATOR = re.compile(r"^sep=(.)\r?\n?$")
 
 csv.field_size_limit(MAX_FIELD_CHARS)
 
@@ -96,15 +103,21 @@ def _is_json_lines(head: str) -> bool:
 
 
 def _csv(text: TextIO, head: str) -> tuple[list[str], Iterator[Record | BadLine]]:
-    reader = csv.reader(_lines(text), delimiter=_delimiter(head))
-    first, leftover = _header_row(reader)
+    first_line = head.lstrip("\ufeff").split("\n", 1)[0]
+    named = EXCEL_SEPARATOR.match(first_line + "\n")
+    if named:
+        # The "sep=" line is no row: skip it, and count lines from the one after it.
+        text.readline()
+        head = head.lstrip("\ufeff").split("\n", 1)[-1]
+    reader = csv.reader(_lines(text), delimiter=named[1] if named else _delimiter(head))
+    first, leftover = _header_row(reader, first_line=2 if named else 1)
     headers = _unique([cell.strip().lstrip("\ufeff") for cell in first])
     if not any(headers):
         raise MentionFileError(_("The file has no header row."))
-    return headers, _csv_records(reader, headers, leftover)
+    return headers, _csv_records(reader, headers, leftover, 2 if named else 1)
 
 
-def _header_row(reader: Any) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _header_row(reader: Any, first_line: int = 1) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header, and the rows read after it while looking for it (with their line numbers).
 
     Social-listening exports start with a report title, a date range and a blank line; the
@@ -112,11 +125,11 @@ def _header_row(reader: Any) -> tuple[list[str], list[tuple[int, list[str]]]]:
     first row.
     """
     rows: list[tuple[int, list[str]]] = []
-    line = 1
+    line = first_line
     try:
         for row in reader:
             rows.append((line, row))
-            line = reader.line_num + 1
+            line = reader.line_num + first_line
             if known_headers(row) >= 2:
                 return row, []
             if len(rows) >= PREAMBLE_ROWS:
@@ -145,19 +158,34 @@ def _lines(text: TextIO) -> Iterator[str]:
 
 
 def _delimiter(head: str) -> str:
-    first_line = head.lstrip("\ufeff").split("\n", 1)[0]
-    counts = {delimiter: first_line.count(delimiter) for delimiter in (",", ";", "\t", "|")}
-    best = max(counts, key=lambda delimiter: counts[delimiter])
-    return best if counts[best] else ","
+    """The delimiter that splits most of the first lines into the same number of cells.
+
+    A title line above the header ("Export – März 2024") has none, and commas in texts come
+    and go; the delimiter is the one whose count repeats most often, then the larger count.
+    """
+    lines = [line for line in head.lstrip("\ufeff").split("\n")[:DELIMITER_LINES] if line.strip()]
+    if len(head) >= HEAD_CHARS and len(lines) > 1:
+        lines = lines[:-1]  # the last line of a full head may be cut
+    best, best_score = ",", (0, 0)
+    for delimiter in DELIMITERS:
+        counts = Counter(line.count(delimiter) for line in lines)
+        counts.pop(0, None)
+        if not counts:
+            continue
+        count, repeats = max(counts.items(), key=lambda item: (item[1], item[0]))
+        if (repeats, count) > best_score:
+            best, best_score = delimiter, (repeats, count)
+    return best
 
 
 def _csv_records(
-    reader: Any, headers: list[str], leftover: list[tuple[int, list[str]]]
+    reader: Any, headers: list[str], leftover: list[tuple[int, list[str]]], first_line: int
 ) -> Iterator[Record | BadLine]:
     for line, cells in leftover:
         if any(cell.strip() for cell in cells):
             yield _csv_record(line, headers, cells)
-    line = reader.line_num + 1
+    offset = first_line - 1
+    line = reader.line_num + 1 + offset
     while True:
         try:
             cells = next(reader)
@@ -165,11 +193,11 @@ def _csv_records(
             return
         except csv.Error as error:
             yield BadLine(line, _("This line cannot be read as CSV: %(error)s") % {"error": error})
-            line = reader.line_num + 1
+            line = reader.line_num + 1 + offset
             continue
         if any(cell.strip() for cell in cells):
             yield _csv_record(line, headers, cells)
-        line = reader.line_num + 1
+        line = reader.line_num + 1 + offset
 
 
 def _csv_record(line: int, headers: list[str], cells: list[str]) -> Record | BadLine:

@@ -12,6 +12,7 @@ import datetime as dt
 import email.utils
 import re
 import zoneinfo
+from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
@@ -19,15 +20,21 @@ STAR_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
     "eins": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "fuenf": 5,
 }  # fmt: skip
-SCALED = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:/|von|of|out of|aus)\s*(\d+)\s*(?:sterne|stars?)?$")
-NUMBER = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:sterne|stars?|★|\*)?$")
+STAR_UNIT = r"(?:sternen?|stars?|sonnen|points|punkte)?(?:\s*rating)?"
+SCALED = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:/|von|of|out of|aus)\s*(\d+)\s*" + STAR_UNIT + "$")
+NUMBER = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:★|\*|" + STAR_UNIT + ")$")
+# HolidayCheck rates with six suns; the others with 5, 10 or 100 points.
+SCALES = {5, 6, 10, 100}
 PERCENT = re.compile(r"^(\d+(?:[.,]\d+)?)\s*%$")
 FILLED_STARS = "★⭐"
 EMPTY_STARS = "☆"
 
 
-def parse_stars(value: str) -> float | None:
-    """Stars 1–5 from the spellings platforms use; None when the cell is empty."""
+def parse_stars(value: str, *, scale: int = 5) -> float | None:
+    """Stars 1–5 from the spellings platforms use; None when the cell is empty.
+
+    `scale` is what a plain number is out of in this file (10 for Booking.com's "8,8").
+    """
     text = value.strip().casefold()
     if not text:
         return None
@@ -41,15 +48,32 @@ def parse_stars(value: str) -> float | None:
         return _in_range(float(sum(char in FILLED_STARS for char in text)), value)
     if match := SCALED.match(text):
         number, scale = _number(match[1]), int(match[2])
-        if scale not in {5, 10, 100}:
+        if scale not in SCALES:
             raise ValueError(_("“%(value)s” is not a rating on a scale of 5, 10 or 100.") % {
                 "value": value})  # fmt: skip
         return _in_range(number * 5 / scale, value)
     if match := PERCENT.match(text):
         return _in_range(_number(match[1]) / 20, value)
     if match := NUMBER.match(text):
-        return _in_range(_number(match[1]), value)
+        return _in_range(_number(match[1]) * 5 / scale, value)
     raise ValueError(_("“%(value)s” is no star rating (1 to 5).") % {"value": value[:40]})
+
+
+def stars_scale(values: Iterable[str]) -> int:
+    """10 when a column's plain numbers go up to 10 (Booking.com's "8,8"), else 5.
+
+    One stray "9" among fives and fours is a wrong line, not a scale: a quarter of the
+    numbers, or at least two, must be above 5, and none above 10.
+    """
+    numbers = []
+    for value in values:
+        match = NUMBER.match(value.strip().casefold())
+        if match:
+            numbers.append(_number(match[1]))
+    above = sum(1 for number in numbers if number > 5)
+    if not above or max(numbers) > 10:
+        return 5
+    return 10 if above >= 2 or above * 4 >= len(numbers) else 5
 
 
 def _number(text: str) -> float:
@@ -94,6 +118,18 @@ WORDY = re.compile(
     r"^(?:[a-zäöü]+,?\s+)?(?:(\d{1,2})\.?\s+([a-zäöü]+)\.?|([a-zäöü]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?)"
     r"\s+(\d{4})(?:[ ,]+(?:um\s+|at\s+)?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?)?$"
 )
+# Meltwater's "05-Mar-2024 02:30PM", eBay's "Mar-05-24".
+DAY_MONTH_HYPHENED = re.compile(
+    r"^(\d{1,2})-([a-zäöü]{3,9})\.?-(\d{2}|\d{4})"
+    r"(?:[ ,T]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?)?$"
+)
+MONTH_DAY_HYPHENED = re.compile(
+    r"^([a-zäöü]{3,9})\.?-(\d{1,2})-(\d{2}|\d{4})"
+    r"(?:[ ,T]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?)?$"
+)
+# Google shows an edited review's age as "Bearbeitet: vor 2 Wochen" / "Edited 2 weeks ago".
+EDITED = re.compile(r"^(?:bearbeitet|edited|aktualisiert|updated)\s*:?\s+")
+PHRASED = re.compile(r"^\D*?\b(?:on|vom|am|le|el|il)\s+(?=\d|[a-zäöü]+\.?\s+\d)")
 RELATIVE = re.compile(
     r"^(?:vor\s+)?(ein(?:em|er)?|an?|\d+)\s+(minute|minuten|minutes|stunde|stunden|hours?|"
     r"tag|tagen|days?|woche|wochen|weeks?|monat|monaten|months?|jahr|jahren|years?)(?:\s+ago)?$"
@@ -115,7 +151,8 @@ class DateReader:
         self.now = now
         self.day_first: bool | None = None
 
-    def read(self, value: str) -> dt.datetime | None:
+    def read(self, value: str, *, is_utc: bool = False) -> dt.datetime | None:
+        """The moment a cell names; `is_utc` when its column says a time without zone is UTC."""
         text = value.strip()
         if not text:
             return None
@@ -123,16 +160,18 @@ class DateReader:
         if moment is None:
             raise ValueError(_("“%(value)s” is no date we can read.") % {"value": value[:40]})
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=self.zone)
+            moment = moment.replace(tzinfo=dt.UTC if is_utc else self.zone)
         if not EARLIEST <= moment <= self.now + dt.timedelta(days=1):
             raise ValueError(_("“%(value)s” is not a plausible date for a review.") % {
                 "value": value[:40]})  # fmt: skip
         return moment
 
     def _parse(self, text: str) -> dt.datetime | None:
-        lowered = text.casefold()
+        lowered = EDITED.sub("", text.casefold())
+        # "Rezension aus Deutschland vom 5. März 2024", "Reviewed in the UK on 2 March 2024".
+        lowered = PHRASED.sub("", lowered)
         for parse in (self._epoch, self._iso, self._dotted, self._slashed, self._year_first,
-                      self._wordy, self._relative, self._rfc2822):  # fmt: skip
+                      self._wordy, self._hyphened, self._relative, self._rfc2822):  # fmt: skip
             try:
                 moment = parse(lowered)
             except (ValueError, OverflowError):
@@ -142,9 +181,11 @@ class DateReader:
         return None
 
     def _epoch(self, text: str) -> dt.datetime | None:
-        if not text.isdigit() or len(text) not in {10, 13}:
+        # Reddit writes seconds with a fraction: "1709633700.0".
+        whole = re.sub(r"\.\d+$", "", text)
+        if not whole.isdigit() or len(whole) not in {10, 13}:
             return None
-        seconds = int(text) / (1000 if len(text) == 13 else 1)
+        seconds = float(text) / (1000 if len(whole) == 13 else 1)
         return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
 
     def _iso(self, text: str) -> dt.datetime | None:
@@ -191,6 +232,19 @@ class DateReader:
         hour = _hour(match[6], match[9])
         return _moment(int(match[5]), month, day, hour, match[7], match[8])
 
+    def _hyphened(self, text: str) -> dt.datetime | None:
+        if match := DAY_MONTH_HYPHENED.match(text):
+            day, month_name = int(match[1]), match[2]
+        elif match := MONTH_DAY_HYPHENED.match(text):
+            day, month_name = int(match[2]), match[1]
+        else:
+            return None
+        month = MONTHS.get(month_name)
+        if month is None:
+            return None
+        hour = _hour(match[4], match[7])
+        return _moment(_year(match[3]), month, day, hour, match[5], match[6])
+
     def _relative(self, text: str) -> dt.datetime | None:
         match = RELATIVE.match(text.removesuffix("."))
         if not match:
@@ -226,3 +280,28 @@ def _moment(
     return dt.datetime(  # noqa: DTZ001
         year, month, day, int(hour or 0), int(minute or 0), int(second or 0)
     )
+
+
+def slashed_order(values: Iterable[str]) -> bool | None:
+    """Whether a file's slashed dates put the day first: True, False, or None if none tells.
+
+    A first part over 12 ("25/03/2024") says day first, a second part over 12 month first;
+    a file that says both is left undecided.
+    """
+    day_first = month_first = False
+    for value in values:
+        match = SLASHED.match(value.strip().casefold())
+        if match:
+            day_first = day_first or int(match[1]) > 12
+            month_first = month_first or int(match[2]) > 12
+    if day_first == month_first:
+        return None
+    return day_first
+
+
+def looks_like_date(value: str) -> bool:
+    """Whether a cell reads as a date (a column's name alone may not say it holds dates)."""
+    try:
+        return DateReader(dt.UTC, dt.datetime.now(tz=dt.UTC)).read(value) is not None
+    except ValueError:
+        return False

@@ -272,3 +272,171 @@ def test_a_file_with_no_known_header_keeps_every_row_after_its_first():
     _reading, records = read(data.encode())
     assert len(records) == 15
     assert records[0] == Record(2, {"a": "0", "b": "x"})
+
+
+# --- real-world layouts (bench/mention_corpus.py found these) -----------------------------------
+
+
+def drafts(data: bytes):
+    from touchbase.listening.ingest import DraftReader
+
+    reading, records = read(data)
+    reader = DraftReader(reading.layout, zone=BERLIN, now=NOW, channel="test")
+    return reading, [reader.draft(record) for record in records]
+
+
+@pytest.mark.parametrize(
+    ("value", "stars"),
+    [
+        ("5 von 5 Sternen", 5.0),
+        ("4,0 von 5 Sternen", 4.0),
+        ("4.0 out of 5 stars", 4.0),
+        ("4 star rating", 4.0),
+        ("5,00", 5.0),
+        ("5,4/6", 4.5),
+    ],
+)
+def test_more_spellings_of_stars_are_read(value, stars):
+    assert parse_stars(value) == stars
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("11/28/24", dt.datetime(2024, 11, 28, tzinfo=BERLIN)),
+        ("05-Mar-2024 02:30PM", dt.datetime(2024, 3, 5, 14, 30, tzinfo=BERLIN)),
+        ("Mar-05-24", dt.datetime(2024, 3, 5, tzinfo=BERLIN)),
+        ("Rezension aus Deutschland vom 5. März 2024", dt.datetime(2024, 3, 5, tzinfo=BERLIN)),
+        ("Reviewed in the United Kingdom on 2 March 2024", dt.datetime(2024, 3, 2, tzinfo=BERLIN)),
+        ("Bearbeitet: vor 2 Tagen", NOW - dt.timedelta(days=2)),
+        ("1709633700.0", dt.datetime(2024, 3, 5, 10, 15, tzinfo=dt.UTC)),
+        ("2024-03-05T10:15:00+0000", dt.datetime(2024, 3, 5, 10, 15, tzinfo=dt.UTC)),
+    ],
+)
+def test_more_forms_of_dates_are_read(value, expected):
+    assert DateReader(BERLIN, NOW).read(value) == expected
+
+
+def test_an_excel_sep_line_names_the_delimiter_and_is_no_row():
+    data = b"sep=;\r\nWer;Was, wie;Wann\r\nAnna;Gut, danke;05.03.2024\r\n"
+    reading, records = read(data)
+    assert reading.file.headers == ["Wer", "Was, wie", "Wann"]
+    assert records == [Record(3, {"Wer": "Anna", "Was, wie": "Gut, danke", "Wann": "05.03.2024"})]
+
+
+def test_a_title_line_without_delimiters_does_not_hide_a_semicolon_header():
+    data = (
+        "Export Kundenbewertungen – Stand 31.03.2024\r\n"
+        "Name;Sterne;Kommentar;Datum\r\nJan;2;Zu langsam, zu teuer, zu laut;06.03.2024\r\n"
+    ).encode("cp1252")
+    reading, records = drafts(data)
+    assert reading.file.encoding == "Windows-1252"
+    assert [(draft.author, draft.stars, draft.text) for draft in records] == [
+        ("Jan", 2.0, "Zu langsam, zu teuer, zu laut")
+    ]
+
+
+def test_slashed_dates_take_their_order_from_the_files_first_records():
+    data = b"Date\tRating\tComments\n05/03/24\t4\tLate but fine\n28/11/24\t2\tWrong colour\n"
+    _reading, records = drafts(data)
+    assert [draft.published_at.date() for draft in records] == [
+        dt.date(2024, 3, 5),
+        dt.date(2024, 11, 28),
+    ]
+
+
+def test_a_date_column_that_says_utc_reads_times_without_a_zone_as_utc():
+    data = b"Review Created (UTC),Review Stars,Review Content\n2024-03-05 10:15:00,5,Fast\n"
+    _reading, records = drafts(data)
+    assert records[0].published_at == dt.datetime(2024, 3, 5, 10, 15, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("header", "values", "field"),
+    [
+        ("Management Response", ["Thank you!"], "reply"),
+        ("Antwort des Hotels", ["Danke!"], "reply"),
+        ("Management Response Date", ["March 7, 2024"], "reply_date"),
+        ("Service rating", ["5", "1"], "stars"),
+        ("Sternebewertung", ["5", "2"], "stars"),
+        ("Ihre Meinung", ["Klasse"], "text"),
+        ("Published Date", ["2024-03-05"], "date"),
+        ("Product Review Id", ["pr-1"], "id"),
+    ],
+)
+def test_a_columns_words_tell_its_field_when_no_alias_names_it(header, values, field):
+    sample = [{header: value} for value in values]
+    assert layout_for([header], sample).columns == {field: header}
+
+
+def test_a_date_like_name_without_dates_in_it_is_no_date_column():
+    sample = [{"Date of Stay": "February 2024"}]
+    assert layout_for(["Date of Stay"], sample).columns == {}
+
+
+def test_an_empty_text_is_read_from_the_next_text_column():
+    data = (
+        b"Date,Author,Full Text,Snippet\n"
+        b"2024-03-05 10:15,ina_k,Die Aurora klemmt,\n"
+        b"2024-03-04 08:00,beanhead,,Best grinder under 100\n"
+    )
+    reading, records = drafts(data)
+    assert reading.layout.columns["text"] == "Full Text"
+    assert "Snippet" not in reading.layout.unmapped
+    assert [draft.text for draft in records] == ["Die Aurora klemmt", "Best grinder under 100"]
+
+
+def test_wordpress_comment_columns_are_read_as_the_review():
+    data = (
+        b"comment_ID,comment_author,comment_author_email,comment_date,comment_content,meta:rating\n"
+        b'812,Heike,heike@example.de,2024-03-05 14:22:10,"Sch\xc3\xb6n, gerne wieder.",5\n'
+    )
+    reading, records = drafts(data)
+    assert reading.layout.columns["text"] == "comment_content"
+    draft = records[0]
+    assert (draft.author, draft.author_email, draft.stars, draft.text) == (
+        "Heike", "heike@example.de", 5.0, "Schön, gerne wieder."
+    )  # fmt: skip
+
+
+def test_a_reply_column_beside_a_review_text_stays_the_reply():
+    sample = [{"review_content": "Great fit", "comment_content": "Thanks Anna!"}]
+    layout = layout_for(["review_content", "comment_content"], sample)
+    assert layout.columns == {"text": "review_content", "reply": "comment_content"}
+
+
+def test_a_score_out_of_ten_is_read_as_stars():
+    data = b'Review date,Review score,Positive review\n2024-03-05,"8,8",Tolles Fruehstueck\n'
+    data += b"2024-03-02,4.0,Kalt\n"
+    reading, records = drafts(data)
+    assert reading.layout.stars_scale == 10
+    assert [draft.stars for draft in records] == [4.4, 2.0]
+
+
+def test_one_stray_nine_among_star_counts_is_a_wrong_line_not_a_scale():
+    sample = [{"Rating": value} for value in ["5", "4", "9", "3", "5", "4", "2", "5", "4"]]
+    assert layout_for(["Rating"], sample).stars_scale == 5
+
+
+def test_a_column_named_for_stars_without_ratings_in_it_is_left_unread():
+    lines = [{"title": "Worth it?", "score": 12}, {"title": "Burrs worn", "score": 3}]
+    reading, records = drafts("\n".join(json.dumps(line) for line in lines).encode())
+    assert "stars" not in reading.layout.columns
+    assert [draft.stars for draft in records] == [None, None]
+
+
+def test_a_small_utf8_file_with_one_windows_line_stays_utf8():
+    head = "Name,Text\r\nJürgen,Schöne Grüße aus München\r\n".encode()
+    windows = "Günther,Für später\r\n".encode("cp1252")
+    tail = "Zoë,Naja – mittelmäßig\r\n".encode()
+    reading, records = read(head + windows + tail)
+    assert reading.file.encoding == "UTF-8"
+    assert [record.fields["Name"] for record in records] == ["Jürgen", "Günther", "Zoë"]
+
+
+def test_deciding_the_layout_of_a_big_file_reads_only_its_head():
+    lines = "".join(f"Kunde {n};{n % 5 + 1};Text {n};05.03.2024\n" for n in range(200_000))
+    raw = io.BytesIO(("Name;Sterne;Kommentar;Datum\n" + lines).encode())
+    reading = file_layout(open_mentions(raw))
+    assert reading.layout.columns["stars"] == "Sterne"
+    assert raw.tell() < 200_000
