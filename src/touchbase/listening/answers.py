@@ -78,6 +78,17 @@ def reply_record(*, mention: Mention, by: User, text: str, channel: str) -> Repl
     return reply
 
 
+def replies_on_timeline(*, mention: Mention) -> int:
+    """Log the replies given before the author was known as a customer; returns how many."""
+    logged = 0
+    for reply in mention.replies.filter(touchpoint=None).select_related("by"):
+        reply.touchpoint = _on_timeline(mention, reply)
+        if reply.touchpoint is not None:
+            reply.save(update_fields=["touchpoint"])
+            logged += 1
+    return logged
+
+
 def _on_timeline(mention: Mention, reply: Reply) -> Touchpoint | None:
     contact = mention.contact
     if contact is None or contact.is_erased:

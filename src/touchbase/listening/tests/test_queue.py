@@ -234,6 +234,24 @@ def test_a_reply_to_a_stranger_is_kept_without_a_touchpoint(workspace, source, a
     assert ids(page(workspace)) == []
 
 
+def test_replies_given_before_the_author_was_known_go_on_the_timeline_when_linked(
+    source, contact, alice
+):
+    from touchbase.listening.services import author_link
+
+    mention = waiting(source, "Kaputt", author_handle="kessel_fan")
+    reply = answers.reply_record(mention=mention, by=alice, text="Wir melden uns.",
+                                 channel="message")  # fmt: skip
+    assert reply.touchpoint is None
+    author_link(mention=mention, contact=contact, by=alice)
+    reply.refresh_from_db()
+    assert reply.touchpoint is not None
+    assert (reply.touchpoint.contact, reply.touchpoint.channel) == (contact, "review_reply")
+    # linking again logs nothing twice
+    author_link(mention=mention, contact=contact, by=alice)
+    assert Touchpoint.objects.filter(source_kind=answers.REPLY_KIND).count() == 1
+
+
 def test_a_reply_for_an_erased_person_puts_nothing_on_a_timeline(workspace, source, contact,
                                                                   alice):  # fmt: skip
     mention = waiting(source, "Kaputt", contact=contact)
