@@ -24,7 +24,7 @@ class ListeningConfig(AppConfig):
                 name=answers.REPLY_KIND, template="listening/partials/_timeline_reply.html"
             )
         )
-        for slot, order in ((registry.contact_panels, 30), (registry.call_sheet_panels, 5)):
+        for slot, order in ((registry.contact_panels, 8), (registry.call_sheet_panels, 5)):
             slot.register(registry.Panel(
                 name="open-feedback", template="listening/partials/_open_feedback_panel.html",
                 context=panels.open_feedback_panel, capability=Capability.LISTENING_VIEW,

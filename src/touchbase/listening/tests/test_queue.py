@@ -264,6 +264,25 @@ def test_a_reply_for_an_erased_person_puts_nothing_on_a_timeline(workspace, sour
     assert not Touchpoint.objects.filter(source_kind=answers.REPLY_KIND).exists()
 
 
+def test_replies_are_in_the_persons_data_export_and_erased_with_them(workspace, source, contact,
+                                                                    alice):  # fmt: skip
+    from touchbase.care.services import contact_erase
+    from touchbase.core import registry
+
+    mention = waiting(source, "Kaputt, Herr Müller hier", contact=contact)
+    reply = answers.reply_record(mention=mention, by=alice, text="Lieber Herr Müller, ...",
+                                 channel="email")  # fmt: skip
+    exported = registry.personal_data.get("mentions").export(contact)
+    assert [row["replies"] for row in exported] == [
+        [{"answered_at": reply.created_at.isoformat(), "channel": "email",
+          "text": "Lieber Herr Müller, ..."}]
+    ]  # fmt: skip
+    contact_erase(contact=contact, by=alice)
+    reply.refresh_from_db()
+    mention.refresh_from_db()
+    assert (reply.text, reply.by, reply.created_at) == ("", alice, mention.answered_at)
+
+
 def test_the_first_reply_sets_the_answer_time_and_later_ones_keep_it(source, contact, alice, bob):
     mention = waiting(source, "Kaputt", contact=contact)
     first = answers.reply_record(mention=mention, by=alice, text="Erste", channel="source")
