@@ -30,6 +30,7 @@ from touchbase.catalogue.services import product_save
 from touchbase.core.models import ApiToken, Membership
 from touchbase.core.tenancy import IdConverter
 from touchbase.imports.services import import_job_create
+from touchbase.listening.answers import reply_record
 from touchbase.listening.jobs import ingest_job_create as mention_job_create
 from touchbase.listening.services import mention_enter, source_save
 from touchbase.relationships.models import CadencePolicy, Tag
@@ -155,8 +156,9 @@ def alice_world(
     mention = mention_enter(source=source, text="Aurora ist toll", author_email=contact.email)
     mention_job = mention_job_create(source=source, by=alice, filename="m.csv",
                                     data=b"text;stars\nGut;5\n")  # fmt: skip
+    reply = reply_record(mention=mention, by=alice, text="Danke", channel="source")
     rows = [tag, touchpoint, consent, voucher, advice, policy, job, contact, account, twin,
-            scan, candidate, product, source, mention, mention_job,
+            scan, candidate, product, source, mention, mention_job, reply,
             bob_membership, workspace, *ApiToken.objects.filter(user=alice),
             *Membership.objects.filter(user=alice)]  # fmt: skip
     # An id that also names one of carol's own rows would rightly be found: leave those out.

@@ -11,13 +11,25 @@ class ListeningConfig(AppConfig):
 
     def ready(self) -> None:
         from touchbase.core import registry
-        from touchbase.listening import demo, jobs, personal_data, services
+        from touchbase.core.capabilities import Capability
+        from touchbase.listening import answers, demo, jobs, panels, personal_data, services
 
         registry.timeline_kinds.register(
             registry.TimelineKind(
                 name=services.MENTION_KIND, template="listening/partials/_timeline_mention.html"
             )
         )
+        registry.timeline_kinds.register(
+            registry.TimelineKind(
+                name=answers.REPLY_KIND, template="listening/partials/_timeline_reply.html"
+            )
+        )
+        for slot, order in ((registry.contact_panels, 8), (registry.call_sheet_panels, 5)):
+            slot.register(registry.Panel(
+                name="open-feedback", template="listening/partials/_open_feedback_panel.html",
+                context=panels.open_feedback_panel, capability=Capability.LISTENING_VIEW,
+                order=order,
+            ))  # fmt: skip
         registry.periodic_jobs.register(
             registry.PeriodicJob(name="mention-files", run=lambda: jobs.ingest_jobs_resume())
         )

@@ -24,3 +24,19 @@ class IngestStatus(models.TextChoices):
     RUNNING = "running", _("Storing")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+class ReplyChannel(models.TextChoices):
+    """Where a mention was answered; a phone call or an e-mail is that channel's touchpoint."""
+
+    SOURCE = "source", _("In public, where it was written")
+    EMAIL = "email", _("By e-mail")
+    PHONE = "phone", _("By phone")
+    MESSAGE = "message", _("By private message")
+
+
+class CloseReason(models.TextChoices):
+    """Why a mention left the queue without an answer: counted apart, never as answered."""
+
+    SPAM = "spam", _("Spam")
+    IRRELEVANT = "irrelevant", _("Not about us")

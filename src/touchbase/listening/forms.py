@@ -5,8 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from touchbase.core.models import Workspace
-from touchbase.listening.choices import MentionSentiment, SourceKind
+from touchbase.core.models import User, Workspace
+from touchbase.listening.answers import answerers
+from touchbase.listening.choices import CloseReason, MentionSentiment, ReplyChannel, SourceKind
 from touchbase.listening.models import MAX_TEXT_LENGTH, Source
 from touchbase.relationships import selectors as crm_selectors
 
@@ -97,3 +98,70 @@ class MentionFilterForm(forms.Form):
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = Source.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+
+
+class ReplyForm(forms.Form):
+    """What was answered to a mention, and where."""
+
+    text = forms.CharField(
+        label=_("What was answered"), widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=MAX_TEXT_LENGTH, required=False,
+        help_text=_("For a call: what was said."),
+    )  # fmt: skip
+    channel = forms.ChoiceField(
+        label=_("Where"), choices=ReplyChannel.choices, initial=ReplyChannel.SOURCE
+    )
+
+
+class CloseForm(forms.Form):
+    """Out of the queue without an answer: spam, or not about us."""
+
+    reason = forms.ChoiceField(label=_("Why no answer"), choices=CloseReason.choices)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+def _member_choice(user: User) -> str:
+    return user.display_name
+
+
+class AssignForm(forms.Form):
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Owner"), queryset=None, required=False, empty_label=_("Nobody yet")
+    )
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        owner.queryset = answerers(workspace=workspace)  # type: ignore[attr-defined]
+        owner.label_from_instance = _member_choice  # type: ignore[attr-defined]
+
+
+QUEUE_MINE = "mine"
+QUEUE_NOBODY = "none"
+
+
+class QueueFilterForm(forms.Form):
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    overdue = forms.ChoiceField(
+        label=_("Due"), required=False,
+        choices=[("", _("Any time")), ("1", _("Overdue only"))],
+    )  # fmt: skip
+    order = forms.ChoiceField(
+        label=_("Order"), required=False,
+        choices=[("due", _("Due soonest first")), ("-due", _("Due latest first"))],
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        members = [(str(user.pk), user.display_name) for user in answerers(workspace=workspace)]
+        self.fields["owner"].choices = [  # type: ignore[attr-defined]
+            ("", _("Everyone")), (QUEUE_MINE, _("Mine")), (QUEUE_NOBODY, _("Nobody yet")),
+            *members,
+        ]  # fmt: skip
+
+
+class FiguresForm(forms.Form):
+    weeks = forms.TypedChoiceField(
+        label=_("Weeks"), required=False, coerce=int, empty_value=None,
+        choices=[(str(n), str(n)) for n in (4, 8, 13, 26, 52)],
+    )  # fmt: skip

@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from touchbase.catalogue.models import Product
 from touchbase.core.models import Workspace, WorkspaceOwned
-from touchbase.listening.choices import IngestStatus, MentionSentiment, SourceKind
+from touchbase.listening.choices import (
+    CloseReason,
+    IngestStatus,
+    MentionSentiment,
+    ReplyChannel,
+    SourceKind,
+)
 from touchbase.relationships.models import Contact, Touchpoint
 
 MAX_TEXT_LENGTH = 20_000
@@ -119,6 +125,17 @@ class Mention(WorkspaceOwned):
     )
     due_at = models.DateTimeField(_("answer due"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # Out of the queue without an answer (spam, not about us): shown and counted apart, so
+    # closing can never pass for answering.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Database defaults: ingest.drafts_store inserts mentions with plain SQL, naming its columns.
+    close_reason = models.CharField(
+        _("reason"), max_length=20, choices=CloseReason.choices, blank=True, db_default=""
+    )
+    close_note = models.CharField(_("note"), max_length=500, blank=True, db_default="")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     products = models.ManyToManyField(
         Product, through="MentionProduct", related_name="mentions", blank=True
     )
@@ -136,11 +153,13 @@ class Mention(WorkspaceOwned):
             models.Index(
                 fields=["id"], name="mention_to_analyse", condition=models.Q(analysed_at=None)
             ),
+            # The response queue: what has a due time and neither an answer nor a closing.
             models.Index(
                 fields=["workspace", "due_at"],
-                name="mention_open_queue",
-                condition=models.Q(answered_at=None, sentiment="negative"),
+                name="mention_queue",
+                condition=models.Q(answered_at=None, closed_at=None, due_at__isnull=False),
             ),
+            models.Index(fields=["contact", "-published_at"], name="mention_contact_time"),
         ]
 
     def __str__(self) -> str:
@@ -149,6 +168,42 @@ class Mention(WorkspaceOwned):
     @property
     def effective_stars(self) -> float | None:
         return self.stars if self.stars is not None else self.stars_estimated
+
+    @property
+    def is_queued(self) -> bool:
+        """Waiting in the response queue: due, and neither answered nor closed."""
+        return self.due_at is not None and self.answered_at is None and self.closed_at is None
+
+
+class Reply(WorkspaceOwned):
+    """What the team answered to a mention, where; on the customer's timeline when known."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    mention = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="replies")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    text = models.TextField(_("what was answered"))
+    channel = models.CharField(_("where"), max_length=20, choices=ReplyChannel.choices)
+    created_at = models.DateTimeField(_("answered"), default=timezone.now)
+    # None when the author is nobody's customer: the reply counts, but no timeline shows it.
+    touchpoint = models.ForeignKey(
+        Touchpoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["mention", "created_at"], name="reply_mention_time")]
+
+    def __str__(self) -> str:
+        return self.text[:40]
 
 
 class MentionProduct(WorkspaceOwned):

@@ -1,8 +1,10 @@
 """What listening holds on one person, for the personal-data export and erasure in care.
 
 A person's mentions are theirs when they were matched to the contact, or carry the contact's
-e-mail. Erasure removes who wrote them and what they wrote; the stars and the sentiment stay,
-unattributed, so a product's ratings do not change because a customer left.
+e-mail. Erasure removes who wrote them and what they wrote, and what the team answered them
+(an answer quotes and names its reader); the stars, the sentiment and when they were answered
+stay, unattributed, so a product's ratings and the answer figures do not change because a
+customer left.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from touchbase.listening.models import AuthorLink, Mention
+from touchbase.listening.models import AuthorLink, Mention, Reply
 from touchbase.relationships.models import Contact
 
 
@@ -34,12 +36,21 @@ def mentions_export(contact: Contact) -> list[dict[str, Any]]:
             "text": mention.text,
             "stars": mention.stars,
             "url": mention.url,
+            "replies": [
+                {"answered_at": reply.created_at.isoformat(), "channel": reply.channel,
+                 "text": reply.text}
+                for reply in mention.replies.all()
+            ],
         }
-        for mention in _mentions_of(contact).select_related("source").order_by("published_at")
-    ]
+        for mention in _mentions_of(contact)
+        .select_related("source")
+        .prefetch_related("replies")
+        .order_by("published_at")
+    ]  # fmt: skip
 
 
 def mentions_erase(contact: Contact) -> None:
+    Reply.objects.filter(mention__in=_mentions_of(contact)).update(text="")
     _mentions_of(contact).update(
         author="",
         author_email="",

@@ -180,6 +180,10 @@ def author_link(*, mention: Mention, contact: Contact, by: User | None) -> Menti
     mention.contact = contact
     mention.save(update_fields=["contact"])
     mention_on_timeline(mention=mention, workspace=mention.workspace)
+    # answers imports this module (for the settings): imported here, where it is needed
+    from touchbase.listening.answers import replies_on_timeline
+
+    replies_on_timeline(mention=mention)
     mention.refresh_from_db()
     return mention
 

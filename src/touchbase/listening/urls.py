@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from touchbase.listening.views import mentions, sources, webhook
+from touchbase.listening.views import answers, mentions, queue, sources, webhook
 
 app_name = "listening"
 
 urlpatterns = [
     *mentions.urlpatterns,
+    *answers.urlpatterns,
+    *queue.urlpatterns,
     *sources.urlpatterns,
     *webhook.urlpatterns,
 ]

@@ -40,6 +40,8 @@ class MentionOut(Schema):
     owner_id: int | None
     due_at: dt.datetime | None
     answered_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    close_reason: str = Field(description="spam or irrelevant when closed without an answer")
     reply_text: str
     analysed: bool
 

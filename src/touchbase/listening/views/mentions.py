@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,8 +17,14 @@ from touchbase.core.capabilities import Capability, capability_required, has_cap
 from touchbase.core.forms import apply_errors
 from touchbase.core.requests import MemberRequest
 from touchbase.core.tenancy import owned_or_404, owned_ref
-from touchbase.listening import selectors, services
-from touchbase.listening.forms import MentionFilterForm, MentionForm
+from touchbase.listening import queue, selectors, services
+from touchbase.listening.forms import (
+    AssignForm,
+    CloseForm,
+    MentionFilterForm,
+    MentionForm,
+    ReplyForm,
+)
 from touchbase.listening.models import Mention
 from touchbase.relationships.models import Contact
 
@@ -43,20 +52,48 @@ def mention_list(request: MemberRequest) -> HttpResponse:
     return render(request, "listening/mention_list.html", context)
 
 
-@capability_required(Capability.LISTENING_VIEW)
-def mention_detail(request: MemberRequest, pk: int) -> HttpResponse:
-    mention = owned_or_404(
-        Mention.objects.select_related("source", "contact", "owner"),
+def mention_found(request: MemberRequest, pk: int) -> Mention:
+    return owned_or_404(
+        Mention.objects.select_related("source", "contact", "owner", "closed_by"),
         pk,
         workspace=request.workspace,
     )
-    context = {
+
+
+def answers_context(request: MemberRequest, mention: Mention, **forms: Any) -> dict[str, Any]:
+    """The mention page's answer section: status and clock, owner, replies, the forms."""
+    sla_hours = services.listening_settings(workspace=request.workspace).response_sla_hours
+    now = timezone.now()
+    return {
         "mention": mention,
-        "products": mention.products.order_by("name"),
+        "clock": queue.clock(due_at=mention.due_at, now=now, sla_hours=sla_hours)
+        if mention.is_queued and mention.due_at
+        else None,
+        "replies": list(mention.replies.select_related("by", "touchpoint")),
         "can_answer": has_capability(request, Capability.LISTENING_ANSWER),
+        "reply_form": forms.get("reply_form") or ReplyForm(),
+        "close_form": forms.get("close_form") or CloseForm(),
+        "assign_form": AssignForm(
+            workspace=request.workspace, initial={"owner": mention.owner_id}, auto_id="assign_%s"
+        ),
+    }
+
+
+def mention_page(
+    request: MemberRequest, mention: Mention, status: int = 200, **forms: Any
+) -> HttpResponse:
+    """The whole mention page (after a form with errors that htmx did not send, too)."""
+    context = {
+        **answers_context(request, mention, **forms),
+        "products": mention.products.order_by("name"),
         "can_link": has_capability(request, Capability.CRM_EDIT),
     }
-    return render(request, "listening/mention_detail.html", context)
+    return render(request, "listening/mention_detail.html", context, status=status)
+
+
+@capability_required(Capability.LISTENING_VIEW)
+def mention_detail(request: MemberRequest, pk: int) -> HttpResponse:
+    return mention_page(request, mention_found(request, pk))
 
 
 @capability_required(Capability.LISTENING_ANSWER)
