@@ -14,8 +14,8 @@ import zlib
 from dataclasses import dataclass
 
 from touchbase.listening.analysis.language import language_of
-from touchbase.listening.analysis.lexicon import Lexicon, soft
-from touchbase.listening.analysis.text import PUNCTUATION, shouted_words, tokens
+from touchbase.listening.analysis.lexicon import Lexicon, Polarity, soft
+from touchbase.listening.analysis.text import PUNCTUATION, clipped, shouted_words, tokens
 
 BUCKETS = 1 << 20
 QUESTION_WORDS = frozenset(
@@ -62,11 +62,43 @@ QUESTION_WORDS = frozenset(
 LENGTHS = ((4, "tiny"), (12, "short"), (30, "medium"), (80, "long"))
 
 
+# Words that mark a text as reporting or informing rather than judging: news ("laut", "meldet"),
+# announcements ("ab" a date, "um" a time) and their English counterparts.
+REPORTING = frozenset(
+    (
+        "laut", "meldet", "melden", "berichtet", "berichten", "bericht", "mitteilte",
+        "mitgeteilt", "teilt", "pressemitteilung", "zufolge", "heisst", "hiess", "erklaerte",
+        "sagte", "kuendigt", "kuendigte", "angekuendigt", "plant", "geplant", "soll", "sollen",
+        "info", "infos", "hinweis", "aktuell", "ab", "uhr", "according", "reports", "reported",
+        "announced", "announces", "update", "news",
+    )
+)  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
-class Seen:
-    """One text as the model sees it: its language and its hashed feature vector."""
+class Parts:
+    """A text taken apart for the model: what the linear weights add up, and what gates them.
+
+    `units` are the word keys (each stands for its unigram and character n-grams), `bigrams`
+    the word pairs within a clause; both are scaled by `scale`. `signals` are dense values.
+    `evidence` counts the polar lexicon hits (words, emoji, emoticons); `informational` says
+    the text asks, links, announces or reports.
+    """
 
     language: str
+    units: list[str]
+    bigrams: list[str]
+    scale: float
+    signals: dict[str, float]
+    evidence: int
+    informational: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """One text as training sees it: its parts and its hashed feature vector."""
+
+    parts: Parts
     vector: dict[int, float]
 
 
@@ -76,48 +108,66 @@ def bucket(name: str) -> tuple[int, float]:
     return code & (BUCKETS - 1), 1.0 if code & 0x80000000 else -1.0
 
 
-def see(text: str, lexicon: Lexicon) -> Seen:
-    """The language and feature vector of a text."""
+def parts_of(text: str, lexicon: Lexicon) -> Parts:
+    """Take a text apart: language, word units, bigrams, dense signals and the gate's evidence."""
+    text = clipped(text)
     language = language_of(text)
     words = tokens(text)
     marks = lexicon.negated(words)
-    vector = ngrams(words, marks)
-    norm = math.sqrt(sum(value * value for value in vector.values())) or 1.0
-    for index in vector:
-        vector[index] /= norm
-    for name, value in signals(text, words, marks, language, lexicon).items():
-        index, sign = bucket(name)
-        vector[index] = vector.get(index, 0.0) + sign * value
-    return Seen(language=language, vector=vector)
-
-
-def ngrams(words: list[str], negated: list[bool]) -> dict[int, float]:
-    """Hashed word unigrams (marked when negated), bigrams within a clause, character n-grams."""
-    vector: dict[int, float] = {}
+    units: list[str] = []
+    bigrams: list[str] = []
     previous = ""
-    for word, is_negated in zip(words, negated, strict=True):
+    for word, is_negated in zip(words, marks, strict=True):
         if word in PUNCTUATION:
             previous = ""
             continue
-        for index, value in word_features(word, is_negated):
-            vector[index] = vector.get(index, 0.0) + value
+        units.append(("w~" if is_negated else "w:") + word)
         if previous:
-            index, sign = bucket(f"b:{previous} {word}")
-            vector[index] = vector.get(index, 0.0) + sign
+            bigrams.append(f"b:{previous} {word}")
         previous = word
-    return vector
+    polarity = lexicon.walk(words, marks)
+    informational = is_informational(text, words)
+    found = signals(text, words, polarity, language, informational)
+    # A fixed scale by length (not the vector's norm) keeps reading a sum of cached word weights.
+    return Parts(language, units, bigrams, 1.0 / math.sqrt(len(units) + 1), found,
+                 polarity.hits, informational)  # fmt: skip
+
+
+def is_informational(text: str, words: list[str]) -> bool:
+    """Does the text ask, link, announce or report (rather than say how someone feels)?"""
+    if "?" in text or "xurl" in words:
+        return True
+    if words and words[0] in QUESTION_WORDS and len(words) > 2:
+        return True
+    return any(word in REPORTING for word in words)
+
+
+def see(text: str, lexicon: Lexicon) -> Seen:
+    """The parts and the hashed feature vector of a text (what training fits)."""
+    parts = parts_of(text, lexicon)
+    vector: dict[int, float] = {}
+    for unit in parts.units:
+        for index, value in unit_features(unit):
+            vector[index] = vector.get(index, 0.0) + value * parts.scale
+    for name in parts.bigrams:
+        index, sign = bucket(name)
+        vector[index] = vector.get(index, 0.0) + sign * parts.scale
+    for name, value in parts.signals.items():
+        index, sign = bucket(name)
+        vector[index] = vector.get(index, 0.0) + sign * value
+    return Seen(parts=parts, vector=vector)
 
 
 WORD_CACHE: dict[str, tuple[tuple[int, float], ...]] = {}
 
 
-def word_features(word: str, is_negated: bool) -> tuple[tuple[int, float], ...]:
-    """The hashed unigram and character 3- and 5-grams of a word, remembered: words recur."""
-    unigram = ("w~" if is_negated else "w:") + word
-    found = WORD_CACHE.get(unigram)
+def unit_features(unit: str) -> tuple[tuple[int, float], ...]:
+    """The hashed unigram and character 3- and 5-grams of a word unit, remembered: words recur."""
+    found = WORD_CACHE.get(unit)
     if found is not None:
         return found
-    names = [unigram]
+    word = unit[2:]
+    names = [unit]
     if len(word) > 3 and word.isalpha():
         padded = f"<{word}>"
         names += ["c:" + padded[start : start + size] for size in (3, 5)
@@ -128,15 +178,14 @@ def word_features(word: str, is_negated: bool) -> tuple[tuple[int, float], ...]:
         hashed[index] = hashed.get(index, 0.0) + sign * (1.0 if position == 0 else 0.5)
     found = tuple(hashed.items())
     if len(WORD_CACHE) < 200_000:
-        WORD_CACHE[unigram] = found
+        WORD_CACHE[unit] = found
     return found
 
 
 def signals(
-    text: str, words: list[str], marks: list[bool], language: str, lexicon: Lexicon
+    text: str, words: list[str], polarity: Polarity, language: str, informational: bool
 ) -> dict[str, float]:
     """Dense signals: lexicon polarity, negation, punctuation, questions, links, length."""
-    polarity = lexicon.walk(words, marks)
     word_count = sum(1 for word in words if word not in PUNCTUATION and word[0] not in "!?")
     exclaimed = sum(word.count("!") for word in words if word[0] == "!")
     found: dict[str, float] = {
@@ -159,6 +208,10 @@ def signals(
         found["s:asks"] = 1.0
     if "xurl" in words:
         found["s:url"] = 1.0
+    if informational:
+        found["s:info"] = 1.0
+        if polarity.hits == 0:
+            found["s:info:plain"] = 1.0
     if "xuser" in words:
         found["s:user"] = 1.0
     shouted = shouted_words(text)

@@ -38,6 +38,7 @@ STOPWORDS = {
 LETTERS = {"de": "äöüß", "fr": "éèêàçœ", "es": "ñ¿¡áíóú", "it": "àèìòù", "nl": "ĳ"}
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 MIN_WORDS = 3
+LOOK = 400  # characters: enough to tell the language, and reading long posts stays fast
 
 WORD_LANGUAGES: dict[str, tuple[str, ...]] = {}
 for _code, _words in STOPWORDS.items():
@@ -47,14 +48,14 @@ for _code, _words in STOPWORDS.items():
 
 def language_of(text: str) -> str:
     """The language code of a text (de, en, fr, es, it, nl), or "" when unsure or too short."""
-    words = WORD.findall(text[:1000].lower())
+    words = WORD.findall(text[:LOOK].lower())
     if len(words) < MIN_WORDS:
         return ""
     scores = dict.fromkeys(STOPWORDS, 0.0)
     for word in words:
         for code in WORD_LANGUAGES.get(word, ()):
             scores[code] += 1
-    letters = set(text[:1000].lower())
+    letters = set(text[:LOOK].lower())
     for code, special in LETTERS.items():
         if letters.intersection(special):
             scores[code] += 1.5

@@ -23,6 +23,10 @@ from touchbase.listening.analysis.text import PUNCTUATION, fold
 
 SUFFIXES = ("esten", "ester", "estes", "este", "sten", "ster", "stes", "ste", "eren", "erer",
             "eres", "ere", "em", "en", "er", "es", "e", "n", "s", "ed", "ly", "d")  # fmt: skip
+# Verb prefixes: a word that starts with one is a derivation, not a compound with a polar tail.
+PREFIXES = frozenset(("ver", "be", "ge", "ent", "zer", "er", "emp", "miss", "ab", "an", "auf",
+                      "aus", "bei", "ein", "mit", "nach", "vor", "zu", "um", "ueber", "unter",
+                      "durch", "wider", "wieder"))  # fmt: skip
 NEGATION_FLIP = -0.7  # "nicht gut" is bad, but less bad than "schlecht" is
 NEGATED_NEGATIVE_FLIP = -0.5  # "nicht schlecht", "kein Problem": mildly good
 REPEATED = re.compile(r"(.)\1{2,}")
@@ -99,6 +103,8 @@ class Lexicon:
             if value is not None and value > 0:
                 return -value
         for start in range(2, len(token) - 3):  # Zug|ausfall, Kunden|frust, Liefer|verzug
+            if token[:start] in PREFIXES:
+                continue  # ver|träge is no compound of "träge", be|ruhigt none of "ruhig"
             value = self._word(token[start:])
             if value is not None and len(token) - start >= 4:
                 return value

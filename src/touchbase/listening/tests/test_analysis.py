@@ -6,9 +6,10 @@ import pytest
 
 from touchbase.listening.analysis import Reading, get_analyser
 from touchbase.listening.analysis.default import DefaultAnalyser
+from touchbase.listening.analysis.features import see
 from touchbase.listening.analysis.language import language_of
 from touchbase.listening.analysis.lexicon import Lexicon
-from touchbase.listening.analysis.text import tokens
+from touchbase.listening.analysis.text import clipped, tokens
 
 
 @pytest.fixture(scope="module")
@@ -175,3 +176,67 @@ def test_lexicon_knows_compounds_inflections_and_stems():
     walked = lexicon.walk(tokens("nicht sehr gut"))
     assert walked.negative == pytest.approx(2 * 1.5 * 0.7)
     assert walked.positive == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ab 14. Dezember gilt der neue Fahrplan, alle Änderungen hier: https://example.org/fahrplan",
+        "Laut Verkehrsverbund fahren zwischen Kassel und Fulda heute ab 21 Uhr Busse statt Zügen.",
+        "Die Stadtwerke melden: Am Mittwoch ist das Kundencenter von 9 bis 12 Uhr geschlossen.",
+    ],
+)
+def test_announcements_and_reports_without_judging_words_stay_neutral(analyser, text):
+    assert sentiment(analyser, text) == "neutral"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ist das Bordbistro im ICE 598 heute geöffnet?",
+        "@DB_Bahn kann ich mit meinem Sparpreis auch einen früheren Zug nehmen?",
+        "Wie lange dauert die Rücksendung bei euch?",
+    ],
+)
+def test_questions_without_judging_words_stay_neutral(analyser, text):
+    assert sentiment(analyser, text) == "neutral"
+
+
+def test_sarcastic_praise_of_a_cancelled_train_is_a_complaint(analyser):
+    assert sentiment(analyser, "Zug fällt schon wieder aus, super") == "negative"
+
+
+def test_judging_words_still_open_the_gate_in_questions_and_links(analyser):
+    complaint, praise = analyser.read(
+        ["Warum ist die Toilette im Zug eigentlich immer defekt? Eine Zumutung!",
+         "Danke für die schnelle Hilfe, klasse Service 👍 https://example.org/ticket/1"]
+    )  # fmt: skip
+    assert (complaint.sentiment, praise.sentiment) == ("negative", "positive")
+
+
+def test_a_gated_text_reads_neutral_with_a_score_near_zero(analyser):
+    reading = analyser.read(["Der Aufsichtsrat tagt am Mittwoch in Berlin, Details folgen."])[0]
+    assert reading.sentiment == "neutral"
+    assert abs(reading.score) < 0.5
+    assert 2.0 <= reading.stars <= 4.0
+
+
+def test_long_posts_are_read_by_their_opening_and_ending(analyser):
+    filler = "Der Zug fuhr weiter durch die Landschaft und die Stunden vergingen. " * 60
+    verdict = "Nie wieder, eine Katastrophe, absolut enttäuschend!"
+    assert len(clipped(filler + verdict)) < 900
+    assert clipped(filler + verdict).endswith(verdict)
+    assert clipped("kurz und gut") == "kurz und gut"
+    assert sentiment(analyser, filler + verdict) == "negative"
+
+
+def test_reading_adds_up_the_same_weights_as_training_sees(analyser):
+    model = analyser.model
+    for text in ["Zug fällt schon wieder aus, super", "Kein Problem, alles hat geklappt 😊",
+                 "Wann fährt morgen der erste Zug nach Köln? https://example.org"]:  # fmt: skip
+        seen = see(text, model.lexicon)
+        expected = list(model.offsets)
+        for index, value in seen.vector.items():
+            for column in range(3):
+                expected[column] += value * model.weights[index * 3 + column]
+        assert model.totals(seen.parts) == pytest.approx(expected, abs=1e-4)
