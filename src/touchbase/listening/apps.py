@@ -11,7 +11,7 @@ class ListeningConfig(AppConfig):
 
     def ready(self) -> None:
         from touchbase.core import registry
-        from touchbase.listening import jobs, services
+        from touchbase.listening import feeds, jobs, services
 
         registry.timeline_kinds.register(
             registry.TimelineKind(
@@ -23,4 +23,7 @@ class ListeningConfig(AppConfig):
         )
         registry.periodic_jobs.register(
             registry.PeriodicJob(name="mention-analysis", run=lambda: services.analysis_catch_up())
+        )
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(name="feed-polls", run=lambda: feeds.feeds_poll_due())
         )
