@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from touchbase.listening.api import mentions, sources  # noqa: F401 - they register operations
+from touchbase.listening.api import feeds, mentions, sources  # noqa: F401 - they register operations
 from touchbase.listening.api.base import router
 
 __all__ = ["router"]
