@@ -369,6 +369,10 @@ def feed_read(*, fetched: Fetched, channel: str, now: dt.datetime) -> FeedRead:
             "content-type": fetched.content_type or "application/xml",
             "content-language": fetched.content_language,
         },
+        # Everything becomes plain text here (html_to_text): feedparser's own cleaning and
+        # rewriting of links inside the HTML would only cost time.
+        sanitize_html=False,
+        resolve_relative_uris=False,
     )
     problem = _problem(parsed, has_declaration=_DECLARATION.match(fetched.body) is not None)
     entries = parsed.entries[:MAX_ENTRIES]
