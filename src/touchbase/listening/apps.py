@@ -12,7 +12,7 @@ class ListeningConfig(AppConfig):
     def ready(self) -> None:
         from touchbase.core import registry
         from touchbase.core.capabilities import Capability
-        from touchbase.listening import answers, demo, jobs, panels, personal_data, services
+        from touchbase.listening import answers, demo, feeds, jobs, panels, personal_data, services
 
         registry.timeline_kinds.register(
             registry.TimelineKind(
@@ -45,4 +45,7 @@ class ListeningConfig(AppConfig):
                 export=personal_data.mentions_export,
                 erase=personal_data.mentions_erase,
             )
+        )
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(name="feed-polls", run=lambda: feeds.feeds_poll_due())
         )

@@ -6,8 +6,8 @@ from django.tasks import task
 from django.utils import translation
 
 from touchbase.core.tenancy import workspace_scope
-from touchbase.listening import jobs
-from touchbase.listening.models import IngestJob
+from touchbase.listening import feeds, jobs
+from touchbase.listening.models import IngestJob, Source
 from touchbase.listening.understanding import mentions_analyse
 
 
@@ -31,3 +31,11 @@ def ingest_run_task(*, workspace_id: int, job_id: int, language: str) -> str:
     with workspace_scope(workspace_id), translation.override(language):
         job = IngestJob.objects.filter(pk=job_id).first()
         return jobs.ingest_job_run(job=job).status if job else "gone"
+
+
+@task()
+def feed_poll_task(*, workspace_id: int, source_id: int) -> str:
+    """Poll one feed source: fetch, store its new entries, record how it went."""
+    with workspace_scope(workspace_id):
+        source = Source.objects.filter(pk=source_id).select_related("workspace").first()
+        return feeds.feed_poll(source=source).outcome if source else "gone"

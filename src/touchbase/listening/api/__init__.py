@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from touchbase.listening.api import mentions, queue, sources  # noqa: F401 - they register operations
+from touchbase.listening.api import (  # noqa: F401 - they register operations
+    feeds,
+    mentions,
+    queue,
+    sources,
+)
 from touchbase.listening.api.base import router
 
 __all__ = ["router"]
