@@ -57,7 +57,8 @@ def source_save(
     source = source or Source(workspace=workspace, created_by=by, kind=kind)
     if source.feed_url != feed_url:
         source.next_poll_at = timezone.now()
-        source.feed_etag = source.feed_last_modified = ""
+        source.feed_etag = source.feed_last_modified = source.last_error = ""
+        source.last_error_at = None
         source.failures = 0
     source.name = name.strip()
     source.name_key = name_key(name)
