@@ -35,7 +35,6 @@ BATCH_SIZE = 1000
 FIELDS = ("id", "workspace_id", "source_id", "title", "text", "language", "stars",
           "author_email", "author_handle", "product_hint", "received_at", "published_at",
           "answered_at", "author", "url")  # fmt: skip
-MENTION_KIND = "mention"
 
 
 @dataclass
