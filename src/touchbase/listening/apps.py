@@ -12,7 +12,17 @@ class ListeningConfig(AppConfig):
     def ready(self) -> None:
         from touchbase.core import registry
         from touchbase.core.capabilities import Capability
-        from touchbase.listening import answers, demo, feeds, jobs, panels, personal_data, services
+        from touchbase.listening import (
+            alerting,
+            answers,
+            demo,
+            feeds,
+            invitations,
+            jobs,
+            panels,
+            personal_data,
+            services,
+        )
 
         registry.timeline_kinds.register(
             registry.TimelineKind(
@@ -49,3 +59,30 @@ class ListeningConfig(AppConfig):
         registry.periodic_jobs.register(
             registry.PeriodicJob(name="feed-polls", run=lambda: feeds.feeds_poll_due())
         )
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(name="review-invitations", run=_invitations_tick)
+        )
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(name="alert-mails", run=lambda: alerting.alert_mails_retry())
+        )
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(
+                name="rating-attempts-purge", run=lambda: invitations.rating_attempts_purge()
+            )
+        )
+        registry.contact_panels.register(
+            registry.Panel(
+                name="review-invitations",
+                template="listening/partials/_invitation_panel.html",
+                context=panels.invitation_panel,
+                capability=Capability.LISTENING_VIEW,
+                order=60,
+            )
+        )
+
+
+def _invitations_tick() -> int:
+    """Offer invitations after new personal contacts, and retry those not sent yet."""
+    from touchbase.listening import invitations
+
+    return invitations.invitations_for_touchpoints() + invitations.invitations_retry()

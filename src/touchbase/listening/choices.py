@@ -40,3 +40,55 @@ class CloseReason(models.TextChoices):
 
     SPAM = "spam", _("Spam")
     IRRELEVANT = "irrelevant", _("Not about us")
+
+
+class InvitationTrigger(models.TextChoices):
+    TOUCHPOINT = "touchpoint", _("Personal contact")
+    DELIVERY = "delivery", _("Delivery")
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Being sent")
+    SENT = "sent", _("Sent")
+    ANSWERED = "answered", _("Answered")
+    SKIPPED = "skipped", _("Not sent")
+    FAILED = "failed", _("Sending failed")
+
+
+class InvitationSkip(models.TextChoices):
+    """Why no invitation went out: consent and the frequency cap, never the expected mood."""
+
+    NONE = "", _("—")
+    NO_EMAIL = "no_email", _("No e-mail address")
+    ERASED = "erased", _("Contact erased")
+    BOUNCED = "bounced", _("E-mail bounced")
+    OBJECTED = "objected", _("Objected to e-mails")
+    OPTED_OUT = "opted_out", _("Asked for no more invitations")
+    RECENTLY_INVITED = "recently_invited", _("Invited recently")
+
+
+class AlertKind(models.TextChoices):
+    """What raised an alert; each kind has its message in alerting.ALERT_MESSAGES."""
+
+    REMOVAL_PROPOSED = "removal_proposed", _("Product proposed for removal")
+    NO_RATING = "no_rating", _("Product without ratings")
+    LAUNCH_NEGATIVE = "launch_negative", _("Launch turning negative")
+    KEY_ACCOUNT_NEGATIVE = "key_account_negative", _("Negative mention from a key account")
+    TEST = "test", _("Test alert")
+
+
+# Each kind's message and the values it needs; alert_raise refuses an alert missing one.
+ALERT_MESSAGES = {
+    AlertKind.REMOVAL_PROPOSED: _(
+        "%(product)s is proposed for removal: %(average)s stars from %(count)s ratings."
+    ),
+    AlertKind.NO_RATING: _("%(product)s has been on sale for %(days)s days without any rating."),
+    AlertKind.LAUNCH_NEGATIVE: _(
+        "The launch of %(product)s is turning negative: %(share)s of the mentions in the last "
+        "%(hours)s hours are negative, against %(usual)s usually."
+    ),
+    AlertKind.KEY_ACCOUNT_NEGATIVE: _(
+        "A negative mention from the key account %(account)s: “%(excerpt)s”"
+    ),
+    AlertKind.TEST: _("This is a test alert from %(workspace)s. Alerts arrive like this one."),
+}

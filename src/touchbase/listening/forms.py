@@ -5,9 +5,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from touchbase.catalogue.models import Product
+from touchbase.core.choices import Language
 from touchbase.core.models import User, Workspace
 from touchbase.listening.answers import answerers
 from touchbase.listening.choices import CloseReason, MentionSentiment, ReplyChannel, SourceKind
+from touchbase.listening.invitations import MAX_ANSWER_LENGTH
 from touchbase.listening.models import MAX_TEXT_LENGTH, Source
 from touchbase.relationships import selectors as crm_selectors
 
@@ -164,4 +167,63 @@ class FiguresForm(forms.Form):
     weeks = forms.TypedChoiceField(
         label=_("Weeks"), required=False, coerce=int, empty_value=None,
         choices=[(str(n), str(n)) for n in (4, 8, 13, 26, 52)],
+    )  # fmt: skip
+
+
+class DeliveryForm(forms.Form):
+    """A product reached the customer: they are invited to rate it."""
+
+    product: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Product"), queryset=None, required=False, empty_label=_("— no product —")
+    )
+    delivered_at = forms.DateTimeField(
+        label=_("Delivered"), required=False, widget=DATETIME_WIDGET, help_text=_("Empty: now.")
+    )
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        products = Product.objects.filter(workspace=workspace).order_by("name")
+        self.fields["product"].queryset = products  # type: ignore[attr-defined]
+
+
+class RatingForm(forms.Form):
+    """The public rating page: stars, a few words, and a field only robots fill in."""
+
+    stars = forms.TypedChoiceField(
+        label=_("Your rating"), coerce=int, widget=forms.RadioSelect,
+        choices=[(str(n), str(n)) for n in range(1, 6)],
+        error_messages={"required": _("Choose from 1 to 5 stars.")},
+    )  # fmt: skip
+    text = forms.CharField(
+        label=_("What would you like to tell us? (optional)"), required=False,
+        max_length=MAX_ANSWER_LENGTH, widget=forms.Textarea(attrs={"rows": 5}),
+    )  # fmt: skip
+    # Hidden from people (and from screen readers); a form with it filled came from a robot.
+    website = forms.CharField(required=False, max_length=200)
+
+
+class AlertSettingsForm(forms.Form):
+    alert_emails = forms.CharField(
+        label=_("E-mail addresses"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One a line, or separated by commas. Members get alerts in their own "
+                    "language."),
+    )  # fmt: skip
+    alert_language = forms.ChoiceField(
+        label=_("Language for other addresses"), choices=Language.choices
+    )
+    alert_webhook_url = forms.URLField(
+        label=_("Webhook URL"), required=False, max_length=2000, assume_scheme="https",
+        help_text=_("Each alert is sent there as signed JSON (header Touchbase-Signature)."),
+    )  # fmt: skip
+
+
+class InvitationSettingsForm(forms.Form):
+    invitations_enabled = forms.BooleanField(
+        label=_("Invite customers to rate after a personal contact or a delivery"),
+        required=False,
+    )
+    invitation_gap_days = forms.IntegerField(
+        label=_("At most one invitation per customer every (days)"), min_value=1,
+        max_value=3650,
     )  # fmt: skip

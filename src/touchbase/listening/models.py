@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from touchbase.catalogue.models import Product
-from touchbase.core.models import Workspace, WorkspaceOwned
+from touchbase.core.choices import Language
+from touchbase.core.models import WebhookDelivery, Workspace, WorkspaceOwned
 from touchbase.listening.choices import (
+    ALERT_MESSAGES,
+    AlertKind,
     CloseReason,
     IngestStatus,
+    InvitationSkip,
+    InvitationStatus,
+    InvitationTrigger,
     MentionSentiment,
     ReplyChannel,
     SourceKind,
@@ -291,10 +298,161 @@ class ListeningSettings(WorkspaceOwned):
     invitation_gap_days = models.PositiveIntegerField(
         _("at most one review invitation per customer every (days)"), default=90
     )
+    invitations_enabled = models.BooleanField(
+        _("invite customers to rate after a personal contact or a delivery"), default=True
+    )
     alert_emails = models.TextField(_("send alerts to (e-mail addresses)"), blank=True)
     alert_webhook_url = models.URLField(_("send alerts to (webhook URL)"), blank=True)
     alert_webhook_secret = models.CharField(max_length=100, default=new_webhook_secret)
+    # Members get alerts in their own language; other addresses in this one.
+    alert_language = models.CharField(
+        _("language of alerts to addresses outside the team"), max_length=8,
+        choices=Language.choices, default=Language.GERMAN,
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("listening settings")
         verbose_name_plural = _("listening settings")
+
+
+def new_invitation_nonce() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class ReviewInvitation(WorkspaceOwned):
+    """An invitation to rate us or a product, offered after a personal contact or a delivery.
+
+    Offered alike to every customer: a row is written for each offer, and one that was not
+    sent says why (consent, bounce, the frequency cap) — never the customer's expected mood.
+    The signed link names the row and carries its nonce, so a link stops working when the
+    row is gone.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="+", verbose_name=_("contact")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("product"),
+    )  # fmt: skip
+    touchpoint = models.ForeignKey(
+        Touchpoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    trigger = models.CharField(_("after"), max_length=10, choices=InvitationTrigger.choices)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=InvitationStatus.choices,
+        default=InvitationStatus.PENDING,
+    )  # fmt: skip
+    skip_reason = models.CharField(
+        _("why not sent"), max_length=20, choices=InvitationSkip.choices, blank=True
+    )
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    nonce = models.CharField(max_length=32, default=new_invitation_nonce, editable=False)
+    created_at = models.DateTimeField(_("offered"), default=timezone.now, editable=False)
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    send_error = models.CharField(_("sending error"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    mention = models.ForeignKey(
+        Mention, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The customer followed the link and asked for no more invitations.
+    opted_out_at = models.DateTimeField(_("no more invitations since"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review invitation")
+        verbose_name_plural = _("review invitations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # A personal contact is offered once, however often the scheduler looks at it.
+            models.UniqueConstraint(
+                fields=["touchpoint"], condition=models.Q(touchpoint__isnull=False),
+                name="unique_invitation_per_touchpoint",
+            ),
+        ]  # fmt: skip
+        indexes = [
+            models.Index(fields=["contact", "-created_at"], name="invitation_contact_time"),
+            models.Index(fields=["workspace", "-created_at"], name="invitation_workspace_time"),
+            models.Index(
+                fields=["created_at"], name="invitation_unsent",
+                condition=models.Q(status="pending"),
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} {self.get_status_display()} {self.created_at:%Y-%m-%d}"
+
+
+class RatingAttempt(WorkspaceOwned):
+    """A form sent to the public rating page: what its rate limit counts, per address and link."""
+
+    WINDOW = dt.timedelta(hours=1)
+    LIMIT_PER_INVITATION = 10
+    LIMIT_PER_ADDRESS = 30
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    invitation = models.ForeignKey(ReviewInvitation, on_delete=models.CASCADE, related_name="+")
+    address = models.GenericIPAddressField()
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["address", "at"], name="rating_attempt_address"),
+            models.Index(fields=["invitation", "at"], name="rating_attempt_invitation"),
+        ]
+
+
+class Alert(WorkspaceOwned):
+    """Something the team must know now, sent by e-mail and webhook; links to what raised it."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=30, choices=AlertKind.choices)
+    # The message's values (product name, average, share …): the text is made in each
+    # reader's language from the kind's message and these.
+    params = models.JSONField(default=dict)
+    link_path = models.CharField(max_length=500)
+    product = models.ForeignKey(
+        Product, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    mention = models.ForeignKey(
+        Mention, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("raised"), default=timezone.now, editable=False)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    email_recipients = models.PositiveSmallIntegerField(default=0)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_error = models.CharField(_("e-mail error"), max_length=300, blank=True)
+    webhook_delivery = models.ForeignKey(
+        WebhookDelivery, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["workspace", "-created_at"], name="alert_workspace_time"),
+            models.Index(
+                fields=["created_at"], name="alert_unmailed",
+                condition=models.Q(emailed_at=None, email_recipients__gt=0),
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def message(self) -> str:
+        """The alert's message in the active language, numbers written as its readers write them."""
+        values = {
+            name: formats.localize(value) if isinstance(value, float) else value
+            for name, value in self.params.items()
+        }
+        try:
+            return str(ALERT_MESSAGES[AlertKind(self.kind)]) % values
+        except (KeyError, ValueError, TypeError):
+            # A kind or its values from a newer or older version: say at least what it is.
+            return str(self.get_kind_display())

@@ -6,10 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from touchbase.core.models import Workspace
-from touchbase.listening.models import Mention, Source
+from touchbase.listening.choices import InvitationStatus
+from touchbase.listening.models import Alert, Mention, ReviewInvitation, Source
 
 
 def source_list(*, workspace: Workspace) -> QuerySet[Source]:
@@ -94,3 +95,59 @@ def mention_page(
     )
     next_before = _cursor(rows[size - 1]) if len(rows) > size else ""
     return MentionPage(rows=rows[:size], next_before=next_before)
+
+
+@dataclass
+class InvitationFigures:
+    """How invitations fared: offered, sent, answered, and why the others were not sent."""
+
+    offered: int
+    sent: int
+    answered: int
+    skipped: dict[str, int]
+
+    @property
+    def answer_rate(self) -> float | None:
+        return self.answered / self.sent if self.sent else None
+
+
+def invitation_figures(*, workspace: Workspace, since: dt.datetime) -> InvitationFigures:
+    """Counts of the invitations offered since the moment (sent = sent or answered)."""
+    rows = ReviewInvitation.objects.filter(workspace=workspace, created_at__gte=since)
+    by_status = dict(rows.values_list("status").annotate(count=Count("pk")).order_by())
+    skipped = dict(
+        rows.filter(status=InvitationStatus.SKIPPED)
+        .values_list("skip_reason")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    answered = by_status.get(InvitationStatus.ANSWERED, 0)
+    return InvitationFigures(
+        offered=sum(by_status.values()),
+        sent=by_status.get(InvitationStatus.SENT, 0) + answered,
+        answered=answered,
+        skipped=skipped,
+    )
+
+
+def invitation_list(
+    *, workspace: Workspace, status: str = "", limit: int = 100, offset: int = 0
+) -> list[ReviewInvitation]:
+    """Newest first, with customer, product and answer loaded for the list."""
+    rows = ReviewInvitation.objects.filter(workspace=workspace)
+    if status:
+        rows = rows.filter(status=status)
+    return list(
+        rows.select_related("contact", "product", "mention").order_by("-created_at", "-pk")[
+            offset : offset + limit
+        ]
+    )
+
+
+def alert_list(*, workspace: Workspace, limit: int = 100, offset: int = 0) -> list[Alert]:
+    """Newest first, with the webhook delivery's state beside each alert."""
+    return list(
+        Alert.objects.filter(workspace=workspace)
+        .select_related("product", "mention", "webhook_delivery")
+        .order_by("-created_at", "-pk")[offset : offset + limit]
+    )

@@ -6,7 +6,7 @@ from django.tasks import task
 from django.utils import translation
 
 from touchbase.core.tenancy import workspace_scope
-from touchbase.listening import feeds, jobs
+from touchbase.listening import alerting, feeds, invitations, jobs
 from touchbase.listening.models import IngestJob, Source
 from touchbase.listening.understanding import mentions_analyse
 
@@ -39,3 +39,21 @@ def feed_poll_task(*, workspace_id: int, source_id: int) -> str:
     with workspace_scope(workspace_id):
         source = Source.objects.filter(pk=source_id).select_related("workspace").first()
         return feeds.feed_poll(source=source).outcome if source else "gone"
+
+
+@task()
+def invitation_send_task(*, workspace_id: int, invitation_id: int) -> str:
+    """Send one review invitation; a duplicate, answered or skipped one is left alone."""
+    with workspace_scope(workspace_id):
+        invitation = invitations.invitation_send(invitation_id=invitation_id)
+    return invitation.status if invitation else "skipped"
+
+
+@task()
+def alert_mail_task(*, workspace_id: int, alert_id: int) -> str:
+    """E-mail one alert to the workspace's alert addresses."""
+    with workspace_scope(workspace_id):
+        alert = alerting.alert_mail(alert_id=alert_id)
+    if alert is None:
+        return "skipped"
+    return "sent" if alert.emailed_at else "failed"

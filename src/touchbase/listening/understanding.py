@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from touchbase.core.models import Workspace
 from touchbase.core.tenancy import scopes_disabled
+from touchbase.listening.alerting import key_account_alerts
 from touchbase.listening.analysis import Reading, get_analyser
 from touchbase.listening.ingest import handle_normal
 from touchbase.listening.matching import ProductMatcher, matcher_for
@@ -171,9 +172,11 @@ def _write(workspace: Workspace, items: list[Understood]) -> None:
         ))  # fmt: skip
     table = connection.ops.quote_name(Mention._meta.db_table)
     with connection.cursor() as cursor:
+        # A customer named before the reading (a rating page's answer, a member's link) stays.
         cursor.executemany(
             f"UPDATE {table} SET language = %s, sentiment = %s, sentiment_score = %s, "  # noqa: S608
-            "stars_estimated = %s, contact_id = %s, due_at = %s, owner_id = %s WHERE id = %s",
+            "stars_estimated = %s, contact_id = COALESCE(contact_id, %s), due_at = %s, "
+            "owner_id = %s WHERE id = %s",
             updates,
         )
     MentionProduct.objects.bulk_create(
@@ -187,6 +190,9 @@ def _write(workspace: Workspace, items: list[Understood]) -> None:
     for item in items:
         if item.contact is not None:
             _on_timeline(workspace, item)
+    negative = [item.row["id"] for item in items if item.reading.sentiment == "negative"]
+    if negative:
+        key_account_alerts(mention_ids=negative)
 
 
 def _sla_hours(workspace: Workspace) -> int:

@@ -1,6 +1,16 @@
 from __future__ import annotations
 
-from touchbase.listening.views import answers, feeds, mentions, queue, sources, webhook
+from touchbase.listening.views import (
+    alerts,
+    answers,
+    feeds,
+    invitations,
+    mentions,
+    queue,
+    rating,
+    sources,
+    webhook,
+)
 
 app_name = "listening"
 
@@ -11,4 +21,7 @@ urlpatterns = [
     *queue.urlpatterns,
     *sources.urlpatterns,
     *webhook.urlpatterns,
+    *invitations.urlpatterns,
+    *alerts.urlpatterns,
+    *rating.urlpatterns,
 ]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from touchbase.listening.api import (  # noqa: F401 - they register operations
+    alerts,
     feeds,
+    invitations,
     mentions,
     queue,
     sources,
