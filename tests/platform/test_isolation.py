@@ -30,7 +30,9 @@ from touchbase.catalogue.services import product_save
 from touchbase.core.models import ApiToken, Membership
 from touchbase.core.tenancy import IdConverter
 from touchbase.imports.services import import_job_create
+from touchbase.listening.alerting import alert_raise
 from touchbase.listening.answers import reply_record
+from touchbase.listening.invitations import delivery_record
 from touchbase.listening.jobs import ingest_job_create as mention_job_create
 from touchbase.listening.services import mention_enter, source_save
 from touchbase.relationships.models import CadencePolicy, Tag
@@ -45,6 +47,9 @@ PUBLIC = {
     "password_reset_done", "password_reset_confirm", "password_reset_complete",
     # signed by the source's own secret, tested in listening/tests/test_webhook.py
     "listening:mentions-webhook",
+    # a review invitation's signed link names its workspace, row and nonce; tested in
+    # listening/tests/test_invitations.py (only its own valid token is accepted)
+    "listening:rating", "listening:rating-stop",
 }  # fmt: skip
 MEMBER_ONLY = {
     "core:settings", "core:token-create", "core:token-delete", "core:workspace-switch",
@@ -157,8 +162,11 @@ def alice_world(
     mention_job = mention_job_create(source=source, by=alice, filename="m.csv",
                                     data=b"text;stars\nGut;5\n")  # fmt: skip
     reply = reply_record(mention=mention, by=alice, text="Danke", channel="source")
+    invitation = delivery_record(workspace=workspace, contact=contact, product=product)
+    alert = alert_raise(workspace=workspace, kind="test", message_params={"workspace": "P"},
+                        link_path="/listening/", product=product, mention=mention)  # fmt: skip
     rows = [tag, touchpoint, consent, voucher, advice, policy, job, contact, account, twin,
-            scan, candidate, product, source, mention, mention_job, reply,
+            scan, candidate, product, source, mention, mention_job, reply, invitation, alert,
             bob_membership, workspace, *ApiToken.objects.filter(user=alice),
             *Membership.objects.filter(user=alice)]  # fmt: skip
     # An id that also names one of carol's own rows would rightly be found: leave those out.
