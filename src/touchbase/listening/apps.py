@@ -56,6 +56,13 @@ class ListeningConfig(AppConfig):
                 erase=personal_data.mentions_erase,
             )
         )
+        registry.personal_data.register(
+            registry.PersonalDataHandler(
+                name="review_invitations",
+                export=personal_data.invitations_export,
+                erase=personal_data.invitations_erase,
+            )
+        )
         registry.periodic_jobs.register(
             registry.PeriodicJob(name="feed-polls", run=lambda: feeds.feeds_poll_due())
         )

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from touchbase.listening.models import AuthorLink, Mention, Reply
+from touchbase.listening.models import AuthorLink, Mention, Reply, ReviewInvitation
 from touchbase.relationships.models import Contact
 
 
@@ -62,3 +62,28 @@ def mentions_erase(contact: Contact) -> None:
         contact=None,
     )
     AuthorLink.objects.filter(contact=contact).delete()
+
+
+def invitations_export(contact: Contact) -> list[dict[str, Any]]:
+    """The review invitations offered to the person: when, after what, and what came of it."""
+    rows = ReviewInvitation.objects.filter(contact=contact, workspace_id=contact.workspace_id)
+    return [
+        {
+            "offered_at": invitation.created_at.isoformat(),
+            "after": invitation.trigger,
+            "product": invitation.product.name if invitation.product else None,
+            "status": invitation.status,
+            "not_sent_because": invitation.skip_reason,
+            "sent_at": invitation.sent_at.isoformat() if invitation.sent_at else None,
+            "answered_at": invitation.answered_at.isoformat() if invitation.answered_at else None,
+            "no_more_invitations_since": (
+                invitation.opted_out_at.isoformat() if invitation.opted_out_at else None
+            ),
+        }
+        for invitation in rows.select_related("product").order_by("created_at")
+    ]
+
+
+def invitations_erase(contact: Contact) -> None:
+    """Nothing to remove: an invitation row holds no text about the person, and its answer is
+    a mention, erased above; the rows keep the sent and answered figures true."""

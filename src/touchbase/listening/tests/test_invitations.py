@@ -531,3 +531,17 @@ def test_the_settings_change_the_cap_and_refuse_nonsense(alice_client, workspace
     alice_client.post(reverse("listening:invitation-settings"), {"invitation_gap_days": "30"})
     settings = listening_settings(workspace=workspace)
     assert (settings.invitation_gap_days, settings.invitations_enabled) == (30, False)
+
+
+def test_a_persons_invitations_are_in_their_data_export(client, contact, kettle):
+    from touchbase.core import registry
+
+    answered = sent(offer(contact, product=kettle))
+    client.post(path_of(answered), {"stars": "4"})
+    offer(contact)
+    exported = registry.personal_data.get("review_invitations").export(contact)
+    assert [(row["product"], row["status"], row["not_sent_because"]) for row in exported] == [
+        ("Wasserkocher Aurora", "answered", ""),
+        (None, "skipped", "recently_invited"),
+    ]
+    assert exported[0]["answered_at"] is not None
