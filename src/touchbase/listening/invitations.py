@@ -114,6 +114,7 @@ def invitation_offer(
     product: Product | None = None,
     touchpoint: Touchpoint | None = None,
     delivered_at: dt.datetime | None = None,
+    by: User | None = None,
     now: dt.datetime | None = None,
 ) -> ReviewInvitation:
     """Offer the customer an invitation: a row that is sent after commit, or says why not.
@@ -128,7 +129,7 @@ def invitation_offer(
         reason = invitation_skip_reason(contact=locked, settings=settings, now=now)
         invitation = ReviewInvitation(
             workspace=workspace, contact=locked, product=product, touchpoint=touchpoint,
-            trigger=trigger, delivered_at=delivered_at, created_at=now,
+            trigger=trigger, delivered_at=delivered_at, recorded_by=by, created_at=now,
             status=InvitationStatus.SKIPPED if reason else InvitationStatus.PENDING,
             skip_reason=reason, language=_language_of(locked),
         )  # fmt: skip
@@ -175,7 +176,7 @@ def delivery_record(
         raise ValidationError(errors)
     return invitation_offer(
         workspace=workspace, contact=contact, trigger=InvitationTrigger.DELIVERY,
-        product=product, delivered_at=delivered_at, now=now,
+        product=product, delivered_at=delivered_at, by=by, now=now,
     )  # fmt: skip
 
 
@@ -185,28 +186,31 @@ def invitations_for_touchpoints(*, now: dt.datetime | None = None) -> int:
     A touchpoint counts when the customer was reached in person (REACHED), a contact took
     part, and it was logged within SCAN_WINDOW about a moment at most MAX_OCCASION_AGE ago.
     Each is offered once (a unique constraint per touchpoint); returns how many were offered.
+    Workspaces are read one by one, so each query runs along the (workspace, time) index.
     """
     now = now or timezone.now()
+    offered = 0
     with scopes_disabled():
-        switched_off = ListeningSettings.objects.filter(invitations_enabled=False).values(
-            "workspace"
-        )
-        touchpoints = list(
-            Touchpoint.objects.filter(
-                REACHED, contact__isnull=False, created_at__gte=now - SCAN_WINDOW,
-                occurred_at__gte=now - MAX_OCCASION_AGE, occurred_at__lte=now,
-            )
-            .exclude(channel__in=NO_OCCASION_CHANNELS)
-            .exclude(workspace__in=switched_off)
-            .exclude(pk__in=ReviewInvitation.objects.filter(touchpoint__isnull=False)
-                     .values("touchpoint"))
-            .select_related("workspace", "contact")
-            .order_by("occurred_at", "pk")[:SCAN_BATCH]
-        )  # fmt: skip
-        offered = 0
-        for touchpoint in touchpoints:
-            offered += _offer_after(touchpoint, now)
+        workspaces = Workspace.objects.exclude(listening_settings__invitations_enabled=False)
+        for workspace in workspaces.order_by("pk"):
+            for touchpoint in _occasions(workspace, now):
+                offered += _offer_after(touchpoint, now)
     return offered
+
+
+def _occasions(workspace: Workspace, now: dt.datetime) -> list[Touchpoint]:
+    offered = ReviewInvitation.objects.filter(workspace=workspace, touchpoint__isnull=False)
+    return list(
+        Touchpoint.objects.filter(
+            REACHED, workspace=workspace, contact__isnull=False,
+            occurred_at__gte=now - MAX_OCCASION_AGE, occurred_at__lte=now,
+            created_at__gte=now - SCAN_WINDOW,
+        )
+        .exclude(channel__in=NO_OCCASION_CHANNELS)
+        .exclude(pk__in=offered.values("touchpoint"))
+        .select_related("workspace", "contact")
+        .order_by("occurred_at", "pk")[:SCAN_BATCH]
+    )  # fmt: skip
 
 
 def _offer_after(touchpoint: Touchpoint, now: dt.datetime) -> int:

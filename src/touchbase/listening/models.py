@@ -341,6 +341,10 @@ class ReviewInvitation(WorkspaceOwned):
     )
     trigger = models.CharField(_("after"), max_length=10, choices=InvitationTrigger.choices)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    # Who recorded the delivery (nobody for the scheduler's offers after a touchpoint).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=InvitationStatus.choices,
         default=InvitationStatus.PENDING,

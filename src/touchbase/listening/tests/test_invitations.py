@@ -136,8 +136,9 @@ def test_after_a_call_the_customer_gets_a_mail_rates_and_the_rating_is_their_men
 
 
 def test_a_delivery_through_the_api_invites_to_rate_the_product_in_english(
-    smtp, client, workspace, contact, kettle, alice_token, django_capture_on_commit_callbacks
-):
+    smtp, client, workspace, contact, kettle, alice, alice_token,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
     contact.language = "en"
     contact.save()
     with django_capture_on_commit_callbacks(execute=False):
@@ -150,6 +151,7 @@ def test_a_delivery_through_the_api_invites_to_rate_the_product_in_english(
     assert (body["status"], body["trigger"], body["product_id"]) == (
         "pending", "delivery", kettle.pk,
     )  # fmt: skip
+    assert ReviewInvitation.objects.get(pk=body["id"]).recorded_by == alice
     invitation = sent(ReviewInvitation.objects.get(pk=body["id"]))
     assert invitation.status == InvitationStatus.SENT
     message = smtp.messages[0]
@@ -234,12 +236,19 @@ def test_each_call_is_looked_at_once(contact, alice):
     assert ReviewInvitation.objects.count() == 1
 
 
-def test_a_workspace_that_switched_invitations_off_sends_none(workspace, contact, alice):
+def test_a_workspace_that_switched_invitations_off_sends_none(
+    workspace, contact, alice, carol_contact, carol
+):
     settings = listening_settings(workspace=workspace)
     settings.invitations_enabled = False
     settings.save()
     call(contact, alice)
-    assert invitations_for_touchpoints() == 0
+    carol_contact.email = "geheim@castor.example"
+    carol_contact.save()
+    call(carol_contact, carol)
+    # only the other workspace, which left them on, invites
+    assert invitations_for_touchpoints() == 1
+    assert ReviewInvitation.objects.get().contact == carol_contact
     with pytest.raises(ValidationError, match="switched off"):
         delivery_record(workspace=workspace, contact=contact, product=None)
 
