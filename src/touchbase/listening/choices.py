@@ -92,3 +92,9 @@ ALERT_MESSAGES = {
     ),
     AlertKind.TEST: _("This is a test alert from %(workspace)s. Alerts arrive like this one."),
 }
+
+
+class RemovalStep(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed for removal")
+    CONFIRMED = "confirmed", _("Removal confirmed")
+    OVERRIDDEN = "overridden", _("Kept on sale")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from touchbase.catalogue.models import Product
 from touchbase.core.models import Workspace
 from touchbase.listening.ingest import Draft, drafts_store
-from touchbase.listening.models import Mention, Source
+from touchbase.listening.models import Mention, MentionProduct, Source
 from touchbase.listening.services import source_save
 
 
@@ -44,3 +46,26 @@ def mention_make(
 
 def _score(sentiment: str) -> float:
     return {"negative": -0.7, "neutral": 0.0, "positive": 0.7}[sentiment]
+
+
+_numbers = itertools.count(1)
+
+
+def mention_about(
+    product: Product,
+    source: Source,
+    *,
+    sentiment: str = "neutral",
+    stars: float | None = None,
+    stars_estimated: float | None = None,
+    **fields: Any,
+) -> Mention:
+    """An analysed mention about the product, linked to it as the worker links it."""
+    text = fields.pop("text", None) or (
+        f"Erfahrung Nummer {next(_numbers)} mit {product.name}, ausführlich beschrieben."
+    )
+    mention = mention_make(
+        source, text, sentiment=sentiment, stars=stars, stars_estimated=stars_estimated, **fields
+    )
+    MentionProduct.objects.create(workspace=source.workspace, mention=mention, product=product)
+    return mention
