@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.tasks import task
 from django.utils import translation
 
+from touchbase.core.models import Workspace
 from touchbase.core.tenancy import workspace_scope
 from touchbase.listening import alerting, feeds, invitations, jobs
+from touchbase.listening.launches import launch_alerts_check
 from touchbase.listening.models import IngestJob, Source
+from touchbase.listening.rules import rules_run
 from touchbase.listening.understanding import mentions_analyse
 
 
@@ -57,3 +60,19 @@ def alert_mail_task(*, workspace_id: int, alert_id: int) -> str:
     if alert is None:
         return "skipped"
     return "sent" if alert.emailed_at else "failed"
+
+
+@task()
+def listening_rules_task(*, workspace_id: int) -> dict[str, int]:
+    """Apply the ratings rules and check live launches (rules.rules_run)."""
+    with workspace_scope(workspace_id):
+        workspace = Workspace.objects.filter(pk=workspace_id).first()
+        return rules_run(workspace=workspace) if workspace else {}
+
+
+@task()
+def launch_alerts_task(*, workspace_id: int) -> int:
+    """Check the workspace's live launches for a negative surge; returns alerts raised."""
+    with workspace_scope(workspace_id):
+        workspace = Workspace.objects.filter(pk=workspace_id).first()
+        return len(launch_alerts_check(workspace=workspace)) if workspace else 0

@@ -30,6 +30,7 @@ from touchbase.listening.analysis import Reading, get_analyser
 from touchbase.listening.ingest import handle_normal
 from touchbase.listening.matching import ProductMatcher, matcher_for
 from touchbase.listening.models import AuthorLink, Mention, MentionProduct, Source
+from touchbase.listening.rules import rules_request
 from touchbase.relationships.models import Contact
 
 BATCH_SIZE = 1000
@@ -99,6 +100,7 @@ def _understand(workspace_pk: int, items: list[Understood]) -> None:
         claimed = _claim([item.row["id"] for item in items])
         mine = [item for item in items if item.row["id"] in claimed]
         _write(workspace, mine)
+    rules_request(workspace=workspace)
 
 
 def _link_products(matcher: ProductMatcher, items: Sequence[Understood]) -> None:
