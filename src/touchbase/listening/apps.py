@@ -21,6 +21,7 @@ class ListeningConfig(AppConfig):
             jobs,
             panels,
             personal_data,
+            rules,
             services,
         )
 
@@ -86,6 +87,15 @@ class ListeningConfig(AppConfig):
                 order=60,
             )
         )
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(name="listening-rules", run=lambda: rules.rules_schedule())
+        )
+        registry.settings_sections.register(
+            registry.SettingsSection(
+                name="listening", label=_("Listening"), url_name="listening:settings",
+                capability=Capability.LISTENING_MANAGE, order=40,
+            )
+        )  # fmt: skip
 
 
 def _invitations_tick() -> int:

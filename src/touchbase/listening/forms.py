@@ -11,7 +11,9 @@ from touchbase.core.models import User, Workspace
 from touchbase.listening.answers import answerers
 from touchbase.listening.choices import CloseReason, MentionSentiment, ReplyChannel, SourceKind
 from touchbase.listening.invitations import MAX_ANSWER_LENGTH
-from touchbase.listening.models import MAX_TEXT_LENGTH, Source
+from touchbase.listening.models import MAX_TEXT_LENGTH, ListeningSettings, Source
+from touchbase.listening.ratings import MAX_REASON_LENGTH
+from touchbase.listening.services import SETTINGS_BOUNDS
 from touchbase.relationships import selectors as crm_selectors
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -227,3 +229,44 @@ class InvitationSettingsForm(forms.Form):
         label=_("At most one invitation per customer every (days)"), min_value=1,
         max_value=3650,
     )  # fmt: skip
+class OverrideForm(forms.Form):
+    """Keep a product proposed for removal on sale: the reason is required and recorded."""
+
+    reason = forms.CharField(
+        label=_("Why it stays on sale"), max_length=MAX_REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+
+
+class ListeningSettingsForm(forms.Form):
+    removal_min_ratings = forms.IntegerField(
+        label=_("Ratings before a product can be proposed for removal"), min_value=1,
+        max_value=SETTINGS_BOUNDS["removal_min_ratings"][1],
+        help_text=_("A product averaging under 2 stars from at least this many ratings is "
+                    "proposed for removal."),
+    )  # fmt: skip
+    response_sla_hours = forms.IntegerField(
+        label=_("Answer negative mentions within (hours)"), min_value=1,
+        max_value=SETTINGS_BOUNDS["response_sla_hours"][1],
+    )  # fmt: skip
+    invitation_gap_days = forms.IntegerField(
+        label=_("At most one review invitation per customer every (days)"), min_value=1,
+        max_value=SETTINGS_BOUNDS["invitation_gap_days"][1],
+    )  # fmt: skip
+    alert_emails = forms.CharField(
+        label=_("Send alerts to (e-mail addresses)"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}), help_text=_("One address per line."),
+    )  # fmt: skip
+    alert_webhook_url = forms.URLField(
+        label=_("Send alerts to (webhook URL)"), required=False, max_length=200,
+        assume_scheme="https",
+    )  # fmt: skip
+
+    @classmethod
+    def initial_for(cls, found: ListeningSettings) -> dict[str, Any]:
+        return {
+            "removal_min_ratings": found.removal_min_ratings,
+            "response_sla_hours": found.response_sla_hours,
+            "invitation_gap_days": found.invitation_gap_days,
+            "alert_emails": found.alert_emails, "alert_webhook_url": found.alert_webhook_url,
+        }  # fmt: skip

@@ -6,8 +6,11 @@ from touchbase.listening.api import (  # noqa: F401 - they register operations
     alerts,
     feeds,
     invitations,
+    launches,
     mentions,
     queue,
+    ratings,
+    settings,
     sources,
 )
 from touchbase.listening.api.base import router
