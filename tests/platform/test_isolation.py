@@ -34,7 +34,7 @@ from touchbase.listening.alerting import alert_raise
 from touchbase.listening.answers import reply_record
 from touchbase.listening.invitations import delivery_record
 from touchbase.listening.jobs import ingest_job_create as mention_job_create
-from touchbase.listening.models import RemovalDecision
+from touchbase.listening.models import LaunchFigures, RemovalDecision
 from touchbase.listening.services import mention_enter, source_save
 from touchbase.relationships.models import CadencePolicy, Tag
 from touchbase.relationships.services import consent_record, contact_save, touchpoint_log
@@ -169,9 +169,12 @@ def alice_world(
     rows = [tag, touchpoint, consent, voucher, advice, policy, job, contact, account, twin,
     decision = RemovalDecision.objects.create(workspace=workspace, product=product,
                                               step="proposed", ratings=10, average=1.5)  # fmt: skip
+    figures = LaunchFigures.objects.create(workspace=workspace, product=product, usual_total=10,
+                                           usual_negative=2, launched_at=timezone.now(),
+                                           usual_counted_at=timezone.now())  # fmt: skip
     rows = [tag, touchpoint, consent, voucher, advice, policy, job, contact, account, twin,
             scan, candidate, product, source, mention, mention_job, reply, invitation, alert,
-            decision,
+            decision, figures,
             bob_membership, workspace, *ApiToken.objects.filter(user=alice),
             *Membership.objects.filter(user=alice)]  # fmt: skip
     # An id that also names one of carol's own rows would rightly be found: leave those out.

@@ -9,6 +9,9 @@ negative mentions about the product higher than the workspace's share over the 9
 before the launch? statistics.surge_p_value answers (one-sided Fisher exact test); below
 p = 0.01, with at least 10 mentions of which at least 5 negative in the window, an alert is
 raised, at most one per 3-hour block of the launch.
+
+The usual share and a finished launch's hours barely move, and counting them takes seconds
+in a big workspace: they are kept in LaunchFigures and counted again after an hour.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.db.models import Count, DateTimeField, DurationField, F, Q, QuerySet, Value
 from django.db.models.expressions import Combinable, ExpressionWrapper
 from django.db.models.functions import TruncHour
@@ -28,7 +32,13 @@ from touchbase.catalogue.models import Product
 from touchbase.core.models import Workspace
 from touchbase.listening.alerts import alert_raise
 from touchbase.listening.choices import AlertKind, MentionSentiment
-from touchbase.listening.models import ListeningAlert, Mention, MentionProduct, p_value_text
+from touchbase.listening.models import (
+    LaunchFigures,
+    ListeningAlert,
+    Mention,
+    MentionProduct,
+    p_value_text,
+)
 from touchbase.listening.statistics import surge_p_value
 
 LAUNCH_HOURS = 72
@@ -40,6 +50,7 @@ SURGE_P = 0.01
 MIN_WINDOW_MENTIONS = 10
 MIN_WINDOW_NEGATIVE = 5
 HOUR = dt.timedelta(hours=1)
+FIGURES_KEPT = HOUR
 
 
 @dataclass
@@ -241,7 +252,10 @@ def _earlier_medians(
     for other in earlier:
         assert other.launched_at is not None
         done = _hours_done(other.launched_at, now)
-        series.append((done, _hourly(other, other.launched_at, done)))
+        if done == LAUNCH_HOURS:
+            series.append((done, _finished_hours(other, other.launched_at, now)))
+        else:
+            series.append((done, _hourly(other, other.launched_at, done)))
     for hour in hours:
         known = [counts.get(hour.hour, {}) for done, counts in series if hour.hour < done]
         if known:
@@ -259,14 +273,57 @@ def _totals(rows: QuerySet[Any], sentiment: str) -> tuple[int, int]:
     return figures["total"], figures["negative"]
 
 
-def _baseline(workspace: Workspace, launched_at: dt.datetime) -> tuple[int, int]:
+def _kept(product: Product, launched_at: dt.datetime) -> LaunchFigures | None:
+    return LaunchFigures.objects.filter(product=product, launched_at=launched_at).first()
+
+
+def _fresh(counted_at: dt.datetime | None, now: dt.datetime) -> bool:
+    return counted_at is not None and now - FIGURES_KEPT < counted_at <= now
+
+
+def _keep(product: Product, launched_at: dt.datetime, **figures: Any) -> None:
+    """Store figures of this launch; a product with a new launch time starts afresh."""
+    kept = _kept(product, launched_at)
+    try:
+        with transaction.atomic():
+            if kept is None:
+                LaunchFigures.objects.update_or_create(
+                    product=product,
+                    defaults={"workspace": product.workspace, "launched_at": launched_at,
+                              "usual_counted_at": None, "hours_counted_at": None, **figures},
+                )  # fmt: skip
+            else:
+                LaunchFigures.objects.filter(pk=kept.pk).update(**figures)
+    except IntegrityError:
+        pass  # another worker kept the same figures a moment ago
+
+
+def _baseline(product: Product, launched_at: dt.datetime, now: dt.datetime) -> tuple[int, int]:
     """The workspace's analysed mentions in the 90 days before the launch: all, negative."""
+    kept = _kept(product, launched_at)
+    if kept is not None and _fresh(kept.usual_counted_at, now):
+        return kept.usual_total, kept.usual_negative
     mentions = Mention.objects.filter(
-        workspace=workspace, analysed_at__isnull=False,
+        workspace=product.workspace, analysed_at__isnull=False,
         published_at__gte=launched_at - dt.timedelta(days=BASELINE_DAYS),
         published_at__lt=launched_at,
     )  # fmt: skip
-    return _totals(mentions, "sentiment")
+    total, negative = _totals(mentions, "sentiment")
+    _keep(product, launched_at, usual_total=total, usual_negative=negative, usual_counted_at=now)
+    return total, negative
+
+
+def _finished_hours(
+    product: Product, launched_at: dt.datetime, now: dt.datetime
+) -> dict[int, dict[str, int]]:
+    """The hourly counts of a launch whose 72 hours are over (kept for an hour)."""
+    kept = _kept(product, launched_at)
+    if kept is not None and _fresh(kept.hours_counted_at, now):
+        return {int(hour): counts for hour, counts in kept.hours.items()}
+    counts = _hourly(product, launched_at, LAUNCH_HOURS)
+    stored = {str(hour): found for hour, found in counts.items()}
+    _keep(product, launched_at, hours=stored, hours_counted_at=now)
+    return counts
 
 
 def surge_check(*, product: Product, now: dt.datetime | None = None) -> SurgeCheck | None:
@@ -282,7 +339,7 @@ def surge_check(*, product: Product, now: dt.datetime | None = None) -> SurgeChe
         ),
         "mention__sentiment",
     )
-    baseline_total, baseline_negative = _baseline(product.workspace, launched_at)
+    baseline_total, baseline_negative = _baseline(product, launched_at, now)
     p_value = surge_p_value(
         window_negative=negative, window_total=total, baseline_negative=baseline_negative,
         baseline_total=baseline_total,

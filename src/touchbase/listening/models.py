@@ -495,6 +495,25 @@ class Alert(WorkspaceOwned):
         except (KeyError, ValueError, TypeError):
             # A kind or its values from a newer or older version: say at least what it is.
             return str(self.get_kind_display())
+class LaunchFigures(WorkspaceOwned):
+    """Figures of a launch that barely move, counted at most once an hour.
+
+    The usual negative share (90 days of the workspace's mentions before the launch) and, once
+    its 72 hours are over, the launch's own hourly series, which later launches are compared
+    with. Counted afresh on every refresh of the monitor (every 30 seconds) they would cost
+    seconds in a big workspace.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    product = models.OneToOneField(Product, on_delete=models.CASCADE, related_name="+")
+    # The launch they were counted for: a product given a new launch time is counted again.
+    launched_at = models.DateTimeField()
+    usual_total = models.PositiveIntegerField(default=0)
+    usual_negative = models.PositiveIntegerField(default=0)
+    usual_counted_at = models.DateTimeField(null=True, blank=True)
+    # {"hour": {"sentiment": count}} for the 72 hours.
+    hours = models.JSONField(default=dict)
+    hours_counted_at = models.DateTimeField(null=True, blank=True)
 
 
 class ListeningAlert(WorkspaceOwned):

@@ -155,3 +155,35 @@ def test_recent_launches_list_their_first_72_hours(workspace, source, aurora):
     summaries = launches.launch_list(workspace=workspace, now=NOW)
     rows = [(s.product.name, s.total, s.negative, s.negative_share, s.is_live) for s in summaries]
     assert rows == [("Aurora", 4, 2, 0.5, True)]
+
+
+def test_the_usual_share_is_counted_again_after_an_hour_or_for_a_new_launch_time(
+    source, aurora, usual
+):
+    assert launches.surge_check(product=aurora, now=NOW).baseline_total == 100
+    for number in range(10):
+        text = f"Spät eingelesen, Nummer {number}: ein Kommentar von vor dem Start."
+        mention_make(source, text, sentiment="negative", published_at=LAUNCH - dt.timedelta(days=2))
+    # within the hour the kept figure answers
+    kept = launches.surge_check(product=aurora, now=NOW + dt.timedelta(minutes=30))
+    assert (kept.baseline_total, kept.baseline_negative) == (100, 18)
+    # an hour later it is counted again
+    later = launches.surge_check(product=aurora, now=NOW + dt.timedelta(minutes=61))
+    assert (later.baseline_total, later.baseline_negative) == (110, 28)
+    # and a new launch time is counted at once
+    aurora.launched_at = LAUNCH - dt.timedelta(days=1, hours=12)
+    aurora.save()
+    moved = launches.surge_check(product=aurora, now=NOW + dt.timedelta(minutes=62))
+    assert (moved.baseline_total, moved.baseline_negative) == (108, 27)
+
+
+def test_a_finished_launchs_hours_are_counted_again_after_an_hour(workspace, source, aurora):
+    launched = LAUNCH - dt.timedelta(days=5)
+    earlier = product_save(product=Product(workspace=workspace, name="Früher",
+                                           launched_at=launched))  # fmt: skip
+    about(earlier, source, "negative", launched + dt.timedelta(minutes=10), count=2)
+    first = launches.launch_monitor(product=aurora, now=NOW)
+    about(earlier, source, "negative", launched + dt.timedelta(minutes=20))
+    kept = launches.launch_monitor(product=aurora, now=NOW + dt.timedelta(minutes=30))
+    later = launches.launch_monitor(product=aurora, now=NOW + dt.timedelta(minutes=61))
+    assert [m.hours[0].earlier_total for m in (first, kept, later)] == [2, 2, 3]
