@@ -166,7 +166,6 @@ def alice_world(
     invitation = delivery_record(workspace=workspace, contact=contact, product=product)
     alert = alert_raise(workspace=workspace, kind="test", message_params={"workspace": "P"},
                         link_path="/listening/", product=product, mention=mention)  # fmt: skip
-    rows = [tag, touchpoint, consent, voucher, advice, policy, job, contact, account, twin,
     decision = RemovalDecision.objects.create(workspace=workspace, product=product,
                                               step="proposed", ratings=10, average=1.5)  # fmt: skip
     figures = LaunchFigures.objects.create(workspace=workspace, product=product, usual_total=10,

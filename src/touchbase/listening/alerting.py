@@ -24,7 +24,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -125,11 +125,13 @@ def alert_raise(
     link_path: str,
     product: Product | None = None,
     mention: Mention | None = None,
-) -> Alert:
+    key: str = "",
+) -> Alert | None:
     """Store an alert and send it: a signed webhook now, the e-mails by the worker after commit.
 
     Refuses (ValueError) a kind without a message, params its message cannot be made from,
-    and a link that is not a path of this site.
+    and a link that is not a path of this site. With a `key` (the occasion) the alert is
+    raised once: None when one with that key exists.
     """
     alert_kind = AlertKind(kind)
     params = dict(message_params)
@@ -138,20 +140,41 @@ def alert_raise(
     link = absolute_url(path=link_path)
     settings = listening_settings(workspace=workspace)
     recipients = _recipients(settings.alert_emails)
-    with transaction.atomic():
-        alert = Alert.objects.create(
-            workspace=workspace, kind=alert_kind, params=params, link_path=link_path,
-            product=product, mention=mention, email_recipients=len(recipients),
-        )  # fmt: skip
-        if settings.alert_webhook_url:
-            alert.webhook_delivery = webhook_delivery_create(
-                workspace=workspace, url=settings.alert_webhook_url,
-                secret=settings.alert_webhook_secret, event=WEBHOOK_EVENT,
-                payload=_payload(alert, message, link),
+    if key and Alert.objects.filter(workspace=workspace, key=key).exists():
+        return None
+    try:
+        with transaction.atomic():
+            return _alert_store(
+                workspace=workspace, settings=settings, recipients=recipients, message=message,
+                link=link, alert=Alert(
+                    workspace=workspace, kind=alert_kind, params=params, link_path=link_path,
+                    product=product, mention=mention, email_recipients=len(recipients), key=key,
+                ),
             )  # fmt: skip
-            alert.save(update_fields=["webhook_delivery"])
-        if recipients:
-            _mail_later(alert)
+    except IntegrityError:
+        # Two workers found the same occasion at once: the unique key kept one alert.
+        return None
+
+
+def _alert_store(
+    *,
+    workspace: Workspace,
+    settings: ListeningSettings,
+    recipients: list[str],
+    message: str,
+    link: str,
+    alert: Alert,
+) -> Alert:
+    alert.save()
+    if settings.alert_webhook_url:
+        alert.webhook_delivery = webhook_delivery_create(
+            workspace=workspace, url=settings.alert_webhook_url,
+            secret=settings.alert_webhook_secret, event=WEBHOOK_EVENT,
+            payload=_payload(alert, message, link),
+        )  # fmt: skip
+        alert.save(update_fields=["webhook_delivery"])
+    if recipients:
+        _mail_later(alert)
     return alert
 
 
@@ -263,10 +286,12 @@ def key_account_alerts(*, mention_ids: list[int]) -> int:
         if account is None:
             continue
         excerpt = " ".join((mention.title + " " + mention.text).split())
-        alert_raise(
+        # Keyed by the mention: analysing it again (a new model) alerts nobody twice.
+        alert = alert_raise(
             workspace=mention.workspace, kind=AlertKind.KEY_ACCOUNT_NEGATIVE,
             message_params={"account": account.name, "excerpt": excerpt[:EXCERPT_LENGTH]},
             link_path=reverse("listening:mention-detail", args=[mention.pk]), mention=mention,
+            key=f"key-account:{mention.pk}",
         )  # fmt: skip
-        raised += 1
+        raised += alert is not None
     return raised

@@ -84,8 +84,9 @@ ALERT_MESSAGES = {
     ),
     AlertKind.NO_RATING: _("%(product)s has been on sale for %(days)s days without any rating."),
     AlertKind.LAUNCH_NEGATIVE: _(
-        "The launch of %(product)s is turning negative: %(share)s of the mentions in the last "
-        "%(hours)s hours are negative, against %(usual)s usually."
+        "The launch of %(product)s is turning negative: %(share)s %% of the mentions in the last "
+        "%(hours)s hours are negative (%(negative)s of %(total)s), against %(usual)s %% usually "
+        "(p ≤ %(p)s)."
     ),
     AlertKind.KEY_ACCOUNT_NEGATIVE: _(
         "A negative mention from the key account %(account)s: “%(excerpt)s”"

@@ -229,6 +229,8 @@ class InvitationSettingsForm(forms.Form):
         label=_("At most one invitation per customer every (days)"), min_value=1,
         max_value=3650,
     )  # fmt: skip
+
+
 class OverrideForm(forms.Form):
     """Keep a product proposed for removal on sale: the reason is required and recorded."""
 
@@ -249,24 +251,10 @@ class ListeningSettingsForm(forms.Form):
         label=_("Answer negative mentions within (hours)"), min_value=1,
         max_value=SETTINGS_BOUNDS["response_sla_hours"][1],
     )  # fmt: skip
-    invitation_gap_days = forms.IntegerField(
-        label=_("At most one review invitation per customer every (days)"), min_value=1,
-        max_value=SETTINGS_BOUNDS["invitation_gap_days"][1],
-    )  # fmt: skip
-    alert_emails = forms.CharField(
-        label=_("Send alerts to (e-mail addresses)"), required=False, max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}), help_text=_("One address per line."),
-    )  # fmt: skip
-    alert_webhook_url = forms.URLField(
-        label=_("Send alerts to (webhook URL)"), required=False, max_length=200,
-        assume_scheme="https",
-    )  # fmt: skip
 
     @classmethod
     def initial_for(cls, found: ListeningSettings) -> dict[str, Any]:
         return {
             "removal_min_ratings": found.removal_min_ratings,
             "response_sla_hours": found.response_sla_hours,
-            "invitation_gap_days": found.invitation_gap_days,
-            "alert_emails": found.alert_emails, "alert_webhook_url": found.alert_webhook_url,
-        }  # fmt: skip
+        }

@@ -17,6 +17,7 @@ in a big workspace: they are kept in LaunchFigures and counted again after an ho
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics as stats
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -26,18 +27,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, DateTimeField, DurationField, F, Q, QuerySet, Value
 from django.db.models.expressions import Combinable, ExpressionWrapper
 from django.db.models.functions import TruncHour
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 
 from touchbase.catalogue.models import Product
 from touchbase.core.models import Workspace
-from touchbase.listening.alerts import alert_raise
+from touchbase.listening.alerting import alert_raise
 from touchbase.listening.choices import AlertKind, MentionSentiment
 from touchbase.listening.models import (
+    Alert,
     LaunchFigures,
-    ListeningAlert,
     Mention,
     MentionProduct,
-    p_value_text,
 )
 from touchbase.listening.statistics import surge_p_value
 
@@ -119,7 +120,7 @@ class LaunchMonitor:
     hours: list[HourFigures]
     earlier_launches: int
     check: SurgeCheck | None
-    alerts: list[ListeningAlert] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
 
     @property
     def ends_at(self) -> dt.datetime:
@@ -232,7 +233,7 @@ def launch_monitor(*, product: Product, now: dt.datetime | None = None) -> Launc
             other=sum(n for key, n in found.items() if key not in MentionSentiment.values),
         ))  # fmt: skip
     earlier = _earlier_medians(product, launched_at, now, hours)
-    alerts = ListeningAlert.objects.filter(product=product, kind=AlertKind.LAUNCH_NEGATIVE)
+    alerts = Alert.objects.filter(product=product, kind=AlertKind.LAUNCH_NEGATIVE)
     return LaunchMonitor(
         product=product, launched_at=launched_at, now=now, hours=hours, earlier_launches=earlier,
         check=surge_check(product=product, now=now), alerts=list(alerts.order_by("-created_at")),
@@ -361,9 +362,7 @@ def live_launches(*, workspace: Workspace, now: dt.datetime) -> list[Product]:
     )
 
 
-def launch_alerts_check(
-    *, workspace: Workspace, now: dt.datetime | None = None
-) -> list[ListeningAlert]:
+def launch_alerts_check(*, workspace: Workspace, now: dt.datetime | None = None) -> list[Alert]:
     """Raise the alert for every launch whose last 3 hours turned significantly negative."""
     now = now or timezone.now()
     raised = []
@@ -377,7 +376,7 @@ def launch_alerts_check(
     return raised
 
 
-def _surge_alert(product: Product, check: SurgeCheck) -> ListeningAlert | None:
+def _surge_alert(product: Product, check: SurgeCheck) -> Alert | None:
     assert product.launched_at is not None
     latest = (
         Mention.objects.filter(
@@ -393,13 +392,39 @@ def _surge_alert(product: Product, check: SurgeCheck) -> ListeningAlert | None:
         workspace=product.workspace, kind=AlertKind.LAUNCH_NEGATIVE, product=product,
         mention=latest,
         key=f"launch:{product.pk}:{int(product.launched_at.timestamp())}:{check.window}",
-        data={"negative": check.negative, "total": check.total, "share": check.share,
-              "usual_share": check.usual_share, "baseline_total": check.baseline_total,
-              "p_value": check.p_value, "hours": WINDOW_HOURS,
-              "window_start": check.window_start.isoformat(),
-              "window_end": check.window_end.isoformat(),
-              "launched_at": product.launched_at.isoformat()},
+        link_path=reverse("listening:launch-detail", args=[product.pk]),
+        message_params={
+            "product": product.name, "hours": WINDOW_HOURS, "negative": check.negative,
+            "total": check.total, "share": _percent(check.share),
+            "usual": _percent(check.usual_share), "p": p_bound(check.p_value),
+            "baseline_total": check.baseline_total, "p_value": check.p_value,
+            "window_start": check.window_start.isoformat(),
+            "window_end": check.window_end.isoformat(),
+            "launched_at": product.launched_at.isoformat(),
+        },
     )  # fmt: skip
+
+
+def _percent(share: float | None) -> float | int:
+    """A share in percent as the alert says it: whole percent, one decimal under 10 %."""
+    if share is None:
+        return 0
+    percent = 100 * share
+    return round(percent, 1) if percent < 10 else round(percent)
+
+
+def p_bound(p_value: float) -> float:
+    """The p-value rounded up to three decimals (at least 0.001): "p ≤ 0.003" stays true."""
+    return max(math.ceil(p_value * 1000) / 1000, 0.001)
+
+
+def p_value_text(value: float | None) -> str:
+    """A p-value as people read it: "p = 0.002", or "p < 0.001" below that."""
+    if value is None:
+        return "p = –"
+    if value < 0.001:
+        return "p < " + formats.number_format(0.001, 3)
+    return "p = " + formats.number_format(round(value, 3), 3)
 
 
 def launch_list(
@@ -413,7 +438,7 @@ def launch_list(
         )[:limit]
     )
     alerts = dict(
-        ListeningAlert.objects.filter(
+        Alert.objects.filter(
             workspace=workspace,
             kind=AlertKind.LAUNCH_NEGATIVE,
             product__in=[product.pk for product in products],

@@ -8,9 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from touchbase.catalogue.models import Product
@@ -321,10 +319,6 @@ class ListeningSettings(WorkspaceOwned):
         verbose_name = _("listening settings")
         verbose_name_plural = _("listening settings")
 
-    @property
-    def alert_email_list(self) -> list[str]:
-        return [address for address in self.alert_emails.split() if address]
-
 
 class RemovalDecision(WorkspaceOwned):
     """A step on a product's way out: the rule's proposal, a leader's confirmation or override.
@@ -467,11 +461,20 @@ class Alert(WorkspaceOwned):
     webhook_delivery = models.ForeignKey(
         WebhookDelivery, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The occasion (a removal proposal, an unrated product, a launch's 3-hour window): a rule
+    # that finds it again raises nothing. Empty for alerts that may repeat.
+    key = models.CharField(max_length=200, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("alert")
         verbose_name_plural = _("alerts")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "key"], condition=~models.Q(key=""),
+                name="unique_alert_occasion",
+            ),
+        ]  # fmt: skip
         indexes = [
             models.Index(fields=["workspace", "-created_at"], name="alert_workspace_time"),
             models.Index(
@@ -495,6 +498,8 @@ class Alert(WorkspaceOwned):
         except (KeyError, ValueError, TypeError):
             # A kind or its values from a newer or older version: say at least what it is.
             return str(self.get_kind_display())
+
+
 class LaunchFigures(WorkspaceOwned):
     """Figures of a launch that barely move, counted at most once an hour.
 
@@ -514,98 +519,3 @@ class LaunchFigures(WorkspaceOwned):
     # {"hour": {"sentiment": count}} for the 72 hours.
     hours = models.JSONField(default=dict)
     hours_counted_at = models.DateTimeField(null=True, blank=True)
-
-
-class ListeningAlert(WorkspaceOwned):
-    """Something the team should hear of at once; `data` holds the figures, `key` the occasion.
-
-    One row per occasion (a removal proposal, a product nobody rated, a launch's 3-hour
-    window): raising an alert whose key exists already does nothing. The text is written from
-    `data` in the reader's language.
-    """
-
-    workspace = models.ForeignKey(
-        Workspace, on_delete=models.CASCADE, related_name="listening_alerts"
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=AlertKind.choices)
-    product = models.ForeignKey(
-        Product, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    mention = models.ForeignKey(
-        Mention, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    data = models.JSONField(default=dict)
-    key = models.CharField(max_length=200, editable=False)
-    created_at = models.DateTimeField(_("raised"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("alert")
-        verbose_name_plural = _("alerts")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["workspace", "key"], name="unique_alert_occasion")
-        ]
-        indexes = [models.Index(fields=["workspace", "-created_at"], name="alert_workspace_time")]
-
-    def __str__(self) -> str:
-        return self.text
-
-    @property
-    def text(self) -> str:
-        """What happened, with its figures, in the active language."""
-        data = self.data
-        name = self.product.name if self.product else "?"
-        if self.kind == AlertKind.REMOVAL_PROPOSED:
-            return gettext(
-                "%(product)s is proposed for removal: %(average)s stars on average from "
-                "%(count)d ratings (95 %% interval %(low)s–%(high)s)."
-            ) % {
-                "product": name, "average": _stars(data.get("average")),
-                "count": data.get("count", 0), "low": _stars(data.get("low")),
-                "high": _stars(data.get("high")),
-            }  # fmt: skip
-        if self.kind == AlertKind.UNRATED:
-            return gettext("%(product)s has been on sale for %(days)d days without any rating.") % {
-                "product": name, "days": data.get("days", 0)}  # fmt: skip
-        return gettext(
-            "%(product)s launch: negative share %(share)s in the last %(hours)d hours "
-            "(%(negative)d of %(total)d mentions) vs. usually %(usual)s, %(p)s."
-        ) % {
-            "product": name, "share": _percent(data.get("share")),
-            "hours": data.get("hours", 3), "negative": data.get("negative", 0),
-            "total": data.get("total", 0), "usual": _percent(data.get("usual_share")),
-            "p": p_value_text(data.get("p_value")),
-        }  # fmt: skip
-
-    @property
-    def link(self) -> str:
-        """The page of what raised it: the launch monitor or the product's ratings."""
-        if self.product_id is None:
-            return reverse("listening:alert-list")
-        if self.kind == AlertKind.LAUNCH_NEGATIVE:
-            return reverse("listening:launch-detail", args=[self.product_id])
-        return reverse("listening:rating-detail", args=[self.product_id])
-
-
-# number_format cuts decimals off; rounding first makes 0.666 read 67 %, as people expect.
-def _stars(value: object) -> str:
-    if not isinstance(value, int | float):
-        return "–"
-    return formats.number_format(round(value, 1), 1)
-
-
-def _percent(value: object) -> str:
-    if not isinstance(value, int | float):
-        return "–"
-    return pgettext("percent", "%(value)s %%") % {
-        "value": formats.number_format(round(100 * value), 0)
-    }
-
-
-def p_value_text(value: object) -> str:
-    """A p-value as people read it: "p = 0.002", or "p < 0.001" below that."""
-    if not isinstance(value, int | float):
-        return "p = –"
-    if value < 0.001:
-        return "p < " + formats.number_format(0.001, 3)
-    return "p = " + formats.number_format(round(value, 3), 3)

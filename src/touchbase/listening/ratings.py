@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Avg, Count, DateField, QuerySet
 from django.db.models.functions import Coalesce, TruncWeek
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +33,7 @@ from touchbase.catalogue.choices import ProductStatus
 from touchbase.catalogue.models import Product
 from touchbase.catalogue.services import product_status_set
 from touchbase.core.models import User, Workspace
-from touchbase.listening.alerts import alert_raise
+from touchbase.listening.alerting import alert_raise
 from touchbase.listening.choices import AlertKind, RemovalStep
 from touchbase.listening.models import MentionProduct, RemovalDecision
 from touchbase.listening.services import listening_settings
@@ -224,8 +225,12 @@ def removal_propose(*, figures: RatingFigures, min_ratings: int) -> RemovalDecis
         alert_raise(
             workspace=product.workspace, kind=AlertKind.REMOVAL_PROPOSED, product=product,
             key=f"removal:{decision.pk}",
-            data={"average": figures.average, "count": figures.count, "given": figures.given,
-                  "low": figures.low, "high": figures.high, "min_ratings": min_ratings},
+            link_path=reverse("listening:rating-detail", args=[product.pk]),
+            message_params={
+                "product": product.name, "average": _rounded(figures.average),
+                "count": figures.count, "given": figures.given, "low": _rounded(figures.low),
+                "high": _rounded(figures.high), "min_ratings": min_ratings,
+            },
         )  # fmt: skip
     figures.product.status = product.status
     return decision
@@ -235,11 +240,20 @@ def _unrated_alert(figures: RatingFigures) -> bool:
     product = figures.product
     since = figures.unrated_since
     raised = alert_raise(
-        workspace=product.workspace, kind=AlertKind.UNRATED, product=product,
+        workspace=product.workspace, kind=AlertKind.NO_RATING, product=product,
         key=f"unrated:{product.pk}",
-        data={"since": since.isoformat() if since else None, "days": UNRATED_DAYS},
+        link_path=reverse("listening:rating-detail", args=[product.pk]),
+        message_params={
+            "product": product.name, "days": UNRATED_DAYS,
+            "since": since.isoformat() if since else None,
+        },
     )  # fmt: skip
     return raised is not None
+
+
+def _rounded(value: float | None) -> float | None:
+    """Stars as an alert shows them: one decimal."""
+    return None if value is None else round(value, 1)
 
 
 def _proposed_product(product: Product) -> Product:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 
+from touchbase.catalogue.models import Product
 from touchbase.core.models import Workspace
 from touchbase.listening.choices import InvitationStatus
 from touchbase.listening.models import Alert, Mention, ReviewInvitation, Source
@@ -144,10 +145,15 @@ def invitation_list(
     )
 
 
-def alert_list(*, workspace: Workspace, limit: int = 100, offset: int = 0) -> list[Alert]:
+def alert_list(
+    *, workspace: Workspace, limit: int = 100, offset: int = 0, product: Product | None = None
+) -> list[Alert]:
     """Newest first, with the webhook delivery's state beside each alert."""
+    alerts = Alert.objects.filter(workspace=workspace)
+    if product is not None:
+        alerts = alerts.filter(product=product)
     return list(
-        Alert.objects.filter(workspace=workspace)
-        .select_related("product", "mention", "webhook_delivery")
-        .order_by("-created_at", "-pk")[offset : offset + limit]
+        alerts.select_related("product", "mention", "webhook_delivery").order_by(
+            "-created_at", "-pk"
+        )[offset : offset + limit]
     )

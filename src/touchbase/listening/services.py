@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,66 +40,30 @@ SETTINGS_BOUNDS = {
     "response_sla_hours": (1, 24 * 90),
     "invitation_gap_days": (1, 3650),
 }
-MAX_ALERT_EMAILS = 20
 
 
 def listening_settings_save(*, workspace: Workspace, **changes: Any) -> ListeningSettings:
     """Change a workspace's listening rules; every bad value is a field error, none is saved.
 
-    `alert_emails` is a list of addresses (or text with one per line, or comma-separated).
+    Where alerts go is alerting.alert_settings_save's part.
     """
     found = listening_settings(workspace=workspace)
     errors: dict[str, str] = {}
     for name, (lowest, highest) in SETTINGS_BOUNDS.items():
-        if name in changes:
-            value = changes[name]
-            if (
-                not isinstance(value, int)
-                or isinstance(value, bool)
-                or not (lowest <= value <= highest)
-            ):
-                errors[name] = _("Enter a whole number from %(low)d to %(high)d.") % {
-                    "low": lowest, "high": highest}  # fmt: skip
-            else:
-                setattr(found, name, value)
-    if "alert_emails" in changes:
-        addresses, error = _alert_emails(changes["alert_emails"])
-        if error:
-            errors["alert_emails"] = error
-        found.alert_emails = "\n".join(addresses)
-    if "alert_webhook_url" in changes:
-        url = str(changes["alert_webhook_url"] or "").strip()
-        try:
-            if url:
-                URLValidator(schemes=["http", "https"])(url)
-        except ValidationError:
-            errors["alert_webhook_url"] = _("Enter an http or https address.")
-        found.alert_webhook_url = url
+        if name not in changes:
+            continue
+        value = changes[name]
+        if not isinstance(value, int) or isinstance(value, bool) or not lowest <= value <= highest:
+            errors[name] = _("Enter a whole number from %(low)d to %(high)d.") % {
+                "low": lowest, "high": highest}  # fmt: skip
+        else:
+            setattr(found, name, value)
+    if "invitations_enabled" in changes:
+        found.invitations_enabled = bool(changes["invitations_enabled"])
     if errors:
         raise ValidationError(errors)
     found.save()
     return found
-
-
-def _alert_emails(value: object) -> tuple[list[str], str]:
-    """Addresses cleaned and without repeats; an error naming the first bad one."""
-    words = (
-        value
-        if isinstance(value, list)
-        else str(value or "").replace(",", " ").replace(";", " ").split()
-    )
-    addresses: list[str] = []
-    for word in (str(item).strip() for item in words):
-        if not word or word.casefold() in {a.casefold() for a in addresses}:
-            continue
-        try:
-            validate_email(word)
-        except ValidationError:
-            return addresses, _("“%(address)s” is no e-mail address.") % {"address": word[:100]}
-        addresses.append(word)
-    if len(addresses) > MAX_ALERT_EMAILS:
-        return addresses, _("At most %(count)d addresses.") % {"count": MAX_ALERT_EMAILS}
-    return addresses, ""
 
 
 def name_key(name: str) -> str:

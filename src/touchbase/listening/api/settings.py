@@ -16,22 +16,18 @@ class SettingsOut(Schema):
     removal_min_ratings: int = Field(
         description="Ratings before a product can be proposed for removal"
     )
-    response_sla_hours: int
-    invitation_gap_days: int
-    alert_emails: list[str]
-    alert_webhook_url: str
-
-    @staticmethod
-    def resolve_alert_emails(found: ListeningSettings) -> list[str]:
-        return found.alert_email_list
+    response_sla_hours: int = Field(description="Negative mentions are due within these hours")
+    invitation_gap_days: int = Field(description="At most one review invitation per customer")
+    invitations_enabled: bool
 
 
 class SettingsPatch(Schema):
+    """Where alerts go is set at /listening/alert-settings."""
+
     removal_min_ratings: int | None = None
     response_sla_hours: int | None = None
     invitation_gap_days: int | None = None
-    alert_emails: list[str] | None = Field(None, max_length=100)
-    alert_webhook_url: str | None = Field(None, max_length=200)
+    invitations_enabled: bool | None = None
 
 
 @router.get("/listening/settings", response=SettingsOut, summary="Listening settings")

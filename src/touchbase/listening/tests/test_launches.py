@@ -11,7 +11,7 @@ from touchbase.catalogue.models import Product
 from touchbase.catalogue.services import product_save
 from touchbase.listening import launches
 from touchbase.listening.choices import AlertKind
-from touchbase.listening.models import ListeningAlert
+from touchbase.listening.models import Alert
 from touchbase.listening.tests.factories import mention_about, mention_make, source_make
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +94,7 @@ def test_a_few_negative_mentions_raise_no_alert(workspace, source, aurora, usual
     assert check.p_value < 0.01
     assert not check.is_significant
     assert launches.launch_alerts_check(workspace=workspace, now=NOW) == []
-    assert not ListeningAlert.objects.exists()
+    assert not Alert.objects.exists()
 
 
 def test_a_usual_share_of_negatives_raises_no_alert(workspace, source, aurora, usual):
@@ -117,15 +117,15 @@ def test_a_clear_surge_raises_the_alert_once_per_three_hours(workspace, source, 
     # then one alert says by how much
     assert len(raised) == 1
     assert again == []
-    alert = ListeningAlert.objects.get()
-    assert (alert.kind, alert.product, alert.data["negative"], alert.data["total"]) == (
+    alert = Alert.objects.get()
+    assert (alert.kind, alert.product, alert.params["negative"], alert.params["total"]) == (
         AlertKind.LAUNCH_NEGATIVE, aurora, 12, 20)  # fmt: skip
     # scipy.stats.fisher_exact([[12, 8], [18, 82]], alternative="greater")
-    assert alert.data["p_value"] == pytest.approx(0.000261252612252, rel=1e-8)
-    assert (alert.data["share"], alert.data["usual_share"]) == (0.6, 0.18)
-    assert alert.text == (
-        "Aurora launch: negative share 60 % in the last 3 hours (12 of 20 mentions) vs. "
-        "usually 18 %, p < 0.001."
+    assert alert.params["p_value"] == pytest.approx(0.000261252612252, rel=1e-8)
+    assert (alert.params["share"], alert.params["usual"], alert.params["p"]) == (60, 18, 0.001)
+    assert alert.message == (
+        "The launch of Aurora is turning negative: 60 % of the mentions in the last 3 hours are "
+        "negative (12 of 20), against 18 % usually (p ≤ 0.001)."
     )
     assert alert.mention.sentiment == "negative"
     # and the next 3-hour block may raise it again
@@ -134,7 +134,7 @@ def test_a_clear_surge_raises_the_alert_once_per_three_hours(workspace, source, 
         workspace=workspace, now=NOW + dt.timedelta(hours=1, minutes=5)
     )
     assert len(later) == 1
-    assert ListeningAlert.objects.count() == 2
+    assert Alert.objects.count() == 2
 
 
 def test_nothing_is_checked_before_or_after_the_first_72_hours(workspace, source, aurora, usual):

@@ -13,7 +13,7 @@ from touchbase.catalogue.models import Product
 from touchbase.catalogue.services import product_save
 from touchbase.listening import ratings
 from touchbase.listening.choices import AlertKind, RemovalStep
-from touchbase.listening.models import ListeningAlert, MentionProduct, RemovalDecision
+from touchbase.listening.models import Alert, MentionProduct, RemovalDecision
 from touchbase.listening.services import listening_settings_save
 from touchbase.listening.statistics import stars_interval
 from touchbase.listening.tests.factories import mention_about, mention_make, source_make
@@ -119,10 +119,10 @@ def test_under_two_stars_from_enough_ratings_proposes_the_product_once(workspace
     decision = RemovalDecision.objects.get(product=aurora)
     assert (decision.step, decision.ratings, decision.average, decision.decided_by) == (
         RemovalStep.PROPOSED, 10, 1.5, None)  # fmt: skip
-    alert = ListeningAlert.objects.get(workspace=workspace)
-    assert (alert.kind, alert.product, alert.data["count"], alert.data["average"]) == (
+    alert = Alert.objects.get(workspace=workspace)
+    assert (alert.kind, alert.product, alert.params["count"], alert.params["average"]) == (
         AlertKind.REMOVAL_PROPOSED, aurora, 10, 1.5)  # fmt: skip
-    assert alert.text.startswith("Aurora is proposed for removal: 1.5 stars on average from 10")
+    assert alert.message == "Aurora is proposed for removal: 1.5 stars from 10 ratings."
 
 
 def test_too_few_ratings_or_two_stars_exactly_propose_nothing(workspace, source, aurora):
@@ -132,7 +132,7 @@ def test_too_few_ratings_or_two_stars_exactly_propose_nothing(workspace, source,
     outcome = ratings.ratings_rules_apply(workspace=workspace)
     assert outcome.proposed == []
     assert set(Product.objects.values_list("status", flat=True)) == {ProductStatus.ON_SALE}
-    assert not ListeningAlert.objects.exists()
+    assert not Alert.objects.exists()
 
 
 def test_the_workspace_decides_how_many_ratings_are_enough(workspace, source, aurora):
@@ -199,8 +199,8 @@ def test_an_override_holds_until_as_many_new_ratings_arrived_as_the_rule_needs(
     assert ratings.ratings_rules_apply(workspace=workspace).proposed == [proposed]
     proposed.refresh_from_db()
     assert proposed.status == ProductStatus.PROPOSED_FOR_REMOVAL
-    assert ListeningAlert.objects.filter(kind=AlertKind.REMOVAL_PROPOSED).count() == 2
-    assert ListeningAlert.objects.order_by("-id").first().data["count"] == 20
+    assert Alert.objects.filter(kind=AlertKind.REMOVAL_PROPOSED).count() == 2
+    assert Alert.objects.order_by("-id").first().params["count"] == 20
 
 
 def test_a_product_on_sale_for_30_days_without_a_rating_is_flagged_once(workspace, source):
@@ -222,8 +222,8 @@ def test_a_product_on_sale_for_30_days_without_a_rating_is_flagged_once(workspac
     # then only the old product is flagged, and its alert is raised once
     assert [product.name for product in first.flagged] == ["Alt"]
     assert second.flagged == []
-    alert = ListeningAlert.objects.get(kind=AlertKind.UNRATED)
+    alert = Alert.objects.get(kind=AlertKind.NO_RATING)
     assert alert.product.name == "Alt"
-    assert alert.text == "Alt has been on sale for 30 days without any rating."
+    assert alert.message == "Alt has been on sale for 30 days without any rating."
     figures = ratings.product_ratings(workspace=workspace, products=Product.objects.all())
     assert [item.product.name for item in figures if item.is_unrated] == ["Alt"]

@@ -13,7 +13,7 @@ from touchbase.catalogue.models import Product
 from touchbase.catalogue.services import product_save
 from touchbase.listening.analysis import Reading
 from touchbase.listening.choices import AlertKind
-from touchbase.listening.models import ListeningAlert, ListeningSettings, Mention
+from touchbase.listening.models import Alert, ListeningSettings, Mention
 from touchbase.listening.rules import rules_request, rules_schedule
 from touchbase.listening.services import listening_settings_save
 from touchbase.listening.tasks import listening_rules_task
@@ -63,7 +63,7 @@ def test_an_analysis_batch_asks_once_for_the_rules_which_then_propose_removal(
         "proposed": 1, "flagged": 0, "launch_alerts": 0}  # fmt: skip
     aurora.refresh_from_db()
     assert aurora.status == ProductStatus.PROPOSED_FOR_REMOVAL
-    assert ListeningAlert.objects.get().kind == AlertKind.REMOVAL_PROPOSED
+    assert Alert.objects.get().kind == AlertKind.REMOVAL_PROPOSED
     assert ListeningSettings.objects.get(workspace=workspace).rules_requested_at is None
 
 

@@ -19,9 +19,9 @@ from touchbase.core.forms import apply_errors
 from touchbase.core.requests import MemberRequest
 from touchbase.core.tenancy import owned_or_404
 from touchbase.listening import charts, ratings
-from touchbase.listening.alerts import alert_list
 from touchbase.listening.choices import RemovalStep
 from touchbase.listening.forms import OverrideForm
+from touchbase.listening.selectors import alert_list
 from touchbase.listening.services import listening_settings
 
 PAGE_SIZE = 200
@@ -58,7 +58,7 @@ def _detail_context(request: MemberRequest, product: Product, form: OverrideForm
         "held_until": ratings.override_until(decision=last, min_ratings=min_ratings)
         if held and last
         else None,
-        "alerts": alert_list(workspace=request.workspace, product=product)[:10],
+        "alerts": alert_list(workspace=request.workspace, product=product, limit=10),
         "min_ratings": min_ratings,
         "is_proposed": product.status == ProductStatus.PROPOSED_FOR_REMOVAL,
         "can_decide": has_capability(request, Capability.CATALOGUE_MANAGE),
