@@ -259,7 +259,7 @@ def child_webhook(env: dict[str, str]) -> dict:
 def _launch_count(url: str, token: str) -> int:
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
     data = json.loads(urllib.request.urlopen(request, timeout=10).read())
-    return int(data["mentions"])
+    return sum(int(hour["total"]) for hour in data["hours"])
 
 
 def _free_port() -> int:
