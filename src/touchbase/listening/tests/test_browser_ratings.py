@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tests.browser.test_accessibility import serious_violations
 from tests.browser.world import pollux_world, sign_in
 from touchbase.catalogue.models import Product
 from touchbase.catalogue.services import product_save
@@ -17,9 +17,6 @@ from touchbase.listening import ratings
 from touchbase.listening.tests.factories import mention_about, source_make
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE = Path(__file__).resolve().parents[4] / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture
@@ -46,26 +43,19 @@ def world(transactional_db):
     return {**pollux, "source": source, "aurora": aurora, "boreas": boreas}
 
 
-def serious_violations(page: Page) -> list[str]:
-    assert AXE.exists(), "axe-core is missing: `make system-deps` runs `npm ci`"
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("options => axe.run(document, options)", {"runOnly": WCAG_21_AA})
-    return [
-        f"{violation['id']}: " + ", ".join(str(node["target"]) for node in violation["nodes"][:3])
-        for violation in result["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
-
-
-def test_the_ratings_and_launch_pages_have_no_serious_accessibility_violations(
-    page: Page, live_server, world
+@pytest.mark.parametrize("language", ["EN", "DE"])
+def test_the_listening_pages_have_no_serious_accessibility_violations(
+    page: Page, live_server, world, language
 ):
-    sign_in(page, live_server.url)
+    sign_in(page, live_server.url, language=language)
     found = {}
     for path in (
+        "/listening/", "/listening/mentions/new/", "/listening/sources/",
+        "/listening/sources/new/", f"/listening/sources/{world['source'].pk}/",
         "/listening/ratings/", f"/listening/ratings/{world['aurora'].pk}/",
         "/listening/launches/", f"/listening/launches/{world['boreas'].pk}/",
-        "/listening/alerts/", "/listening/settings/",
+        "/listening/alerts/", "/listening/alerts/settings/", "/listening/invitations/",
+        "/listening/settings/",
     ):  # fmt: skip
         page.goto(f"{live_server.url}{path}")
         if violations := serious_violations(page):
