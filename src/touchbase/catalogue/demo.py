@@ -1,4 +1,7 @@
-"""Demo data of the catalogue: a small range, one product launched a day ago, one on its way out."""
+"""Demo data of the catalogue: a small range, one product launched a day ago, one taken out.
+
+Castor is on sale here; its poor reviews in listening's demo make the removal rule propose it.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +20,7 @@ from touchbase.core.models import Workspace
 PRODUCTS = [
     ("Wasserkocher Aurora", "WK-100", ["Aurora", "Aurora-Kocher"], 400, ProductStatus.ON_SALE),
     ("Toaster Borealis", "TO-210", ["Borealis"], 250, ProductStatus.ON_SALE),
-    ("Kaffeemühle Castor", "KM-310", ["Castor", "Mühle Castor"], 90,
-     ProductStatus.PROPOSED_FOR_REMOVAL),
+    ("Kaffeemühle Castor", "KM-310", ["Castor", "Mühle Castor"], 90, ProductStatus.ON_SALE),
     ("Standmixer Nova", "SM-420", ["Nova", "Mixer Nova"], 1, ProductStatus.ON_SALE),
     ("Eierkocher Vega", "EK-050", ["Vega"], 1200, ProductStatus.REMOVED),
 ]  # fmt: skip

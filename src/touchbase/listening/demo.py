@@ -15,9 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from touchbase.catalogue.models import Product
-from touchbase.core.models import Membership, Workspace
+from touchbase.core.models import Membership, User, Workspace
 from touchbase.listening.ingest import Draft, drafts_store
+from touchbase.listening.invitations import delivery_record
 from touchbase.listening.models import Source
+from touchbase.listening.rules import rules_run
 from touchbase.listening.services import source_save
 from touchbase.listening.understanding import mentions_analyse
 from touchbase.relationships.models import Contact
@@ -45,7 +47,7 @@ AUTHORS = ["Maria K.", "Jonas B.", "Sabine", "T. Wagner", "Ayşe Y.", "Peter", "
            "Chris", "Jürgen H.", "Anna-Lena", "M. Rossi", "Sophie L."]  # fmt: skip
 # product name → (mentions over the last 120 days, chance of a complaint)
 HISTORY = {"Wasserkocher Aurora": (70, 0.1), "Toaster Borealis": (45, 0.2),
-           "Kaffeemühle Castor": (30, 0.75)}  # fmt: skip
+           "Kaffeemühle Castor": (30, 0.9)}  # fmt: skip
 
 
 def demo_listening(*, workspace: Workspace, team: dict[str, Membership], rng: random.Random,
@@ -77,6 +79,17 @@ def demo_listening(*, workspace: Workspace, team: dict[str, Membership], rng: ra
                 source=source, drafts=[draft for where, draft in drafts if where == source]
             )
     mentions_analyse(workspace_id=workspace.pk)
+    # As the worker would after analysing: Castor is proposed, Nova's launch may alert.
+    rules_run(workspace=workspace)
+    _deliveries(workspace, customers[:3], products.get("Wasserkocher Aurora"), joseph)
+
+
+def _deliveries(
+    workspace: Workspace, customers: list[Contact], product: Product | None, by: User | None
+) -> None:
+    """A few deliveries recorded: the worker sends their review invitations."""
+    for contact in customers:
+        delivery_record(workspace=workspace, contact=contact, product=product, by=by)
 
 
 def _draft(rng: random.Random, product: Product, moment: dt.datetime, bad: float,
