@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from touchbase.listening.ingest import Draft, file_ingest, file_layout, mention_key
 from touchbase.listening.models import IngestJob, Mention
@@ -153,3 +154,17 @@ def test_ingest_of_a_few_thousand_lines_is_batched(source):
     )
     assert progress.stored == 5001
     assert batches == [2000, 4000, 5001]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_a_big_file_refreshes_the_planners_statistics_of_mentions(source, tmp_path):
+    # given a file of 6,000 mentions, more than the first refresh waits for
+    path = tmp_path / "big.jsonl"
+    path.write_text("\n".join(json.dumps({"id": n, "text": f"Lieferung Nummer {n} kam an."})
+                              for n in range(6000)))  # fmt: skip
+    # when the command stores it (in this test's transaction, where autovacuum cannot look)
+    call_command("ingest_mentions", str(path), "--source", "Google", "--quiet", stdout=StringIO())
+    # then PostgreSQL knows the table holds thousands of rows, not the empty table it saw
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'listening_mention'")
+        assert cursor.fetchone()[0] >= 5000
