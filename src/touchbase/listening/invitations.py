@@ -56,6 +56,7 @@ from touchbase.listening.models import (
 from touchbase.listening.services import (
     analysis_request,
     listening_settings,
+    listening_settings_save,
     mention_on_timeline,
     name_key,
     source_save,
@@ -477,11 +478,8 @@ def invitation_source(*, workspace: Workspace) -> Source:
 def invitation_settings_save(
     *, workspace: Workspace, invitations_enabled: bool, invitation_gap_days: int
 ) -> ListeningSettings:
-    """Switch invitations on or off and set the frequency cap (1 day to 10 years)."""
-    if not 1 <= invitation_gap_days <= 3650:
-        raise ValidationError({"invitation_gap_days": _("Choose between 1 and 3650 days.")})
-    settings = listening_settings(workspace=workspace)
-    settings.invitations_enabled = invitations_enabled
-    settings.invitation_gap_days = invitation_gap_days
-    settings.save(update_fields=["invitations_enabled", "invitation_gap_days"])
-    return settings
+    """Switch invitations on or off and set the frequency cap (services.SETTINGS_BOUNDS)."""
+    return listening_settings_save(
+        workspace=workspace, invitations_enabled=invitations_enabled,
+        invitation_gap_days=invitation_gap_days,
+    )  # fmt: skip
