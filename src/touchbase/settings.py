@@ -53,11 +53,13 @@ INSTALLED_APPS = [
     # Serves the API docs' scripts from our static files; from the CDN they break the CSP.
     "ninja",
     "touchbase.core",
+    "touchbase.visitors",
     "touchbase.relationships",
     "touchbase.care",
     "touchbase.imports",
     "touchbase.catalogue",
     "touchbase.listening",
+    "touchbase.ideas",
 ]
 
 MIDDLEWARE = [

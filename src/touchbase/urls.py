@@ -18,4 +18,6 @@ urlpatterns = [
     path("", include("touchbase.imports.urls")),
     path("", include("touchbase.catalogue.urls")),
     path("", include("touchbase.listening.urls")),
+    path("", include("touchbase.visitors.urls")),
+    path("", include("touchbase.ideas.urls")),
 ]

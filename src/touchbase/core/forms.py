@@ -99,7 +99,8 @@ class WorkspaceForm(forms.ModelForm[Workspace]):
 
     class Meta:
         model = Workspace
-        fields = ["name", "time_zone", "home_country", "default_cadence_days"]
+        fields = ["name", "time_zone", "home_country", "default_cadence_days", "accent_color"]
+        widgets = {"accent_color": forms.TextInput(attrs={"type": "color"})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -80,6 +80,7 @@ def mail_send(
     attachments: Sequence[Attachment] = (),
     time_zone: zoneinfo.ZoneInfo | None = None,
     from_email: str | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> int:
     """Render the template's subject, text and HTML in the language and send; returns 1 or 0."""
     zone_override = timezone.override(time_zone) if time_zone else nullcontext()
@@ -94,6 +95,7 @@ def mail_send(
         from_email=from_email,
         to=to,
         reply_to=reply_to,
+        headers=dict(headers or {}),
     )
     for attachment in attachments:
         message.attach(attachment.as_part())

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Self
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +55,11 @@ class Workspace(models.Model):
         _("home country"), max_length=2, choices=Country.choices, default=Country.GERMANY,
         help_text=_("Phone numbers of this country are shown in national format, all others "
                     "in international format. Customers without a country are placed in it."),
+    )  # fmt: skip
+    accent_color = models.CharField(
+        _("accent colour"), max_length=7, default="#2f5bea",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour like #2f5bea."))],
+        help_text=_("Public pages (the idea portal, the rating page) wear it."),
     )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -121,7 +121,8 @@ class Hook:
 
     workspace_updated: run(workspace=, changed={field names});
     member_changed: run(membership=, removed=bool), after a role change or before removal;
-    customers_imported: run(workspace=), inside the transaction that wrote an import.
+    customers_imported: run(workspace=), inside the transaction that wrote an import;
+    visitor_confirmed: run(visitor=), when a public page's visitor confirmed their address.
     """
 
     name: str
@@ -141,3 +142,6 @@ settings_sections: Slot[SettingsSection] = Slot()
 workspace_updated: Slot[Hook] = Slot()
 member_changed: Slot[Hook] = Slot()
 customers_imported: Slot[Hook] = Slot()
+visitor_confirmed: Slot[Hook] = Slot()
+# What an app holds on one visitor of a public page: export(visitor), erase(visitor).
+visitor_data: Slot[PersonalDataHandler] = Slot()

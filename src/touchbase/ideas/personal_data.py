@@ -1,0 +1,51 @@
+"""What ideas hold on one visitor, for the visitor's own export and erasure (and a contact's).
+
+Erasure removes the visitor's votes, comments and subscriptions; their ideas stay for the
+others who voted on them, without an author.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F
+
+from touchbase.ideas.models import Comment, Idea, IdeaMail, Subscription, Vote
+from touchbase.visitors.models import Visitor
+
+
+def visitor_ideas_export(visitor: Visitor) -> dict[str, Any]:
+    return {
+        "ideas": [
+            {"title": idea.title, "text": idea.text, "created_at": idea.created_at.isoformat(),
+             "status": idea.status}
+            for idea in Idea.objects.filter(author_visitor=visitor).order_by("created_at")
+        ],
+        "votes": [
+            {"idea": title, "at": at.isoformat()}
+            for title, at in Vote.objects.filter(visitor=visitor)
+            .order_by("created_at").values_list("idea__title", "created_at")
+        ],
+        "comments": [
+            {"idea": title, "text": text, "at": at.isoformat()}
+            for title, text, at in Comment.objects.filter(visitor=visitor)
+            .order_by("created_at").values_list("idea__title", "text", "created_at")
+        ],
+        "subscriptions": list(
+            Subscription.objects.filter(visitor=visitor).values_list("idea__title", flat=True)
+        ),
+    }  # fmt: skip
+
+
+def visitor_ideas_erase(visitor: Visitor) -> None:
+    from touchbase.ideas.services import vote_retract
+
+    for vote in Vote.objects.filter(visitor=visitor).select_related("idea"):
+        vote_retract(idea=vote.idea, visitor=visitor)
+    for comment in Comment.objects.filter(visitor=visitor):
+        if comment.is_public:
+            Idea.objects.filter(pk=comment.idea_id).update(comment_count=F("comment_count") - 1)
+        comment.delete()
+    Subscription.objects.filter(visitor=visitor).delete()
+    IdeaMail.objects.filter(visitor=visitor).delete()
+    Idea.objects.filter(author_visitor=visitor).update(author_visitor=None)

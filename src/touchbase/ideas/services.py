@@ -1,0 +1,600 @@
+"""Writes for ideas: posting, voting, comments, status and answer, merging, moderation, evidence.
+
+Counts on an idea move only together with the rows they count, in one transaction, by
+UPDATE … SET n = n ± 1 after the row's INSERT or DELETE succeeded. The database's unique
+constraints decide a double vote: of two votes by one person at the same moment one insert
+fails and counts nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rapidfuzz import fuzz, process, utils
+
+from touchbase.catalogue.models import Product
+from touchbase.core.models import User, Workspace
+from touchbase.core.webhooks import webhook_delivery_create
+from touchbase.ideas.choices import IdeaStatus, MailKind
+from touchbase.ideas.models import (
+    Comment,
+    Evidence,
+    Idea,
+    IdeaMail,
+    PortalSettings,
+    StatusChange,
+    Subscription,
+    Vote,
+)
+from touchbase.listening.models import Mention
+from touchbase.relationships.models import Contact, Touchpoint
+from touchbase.visitors import services as visitors
+from touchbase.visitors.models import Visitor
+
+# Votes fade with a half-life of a week in the trending order; EPOCH keeps exponents small
+# (a double holds them for about thirty years after it).
+TREND_HALF_LIFE = dt.timedelta(days=7)
+TREND_EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+_TREND_RATE = math.log(2) / TREND_HALF_LIFE.total_seconds()
+SIMILAR_POOL = 5000
+SIMILAR_MIN_SCORE = 55
+MIN_SIMILAR_QUERY = 4
+
+
+class IdeaClosed(ValidationError):
+    """The idea takes no votes or comments now (locked, hidden, merged or not public yet)."""
+
+
+def vote_weight(at: dt.datetime) -> float:
+    return math.exp((at - TREND_EPOCH).total_seconds() * _TREND_RATE)
+
+
+def portal_settings(*, workspace: Workspace) -> PortalSettings:
+    row = PortalSettings.objects.filter(workspace=workspace).first()
+    if row is None:
+        try:
+            with transaction.atomic():
+                row = PortalSettings.objects.create(workspace=workspace)
+        except IntegrityError:
+            row = PortalSettings.objects.get(workspace=workspace)
+    return row
+
+
+def portal_settings_save(*, row: PortalSettings, changes: dict[str, Any]) -> PortalSettings:
+    for name, value in changes.items():
+        setattr(row, name, value)
+    row.full_clean()
+    row.save()
+    return row
+
+
+def ideas_listed(*, workspace: Workspace) -> QuerySet[Idea]:
+    return Idea.objects.filter(workspace=workspace, listed=True)
+
+
+def public_path(idea: Idea) -> str:
+    return reverse("ideas:portal-idea", args=[idea.workspace.slug, idea.pk])
+
+
+def _listed_now(idea: Idea) -> bool:
+    return idea.published_at is not None and idea.hidden_at is None and idea.merged_into_id is None
+
+
+def _save_listing(idea: Idea, *fields: str) -> None:
+    idea.listed = _listed_now(idea)
+    idea.save(update_fields=[*fields, "listed"])
+
+
+def contact_for_email(*, workspace: Workspace, email: str) -> Contact | None:
+    """The customer with this address (the most recently changed one, when several share it)."""
+    if not email:
+        return None
+    return (
+        Contact.objects.filter(workspace=workspace, email__iexact=email.strip(), erased_at=None)
+        .order_by("-updated_at")
+        .first()
+    )
+
+
+# --- posting -----------------------------------------------------------------------------------
+
+
+def _product_of(workspace: Workspace, product: Product | None) -> Product | None:
+    if product is not None and product.workspace_id != workspace.pk:
+        raise ValidationError({"product": _("Choose one from this workspace.")})
+    return product
+
+
+def idea_post(
+    *, workspace: Workspace, visitor: Visitor, title: str, text: str = "",
+    product: Product | None = None, subscribe: bool = True,
+) -> Idea:  # fmt: skip
+    """A visitor's idea: public at once when their address is confirmed, else after it is."""
+    visitors.writer_check(visitor)
+    now = timezone.now()
+    idea = Idea(
+        workspace=workspace, product=_product_of(workspace, product), title=title.strip(),
+        text=text.strip(), author_visitor=visitor,
+        author_contact=contact_for_email(workspace=workspace, email=visitor.email),
+        published_at=now if visitor.is_confirmed else None, created_at=now,
+    )  # fmt: skip
+    idea.listed = _listed_now(idea)
+    idea.full_clean()
+    with transaction.atomic():
+        idea.save()
+        if subscribe:
+            _subscribe(idea, visitor)
+        if idea.listed:
+            _idea_webhook(idea, "idea.created")
+    return idea
+
+
+def idea_create(
+    *, workspace: Workspace, by: User, title: str, text: str = "",
+    product: Product | None = None, contact: Contact | None = None,
+) -> Idea:  # fmt: skip
+    """An idea written down by a member (for a customer, when `contact` is given); public."""
+    if contact is not None and contact.workspace_id != workspace.pk:
+        raise ValidationError({"contact": _("Choose one from this workspace.")})
+    now = timezone.now()
+    idea = Idea(
+        workspace=workspace, product=_product_of(workspace, product), title=title.strip(),
+        text=text.strip(), author_member=by, author_contact=contact, published_at=now,
+        created_at=now, listed=True,
+    )  # fmt: skip
+    idea.full_clean()
+    with transaction.atomic():
+        idea.save()
+        _idea_webhook(idea, "idea.created")
+    return idea
+
+
+def _subscribe(idea: Idea, visitor: Visitor) -> None:
+    Subscription.objects.bulk_create(
+        [Subscription(workspace_id=idea.workspace_id, idea=idea, visitor=visitor)],
+        ignore_conflicts=True,
+    )
+
+
+def subscription_end(*, idea: Idea, visitor: Visitor) -> int:
+    """Stop status e-mails about this idea for the visitor; returns how many rows went."""
+    deleted, _rows = Subscription.objects.filter(idea=idea, visitor=visitor).delete()
+    return deleted
+
+
+def visitor_contributions_publish(*, visitor: Visitor) -> None:
+    """After a visitor confirmed: their ideas, comments and votes count and show."""
+    now = timezone.now()
+    for idea in Idea.objects.filter(author_visitor=visitor, published_at=None):
+        idea.published_at = now
+        _save_listing(idea, "published_at")
+        if idea.listed:
+            _idea_webhook(idea, "idea.created")
+    pending = Comment.objects.filter(visitor=visitor, published_at=None)
+    for idea_id in set(pending.values_list("idea_id", flat=True)):
+        published = pending.filter(idea_id=idea_id).update(published_at=now)
+        Idea.objects.filter(pk=idea_id).update(comment_count=F("comment_count") + published)
+    for vote in Vote.objects.filter(visitor=visitor, counted=False):
+        if Vote.objects.filter(pk=vote.pk, counted=False).update(counted=True):
+            _count(vote.idea_id, +1, vote.created_at)
+
+
+# --- votes -------------------------------------------------------------------------------------
+
+
+def _count(idea_id: int, sign: int, at: dt.datetime) -> None:
+    Idea.objects.filter(pk=idea_id).update(
+        vote_count=F("vote_count") + sign, trend_score=F("trend_score") + sign * vote_weight(at)
+    )
+
+
+def _open_for(idea: Idea) -> None:
+    fresh = Idea.objects.filter(pk=idea.pk).values("listed", "locked_at").first()
+    if not fresh or not fresh["listed"] or fresh["locked_at"] is not None:
+        raise IdeaClosed(_("This idea takes no votes or comments at the moment."))
+
+
+def vote_cast(*, idea: Idea, visitor: Visitor, subscribe: bool = True) -> Vote:
+    """The visitor's vote for the idea (the existing one when they voted before)."""
+    visitors.writer_check(visitor)
+    _open_for(idea)
+    now = timezone.now()
+    vote = Vote(
+        workspace_id=idea.workspace_id, idea=idea, visitor=visitor, created_at=now,
+        contact=contact_for_email(workspace=idea.workspace, email=visitor.email),
+        counted=visitor.is_confirmed,
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            vote.save()
+            if vote.counted:
+                _count(idea.pk, +1, now)
+            if subscribe:
+                _subscribe(idea, visitor)
+    except IntegrityError:
+        return Vote.objects.get(idea=idea, visitor=visitor)
+    return vote
+
+
+def vote_retract(*, idea: Idea, visitor: Visitor) -> bool:
+    """Take the visitor's vote back; False when there was none."""
+    with transaction.atomic():
+        vote = Vote.objects.filter(idea=idea, visitor=visitor).first()
+        if vote is None:
+            return False
+        deleted, _rows = Vote.objects.filter(pk=vote.pk).delete()
+        if deleted and vote.counted:
+            _count(idea.pk, -1, vote.created_at)
+    return bool(deleted)
+
+
+def vote_for_customer(*, idea: Idea, contact: Contact, by: User, note: str = "") -> Vote:
+    """A member's vote on behalf of a customer they spoke to, recorded as such; once each."""
+    if contact.workspace_id != idea.workspace_id:
+        raise ValidationError({"contact": _("Choose one from this workspace.")})
+    if idea.merged_into_id is not None:
+        raise IdeaClosed(_("This idea was merged into another; vote there."))
+    existing = Vote.objects.filter(idea=idea, contact=contact, visitor=None).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    vote = Vote(
+        workspace_id=idea.workspace_id, idea=idea, contact=contact, recorded_by=by,
+        note=note[:300], counted=True, created_at=now,
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            vote.save()
+            _count(idea.pk, +1, now)
+    except IntegrityError:
+        return Vote.objects.get(idea=idea, contact=contact, visitor=None)
+    return vote
+
+
+def vote_for_customer_retract(*, idea: Idea, contact: Contact) -> bool:
+    with transaction.atomic():
+        vote = Vote.objects.filter(idea=idea, contact=contact, visitor=None).first()
+        if vote is None:
+            return False
+        deleted, _rows = Vote.objects.filter(pk=vote.pk).delete()
+        if deleted:
+            _count(idea.pk, -1, vote.created_at)
+    return bool(deleted)
+
+
+# --- comments and moderation -------------------------------------------------------------------
+
+
+def comment_post(
+    *, idea: Idea, text: str, visitor: Visitor | None = None, member: User | None = None,
+    subscribe: bool = True,
+) -> Comment:  # fmt: skip
+    """A comment by a visitor (public once confirmed) or by a member (public at once)."""
+    if visitor is not None:
+        visitors.writer_check(visitor)
+    _open_for(idea)
+    public = member is not None or (visitor is not None and visitor.is_confirmed)
+    now = timezone.now()
+    comment = Comment(
+        workspace_id=idea.workspace_id, idea=idea, visitor=visitor, member=member,
+        text=text.strip(), published_at=now if public else None, created_at=now,
+    )  # fmt: skip
+    comment.full_clean(exclude=["idea", "visitor", "member"])
+    with transaction.atomic():
+        comment.save()
+        if public:
+            Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
+        if visitor is not None and subscribe:
+            _subscribe(idea, visitor)
+    return comment
+
+
+def _uncount_comment(comment: Comment) -> None:
+    if comment.is_public:
+        Idea.objects.filter(pk=comment.idea_id).update(comment_count=F("comment_count") - 1)
+
+
+def comment_hide(*, comment: Comment, hidden: bool) -> Comment:
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if hidden == (comment.hidden_at is not None):
+            return comment
+        if hidden:
+            _uncount_comment(comment)
+            comment.hidden_at = timezone.now()
+        else:
+            comment.hidden_at = None
+            if comment.published_at is not None:
+                Idea.objects.filter(pk=comment.idea_id).update(comment_count=F("comment_count") + 1)
+        comment.save(update_fields=["hidden_at"])
+    return comment
+
+
+def comment_delete(*, comment: Comment) -> None:
+    with transaction.atomic():
+        row = Comment.objects.select_for_update().filter(pk=comment.pk).first()
+        if row is not None:
+            _uncount_comment(row)
+            row.delete()
+
+
+def idea_hide(*, idea: Idea, hidden: bool) -> Idea:
+    idea.hidden_at = timezone.now() if hidden else None
+    _save_listing(idea, "hidden_at")
+    return idea
+
+
+def idea_lock(*, idea: Idea, locked: bool) -> Idea:
+    idea.locked_at = timezone.now() if locked else None
+    idea.save(update_fields=["locked_at"])
+    return idea
+
+
+def idea_edit(*, idea: Idea, changes: dict[str, Any]) -> Idea:
+    """Staff correct title, text or product (a typo, the right product)."""
+    for name in ("title", "text"):
+        if name in changes:
+            setattr(idea, name, str(changes[name]).strip())
+    if "product" in changes:
+        idea.product = _product_of(idea.workspace, changes["product"])
+    idea.full_clean()
+    idea.save(update_fields=["title", "text", "product"])
+    return idea
+
+
+# --- status and answer -------------------------------------------------------------------------
+
+
+def status_set(*, idea: Idea, status: str, answer: str, by: User) -> StatusChange | None:
+    """Set the status and the official answer; subscribers are mailed when the status moved.
+
+    Returns the recorded change, or None when neither status nor answer changed.
+    """
+    if status not in IdeaStatus.values:
+        raise ValidationError({"status": _("Choose a valid status.")})
+    answer = answer.strip()
+    with transaction.atomic():
+        idea = Idea.objects.select_for_update().get(pk=idea.pk)
+        if status == idea.status and answer == idea.answer:
+            return None
+        now = timezone.now()
+        change = StatusChange.objects.create(
+            workspace_id=idea.workspace_id, idea=idea, old_status=idea.status,
+            new_status=status, answer=answer, by=by, at=now,
+        )  # fmt: skip
+        moved = status != idea.status
+        idea.status, idea.answer = status, answer
+        idea.answered_at, idea.answered_by = (now, by) if answer else (None, None)
+        if moved:
+            idea.status_changed_at = now
+        idea.full_clean()
+        idea.save(
+            update_fields=["status", "answer", "answered_at", "answered_by", "status_changed_at"]
+        )
+        if moved:
+            _mails_owe(idea, kind=MailKind.STATUS, change=change)
+            _idea_webhook(idea, "idea.status_changed", old_status=change.old_status)
+    return change
+
+
+def _mails_owe(
+    idea: Idea, *, kind: str, change: StatusChange | None = None, target: Idea | None = None
+) -> int:
+    from touchbase.ideas.mails import idea_mails_send_later
+
+    visitor_ids = Subscription.objects.filter(
+        idea=idea, visitor__blocked_at=None, visitor__confirmed_at__isnull=False
+    ).values_list("visitor_id", flat=True)
+    mails = IdeaMail.objects.bulk_create(
+        IdeaMail(
+            workspace_id=idea.workspace_id,
+            idea=idea,
+            visitor_id=visitor_id,
+            kind=kind,
+            change=change,
+            target=target,
+        )  # fmt: skip
+        for visitor_id in visitor_ids
+    )
+    idea_mails_send_later(workspace_id=idea.workspace_id)
+    return len(mails)
+
+
+# --- merging -----------------------------------------------------------------------------------
+
+
+def idea_merge(*, source: Idea, target: Idea, by: User) -> Idea:
+    """Merge a duplicate into `target`: its votes, comments, evidence and subscribers move.
+
+    A person who voted for both keeps one vote. The duplicate stays as a row that points to
+    the target (its public address redirects there); its subscribers are told.
+    """
+    if source.pk == target.pk:
+        raise ValidationError({"target": _("An idea cannot be merged into itself.")})
+    if source.workspace_id != target.workspace_id:
+        raise ValidationError({"target": _("Choose one from this workspace.")})
+    with transaction.atomic():
+        locked = {
+            row.pk: row
+            for row in Idea.objects.select_for_update().filter(pk__in=[source.pk, target.pk])
+        }
+        source, target = locked[source.pk], locked[target.pk]
+        if source.merged_into_id is not None or target.merged_into_id is not None:
+            raise ValidationError({"target": _("Merged ideas cannot be merged again.")})
+        _mails_owe(source, kind=MailKind.MERGED, target=target)
+        _votes_move(source, target)
+        _comments_move(source, target)
+        _unique_rows_move(Evidence.objects.filter(idea=source), target, ("mention", "touchpoint"))
+        _unique_rows_move(Subscription.objects.filter(idea=source), target, ("visitor",))
+        IdeaMail.objects.filter(target=source, sent_at=None).update(target=target)
+        Idea.objects.filter(merged_into=source).update(merged_into=target)
+        source.merged_into, source.merged_at = target, timezone.now()
+        source.vote_count, source.comment_count, source.trend_score = 0, 0, 0.0
+        _save_listing(
+            source, "merged_into", "merged_at", "vote_count", "comment_count", "trend_score"
+        )
+        _recount(target)
+    return target
+
+
+def _votes_move(source: Idea, target: Idea) -> None:
+    by_visitor = Vote.objects.filter(idea=target, visitor__isnull=False).values("visitor_id")
+    by_customer = Vote.objects.filter(
+        idea=target, visitor__isnull=True, contact__isnull=False
+    ).values("contact_id")
+    Vote.objects.filter(idea=source).filter(
+        Q(visitor_id__in=by_visitor) | Q(visitor__isnull=True, contact_id__in=by_customer)
+    ).delete()
+    Vote.objects.filter(idea=source).update(idea=target)
+
+
+def _comments_move(source: Idea, target: Idea) -> None:
+    Comment.objects.filter(idea=source).update(idea=target)
+
+
+def _unique_rows_move(rows: QuerySet[Any], target: Idea, keys: tuple[str, ...]) -> None:
+    for row in rows:
+        taken = Q()
+        for key in keys:
+            value = getattr(row, f"{key}_id")
+            if value is not None:
+                taken |= Q(**{f"{key}_id": value})
+        if taken and type(row).objects.filter(taken, idea=target).exists():
+            row.delete()
+        else:
+            type(row).objects.filter(pk=row.pk).update(idea=target)
+
+
+def _recount(idea: Idea) -> None:
+    """Counts from the rows themselves (after a merge moved many at once)."""
+    counted = Vote.objects.filter(idea=idea, counted=True)
+    trend = 0.0
+    for at in counted.values_list("created_at", flat=True).iterator(chunk_size=5000):
+        trend += vote_weight(at)
+    Idea.objects.filter(pk=idea.pk).update(
+        vote_count=counted.count(),
+        trend_score=trend,
+        comment_count=Comment.objects.filter(
+            idea=idea, published_at__isnull=False, hidden_at=None
+        ).count(),
+    )
+
+
+def merged_target(idea: Idea) -> Idea:
+    """Where a merged idea lives on now (following merges of merges, a bounded number)."""
+    seen = 0
+    while idea.merged_into_id is not None and seen < 20:
+        idea = Idea.objects.get(pk=idea.merged_into_id)
+        seen += 1
+    return idea
+
+
+# --- evidence ----------------------------------------------------------------------------------
+
+
+def evidence_attach(
+    *, idea: Idea, by: User, mention: Mention | None = None,
+    touchpoint: Touchpoint | None = None, quote: str = "",
+) -> Evidence:  # fmt: skip
+    """Attach what a customer said (a mention or a touchpoint's note) to the idea; once each."""
+    if (mention is None) == (touchpoint is None):
+        raise ValidationError(_("Attach either a mention or a touchpoint."))
+    source: Any = mention or touchpoint
+    if source.workspace_id != idea.workspace_id:
+        raise ValidationError(_("Choose one from this workspace."))
+    idea = merged_target(idea)
+    if mention is not None:
+        existing = Evidence.objects.filter(idea=idea, mention=mention).first()
+        contact, said = mention.contact, quote or mention.text
+    else:
+        assert touchpoint is not None
+        existing = Evidence.objects.filter(idea=idea, touchpoint=touchpoint).first()
+        contact, said = touchpoint.contact, quote or touchpoint.summary
+    if existing is not None:
+        return existing
+    evidence = Evidence(
+        workspace_id=idea.workspace_id, idea=idea, mention=mention, touchpoint=touchpoint,
+        contact=contact, quote=said[:5000], added_by=by,
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            evidence.save()
+    except IntegrityError:
+        return Evidence.objects.get(idea=idea, mention=mention, touchpoint=touchpoint)
+    return evidence
+
+
+def idea_from_evidence(
+    *, workspace: Workspace, by: User, title: str, text: str = "",
+    product: Product | None = None, mention: Mention | None = None,
+    touchpoint: Touchpoint | None = None,
+) -> Idea:  # fmt: skip
+    """A new idea from a mention or a touchpoint's note, with it attached as evidence."""
+    source: Any = mention or touchpoint
+    contact = source.contact if source is not None else None
+    with transaction.atomic():
+        idea = idea_create(
+            workspace=workspace, by=by, title=title, text=text, product=product, contact=contact
+        )
+        evidence_attach(idea=idea, by=by, mention=mention, touchpoint=touchpoint)
+    return idea
+
+
+# --- similar ideas -----------------------------------------------------------------------------
+
+
+def similar_ideas(*, workspace: Workspace, title: str, limit: int = 5) -> list[Idea]:
+    """Listed ideas whose title resembles `title`, best first (among the most voted)."""
+    query = title.strip()[:140]
+    if len(query) < MIN_SIMILAR_QUERY:
+        return []
+    pool = dict(
+        ideas_listed(workspace=workspace)
+        .order_by("-vote_count", "-id")
+        .values_list("id", "title")[:SIMILAR_POOL]
+    )
+    found = process.extract(
+        query, pool, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit,
+        score_cutoff=SIMILAR_MIN_SCORE,
+    )  # fmt: skip
+    order = [key for _title, _score, key in found]
+    rows = Idea.objects.in_bulk(order)
+    return [rows[key] for key in order if key in rows]
+
+
+# --- webhook -----------------------------------------------------------------------------------
+
+
+def idea_payload(idea: Idea) -> dict[str, Any]:
+    from touchbase.core.signing import absolute_url
+
+    return {
+        "id": idea.pk,
+        "title": idea.title,
+        "text": idea.text,
+        "status": idea.status,
+        "answer": idea.answer,
+        "product": idea.product.name if idea.product else None,
+        "product_id": idea.product_id,
+        "votes": Idea.objects.filter(pk=idea.pk).values_list("vote_count", flat=True).first(),
+        "url": absolute_url(path=public_path(idea)),
+        "created_at": idea.created_at.isoformat(),
+    }
+
+
+def _idea_webhook(idea: Idea, event: str, **extra: Any) -> None:
+    settings = portal_settings(workspace=idea.workspace)
+    if not settings.webhook_url:
+        return
+    webhook_delivery_create(
+        workspace=idea.workspace, url=settings.webhook_url, secret=settings.webhook_secret,
+        event=event, payload={**idea_payload(idea), **extra},
+    )  # fmt: skip

@@ -1,0 +1,7 @@
+"""Staff screens for ideas."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

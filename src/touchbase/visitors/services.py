@@ -1,0 +1,328 @@
+"""Visitor identity for every public page: confirm an address, remember the device, limit, block.
+
+A public page asks for an e-mail address with the first thing a visitor writes. What they
+wrote is kept unpublished and a confirmation link goes to that address; following it
+confirms the visitor, remembers the browser (a random token in an HttpOnly cookie; only its
+SHA-256 is stored), and tells every app through `registry.visitor_confirmed` so each
+publishes what the visitor left pending. A confirmation link works once: the visitor's
+nonce changes when it is used or when a newer link is sent.
+
+Rate limits count every write in the database, per client address and per e-mail address,
+so all web processes limit alike. A blocked visitor can read but not write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from touchbase.core import registry
+from touchbase.core.forms import client_address
+from touchbase.core.models import Workspace
+from touchbase.core.signing import LinkInvalid, absolute_url, link_sign, link_verify
+from touchbase.core.tenancy import scopes_disabled
+from touchbase.visitors.models import MAX_NAME_LENGTH, PublicAttempt, Visitor, VisitorDevice
+
+LINK_PURPOSE = "visitor-confirm"
+LINK_LIFETIME = dt.timedelta(hours=48)
+MAX_NEXT_LENGTH = 200
+ATTEMPT_WINDOW = dt.timedelta(hours=1)
+ATTEMPTS_KEPT = dt.timedelta(days=1)
+TOUCH_INTERVAL = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Limit:
+    """How many writes of one kind an address (IP) and an e-mail address may make per hour."""
+
+    per_ip: int
+    per_email: int
+
+
+# Generous for a person, small for a script: a person posts a few ideas and votes on dozens.
+LIMITS: dict[str, Limit] = {
+    "confirm-mail": Limit(per_ip=20, per_email=5),
+    "idea": Limit(per_ip=20, per_email=10),
+    "comment": Limit(per_ip=60, per_email=30),
+    "vote": Limit(per_ip=600, per_email=300),
+    "similar": Limit(per_ip=1200, per_email=1200),
+}
+DEFAULT_LIMIT = Limit(per_ip=60, per_email=30)
+
+
+class LinkUsed(LinkInvalid):
+    message = _("This link was already used. Ask for a new one if you need it.")
+
+
+class VisitorBlocked(Exception):
+    """The visitor may not write here."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().casefold()
+
+
+def cookie_name(workspace: Workspace) -> str:
+    return f"tb_visitor_{workspace.pk}"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- who is this -------------------------------------------------------------------------------
+
+
+def visitor_for_email(
+    *, workspace: Workspace, email: str, name: str = "", language: str = ""
+) -> Visitor:
+    """The workspace's visitor with this address, created unconfirmed when new.
+
+    A name or language given later does not overwrite a confirmed visitor's own: only
+    someone holding the mailbox may change those, by confirming.
+    """
+    address = normalise_email(email)
+    visitor = Visitor.objects.filter(workspace=workspace, email=address).first()
+    if visitor is None:
+        try:
+            with transaction.atomic():
+                visitor = Visitor.objects.create(
+                    workspace=workspace, email=address, name=name[:MAX_NAME_LENGTH],
+                    language=_language(language),
+                )  # fmt: skip
+        except IntegrityError:
+            visitor = Visitor.objects.get(workspace=workspace, email=address)
+    elif not visitor.is_confirmed and (name or language):
+        visitor.name = name[:MAX_NAME_LENGTH] or visitor.name
+        visitor.language = _language(language) if language else visitor.language
+        visitor.save(update_fields=["name", "language"])
+    return visitor
+
+
+def _language(code: str) -> str:
+    return "en" if (code or "").casefold().startswith("en") else "de"
+
+
+def visitor_from_request(request: HttpRequest, *, workspace: Workspace) -> Visitor | None:
+    """The confirmed visitor this browser was remembered for, or None."""
+    token = request.COOKIES.get(cookie_name(workspace), "")
+    if not token or len(token) > 100:
+        return None
+    device = (
+        VisitorDevice.objects.select_related("visitor")
+        .filter(workspace=workspace, token_hash=_hash(token))
+        .first()
+    )
+    now = timezone.now()
+    if device is None or device.created_at < now - VisitorDevice.LIFETIME:
+        return None
+    if device.last_used_at < now - TOUCH_INTERVAL:
+        VisitorDevice.objects.filter(pk=device.pk).update(last_used_at=now)
+        Visitor.objects.filter(pk=device.visitor_id).update(last_seen_at=now)
+    return device.visitor
+
+
+def device_remember(
+    request: HttpRequest, response: HttpResponse, *, visitor: Visitor
+) -> VisitorDevice:
+    """Keep this browser signed in as the visitor (after they confirmed on it)."""
+    token = secrets.token_urlsafe(32)
+    device = VisitorDevice.objects.create(
+        workspace_id=visitor.workspace_id, visitor=visitor, token_hash=_hash(token),
+        user_agent=request.headers.get("User-Agent", "")[:200],
+    )  # fmt: skip
+    response.set_cookie(
+        cookie_name(visitor.workspace), token, max_age=int(VisitorDevice.LIFETIME.total_seconds()),
+        httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
+    )  # fmt: skip
+    return device
+
+
+def device_forget(request: HttpRequest, response: HttpResponse, *, workspace: Workspace) -> None:
+    """Sign this browser out: its token stops working and the cookie goes."""
+    token = request.COOKIES.get(cookie_name(workspace), "")
+    if token:
+        VisitorDevice.objects.filter(workspace=workspace, token_hash=_hash(token)).delete()
+    response.delete_cookie(cookie_name(workspace), samesite="Lax")
+
+
+# --- confirmation ------------------------------------------------------------------------------
+
+
+def safe_next(path: str, *, fallback: str) -> str:
+    """A path on this site to go on to; anything else (another host, a scheme) gives fallback."""
+    if (
+        not path
+        or len(path) > MAX_NEXT_LENGTH
+        or not path.startswith("/")
+        or path.startswith("//")
+        or "\\" in path
+        or any(ord(char) < 33 for char in path)
+    ):
+        return fallback
+    return path
+
+
+def confirmation_link(*, visitor: Visitor, next_path: str) -> str:
+    """A new one-time link confirming the visitor's address; older unused links stop working."""
+    nonce = secrets.token_hex(8)
+    Visitor.objects.filter(pk=visitor.pk).update(link_nonce=nonce)
+    visitor.link_nonce = nonce
+    payload = {"w": visitor.workspace_id, "v": visitor.pk, "n": nonce, "next": next_path}
+    token = link_sign(purpose=LINK_PURPOSE, payload=payload, max_age=LINK_LIFETIME)
+    return absolute_url(path=reverse("visitors:confirm", args=[visitor.workspace.slug, token]))
+
+
+def confirmation_send(*, visitor: Visitor, next_path: str, what: str) -> None:
+    """Mail the visitor a confirmation link (by the worker, after commit).
+
+    `what` names what they are confirming ("your idea “…”"), in their language already.
+    """
+    from touchbase.visitors.tasks import confirmation_mail_task
+
+    link = confirmation_link(visitor=visitor, next_path=next_path)
+    workspace_id, visitor_id = visitor.workspace_id, visitor.pk
+    transaction.on_commit(
+        lambda: confirmation_mail_task.enqueue(
+            workspace_id=workspace_id, visitor_id=visitor_id, link=link, what=what
+        )
+    )
+
+
+def confirmation_accept(*, workspace: Workspace, token: str) -> tuple[Visitor, str]:
+    """Confirm the visitor the token names; returns them and where to go on. Raises LinkInvalid.
+
+    The link must be this workspace's, name an existing visitor and carry their current
+    nonce; once used, the nonce changes and the same link is refused as used.
+    """
+    payload = link_verify(purpose=LINK_PURPOSE, token=token)
+    if payload.get("w") != workspace.pk:
+        raise LinkInvalid("The link belongs to another workspace.")
+    with transaction.atomic():
+        visitor = (
+            Visitor.objects.select_for_update()
+            .filter(workspace=workspace, pk=int(payload.get("v") or 0))
+            .first()
+        )
+        if visitor is None:
+            raise LinkInvalid("The visitor is gone.")
+        if not visitor.link_nonce or visitor.link_nonce != payload.get("n"):
+            raise LinkUsed("The link's nonce is not the visitor's current one.")
+        visitor.link_nonce = ""
+        visitor.confirmed_at = visitor.confirmed_at or timezone.now()
+        visitor.last_seen_at = timezone.now()
+        visitor.save(update_fields=["link_nonce", "confirmed_at", "last_seen_at"])
+        if not visitor.is_blocked:
+            for hook in registry.visitor_confirmed:
+                hook.run(visitor=visitor)
+    return visitor, str(payload.get("next") or "")
+
+
+# --- limits and blocks -------------------------------------------------------------------------
+
+
+def attempt_allowed(
+    request: HttpRequest | None, *, workspace: Workspace, action: str, email: str = ""
+) -> bool:
+    """Count this write and say whether it is within the hour's limits for address and e-mail."""
+    limit = LIMITS.get(action, DEFAULT_LIMIT)
+    since = timezone.now() - ATTEMPT_WINDOW
+    keys = [(f"ip:{client_address(request)}", limit.per_ip)]
+    if email:
+        keys.append((f"email:{normalise_email(email)}"[:300], limit.per_email))
+    allowed = all(
+        PublicAttempt.objects.filter(action=action, key=key, at__gt=since).count() < most
+        for key, most in keys
+    )
+    PublicAttempt.objects.bulk_create(
+        [PublicAttempt(workspace=workspace, action=action, key=key) for key, _most in keys]
+    )
+    return allowed
+
+
+def attempts_purge(*, now: dt.datetime | None = None) -> int:
+    """Forget writes older than any limit looks back; returns how many."""
+    with scopes_disabled():
+        deleted, _per_model = PublicAttempt.objects.filter(
+            at__lt=(now or timezone.now()) - ATTEMPTS_KEPT
+        ).delete()
+    return deleted
+
+
+def visitor_block(*, workspace: Workspace, email: str, reason: str = "") -> Visitor:
+    """Block an address from writing on the workspace's public pages (known or not yet)."""
+    visitor = visitor_for_email(workspace=workspace, email=email)
+    Visitor.objects.filter(pk=visitor.pk).update(
+        blocked_at=timezone.now(), block_reason=reason[:200]
+    )
+    visitor.refresh_from_db()
+    return visitor
+
+
+def visitor_unblock(*, visitor: Visitor) -> None:
+    Visitor.objects.filter(pk=visitor.pk).update(blocked_at=None, block_reason="")
+
+
+def writer_check(visitor: Visitor) -> None:
+    """Raise VisitorBlocked when the visitor may not write."""
+    if Visitor.objects.filter(pk=visitor.pk, blocked_at__isnull=False).exists():
+        raise VisitorBlocked
+
+
+# --- personal data -----------------------------------------------------------------------------
+
+
+def visitor_export(visitor: Visitor) -> dict[str, Any]:
+    """What touchbase holds on the visitor, from every app, as JSON-safe data."""
+    data: dict[str, Any] = {
+        "email": visitor.email,
+        "name": visitor.name,
+        "language": visitor.language,
+        "created_at": visitor.created_at.isoformat(),
+        "confirmed_at": visitor.confirmed_at.isoformat() if visitor.confirmed_at else None,
+        "blocked": visitor.is_blocked,
+        "devices": [
+            {"created_at": device.created_at.isoformat(), "user_agent": device.user_agent}
+            for device in visitor.devices.order_by("created_at")
+        ],
+    }
+    for handler in registry.visitor_data:
+        data[handler.name] = handler.export(visitor)
+    return data
+
+
+def visitor_erase(visitor: Visitor) -> None:
+    """Remove the visitor and what they wrote (apps decide what stays, unattributed)."""
+    with transaction.atomic():
+        for handler in registry.visitor_data:
+            handler.erase(visitor)
+        visitor.delete()
+
+
+def _visitors_of(contact: Any) -> list[Visitor]:
+    if not contact.email:
+        return []
+    return list(
+        Visitor.objects.filter(
+            workspace_id=contact.workspace_id, email=normalise_email(contact.email)
+        )
+    )
+
+
+def contact_visitors_export(contact: Any) -> list[dict[str, Any]]:
+    return [visitor_export(visitor) for visitor in _visitors_of(contact)]
+
+
+def contact_visitors_erase(contact: Any) -> None:
+    for visitor in _visitors_of(contact):
+        visitor_erase(visitor)
