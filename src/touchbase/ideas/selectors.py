@@ -43,9 +43,8 @@ def ideas_filtered(
     query = wanted.q.strip()[:MAX_QUERY_LENGTH]
     if query:
         rows = rows.filter(Q(title__icontains=query) | Q(text__icontains=query))
-    return rows.order_by(
-        *ORDERINGS.get(IdeaSort(wanted.sort) if wanted.sort in IdeaSort.values else IdeaSort.TOP)
-    )
+    sort = wanted.sort if wanted.sort in ORDERINGS else IdeaSort.TOP
+    return rows.order_by(*ORDERINGS[sort])
 
 
 def ideas_page(rows: QuerySet[Idea], *, page: int) -> tuple[list[Idea], bool]:
