@@ -45,6 +45,9 @@ class Capability(models.TextChoices):
     LISTENING_VIEW = "listening.view", _("See mentions, ratings and launches")
     LISTENING_ANSWER = "listening.answer", _("Answer mentions")
     LISTENING_MANAGE = "listening.manage", _("Change sources and listening settings")
+    IDEAS_VIEW = "ideas.view", _("See ideas, their votes and the customers behind them")
+    IDEAS_MODERATE = "ideas.moderate", _("Answer ideas, set their status, vote for customers")
+    IDEAS_MANAGE = "ideas.manage", _("Merge ideas, block visitors, change the idea portal")
 
 
 _STAFF = {
@@ -53,6 +56,8 @@ _STAFF = {
     Capability.VOUCHER_ISSUE,
     Capability.LISTENING_VIEW,
     Capability.LISTENING_ANSWER,
+    Capability.IDEAS_VIEW,
+    Capability.IDEAS_MODERATE,
 }
 _LEADER = _STAFF | {
     Capability.CADENCE_MANAGE,
@@ -64,6 +69,7 @@ _LEADER = _STAFF | {
     Capability.PERSONAL_DATA,
     Capability.CATALOGUE_MANAGE,
     Capability.LISTENING_MANAGE,
+    Capability.IDEAS_MANAGE,
 }
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.OWNER: frozenset(
