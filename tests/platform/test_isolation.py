@@ -29,6 +29,7 @@ from touchbase.catalogue.models import Product
 from touchbase.catalogue.services import product_save
 from touchbase.core.models import ApiToken, Membership
 from touchbase.core.tenancy import IdConverter
+from touchbase.ideas import services as ideas
 from touchbase.imports.services import import_job_create
 from touchbase.listening.alerting import alert_raise
 from touchbase.listening.answers import reply_record
@@ -39,6 +40,7 @@ from touchbase.listening.services import mention_enter, source_save
 from touchbase.relationships.models import CadencePolicy, Tag
 from touchbase.relationships.services import consent_record, contact_save, touchpoint_log
 from touchbase.testing import bearer
+from touchbase.visitors.services import visitor_block, visitor_for_email
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +53,9 @@ PUBLIC = {
     # a review invitation's signed link names its workspace, row and nonce; tested in
     # listening/tests/test_invitations.py (only its own valid token is accepted)
     "listening:rating", "listening:rating-stop",
+    # a visitor's confirmation link names its workspace, visitor and nonce; tested in
+    # visitors/tests/test_visitors.py
+    "visitors:confirm",
 }  # fmt: skip
 MEMBER_ONLY = {
     "core:settings", "core:token-create", "core:token-delete", "core:workspace-switch",
@@ -119,7 +124,8 @@ def _counts() -> dict[str, int]:
     return {
         model._meta.label: model._base_manager.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"core", "relationships", "care", "imports", "catalogue"}
+        if model._meta.app_label
+        in {"core", "relationships", "care", "imports", "catalogue", "ideas", "visitors"}
     }
 
 
@@ -173,13 +179,33 @@ def alice_world(
                                            usual_counted_at=timezone.now())  # fmt: skip
     rows = [tag, touchpoint, consent, voucher, advice, policy, job, contact, account, twin,
             scan, candidate, product, source, mention, mention_job, reply, invitation, alert,
-            decision, figures,
+            decision, figures, *_ideas_world(workspace, alice, contact, product, mention,
+                                               touchpoint),
             bob_membership, workspace, *ApiToken.objects.filter(user=alice),
             *Membership.objects.filter(user=alice)]  # fmt: skip
     # An id that also names one of carol's own rows would rightly be found: leave those out.
     ids = {row.pk for row in rows if row is not None} - _ids_of(other_workspace)
     assert ids
     return sorted(ids)
+
+
+def _ideas_world(workspace, alice, contact, product, mention, touchpoint) -> list[Any]:
+    visitor = visitor_for_email(workspace=workspace, email="v@example.com")
+    visitor.confirmed_at = timezone.now()
+    visitor.save()
+    idea = ideas.idea_post(workspace=workspace, visitor=visitor, title="Dunkelmodus",
+                           product=product)  # fmt: skip
+    other = ideas.idea_create(workspace=workspace, by=alice, title="Export", contact=contact)
+    vote = ideas.vote_cast(idea=idea, visitor=visitor)
+    proxy = ideas.vote_for_customer(idea=other, contact=contact, by=alice)
+    comment = ideas.comment_post(idea=idea, visitor=visitor, text="Ja, bitte")
+    change = ideas.status_set(idea=idea, status="planned", answer="Kommt", by=alice)
+    evidence = ideas.evidence_attach(idea=other, by=alice, mention=mention)
+    noted = ideas.evidence_attach(idea=other, by=alice, touchpoint=touchpoint)
+    blocked = visitor_block(workspace=workspace, email="spam@example.com")
+    settings = ideas.portal_settings(workspace=workspace)
+    return [visitor, idea, other, vote, proxy, comment, change, evidence, noted, blocked,
+            settings]  # fmt: skip
 
 
 def test_every_route_with_another_workspaces_ids_is_not_found(alice_world, carol_client):
@@ -343,7 +369,15 @@ def test_a_member_without_the_capability_is_refused_and_nothing_changes(client, 
 def test_every_business_table_carries_its_workspace_and_is_scoped():
     from touchbase.core.tenancy import WorkspaceOwned
 
-    product_apps = {"relationships", "care", "imports", "catalogue"}
+    product_apps = {
+        "relationships",
+        "care",
+        "imports",
+        "catalogue",
+        "listening",
+        "ideas",
+        "visitors",
+    }
     unscoped = []
     for model in apps.get_models(include_auto_created=True):
         if model._meta.app_label not in product_apps:
