@@ -536,7 +536,10 @@ def evidence_attach(
     idea = merged_target(idea)
     if mention is not None:
         existing = Evidence.objects.filter(idea=idea, mention=mention).first()
-        contact, said = mention.contact, quote or mention.text
+        contact = mention.contact or contact_for_email(
+            workspace=idea.workspace, email=mention.author_email
+        )
+        said = quote or mention.text
     else:
         assert touchpoint is not None
         existing = Evidence.objects.filter(idea=idea, touchpoint=touchpoint).first()
@@ -563,6 +566,8 @@ def idea_from_evidence(
     """A new idea from a mention or a touchpoint's note, with it attached as evidence."""
     source: Any = mention or touchpoint
     contact = source.contact if source is not None else None
+    if contact is None and mention is not None:
+        contact = contact_for_email(workspace=workspace, email=mention.author_email)
     with transaction.atomic():
         idea = idea_create(
             workspace=workspace, by=by, title=title, text=text, product=product, contact=contact

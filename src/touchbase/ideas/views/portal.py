@@ -20,6 +20,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from touchbase.catalogue.models import Product
@@ -370,6 +371,9 @@ def subscription(request: WorkspaceRequest, workspace: Workspace, pk: int) -> Ht
     return redirect(services.public_path(idea))
 
 
+# RFC 8058: mail programs POST the one-click link without cookies; the signed token is the
+# authority, and all it can do is stop mails.
+@csrf_exempt
 @portal_page
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: WorkspaceRequest, workspace: Workspace, token: str) -> HttpResponse:
