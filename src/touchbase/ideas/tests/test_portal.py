@@ -109,7 +109,9 @@ def test_the_vote_button_answers_htmx_with_the_new_count(workspace, eva_client):
         portal_url(workspace, "ideas:portal-vote", idea.pk), headers={"HX-Request": "true"}
     )
     html = response.content.decode()
-    assert 'class="vote-count"' in html and ">1<" in html and 'aria-pressed="true"' in html
+    assert 'class="vote-count"' in html
+    assert ">1<" in html
+    assert 'aria-pressed="true"' in html
 
 
 def test_a_new_visitor_pressing_vote_in_the_list_is_asked_for_the_address(workspace):
@@ -186,7 +188,9 @@ def test_a_blocked_address_cannot_post_vote_or_comment(workspace, eva, eva_clien
     assert eva_client.post(portal_url(workspace, "ideas:portal-vote", idea.pk)).status_code == 403
     assert eva_client.post(portal_url(workspace, "ideas:portal-comment", idea.pk),
                            {"text": "Spam"}).status_code == 403  # fmt: skip
-    assert Idea.objects.count() == 1 and not Vote.objects.exists() and not Comment.objects.exists()
+    assert Idea.objects.count() == 1
+    assert not Vote.objects.exists()
+    assert not Comment.objects.exists()
 
 
 def test_bad_input_gets_field_errors(workspace):
@@ -240,7 +244,9 @@ def test_the_roadmap_shows_planned_in_progress_and_done(workspace, alice):
         idea = services.idea_create(workspace=workspace, by=alice, title=f"Idee {title}")
         services.status_set(idea=idea, status=status, answer="", by=alice)
     html = Client().get(portal_url(workspace, "ideas:portal-roadmap")).content.decode()
-    assert "Idee A" in html and "Idee B" in html and "Idee C" in html
+    assert "Idee A" in html
+    assert "Idee B" in html
+    assert "Idee C" in html
     assert "Idee D" not in html
 
 
@@ -277,4 +283,5 @@ def test_the_visitor_downloads_and_deletes_their_data(workspace, eva, eva_client
     eva_client.post(me, {"action": "erase"})
     assert not Visitor.objects.filter(pk=eva.pk).exists()
     idea.refresh_from_db()
-    assert idea.vote_count == 0 and idea.comment_count == 0
+    assert idea.vote_count == 0
+    assert idea.comment_count == 0

@@ -111,7 +111,8 @@ def test_merging_moves_votes_and_comments_and_a_double_voter_counts_once(workspa
         sum(services.vote_weight(v.created_at) for v in Vote.objects.filter(idea=target))
     )
     merged = fresh(source)
-    assert merged.merged_into_id == target.pk and not merged.listed
+    assert merged.merged_into_id == target.pk
+    assert not merged.listed
     # subscribers of the duplicate now follow the survivor, each once
     assert Subscription.objects.filter(idea=target).count() == 3
     with pytest.raises(Exception, match="merged"):
@@ -215,7 +216,8 @@ def test_a_tracker_hears_of_new_ideas_and_status_changes(workspace, alice, setti
     events = [(r["json"]["event"], r["signature"]) for r in receiver.requests]
     assert events == [("idea.created", "valid"), ("idea.status_changed", "valid")]
     data = receiver.requests[1]["json"]["data"]
-    assert data["status"] == "planned" and data["old_status"] == "new"
+    assert data["status"] == "planned"
+    assert data["old_status"] == "new"
     assert data["url"].endswith(services.public_path(idea))
 
 
@@ -237,8 +239,9 @@ def test_evidence_from_a_mention_and_a_call_note_shows_the_customers_and_their_v
 ):
     account.value = 50_000
     account.save()
-    private = contact_save(workspace=workspace, fields={"last_name": "Roth", "email": "r@example.com",
-                                                        "value": 700})  # fmt: skip
+    private = contact_save(
+        workspace=workspace, fields={"last_name": "Roth", "email": "r@example.com", "value": 700}
+    )
     source = source_save(workspace=workspace, name="Shop", kind="upload", by=alice)
     mention = mention_enter(
         source=source, text="Ein Dunkelmodus wäre schön", author_email=contact.email
@@ -258,10 +261,12 @@ def test_evidence_from_a_mention_and_a_call_note_shows_the_customers_and_their_v
         services.vote_cast(idea=other, visitor=confirmed(workspace, f"v{n}@example.com"))
     behind = backing([idea.pk])[idea.pk]
     assert set(behind.contacts) == {contact.pk, private.pk}
-    assert behind.value == 50_700 and behind.accounts == 2
+    assert behind.value == 50_700
+    assert behind.accounts == 2
     by_value = top_ideas(workspace=workspace, product_id=None, by="value")
     by_votes = top_ideas(workspace=workspace, product_id=None, by="votes")
-    assert by_value[0].idea.pk == idea.pk and by_value[0].value == 50_700
+    assert by_value[0].idea.pk == idea.pk
+    assert by_value[0].value == 50_700
     assert by_votes[0].idea.pk == other.pk
 
 
@@ -271,7 +276,9 @@ def test_a_staff_vote_for_a_customer_is_recorded_as_such_and_once(idea, alice, c
     vote = services.vote_for_customer(idea=idea, contact=contact, by=alice, note="Am Telefon")
     again = services.vote_for_customer(idea=idea, contact=contact, by=alice)
     services.vote_for_customer(idea=idea, contact=colleague, by=alice)
-    assert vote.pk == again.pk and vote.recorded_by == alice and vote.note == "Am Telefon"
+    assert vote.pk == again.pk
+    assert vote.recorded_by == alice
+    assert vote.note == "Am Telefon"
     assert fresh(idea).vote_count == 2
     # two people of one account: the account's value counts once
     assert backing([idea.pk])[idea.pk].accounts == 1

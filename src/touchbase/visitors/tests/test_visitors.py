@@ -56,10 +56,12 @@ def test_following_the_link_confirms_and_remembers_the_browser(workspace, visito
     assert response["Location"] == "/ideas/pollux-test/"
     assert Visitor.objects.get(pk=visitor.pk).is_confirmed
     cookie = response.cookies[services.cookie_name(workspace)]
-    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
     # only a hash of the token is stored
     device = VisitorDevice.objects.get(visitor=visitor)
-    assert device.token_hash != cookie.value and len(device.token_hash) == 64
+    assert device.token_hash != cookie.value
+    assert len(device.token_hash) == 64
     request = types.SimpleNamespace(COOKIES={cookie.key: cookie.value})
     assert services.visitor_from_request(request, workspace=workspace) == visitor
 
@@ -142,7 +144,8 @@ def test_rate_limits_count_per_address_and_per_email(workspace, rf):
 
 def test_a_blocked_address_may_not_write(workspace):
     blocked = services.visitor_block(workspace=workspace, email="Spam@Example.com", reason="spam")
-    assert blocked.is_blocked and blocked.email == "spam@example.com"
+    assert blocked.is_blocked
+    assert blocked.email == "spam@example.com"
     with pytest.raises(services.VisitorBlocked):
         services.writer_check(blocked)
     services.visitor_unblock(visitor=blocked)
@@ -165,7 +168,8 @@ def test_export_and_erasure_through_the_contact(workspace, visitor, contact):
     handler = registry.personal_data.get("visitors")
     assert handler is not None
     exported = handler.export(contact)
-    assert exported[0]["email"] == "eva@example.com" and exported[0]["name"] == "Eva"
+    assert exported[0]["email"] == "eva@example.com"
+    assert exported[0]["name"] == "Eva"
     handler.erase(contact)
     assert not Visitor.objects.filter(pk=visitor.pk).exists()
 
