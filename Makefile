@@ -26,6 +26,7 @@ run: install
 	$(BIN)/touchbase demo
 	@echo ""
 	@echo "  touchbase runs at http://$(HOST):$(PORT)/  — sign in as joseph / pollux-demo"
+	@echo "  the demo's public idea portal: http://$(HOST):$(PORT)/ideas/pollux/"
 	@echo "  (Ctrl+C stops web server and worker)"
 	@echo ""
 	@echo "  (digest e-mails are printed here; set TOUCHBASE_SMTP_HOST to send them)"
