@@ -56,6 +56,11 @@ PUBLIC = {
     # a visitor's confirmation link names its workspace, visitor and nonce; tested in
     # visitors/tests/test_visitors.py
     "visitors:confirm",
+    # the public idea portal: strangers read it and write through visitors' confirmation;
+    # one workspace's portal never shows another's rows (ideas/tests/test_portal.py)
+    "ideas:portal", "ideas:portal-new", "ideas:portal-similar", "ideas:portal-roadmap",
+    "ideas:portal-me", "ideas:portal-unsubscribe", "ideas:portal-idea", "ideas:portal-vote",
+    "ideas:portal-vote-address", "ideas:portal-comment", "ideas:portal-subscription",
 }  # fmt: skip
 MEMBER_ONLY = {
     "core:settings", "core:token-create", "core:token-delete", "core:workspace-switch",

@@ -102,8 +102,13 @@ class WorkspaceForm(forms.ModelForm[Workspace]):
         fields = ["name", "time_zone", "home_country", "default_cadence_days", "accent_color"]
         widgets = {"accent_color": forms.TextInput(attrs={"type": "color"})}
 
+    def clean_accent_color(self) -> str:
+        """An empty colour (a form without the field) keeps the current one."""
+        return self.cleaned_data.get("accent_color") or self.instance.accent_color
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["accent_color"].required = False
         # Choices named in the reader's language, the zone stored now among them.
         self.fields["time_zone"].choices = partial(  # type: ignore[attr-defined]
             time_zone_choices, keep=self.instance.time_zone

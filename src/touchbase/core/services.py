@@ -144,16 +144,19 @@ def workspace_update(
     time_zone: str,
     default_cadence_days: int,
     home_country: str | None = None,
+    accent_color: str | None = None,
 ) -> Workspace:
-    """Rename the workspace or change its zone, home country and default cadence.
+    """Rename the workspace or change its zone, home country, default cadence and colour.
 
-    Due dates follow a new default cadence; without a home country, it stays as it is.
+    Due dates follow a new default cadence; without a home country or colour, it stays as it is.
     """
     stored = Workspace.objects.get(pk=workspace.pk).default_cadence_days
     changed_cadence = default_cadence_days != stored
     workspace.name, workspace.time_zone = name, time_zone
     if home_country is not None:
         workspace.home_country = home_country
+    if accent_color:
+        workspace.accent_color = accent_color
     workspace.default_cadence_days = default_cadence_days
     workspace.full_clean()
     workspace.save()
