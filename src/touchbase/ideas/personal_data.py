@@ -1,7 +1,7 @@
 """What ideas hold on one visitor, for the visitor's own export and erasure (and a contact's).
 
-Erasure removes the visitor's votes, comments and subscriptions; their ideas stay for the
-others who voted on them, without an author.
+Erasure removes the visitor's votes, comments, subscriptions and unpublished ideas; their
+published ideas stay for the others who voted on them, without an author.
 """
 
 from __future__ import annotations
@@ -48,4 +48,6 @@ def visitor_ideas_erase(visitor: Visitor) -> None:
         comment.delete()
     Subscription.objects.filter(visitor=visitor).delete()
     IdeaMail.objects.filter(visitor=visitor).delete()
+    # Never published, so nobody else voted on it: it goes with its writer.
+    Idea.objects.filter(author_visitor=visitor, published_at=None).delete()
     Idea.objects.filter(author_visitor=visitor).update(author_visitor=None)

@@ -24,3 +24,6 @@ class VisitorsConfig(AppConfig):
         registry.periodic_jobs.register(
             registry.PeriodicJob(name="visitor-attempts-purge", run=services.attempts_purge)
         )
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(name="unconfirmed-visitors-purge", run=services.unconfirmed_purge)
+        )

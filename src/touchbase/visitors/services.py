@@ -39,6 +39,7 @@ MAX_NEXT_LENGTH = 200
 ATTEMPT_WINDOW = dt.timedelta(hours=1)
 ATTEMPTS_KEPT = dt.timedelta(days=1)
 TOUCH_INTERVAL = dt.timedelta(minutes=10)
+UNCONFIRMED_KEPT = dt.timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -307,6 +308,21 @@ def visitor_erase(visitor: Visitor) -> None:
         for handler in registry.visitor_data:
             handler.erase(visitor)
         visitor.delete()
+
+
+def unconfirmed_purge(*, now: dt.datetime | None = None) -> int:
+    """Erase visitors who never confirmed within UNCONFIRMED_KEPT, with what they left pending.
+
+    A typed address nobody confirmed is someone's address we hold without their word.
+    """
+    before = (now or timezone.now()) - UNCONFIRMED_KEPT
+    with scopes_disabled():
+        stale = list(
+            Visitor.objects.filter(confirmed_at=None, blocked_at=None, created_at__lt=before)[:500]
+        )
+        for visitor in stale:
+            visitor_erase(visitor)
+    return len(stale)
 
 
 def _visitors_of(contact: Any) -> list[Visitor]:

@@ -289,3 +289,20 @@ def test_a_staff_vote_for_a_customer_is_recorded_as_such_and_once(idea, alice, c
 def test_the_unsubscribe_token_names_idea_and_visitor(idea, eva):
     token = mails.unsubscribe_token(idea=idea, visitor_id=eva.pk)
     assert mails.unsubscribe_payload(token) == {"w": idea.workspace_id, "i": idea.pk, "v": eva.pk}
+
+
+def test_visitors_who_never_confirm_are_forgotten_with_what_they_left(workspace):
+    import datetime as dt
+
+    from touchbase.visitors import services as visitors
+    from touchbase.visitors.models import Visitor
+
+    stale = visitors.visitor_for_email(workspace=workspace, email="old@example.com")
+    services.idea_post(workspace=workspace, visitor=stale, title="Nie bestätigt", verified=False)
+    recent = visitors.visitor_for_email(workspace=workspace, email="new@example.com")
+    Visitor.objects.filter(pk=stale.pk).update(
+        created_at=timezone.now() - visitors.UNCONFIRMED_KEPT - dt.timedelta(hours=1)
+    )
+    assert visitors.unconfirmed_purge() == 1
+    assert list(Visitor.objects.values_list("email", flat=True)) == [recent.email]
+    assert not Idea.objects.exists()
