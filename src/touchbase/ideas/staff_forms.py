@@ -25,7 +25,6 @@ from touchbase.ideas.models import (
 from touchbase.relationships.forms import QUERY_SUFFIX, AccountPickerWidget
 from touchbase.relationships.models import Contact
 
-
 # The picker's text box is named after its field: contact → contact_query.
 CONTACT_QUERY = "contact" + QUERY_SUFFIX
 STATE_PUBLIC = "public"
@@ -149,9 +148,7 @@ class ContactChoiceField(SafeModelChoiceField):  # type: ignore[misc]
     default_error_messages = {
         **SafeModelChoiceField.default_error_messages,
         "unknown_name": _("No contact matches “%(name)s”. Choose one from the suggestions."),
-        "ambiguous_name": _(
-            "Several contacts match “%(name)s”. Choose one from the suggestions."
-        ),
+        "ambiguous_name": _("Several contacts match “%(name)s”. Choose one from the suggestions."),
     }
 
     def __init__(self, *args: Any, workspace: Workspace | None = None, **kwargs: Any) -> None:
@@ -188,7 +185,7 @@ class ProxyVoteForm(forms.Form):
         contacts = Contact.objects.filter(workspace=workspace, erased_at=None)
         field.queryset = contacts  # type: ignore[attr-defined]
         field.workspace = workspace  # type: ignore[attr-defined]
-        field.widget.contacts = contacts  # type: ignore[attr-defined]
+        field.widget.contacts = contacts
 
 
 # --- the portal -----------------------------------------------------------------------------
@@ -199,7 +196,6 @@ class PortalSettingsForm(forms.ModelForm[PortalSettings]):
         model = PortalSettings
         fields = ["enabled", "intro", "webhook_url"]
         widgets = {"intro": forms.Textarea(attrs={"rows": 4})}
-
 
 
 class BlockForm(forms.Form):

@@ -101,8 +101,10 @@ def test_the_list_shows_hidden_and_unconfirmed_ideas_but_not_merged_ones(
 
     assert all(title in every for title in ("Öffentlich", "Versteckt", "Unbestätigt"))
     assert "Doppelt" not in every
-    assert "Unbestätigt" in awaiting and "Öffentlich" not in awaiting
-    assert "Versteckt" in only_hidden and "Öffentlich" not in only_hidden
+    assert "Unbestätigt" in awaiting
+    assert "Öffentlich" not in awaiting
+    assert "Versteckt" in only_hidden
+    assert "Öffentlich" not in only_hidden
 
 
 def test_the_list_filters_by_product_and_pages(alice_client, workspace, alice, product):
@@ -115,11 +117,16 @@ def test_the_list_filters_by_product_and_pages(alice_client, workspace, alice, p
     aurora = alice_client.get(f"/ideas/manage/?product={product.pk}").content.decode()
 
     # newest first, twenty a page: the Aurora idea and Idee 24 … Idee 06, then Idee 05 … 00
-    assert "Zur Aurora" in first and "Idee 06" in first and "Idee 05" not in first
+    assert "Zur Aurora" in first
+    assert "Idee 06" in first
+    assert "Idee 05" not in first
     assert "page=2" in first
-    assert "Idee 05" in second and "Idee 00" in second and "Idee 06" not in second
+    assert "Idee 05" in second
+    assert "Idee 00" in second
+    assert "Idee 06" not in second
     assert "page=3" not in second
-    assert "Zur Aurora" in aurora and "Idee 01" not in aurora
+    assert "Zur Aurora" in aurora
+    assert "Idee 01" not in aurora
 
 
 def test_a_title_with_script_is_escaped_on_every_staff_page(alice_client, workspace, alice):
@@ -159,7 +166,8 @@ def test_a_status_change_owes_a_mail_to_every_subscriber(staff_client, workspace
         "jonas@example.com", "maria@example.com",
     ]  # fmt: skip
     page = staff_client.get(f"/ideas/manage/{idea.pk}/").content.decode()
-    assert "Kommt im Mai." in page and "New → Planned" in page
+    assert "Kommt im Mai." in page
+    assert "New → Planned" in page
 
 
 def test_an_invalid_status_is_refused_and_changes_nothing(staff_client, idea):
@@ -178,11 +186,14 @@ def test_staff_edit_hide_and_lock_an_idea(staff_client, workspace, idea):
     staff_client.post(f"/ideas/manage/{idea.pk}/lock/", {"on": "1"})
     idea.refresh_from_db()
     assert (idea.title, idea.text, idea.product) == ("Dunkler Modus", "", None)
-    assert idea.hidden_at is not None and not idea.listed and idea.locked_at is not None
+    assert idea.hidden_at is not None
+    assert not idea.listed
+    assert idea.locked_at is not None
 
     staff_client.post(f"/ideas/manage/{idea.pk}/hide/", {"on": "0"})
     idea.refresh_from_db()
-    assert idea.hidden_at is None and idea.listed
+    assert idea.hidden_at is None
+    assert idea.listed
 
 
 def test_staff_comment_officially_and_hide_and_delete_comments(staff_client, workspace, idea, bob):
@@ -195,7 +206,8 @@ def test_staff_comment_officially_and_hide_and_delete_comments(staff_client, wor
     official = Comment.objects.get(idea=idea, member=bob)
     rude.refresh_from_db()
     idea.refresh_from_db()
-    assert official.text == "Danke, wir prüfen das." and official.is_public
+    assert official.text == "Danke, wir prüfen das."
+    assert official.is_public
     assert rude.hidden_at is not None
     assert idea.comment_count == 1
     page = staff_client.get(f"/ideas/manage/{idea.pk}/").content.decode()
@@ -216,7 +228,8 @@ def test_staff_vote_for_a_customer_and_take_it_back(staff_client, idea, contact,
     assert response.status_code == 302
     assert (idea.vote_count, vote.recorded_by, vote.note) == (1, bob, "Anruf am 3. Mai")
     page = staff_client.get(f"/ideas/manage/{idea.pk}/").content.decode()
-    assert "Jürgen Müller" in page and "12000" in page
+    assert "Jürgen Müller" in page
+    assert "12000" in page
 
     staff_client.post(f"/ideas/manage/{idea.pk}/vote/{contact.pk}/retract/")
     idea.refresh_from_db()
@@ -267,13 +280,15 @@ def test_a_merge_through_the_view_moves_votes_and_a_double_voter_counts_once(
     idea.refresh_from_db()
     survivor.refresh_from_db()
     assert confirm.status_code == 200
-    assert response.status_code == 302 and response["Location"] == f"/ideas/manage/{survivor.pk}/"
+    assert response.status_code == 302
+    assert response["Location"] == f"/ideas/manage/{survivor.pk}/"
     assert idea.merged_into == survivor
     assert survivor.vote_count == 2
     assert Vote.objects.filter(idea=survivor, visitor=both).count() == 1
     assert Vote.objects.filter(idea=survivor, visitor=only_here).count() == 1
     page = alice_client.get(f"/ideas/manage/{survivor.pk}/").content.decode()
-    assert "Merged into this idea" in page and "Dunkelmodus" in page
+    assert "Merged into this idea" in page
+    assert "Dunkelmodus" in page
 
 
 def test_the_confirmation_page_merges_nothing(alice_client, workspace, alice, idea):
@@ -330,7 +345,8 @@ def test_a_manager_blocks_an_address_typed_in(alice_client, workspace):
         "/ideas/manage/settings/block/", {"email": "Spam@Example.com", "reason": "Werbung"}
     )
     visitor = Visitor.objects.get(workspace=workspace, email="spam@example.com")
-    assert visitor.is_blocked and visitor.block_reason == "Werbung"
+    assert visitor.is_blocked
+    assert visitor.block_reason == "Werbung"
 
 
 def test_a_manager_saves_the_portal_settings_and_makes_a_new_secret(alice_client, workspace):
@@ -343,7 +359,8 @@ def test_a_manager_saves_the_portal_settings_and_makes_a_new_secret(alice_client
     settings = PortalSettings.objects.get(workspace=workspace)
     assert (settings.enabled, settings.intro) == (False, "Willkommen!")
     assert settings.webhook_url == "https://tracker.example/hook"
-    assert settings.webhook_secret != old and settings.webhook_secret.startswith("whsec_")
+    assert settings.webhook_secret != old
+    assert settings.webhook_secret.startswith("whsec_")
 
 
 def test_a_bad_webhook_address_is_refused(alice_client, workspace):
@@ -377,9 +394,7 @@ def test_a_mention_turned_into_an_idea_carries_it_as_evidence(
     assert evidence.quote == "Bitte einen Export nach Excel!"
 
 
-def test_a_touchpoint_is_attached_to_an_existing_idea(
-    staff_client, workspace, idea, contact, bob
-):
+def test_a_touchpoint_is_attached_to_an_existing_idea(staff_client, workspace, idea, contact, bob):
     touchpoint = touchpoint_log(
         workspace=workspace, contact=contact, channel=Channel.PHONE,
         occurred_at=timezone.now() - dt.timedelta(hours=1), summary="Will den Dunkelmodus.",
@@ -395,7 +410,8 @@ def test_a_touchpoint_is_attached_to_an_existing_idea(
     evidence = Evidence.objects.get(idea=idea)
     assert (evidence.touchpoint, evidence.contact) == (touchpoint, contact)
     page = staff_client.get(f"/ideas/manage/{idea.pk}/").content.decode()
-    assert "Will den Dunkelmodus." in page and "Jürgen Müller" in page
+    assert "Will den Dunkelmodus." in page
+    assert "Jürgen Müller" in page
 
 
 def test_the_contact_timeline_and_the_mention_lead_to_the_idea_form(
@@ -485,12 +501,15 @@ def test_another_workspaces_member_gets_404_and_a_stranger_the_sign_in(
     carol_client, idea, workspace
 ):
     assert carol_client.get(f"/ideas/manage/{idea.pk}/").status_code == 404
-    assert carol_client.post(f"/ideas/manage/{idea.pk}/status/", {"status": "done"}).status_code == 404
+    assert (
+        carol_client.post(f"/ideas/manage/{idea.pk}/status/", {"status": "done"}).status_code == 404
+    )
     assert "Dunkelmodus" not in carol_client.get("/ideas/manage/").content.decode()
     idea.refresh_from_db()
     assert idea.status == IdeaStatus.NEW
     anonymous = Client().get("/ideas/manage/")
-    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/login/")
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith("/login/")
 
 
 def test_a_blocked_visitor_shown_in_the_list_of_blocked_addresses(alice_client, workspace):

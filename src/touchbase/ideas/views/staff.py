@@ -481,7 +481,9 @@ def _from_evidence(
 
 @capability_required(Capability.IDEAS_MODERATE)
 def idea_from_mention(request: MemberRequest, pk: int) -> HttpResponse:
-    mention = owned_or_404(Mention.objects.select_related("contact"), pk, workspace=request.workspace)
+    mention = owned_or_404(
+        Mention.objects.select_related("contact"), pk, workspace=request.workspace
+    )
     return _from_evidence(request, mention=mention)
 
 
@@ -598,7 +600,8 @@ urlpatterns: list[URLPattern] = [
     path("ideas/manage/<id:pk>/comment/", idea_comment, name="idea-comment"),
     path("ideas/manage/<id:pk>/vote/", idea_vote, name="idea-vote"),
     path(
-        "ideas/manage/<id:pk>/vote/<id:contact>/retract/", idea_vote_retract,
+        "ideas/manage/<id:pk>/vote/<id:contact>/retract/",
+        idea_vote_retract,
         name="idea-vote-retract",
     ),  # fmt: skip
     path("ideas/manage/<id:pk>/merge/", idea_merge, name="idea-merge"),
@@ -609,7 +612,8 @@ urlpatterns: list[URLPattern] = [
     path("ideas/manage/visitors/<id:pk>/unblock/", visitor_unblock, name="visitor-unblock"),
     path("ideas/manage/from-mention/<id:pk>/", idea_from_mention, name="idea-from-mention"),
     path(
-        "ideas/manage/from-touchpoint/<id:pk>/", idea_from_touchpoint,
+        "ideas/manage/from-touchpoint/<id:pk>/",
+        idea_from_touchpoint,
         name="idea-from-touchpoint",
     ),  # fmt: skip
 ]
