@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tests.browser.test_accessibility import serious_violations
 from tests.browser.world import pollux_world, sign_in
 from touchbase.core.choices import Role
 from touchbase.ideas import services
@@ -85,3 +86,31 @@ def test_the_status_form_works_on_a_phone(page: Page, live_server, world):
     widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1]
     assert Idea.objects.get(pk=world["survivor"].pk).status == IdeaStatus.PLANNED
+
+
+@pytest.fixture
+def axe_context(browser, browser_context_args):
+    """A context where axe may be injected (the strict CSP would block it): only here."""
+    context = browser.new_context(**{**browser_context_args, "bypass_csp": True})
+    yield context
+    context.close()
+
+
+def test_the_idea_pages_have_no_serious_accessibility_violations(axe_context, live_server, world):
+    page = axe_context.new_page()
+    sign_in(page, live_server.url)
+    duplicate, survivor = world["duplicate"].pk, world["survivor"].pk
+    found = {}
+    for path in (
+        "/ideas/manage/",
+        f"/ideas/manage/{survivor}/",
+        f"/ideas/manage/{survivor}/edit/",
+        f"/ideas/manage/{duplicate}/merge/?q=Dunkel",
+        f"/ideas/manage/{duplicate}/merge/{survivor}/",
+        "/ideas/manage/top/",
+        "/ideas/manage/settings/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        if violations := serious_violations(page):
+            found[path] = violations
+    assert found == {}

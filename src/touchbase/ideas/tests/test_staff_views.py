@@ -229,7 +229,7 @@ def test_staff_vote_for_a_customer_and_take_it_back(staff_client, idea, contact,
     assert (idea.vote_count, vote.recorded_by, vote.note) == (1, bob, "Anruf am 3. Mai")
     page = staff_client.get(f"/ideas/manage/{idea.pk}/").content.decode()
     assert "Jürgen Müller" in page
-    assert "12000" in page
+    assert "1 customer, worth 12000 EUR" in page
 
     staff_client.post(f"/ideas/manage/{idea.pk}/vote/{contact.pk}/retract/")
     idea.refresh_from_db()
