@@ -134,7 +134,9 @@ def test_a_title_with_script_is_escaped_on_every_staff_page(alice_client, worksp
     idea = services.idea_post(workspace=workspace, visitor=visitor, title=SCRIPT, text=SCRIPT)
     services.comment_post(idea=idea, visitor=visitor, text=SCRIPT)
     other = services.idea_create(workspace=workspace, by=alice, title="Harmlos")
+    mention = mention_make(source_make(workspace), SCRIPT)
     for url in (
+        f"/ideas/manage/from-mention/{mention.pk}/?q=script",
         "/ideas/manage/",
         f"/ideas/manage/{idea.pk}/",
         f"/ideas/manage/{idea.pk}/edit/",
