@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.http import HttpResponse
-from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
@@ -25,12 +24,8 @@ FORMATS = ("csv", "xlsx")
 
 
 def public_url(idea: Idea) -> str:
-    """The idea's address on the portal (the path the portal will have, before it exists)."""
-    try:
-        path = public_path(idea)
-    except NoReverseMatch:
-        path = f"/ideas/{idea.workspace.slug}/{idea.pk}/"
-    return absolute_url(path=path)
+    """The idea's address on the portal."""
+    return absolute_url(path=public_path(idea))
 
 
 def _columns() -> list[tuple[str, Callable[[Ranked], Any]]]:
