@@ -74,6 +74,17 @@ class Workspace(models.Model):
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
+    @property
+    def accent_ink(self) -> str:
+        """Black or white, whichever reads better on the accent colour (WCAG luminance)."""
+        try:
+            channels = [int(self.accent_color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        except (TypeError, ValueError):
+            return "#ffffff"
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+        return "#111111" if luminance > 0.179 else "#ffffff"
+
 
 if TYPE_CHECKING:
 

@@ -115,16 +115,22 @@ def _product_of(workspace: Workspace, product: Product | None) -> Product | None
 
 def idea_post(
     *, workspace: Workspace, visitor: Visitor, title: str, text: str = "",
-    product: Product | None = None, subscribe: bool = True,
+    product: Product | None = None, subscribe: bool = True, verified: bool | None = None,
 ) -> Idea:  # fmt: skip
-    """A visitor's idea: public at once when their address is confirmed, else after it is."""
+    """A visitor's idea: public at once when `verified`, else once they confirm their address.
+
+    `verified` says the writer proved the address (a remembered device); by default a
+    confirmed visitor counts as proven, which only code that knows so may rely on — the
+    portal passes it explicitly, since anyone can type a confirmed visitor's address.
+    """
     visitors.writer_check(visitor)
+    verified = visitor.is_confirmed if verified is None else verified
     now = timezone.now()
     idea = Idea(
         workspace=workspace, product=_product_of(workspace, product), title=title.strip(),
         text=text.strip(), author_visitor=visitor,
         author_contact=contact_for_email(workspace=workspace, email=visitor.email),
-        published_at=now if visitor.is_confirmed else None, created_at=now,
+        published_at=now if verified else None, created_at=now,
     )  # fmt: skip
     idea.listed = _listed_now(idea)
     idea.full_clean()
@@ -183,8 +189,7 @@ def visitor_contributions_publish(*, visitor: Visitor) -> None:
         published = pending.filter(idea_id=idea_id).update(published_at=now)
         Idea.objects.filter(pk=idea_id).update(comment_count=F("comment_count") + published)
     for vote in Vote.objects.filter(visitor=visitor, counted=False):
-        if Vote.objects.filter(pk=vote.pk, counted=False).update(counted=True):
-            _count(vote.idea_id, +1, vote.created_at)
+        _pending_vote_count(vote)
 
 
 # --- votes -------------------------------------------------------------------------------------
@@ -202,15 +207,20 @@ def _open_for(idea: Idea) -> None:
         raise IdeaClosed(_("This idea takes no votes or comments at the moment."))
 
 
-def vote_cast(*, idea: Idea, visitor: Visitor, subscribe: bool = True) -> Vote:
-    """The visitor's vote for the idea (the existing one when they voted before)."""
+def vote_cast(
+    *, idea: Idea, visitor: Visitor, subscribe: bool = True, verified: bool | None = None
+) -> Vote:
+    """The visitor's vote for the idea (the existing one when they voted before).
+
+    Counted at once when `verified` (see idea_post), else when they confirm their address.
+    """
     visitors.writer_check(visitor)
     _open_for(idea)
     now = timezone.now()
     vote = Vote(
         workspace_id=idea.workspace_id, idea=idea, visitor=visitor, created_at=now,
         contact=contact_for_email(workspace=idea.workspace, email=visitor.email),
-        counted=visitor.is_confirmed,
+        counted=visitor.is_confirmed if verified is None else verified,
     )  # fmt: skip
     try:
         with transaction.atomic():
@@ -220,8 +230,19 @@ def vote_cast(*, idea: Idea, visitor: Visitor, subscribe: bool = True) -> Vote:
             if subscribe:
                 _subscribe(idea, visitor)
     except IntegrityError:
-        return Vote.objects.get(idea=idea, visitor=visitor)
+        existing = Vote.objects.get(idea=idea, visitor=visitor)
+        if vote.counted and not existing.counted:
+            _pending_vote_count(existing)
+        return existing
     return vote
+
+
+def _pending_vote_count(vote: Vote) -> None:
+    """Count a vote left pending (typed address) now that its visitor proved the address."""
+    with transaction.atomic():
+        if Vote.objects.filter(pk=vote.pk, counted=False).update(counted=True):
+            _count(vote.idea_id, +1, vote.created_at)
+            vote.counted = True
 
 
 def vote_retract(*, idea: Idea, visitor: Visitor) -> bool:
@@ -275,13 +296,15 @@ def vote_for_customer_retract(*, idea: Idea, contact: Contact) -> bool:
 
 def comment_post(
     *, idea: Idea, text: str, visitor: Visitor | None = None, member: User | None = None,
-    subscribe: bool = True,
+    subscribe: bool = True, verified: bool | None = None,
 ) -> Comment:  # fmt: skip
-    """A comment by a visitor (public once confirmed) or by a member (public at once)."""
+    """A comment by a visitor (public when `verified`, see idea_post) or by a member."""
     if visitor is not None:
         visitors.writer_check(visitor)
     _open_for(idea)
-    public = member is not None or (visitor is not None and visitor.is_confirmed)
+    if verified is None:
+        verified = visitor is not None and visitor.is_confirmed
+    public = member is not None or verified
     now = timezone.now()
     comment = Comment(
         workspace_id=idea.workspace_id, idea=idea, visitor=visitor, member=member,
