@@ -53,7 +53,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from due_list import _insert, _memory, _wait_for, percentiles  # noqa: E402
+from due_list import _insert as _insert_rows  # noqa: E402
+from due_list import _memory, _wait_for, percentiles  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "bench" / "data" / "ideas"
@@ -107,6 +108,15 @@ def _stamp(vendor: str):
     if vendor == "sqlite":
         return lambda moment: moment.replace(tzinfo=None).isoformat(" ")
     return lambda moment: moment
+
+
+def _insert(connection, vendor: str, table: str, columns: list[str], rows: list) -> None:
+    """COPY on PostgreSQL; on SQLite executemany inside one explicit transaction (Django's
+    connection is in autocommit, where each row would otherwise commit on its own)."""
+    if vendor == "sqlite" and rows:
+        connection.ensure_connection()
+        connection.connection.execute("BEGIN")
+    _insert_rows(connection, vendor, table, columns, rows)
 
 
 def _vote_counts(rng: random.Random, ideas: int, votes: int, visitors: int) -> list[int]:
@@ -327,13 +337,15 @@ def consistency() -> dict[str, object]:
 
     with connection.cursor() as cursor:
         cursor.execute("""
-            SELECT COUNT(*) FROM ideas_idea i WHERE i.vote_count <> (
+            SELECT COUNT(*) FROM ideas_idea i
+            JOIN core_workspace w ON w.id = i.workspace_id AND w.slug = 'bench'
+            WHERE (i.vote_count <> (
               SELECT COUNT(*) FROM ideas_vote v WHERE v.idea_id = i.id AND v.counted)
             OR i.comment_count <> (
               SELECT COUNT(*) FROM ideas_comment c WHERE c.idea_id = i.id
               AND c.published_at IS NOT NULL AND c.hidden_at IS NULL)
             OR i.listed <> (i.published_at IS NOT NULL AND i.hidden_at IS NULL
-                            AND i.merged_into_id IS NULL)""")
+                            AND i.merged_into_id IS NULL))""")
         wrong = cursor.fetchone()[0]
     # trend_score on a sample of the most voted ideas (summing 2M exponentials takes a while)
     trend_wrong = 0
@@ -567,28 +579,31 @@ def load_client(seconds: float) -> None:
         mine = people[number::CONNECTIONS]
         queue = [(person, path) for step in range(40) for person in mine
                  for path in person["paths"][step : step + 1]]  # fmt: skip
+        next_path = plan["portal"] + "?sort=top"
         for person, path in queue:
             if time.perf_counter() >= stop_at:
                 break
-            body = urlencode({"csrfmiddlewaretoken": csrf})
+            body = urlencode({"csrfmiddlewaretoken": csrf, "next": next_path, "subscribe": "on"})
             headers = {
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Cookie": f"csrftoken={csrf}; {plan['cookie']}={person['token']}",
-                "X-Forwarded-For": person["address"], "Connection": "keep-alive",
+                "X-Forwarded-For": person["address"],
+                "HX-Request": "true", "Connection": "keep-alive",
             }  # fmt: skip
             began = time.perf_counter()
             try:
                 conn.request("POST", path, body=body, headers=headers)
                 response = conn.getresponse()
-                response.read()
+                answer = response.read()
             except (OSError, http.client.HTTPException):
-                errors[number] += 1
+                errors[number] += 1  # sent, but whether it was counted is unknown
                 conn.close()
                 conn, csrf = connect()
                 continue
             latencies[number].append((time.perf_counter() - began) * 1000)
             statuses[response.status] = statuses.get(response.status, 0) + 1
-            if response.status < 400:
+            # The fragment htmx swaps in shows the button pressed: the vote is in.
+            if response.status == 200 and b'aria-pressed="true"' in answer:
                 cast[number] += 1
             else:
                 refused[number] += 1
