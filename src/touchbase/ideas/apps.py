@@ -25,4 +25,6 @@ class IdeasConfig(AppConfig):
         registry.periodic_jobs.register(
             registry.PeriodicJob(name="idea-mails", run=lambda: mails.idea_mails_enqueue_due())
         )
-        registry.demo_steps.register(registry.DemoStep(name="ideas", run=demo.demo_ideas, order=160))
+        registry.demo_steps.register(
+            registry.DemoStep(name="ideas", run=demo.demo_ideas, order=160)
+        )
