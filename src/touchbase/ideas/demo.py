@@ -266,9 +266,7 @@ def _comments(
         services.comment_post(idea=ideas[title], member=member, text=STAFF_REPLY)
 
 
-def _evidence(
-    workspace: Workspace, ideas: dict[str, Idea], by: Any, rng: random.Random
-) -> None:
+def _evidence(workspace: Workspace, ideas: dict[str, Idea], by: Any, rng: random.Random) -> None:
     """Calls with customers and their reviews, attached; two votes given on their behalf."""
     customers = list(
         Contact.objects.filter(workspace=workspace, erased_at=None).exclude(email="").order_by("pk")
@@ -286,9 +284,9 @@ def _evidence(
             idea=ideas[title], contact=contact, by=by, note="Im Telefonat gewünscht"
         )
     for title, word in MENTION_EVIDENCE:
-        said = Mention.objects.filter(
-            workspace=workspace, text__icontains=word
-        ).filter(text__icontains=MENTION_PRODUCT)
+        said = Mention.objects.filter(workspace=workspace, text__icontains=word).filter(
+            text__icontains=MENTION_PRODUCT
+        )
         for mention in said.order_by("pk")[:2]:
             services.evidence_attach(idea=ideas[title], by=by, mention=mention)
 
