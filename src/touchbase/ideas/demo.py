@@ -3,7 +3,7 @@
 A dozen confirmed visitors (addresses on example domains, so no mail reaches a real person)
 post ideas, vote and comment; a few ideas draw most of the votes. The team answered some:
 planned, in progress, done and declined, so the roadmap has something in every column. One
-idea was posted twice and merged; staff voted for two customers they spoke to, and what
+idea was posted twice and merged; staff voted for three customers they spoke to, and what
 customers said in reviews and calls is attached as evidence.
 """
 
@@ -267,7 +267,7 @@ def _comments(
 
 
 def _evidence(workspace: Workspace, ideas: dict[str, Idea], by: Any, rng: random.Random) -> None:
-    """Calls with customers and their reviews, attached; two votes given on their behalf."""
+    """Calls with customers and their reviews, attached; votes given on the callers' behalf."""
     customers = list(
         Contact.objects.filter(workspace=workspace, erased_at=None).exclude(email="").order_by("pk")
     )
