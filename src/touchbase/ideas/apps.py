@@ -11,7 +11,7 @@ class IdeasConfig(AppConfig):
 
     def ready(self) -> None:
         from touchbase.core import registry
-        from touchbase.ideas import mails, personal_data, services
+        from touchbase.ideas import demo, mails, personal_data, services
 
         registry.visitor_confirmed.register(
             registry.Hook(name="ideas", run=services.visitor_contributions_publish)
@@ -24,4 +24,7 @@ class IdeasConfig(AppConfig):
         )  # fmt: skip
         registry.periodic_jobs.register(
             registry.PeriodicJob(name="idea-mails", run=lambda: mails.idea_mails_enqueue_due())
+        )
+        registry.demo_steps.register(
+            registry.DemoStep(name="ideas", run=demo.demo_ideas, order=160)
         )
