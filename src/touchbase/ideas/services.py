@@ -93,12 +93,15 @@ def _save_listing(idea: Idea, *fields: str) -> None:
     idea.save(update_fields=[*fields, "listed"])
 
 
-def contact_for_email(*, workspace: Workspace, email: str) -> Contact | None:
+def contact_for_email(*, workspace: Workspace | int, email: str) -> Contact | None:
     """The customer with this address (the most recently changed one, when several share it)."""
     if not email:
         return None
+    workspace_id = workspace if isinstance(workspace, int) else workspace.pk
     return (
-        Contact.objects.filter(workspace=workspace, email__iexact=email.strip(), erased_at=None)
+        Contact.objects.filter(
+            workspace_id=workspace_id, email__iexact=email.strip(), erased_at=None
+        )
         .order_by("-updated_at")
         .first()
     )
@@ -202,8 +205,8 @@ def _count(idea_id: int, sign: int, at: dt.datetime) -> None:
 
 
 def _open_for(idea: Idea) -> None:
-    fresh = Idea.objects.filter(pk=idea.pk).values("listed", "locked_at").first()
-    if not fresh or not fresh["listed"] or fresh["locked_at"] is not None:
+    """Raise IdeaClosed unless the idea (as loaded: within this request) takes votes."""
+    if not idea.listed or idea.locked_at is not None:
         raise IdeaClosed(_("This idea takes no votes or comments at the moment."))
 
 
@@ -219,7 +222,7 @@ def vote_cast(
     now = timezone.now()
     vote = Vote(
         workspace_id=idea.workspace_id, idea=idea, visitor=visitor, created_at=now,
-        contact=contact_for_email(workspace=idea.workspace, email=visitor.email),
+        contact=contact_for_email(workspace=idea.workspace_id, email=visitor.email),
         counted=visitor.is_confirmed if verified is None else verified,
     )  # fmt: skip
     try:

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -115,7 +116,16 @@ def _language(code: str) -> str:
 
 
 def visitor_from_request(request: HttpRequest, *, workspace: Workspace) -> Visitor | None:
-    """The confirmed visitor this browser was remembered for, or None."""
+    """The confirmed visitor this browser was remembered for, or None (looked up once)."""
+    remembered = getattr(request, "_touchbase_visitor", None)
+    if remembered is not None and remembered[0] == workspace.pk:
+        return remembered[1]
+    visitor = _device_visitor(request, workspace)
+    request._touchbase_visitor = (workspace.pk, visitor)  # type: ignore[attr-defined]
+    return visitor
+
+
+def _device_visitor(request: HttpRequest, workspace: Workspace) -> Visitor | None:
     token = request.COOKIES.get(cookie_name(workspace), "")
     if not token or len(token) > 100:
         return None
@@ -154,6 +164,7 @@ def device_forget(request: HttpRequest, response: HttpResponse, *, workspace: Wo
     token = request.COOKIES.get(cookie_name(workspace), "")
     if token:
         VisitorDevice.objects.filter(workspace=workspace, token_hash=_hash(token)).delete()
+    request._touchbase_visitor = (workspace.pk, None)  # type: ignore[attr-defined]
     response.delete_cookie(cookie_name(workspace), samesite="Lax")
 
 
@@ -241,10 +252,15 @@ def attempt_allowed(
     keys = [(f"ip:{client_address(request)}", limit.per_ip)]
     if email:
         keys.append((f"email:{normalise_email(email)}"[:300], limit.per_email))
-    allowed = all(
-        PublicAttempt.objects.filter(action=action, key=key, at__gt=since).count() < most
-        for key, most in keys
+    counts = dict(
+        PublicAttempt.objects.filter(
+            action=action, key__in=[key for key, _most in keys], at__gt=since
+        )
+        .values_list("key")
+        .annotate(n=Count("pk"))
+        .values_list("key", "n")
     )
+    allowed = all(counts.get(key, 0) < most for key, most in keys)
     PublicAttempt.objects.bulk_create(
         [PublicAttempt(workspace=workspace, action=action, key=key) for key, _most in keys]
     )
@@ -275,8 +291,8 @@ def visitor_unblock(*, visitor: Visitor) -> None:
 
 
 def writer_check(visitor: Visitor) -> None:
-    """Raise VisitorBlocked when the visitor may not write."""
-    if Visitor.objects.filter(pk=visitor.pk, blocked_at__isnull=False).exists():
+    """Raise VisitorBlocked when the visitor may not write (as loaded: within this request)."""
+    if visitor.is_blocked:
         raise VisitorBlocked
 
 

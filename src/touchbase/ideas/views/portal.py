@@ -314,12 +314,12 @@ def vote_identity(request: WorkspaceRequest, workspace: Workspace, pk: int) -> H
 def _vote_answer(
     request: WorkspaceRequest, workspace: Workspace, idea: Idea, closed: bool = False
 ) -> HttpResponse:
-    idea.refresh_from_db(fields=["vote_count"])
     if not request.htmx:
         target = visitors.safe_next(
             request.POST.get("next", ""), fallback=services.public_path(idea)
         )
         return redirect(target)
+    idea.refresh_from_db(fields=["vote_count"])
     visitor = _visitor(request, workspace)
     voted = selectors.voted_ids(visitor_id=visitor.pk if visitor else None, idea_ids=[idea.pk])
     context = {"workspace": workspace, "idea": idea, "voted": voted, "closed": closed,
