@@ -109,32 +109,43 @@ class IdeaOut(Schema):
         return idea.is_locked
 
 
+def _behind(idea: Idea) -> selectors.Backing:
+    """The customers behind the idea, read once per answer however many fields show them."""
+    found: selectors.Backing | None = idea.__dict__.get("_backing")
+    if found is None:
+        found = idea.__dict__["_backing"] = selectors.backing([idea.pk])[idea.pk]
+    return found
+
+
 class IdeaDetail(IdeaOut):
     customers: int = Field(description="Customers behind it: an account counts once")
     people: int = Field(description="Customers' people behind it (votes, evidence, authorship)")
     value: int = Field(description="The annual value of the customers behind it (EUR)")
 
+    @staticmethod
+    def resolve_customers(idea: Idea) -> int:
+        return _behind(idea).accounts
+
+    @staticmethod
+    def resolve_people(idea: Idea) -> int:
+        return len(_behind(idea).contacts)
+
+    @staticmethod
+    def resolve_value(idea: Idea) -> int:
+        return _behind(idea).value
+
+
+IDEA_RELATED = ("product", "author_visitor", "author_member")
+
 
 def idea_row(workspace: Workspace, idea_id: int) -> Idea:
     """The workspace's idea with what its answer shows, or 404."""
-    rows = Idea.objects.select_related("product", "author_visitor", "author_member")
-    return owned_or_404(rows, idea_id, workspace=workspace)
+    return owned_or_404(Idea.objects.select_related(*IDEA_RELATED), idea_id, workspace=workspace)
 
 
-def idea_detail(idea: Idea) -> IdeaDetail:
-    """The idea as stored now (counts move in the database), with the customers behind it."""
-    fresh = Idea.objects.select_related("product", "author_visitor", "author_member").get(
-        pk=idea.pk
-    )
-    behind = selectors.backing([fresh.pk])[fresh.pk]
-    return IdeaDetail.model_validate(
-        {
-            **IdeaOut.model_validate(fresh).model_dump(),
-            "customers": behind.accounts,
-            "people": len(behind.contacts),
-            "value": behind.value,
-        }
-    )
+def idea_detail(idea: Idea) -> Idea:
+    """The idea as stored now: counts move in the database, not on the instance."""
+    return Idea.objects.select_related(*IDEA_RELATED).get(pk=idea.pk)
 
 
 class CommentOut(Schema):

@@ -16,6 +16,7 @@ from touchbase.core.requests import MemberRequest
 from touchbase.core.tenancy import owned_ref
 from touchbase.ideas import selectors, services
 from touchbase.ideas.api.base import (
+    IDEA_RELATED,
     IdeaDetail,
     IdeaOut,
     StateFilter,
@@ -146,7 +147,7 @@ def idea_top(request: MemberRequest, filters: Query[TopFilters]) -> list[TopOut]
     summary="A new idea from a mention or a touchpoint's note, attached as evidence",
 )  # fmt: skip
 @api_capability(Capability.IDEAS_MODERATE)
-def idea_from_evidence(request: MemberRequest, payload: EvidenceIdeaIn) -> Status[IdeaDetail]:
+def idea_from_evidence(request: MemberRequest, payload: EvidenceIdeaIn) -> Status[Idea]:
     workspace = request.workspace
     product = product_ref(workspace, payload.product_id)
     mention, touchpoint = evidence_source(workspace, payload.mention_id, payload.touchpoint_id)
@@ -162,9 +163,7 @@ def idea_from_evidence(request: MemberRequest, payload: EvidenceIdeaIn) -> Statu
 @api_capability(Capability.IDEAS_VIEW)
 def idea_list(request: MemberRequest, filters: Query[IdeaFilters]) -> dict[str, Any]:
     product_ref(request.workspace, filters.product_id)
-    rows = _listed(request.workspace, filters).select_related(
-        "product", "author_visitor", "author_member"
-    )
+    rows = _listed(request.workspace, filters).select_related(*IDEA_RELATED)
     return page_of_rows(list(rows[filters.offset : filters.offset + filters.limit + 1]), filters)
 
 
@@ -173,7 +172,7 @@ def idea_list(request: MemberRequest, filters: Query[IdeaFilters]) -> dict[str, 
     summary="Write an idea down as a member (for a customer, with contact_id)",
 )  # fmt: skip
 @api_capability(Capability.IDEAS_MODERATE)
-def idea_create(request: MemberRequest, payload: IdeaIn) -> Status[IdeaDetail]:
+def idea_create(request: MemberRequest, payload: IdeaIn) -> Status[Idea]:
     workspace = request.workspace
     product = product_ref(workspace, payload.product_id)
     contact = (
@@ -194,7 +193,7 @@ def idea_create(request: MemberRequest, payload: IdeaIn) -> Status[IdeaDetail]:
     summary="One idea, with the customers behind it",
 )  # fmt: skip
 @api_capability(Capability.IDEAS_VIEW)
-def idea_get(request: MemberRequest, idea_id: Id) -> IdeaDetail:
+def idea_get(request: MemberRequest, idea_id: Id) -> Idea:
     return idea_detail(idea_row(request.workspace, idea_id))
 
 
@@ -203,7 +202,7 @@ def idea_get(request: MemberRequest, idea_id: Id) -> IdeaDetail:
     summary="Correct an idea's title, text or product",
 )  # fmt: skip
 @api_capability(Capability.IDEAS_MODERATE)
-def idea_update(request: MemberRequest, idea_id: Id, payload: IdeaPatch) -> IdeaDetail:
+def idea_update(request: MemberRequest, idea_id: Id, payload: IdeaPatch) -> Idea:
     idea = idea_row(request.workspace, idea_id)
     given = payload.dict(exclude_unset=True)
     changes: dict[str, Any] = {
@@ -221,7 +220,7 @@ def idea_update(request: MemberRequest, idea_id: Id, payload: IdeaPatch) -> Idea
     summary="Set the status and the official answer (subscribers are told)",
 )  # fmt: skip
 @api_capability(Capability.IDEAS_MODERATE)
-def idea_status(request: MemberRequest, idea_id: Id, payload: StatusIn) -> IdeaDetail:
+def idea_status(request: MemberRequest, idea_id: Id, payload: StatusIn) -> Idea:
     idea = idea_row(request.workspace, idea_id)
     services.status_set(idea=idea, status=payload.status, answer=payload.answer, by=request.user)
     return idea_detail(idea)
@@ -229,13 +228,13 @@ def idea_status(request: MemberRequest, idea_id: Id, payload: StatusIn) -> IdeaD
 
 @router.post("/ideas/{idea_id}/hide", response=IdeaDetail, summary="Hide an idea from the portal")
 @api_capability(Capability.IDEAS_MODERATE)
-def idea_hide(request: MemberRequest, idea_id: Id) -> IdeaDetail:
+def idea_hide(request: MemberRequest, idea_id: Id) -> Idea:
     return idea_detail(services.idea_hide(idea=idea_row(request.workspace, idea_id), hidden=True))
 
 
 @router.post("/ideas/{idea_id}/unhide", response=IdeaDetail, summary="Show a hidden idea again")
 @api_capability(Capability.IDEAS_MODERATE)
-def idea_unhide(request: MemberRequest, idea_id: Id) -> IdeaDetail:
+def idea_unhide(request: MemberRequest, idea_id: Id) -> Idea:
     return idea_detail(services.idea_hide(idea=idea_row(request.workspace, idea_id), hidden=False))
 
 
@@ -244,13 +243,13 @@ def idea_unhide(request: MemberRequest, idea_id: Id) -> IdeaDetail:
     summary="Lock an idea: no more votes or comments",
 )  # fmt: skip
 @api_capability(Capability.IDEAS_MODERATE)
-def idea_lock(request: MemberRequest, idea_id: Id) -> IdeaDetail:
+def idea_lock(request: MemberRequest, idea_id: Id) -> Idea:
     return idea_detail(services.idea_lock(idea=idea_row(request.workspace, idea_id), locked=True))
 
 
 @router.post("/ideas/{idea_id}/unlock", response=IdeaDetail, summary="Open a locked idea again")
 @api_capability(Capability.IDEAS_MODERATE)
-def idea_unlock(request: MemberRequest, idea_id: Id) -> IdeaDetail:
+def idea_unlock(request: MemberRequest, idea_id: Id) -> Idea:
     return idea_detail(services.idea_lock(idea=idea_row(request.workspace, idea_id), locked=False))
 
 
@@ -259,7 +258,7 @@ def idea_unlock(request: MemberRequest, idea_id: Id) -> IdeaDetail:
     summary="Merge a duplicate into another idea; answers with the idea it went into",
 )  # fmt: skip
 @api_capability(Capability.IDEAS_MANAGE)
-def idea_merge(request: MemberRequest, idea_id: Id, payload: MergeIn) -> IdeaDetail:
+def idea_merge(request: MemberRequest, idea_id: Id, payload: MergeIn) -> Idea:
     source = idea_row(request.workspace, idea_id)
     target = owned_ref(Idea, payload.target_id, workspace=request.workspace, field="target_id")
     with fields_named(target="target_id"):
