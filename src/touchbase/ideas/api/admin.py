@@ -24,23 +24,23 @@ from touchbase.visitors.models import Visitor
 MAX_REASON_LENGTH = 200
 
 
-class SettingsOut(Schema):
+class PortalSettingsOut(Schema):
     enabled: bool = Field(description="When false, the public portal answers “not found”")
     intro: str = Field(description="Shown above the ideas; plain text")
     webhook_url: str = Field(description="Receives new ideas and status changes as signed JSON")
 
 
-class SettingsPatch(Schema):
+class PortalSettingsPatch(Schema):
     enabled: bool | None = None
     intro: str | None = Field(None, max_length=1000)
     webhook_url: str | None = Field(None, max_length=200, description="Empty turns it off")
 
 
-class SecretOut(Schema):
+class PortalSecretOut(Schema):
     webhook_secret: str = Field(description="Shown once, now: keep it to check signatures")
 
 
-class BlockedOut(Schema):
+class BlockedVisitorOut(Schema):
     id: int
     email: str
     name: str
@@ -52,25 +52,25 @@ class BlockedOut(Schema):
         return visitor.block_reason
 
 
-class BlockedPage(Schema):
-    items: list[BlockedOut]
+class BlockedVisitorPage(Schema):
+    items: list[BlockedVisitorOut]
     next_offset: int | None
 
 
-class BlockIn(Schema):
+class VisitorBlockIn(Schema):
     email: str = Field(max_length=254)
     reason: str = Field("", max_length=MAX_REASON_LENGTH)
 
 
-@router.get("/ideas/settings", response=SettingsOut, summary="The idea portal's settings")
+@router.get("/ideas/settings", response=PortalSettingsOut, summary="The idea portal's settings")
 @api_capability(Capability.IDEAS_MANAGE)
 def settings_get(request: MemberRequest) -> PortalSettings:
     return services.portal_settings(workspace=request.workspace)
 
 
-@router.patch("/ideas/settings", response=SettingsOut, summary="Change the idea portal")
+@router.patch("/ideas/settings", response=PortalSettingsOut, summary="Change the idea portal")
 @api_capability(Capability.IDEAS_MANAGE)
-def settings_update(request: MemberRequest, payload: SettingsPatch) -> PortalSettings:
+def settings_update(request: MemberRequest, payload: PortalSettingsPatch) -> PortalSettings:
     changes = {name: value for name, value in payload.dict(exclude_unset=True).items()
                if value is not None}  # fmt: skip
     row = services.portal_settings(workspace=request.workspace)
@@ -78,7 +78,7 @@ def settings_update(request: MemberRequest, payload: SettingsPatch) -> PortalSet
 
 
 @router.post(
-    "/ideas/settings/rotate-secret", response=SecretOut,
+    "/ideas/settings/rotate-secret", response=PortalSecretOut,
     summary="A new webhook secret (the old one stops working); shown in this answer only",
 )  # fmt: skip
 @api_capability(Capability.IDEAS_MANAGE)
@@ -88,7 +88,7 @@ def settings_rotate_secret(request: MemberRequest) -> dict[str, str]:
     return {"webhook_secret": row.webhook_secret}
 
 
-@router.get("/ideas/blocked-visitors", response=BlockedPage,
+@router.get("/ideas/blocked-visitors", response=BlockedVisitorPage,
             summary="Visitors who may not write on the portal, latest first")  # fmt: skip
 @api_capability(Capability.IDEAS_MANAGE)
 def blocked_list(request: MemberRequest, page: Query[PageParams]) -> dict[str, Any]:
@@ -97,10 +97,10 @@ def blocked_list(request: MemberRequest, page: Query[PageParams]) -> dict[str, A
     return page_of_rows(list(rows[page.offset : page.offset + page.limit + 1]), page)
 
 
-@router.post("/ideas/blocked-visitors", response={201: BlockedOut},
+@router.post("/ideas/blocked-visitors", response={201: BlockedVisitorOut},
              summary="Block an address from writing on the portal (known or not yet)")  # fmt: skip
 @api_capability(Capability.IDEAS_MANAGE)
-def blocked_create(request: MemberRequest, payload: BlockIn) -> Status[Visitor]:
+def blocked_create(request: MemberRequest, payload: VisitorBlockIn) -> Status[Visitor]:
     email = payload.email.strip()
     try:
         validate_email(email)

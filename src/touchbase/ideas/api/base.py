@@ -31,7 +31,7 @@ class IdeaState(models.TextChoices):
     MERGED = "merged", _("Merged into another idea")
 
 
-class StateFilter(models.TextChoices):
+class IdeaStateFilter(models.TextChoices):
     PUBLIC = IdeaState.PUBLIC.value, IdeaState.PUBLIC.label
     PENDING = IdeaState.PENDING.value, IdeaState.PENDING.label
     HIDDEN = IdeaState.HIDDEN.value, IdeaState.HIDDEN.label
@@ -148,7 +148,7 @@ def idea_detail(idea: Idea) -> Idea:
     return Idea.objects.select_related(*IDEA_RELATED).get(pk=idea.pk)
 
 
-class CommentOut(Schema):
+class IdeaCommentOut(Schema):
     id: int
     idea_id: int
     text: str
@@ -178,7 +178,7 @@ class CommentOut(Schema):
         return "public" if comment.published_at is not None else "pending"
 
 
-class EvidenceOut(Schema):
+class IdeaEvidenceOut(Schema):
     id: int
     idea_id: int
     mention_id: int | None

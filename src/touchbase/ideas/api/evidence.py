@@ -11,16 +11,16 @@ from touchbase.core.api.refs import Id
 from touchbase.core.capabilities import Capability, api_capability
 from touchbase.core.requests import MemberRequest
 from touchbase.ideas import services
-from touchbase.ideas.api.base import EvidenceOut, evidence_source, idea_row, router
+from touchbase.ideas.api.base import IdeaEvidenceOut, evidence_source, idea_row, router
 from touchbase.ideas.models import MAX_TEXT_LENGTH, Evidence
 
 
-class EvidencePage(Schema):
-    items: list[EvidenceOut]
+class IdeaEvidencePage(Schema):
+    items: list[IdeaEvidenceOut]
     next_offset: int | None
 
 
-class EvidenceIn(Schema):
+class IdeaEvidenceIn(Schema):
     mention_id: int | None = None
     touchpoint_id: int | None = None
     quote: str = Field(
@@ -30,7 +30,7 @@ class EvidenceIn(Schema):
 
 
 @router.get(
-    "/ideas/{idea_id}/evidence", response=EvidencePage,
+    "/ideas/{idea_id}/evidence", response=IdeaEvidencePage,
     summary="What customers said that supports the idea, newest first",
 )  # fmt: skip
 @api_capability(Capability.IDEAS_VIEW)
@@ -41,11 +41,13 @@ def evidence_list(request: MemberRequest, idea_id: Id, page: Query[PageParams]) 
 
 
 @router.post(
-    "/ideas/{idea_id}/evidence", response={201: EvidenceOut},
+    "/ideas/{idea_id}/evidence", response={201: IdeaEvidenceOut},
     summary="Attach a mention or a touchpoint's note to the idea (once each)",
 )  # fmt: skip
 @api_capability(Capability.IDEAS_MODERATE)
-def evidence_attach(request: MemberRequest, idea_id: Id, payload: EvidenceIn) -> Status[Evidence]:
+def evidence_attach(
+    request: MemberRequest, idea_id: Id, payload: IdeaEvidenceIn
+) -> Status[Evidence]:
     idea = idea_row(request.workspace, idea_id)
     mention, touchpoint = evidence_source(
         request.workspace, payload.mention_id, payload.touchpoint_id

@@ -19,7 +19,7 @@ from touchbase.ideas.api.base import (
     IDEA_RELATED,
     IdeaDetail,
     IdeaOut,
-    StateFilter,
+    IdeaStateFilter,
     evidence_source,
     fields_named,
     idea_detail,
@@ -43,18 +43,18 @@ class IdeaFilters(PageParams):
     status: IdeaStatus | None = None
     sort: IdeaSort = IdeaSort.TOP
     q: str = Field("", max_length=selectors.MAX_QUERY_LENGTH, description="Words in title or text")
-    state: StateFilter | None = Field(
+    state: IdeaStateFilter | None = Field(
         None, description="public, pending or hidden; all but merged ideas when left out"
     )
 
 
-class TopFilters(Schema):
+class IdeaTopFilters(Schema):
     product_id: int | None = None
     by: Literal["votes", "value"] = "votes"
     limit: int = Field(20, ge=1, le=MAX_TOP)
 
 
-class TopOut(Schema):
+class IdeaTopOut(Schema):
     id: int
     title: str
     status: str
@@ -85,12 +85,12 @@ class EvidenceIdeaIn(Schema):
     touchpoint_id: int | None = None
 
 
-class StatusIn(Schema):
+class IdeaStatusIn(Schema):
     status: IdeaStatus
     answer: str = Field("", max_length=MAX_ANSWER_LENGTH)
 
 
-class MergeIn(Schema):
+class IdeaMergeIn(Schema):
     target_id: int = Field(description="The idea the duplicate goes into")
 
 
@@ -105,11 +105,11 @@ def _listed(workspace: Workspace, filters: IdeaFilters) -> QuerySet[Idea]:
         sort=filters.sort, product_id=filters.product_id, status=filters.status or "",
         q=filters.q,
     )  # fmt: skip
-    public = filters.state == StateFilter.PUBLIC
+    public = filters.state == IdeaStateFilter.PUBLIC
     rows = selectors.ideas_filtered(workspace=workspace, wanted=wanted, listed=public)
-    if filters.state == StateFilter.PENDING:
+    if filters.state == IdeaStateFilter.PENDING:
         rows = rows.filter(published_at=None, hidden_at=None)
-    elif filters.state == StateFilter.HIDDEN:
+    elif filters.state == IdeaStateFilter.HIDDEN:
         rows = rows.filter(hidden_at__isnull=False)
     return rows
 
@@ -118,18 +118,18 @@ def _listed(workspace: Workspace, filters: IdeaFilters) -> QuerySet[Idea]:
 
 
 @router.get(
-    "/ideas/top", response=list[TopOut],
+    "/ideas/top", response=list[IdeaTopOut],
     summary="Top ideas of a product (or all): by votes or by the customers' value",
 )  # fmt: skip
 @api_capability(Capability.IDEAS_VIEW)
-def idea_top(request: MemberRequest, filters: Query[TopFilters]) -> list[TopOut]:
+def idea_top(request: MemberRequest, filters: Query[IdeaTopFilters]) -> list[IdeaTopOut]:
     product_ref(request.workspace, filters.product_id)
     ranked = selectors.top_ideas(
         workspace=request.workspace, product_id=filters.product_id, by=filters.by,
         limit=filters.limit,
     )  # fmt: skip
     return [
-        TopOut(
+        IdeaTopOut(
             id=row.idea.pk,
             title=row.idea.title,
             status=row.idea.status,
@@ -220,7 +220,7 @@ def idea_update(request: MemberRequest, idea_id: Id, payload: IdeaPatch) -> Idea
     summary="Set the status and the official answer (subscribers are told)",
 )  # fmt: skip
 @api_capability(Capability.IDEAS_MODERATE)
-def idea_status(request: MemberRequest, idea_id: Id, payload: StatusIn) -> Idea:
+def idea_status(request: MemberRequest, idea_id: Id, payload: IdeaStatusIn) -> Idea:
     idea = idea_row(request.workspace, idea_id)
     services.status_set(idea=idea, status=payload.status, answer=payload.answer, by=request.user)
     return idea_detail(idea)
@@ -258,7 +258,7 @@ def idea_unlock(request: MemberRequest, idea_id: Id) -> Idea:
     summary="Merge a duplicate into another idea; answers with the idea it went into",
 )  # fmt: skip
 @api_capability(Capability.IDEAS_MANAGE)
-def idea_merge(request: MemberRequest, idea_id: Id, payload: MergeIn) -> Idea:
+def idea_merge(request: MemberRequest, idea_id: Id, payload: IdeaMergeIn) -> Idea:
     source = idea_row(request.workspace, idea_id)
     target = owned_ref(Idea, payload.target_id, workspace=request.workspace, field="target_id")
     with fields_named(target="target_id"):

@@ -22,7 +22,7 @@ from touchbase.relationships.models import Contact
 MAX_NOTE_LENGTH = 300
 
 
-class BackerOut(Schema):
+class IdeaBackerOut(Schema):
     contact_id: int
     name: str
     account_id: int | None
@@ -32,20 +32,20 @@ class BackerOut(Schema):
     note: str = Field(description="What staff noted with a vote they recorded for the customer")
 
 
-class VotesOut(Schema):
+class IdeaVotesOut(Schema):
     votes: int = Field(description="Counted votes: confirmed visitors and customers")
     customers: int = Field(description="Customers behind the idea: an account counts once")
     value: int = Field(description="The annual value of the customers behind it (EUR)")
-    backers: list[BackerOut] = Field(description="The customers behind it, most valuable first")
+    backers: list[IdeaBackerOut] = Field(description="The customers behind it, most valuable first")
     next_offset: int | None = Field(description="Pass as `offset` for more backers")
 
 
-class CustomerVoteIn(Schema):
+class IdeaCustomerVoteIn(Schema):
     contact_id: int
     note: str = Field("", max_length=MAX_NOTE_LENGTH)
 
 
-class CustomerVoteOut(Schema):
+class IdeaCustomerVoteOut(Schema):
     id: int
     idea_id: int
     contact_id: int | None
@@ -59,7 +59,7 @@ class CustomerVoteOut(Schema):
 
 
 @router.get(
-    "/ideas/{idea_id}/votes", response=VotesOut,
+    "/ideas/{idea_id}/votes", response=IdeaVotesOut,
     summary="An idea's votes and the customers behind it (no visitors' addresses)",
 )  # fmt: skip
 @api_capability(Capability.IDEAS_VIEW)
@@ -72,7 +72,7 @@ def vote_summary(request: MemberRequest, idea_id: Id, page: Query[PageParams]) -
         .values_list("contact_id", "note")
     )
     backers = [
-        BackerOut(
+        IdeaBackerOut(
             contact_id=contact.pk,
             name=contact.full_name,
             account_id=contact.account_id,
@@ -92,11 +92,12 @@ def vote_summary(request: MemberRequest, idea_id: Id, page: Query[PageParams]) -
 
 
 @router.post(
-    "/ideas/{idea_id}/customer-votes", response={200: CustomerVoteOut, 201: CustomerVoteOut},
+    "/ideas/{idea_id}/customer-votes",
+    response={200: IdeaCustomerVoteOut, 201: IdeaCustomerVoteOut},
     summary="Vote for a customer you spoke to (once per customer; 200 when already)",
 )  # fmt: skip
 @api_capability(Capability.IDEAS_MODERATE)
-def customer_vote(request: MemberRequest, idea_id: Id, payload: CustomerVoteIn) -> Status[Vote]:
+def customer_vote(request: MemberRequest, idea_id: Id, payload: IdeaCustomerVoteIn) -> Status[Vote]:
     idea = idea_row(request.workspace, idea_id)
     contact = owned_ref(
         Contact, payload.contact_id, workspace=request.workspace, field="contact_id"
