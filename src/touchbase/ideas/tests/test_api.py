@@ -613,3 +613,23 @@ def test_the_openapi_description_lists_the_ideas_paths(client):
         "/api/v1/ideas/blocked-visitors/{visitor_id}",
     } <= set(paths)  # fmt: skip
     assert set(paths["/api/v1/ideas/{idea_id}"]) == {"get", "patch"}
+
+
+def test_the_ideas_schemas_have_names_no_other_schema_has():
+    # the OpenAPI description keys schemas by class name: a twin would replace the other's body
+    from ninja import Schema
+
+    import touchbase.api  # noqa: F401 - imports every app's schemas
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    everywhere = {}
+    for cls in subclasses(Schema):
+        everywhere.setdefault(cls.__name__, set()).add(cls.__module__)
+    ours = {name for name, modules in everywhere.items()
+            if any(module.startswith("touchbase.ideas.api") for module in modules)}  # fmt: skip
+    assert "IdeaMergeIn" in ours
+    assert {name: everywhere[name] for name in ours if len(everywhere[name]) > 1} == {}
