@@ -66,11 +66,11 @@ class IdeaCustomerVoteOut(Schema):
 def vote_summary(request: MemberRequest, idea_id: Id, page: Query[PageParams]) -> dict[str, Any]:
     idea = idea_row(request.workspace, idea_id)
     behind = selectors.backing([idea.pk])[idea.pk]
-    voted = dict(
-        Vote.objects.filter(idea=idea, counted=True, contact_id__in=list(behind.contacts))
-        .order_by("visitor_id")  # a recorded vote's note wins over a visitor's empty one
-        .values_list("contact_id", "note")
-    )
+    voted: dict[int, str] = {}
+    counted = Vote.objects.filter(idea=idea, counted=True, contact_id__in=list(behind.contacts))
+    for contact_id, note in counted.values_list("contact_id", "note"):
+        # A vote staff recorded carries a note; a visitor's own vote has none to lose it to.
+        voted[contact_id] = voted.get(contact_id) or note
     backers = [
         IdeaBackerOut(
             contact_id=contact.pk,

@@ -439,6 +439,21 @@ def test_the_votes_show_the_count_and_the_customers_behind_without_addresses(
     assert ([b["contact_id"] for b in paged["backers"]], paged["next_offset"]) == ([contact.pk], 1)
 
 
+def test_a_customer_who_voted_themselves_and_through_staff_is_one_backer_with_the_note(
+    client, bob_token, idea, contact, alice, workspace
+):
+    own = visitor_for_email(workspace=workspace, email=contact.email)
+    own.confirmed_at = timezone.now()
+    own.save()
+    services.vote_for_customer(idea=idea, contact=contact, by=alice, note="Messe")
+    services.vote_cast(idea=idea, visitor=own)
+    answer = get(client, idea_url(idea, "/votes"), bob_token).json()
+    assert (answer["votes"], answer["customers"]) == (2, 1)
+    assert [(b["contact_id"], b["voted"], b["note"]) for b in answer["backers"]] == [
+        (contact.pk, True, "Messe")
+    ]
+
+
 # --- evidence -----------------------------------------------------------------------------------
 
 
