@@ -11,6 +11,7 @@ from touchbase.catalogue.api import router as catalogue_router
 from touchbase.core.api import errors
 from touchbase.core.api.auth import TokenAuth
 from touchbase.core.api.router import router as core_router
+from touchbase.ideas.api import router as ideas_router
 from touchbase.imports.api import router as imports_router
 from touchbase.listening.api import router as listening_router
 from touchbase.relationships.api import router as relationships_router
@@ -50,3 +51,4 @@ api.add_router("/", care_router)
 api.add_router("/", imports_router)
 api.add_router("/", catalogue_router)
 api.add_router("/", listening_router)
+api.add_router("/", ideas_router)
