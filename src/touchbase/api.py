@@ -34,7 +34,8 @@ api = TouchbaseAPI(
     title="touchbase API",
     version="1",
     description="Accounts, contacts, touchpoints, the due list, cadence policies, data care, "
-    "imports, exports, the product catalogue and listening (sources, mentions) of one workspace."
+    "imports, exports, the product catalogue, listening (sources, mentions) and ideas (the "
+    "portal's ideas, votes, comments, status, merging, evidence) of one workspace."
     " Send `Authorization: Bearer <token>`.",
     auth=TokenAuth(),
     parser=errors.ObjectParser(),

@@ -230,6 +230,7 @@ def vote_cast(
             vote.save()
             if vote.counted:
                 _count(idea.pk, +1, now)
+                _proxies_superseded(idea.pk, vote.contact_id)
             if subscribe:
                 _subscribe(idea, visitor)
     except IntegrityError:
@@ -245,7 +246,21 @@ def _pending_vote_count(vote: Vote) -> None:
     with transaction.atomic():
         if Vote.objects.filter(pk=vote.pk, counted=False).update(counted=True):
             _count(vote.idea_id, +1, vote.created_at)
+            _proxies_superseded(vote.idea_id, vote.contact_id)
             vote.counted = True
+
+
+def _proxies_superseded(idea_id: int, contact_id: int | None) -> None:
+    """A customer who now votes themselves replaces the vote staff gave on their behalf."""
+    if contact_id is None:
+        return
+    for proxy in Vote.objects.filter(idea_id=idea_id, contact_id=contact_id, visitor=None):
+        if Vote.objects.filter(pk=proxy.pk).delete()[0]:
+            _count(idea_id, -1, proxy.created_at)
+            # What staff noted when they spoke to the customer stays with the customer's vote.
+            Vote.objects.filter(
+                idea_id=idea_id, contact_id=contact_id, visitor__isnull=False, note=""
+            ).update(note=proxy.note)
 
 
 def vote_retract(*, idea: Idea, visitor: Visitor) -> bool:
@@ -266,9 +281,13 @@ def vote_for_customer(*, idea: Idea, contact: Contact, by: User, note: str = "")
         raise ValidationError({"contact": _("Choose one from this workspace.")})
     if idea.merged_into_id is not None:
         raise IdeaClosed(_("This idea was merged into another; vote there."))
-    existing = Vote.objects.filter(idea=idea, contact=contact, visitor=None).first()
+    existing = (
+        Vote.objects.filter(idea=idea, contact=contact)
+        .filter(Q(visitor=None) | Q(counted=True))
+        .first()
+    )
     if existing is not None:
-        return existing
+        return existing  # their own vote or an earlier one given for them: a customer is one
     now = timezone.now()
     vote = Vote(
         workspace_id=idea.workspace_id, idea=idea, contact=contact, recorded_by=by,
@@ -480,6 +499,8 @@ def _votes_move(source: Idea, target: Idea) -> None:
         Q(visitor_id__in=by_visitor) | Q(visitor__isnull=True, contact_id__in=by_customer)
     ).delete()
     Vote.objects.filter(idea=source).update(idea=target)
+    own = Vote.objects.filter(idea=target, counted=True, visitor__isnull=False)
+    Vote.objects.filter(idea=target, visitor=None, contact_id__in=own.values("contact_id")).delete()
 
 
 def _comments_move(source: Idea, target: Idea) -> None:

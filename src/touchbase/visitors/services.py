@@ -288,6 +288,7 @@ def visitor_block(*, workspace: Workspace, email: str, reason: str = "") -> Visi
 
 def visitor_unblock(*, visitor: Visitor) -> None:
     Visitor.objects.filter(pk=visitor.pk).update(blocked_at=None, block_reason="")
+    visitor.blocked_at, visitor.block_reason = None, ""
 
 
 def writer_check(visitor: Visitor) -> None:

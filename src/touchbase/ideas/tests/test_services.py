@@ -306,3 +306,23 @@ def test_visitors_who_never_confirm_are_forgotten_with_what_they_left(workspace)
     assert visitors.unconfirmed_purge() == 1
     assert list(Visitor.objects.values_list("email", flat=True)) == [recent.email]
     assert not Idea.objects.exists()
+
+
+def test_a_customer_who_votes_themselves_counts_once_beside_a_staff_vote(
+    workspace, alice, contact, idea
+):
+    contact.email = "kunde@example.com"
+    contact.save()
+    services.vote_for_customer(idea=idea, contact=contact, by=alice)
+    own = confirmed(workspace, "Kunde@example.com")
+    services.vote_cast(idea=idea, visitor=own)
+    assert fresh(idea).vote_count == 1
+    assert Vote.objects.get(idea=idea).visitor_id == own.pk
+    # staff voting for them again changes nothing: they voted already
+    services.vote_for_customer(idea=idea, contact=contact, by=alice)
+    assert fresh(idea).vote_count == 1
+    # across a merge as well
+    other = services.idea_create(workspace=workspace, by=alice, title="Dark mode")
+    services.vote_for_customer(idea=other, contact=contact, by=alice)
+    services.idea_merge(source=other, target=idea, by=alice)
+    assert fresh(idea).vote_count == 1
