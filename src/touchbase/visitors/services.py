@@ -117,7 +117,7 @@ def _language(code: str) -> str:
 
 def visitor_from_request(request: HttpRequest, *, workspace: Workspace) -> Visitor | None:
     """The confirmed visitor this browser was remembered for, or None (looked up once)."""
-    remembered = getattr(request, "_touchbase_visitor", None)
+    remembered: tuple[int, Visitor | None] | None = getattr(request, "_touchbase_visitor", None)
     if remembered is not None and remembered[0] == workspace.pk:
         return remembered[1]
     visitor = _device_visitor(request, workspace)
