@@ -25,6 +25,9 @@ class IdeasConfig(AppConfig):
         registry.periodic_jobs.register(
             registry.PeriodicJob(name="idea-mails", run=lambda: mails.idea_mails_enqueue_due())
         )
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(name="idea-pending-purge", run=lambda: services.pending_purge())
+        )
         registry.demo_steps.register(
             registry.DemoStep(name="ideas", run=demo.demo_ideas, order=160)
         )

@@ -32,7 +32,7 @@ class IdeaFilter:
 
 
 def ideas_filtered(
-    *, workspace: Workspace, wanted: IdeaFilter, listed: bool = True
+    *, workspace: Workspace, wanted: IdeaFilter, listed: bool = True, search_text: bool = True
 ) -> QuerySet[Idea]:
     rows = Idea.objects.filter(workspace=workspace)
     rows = rows.filter(listed=True) if listed else rows.filter(merged_into=None)
@@ -42,7 +42,8 @@ def ideas_filtered(
         rows = rows.filter(status=wanted.status)
     query = wanted.q.strip()[:MAX_QUERY_LENGTH]
     if query:
-        rows = rows.filter(Q(title__icontains=query) | Q(text__icontains=query))
+        found = Q(title__icontains=query)
+        rows = rows.filter(found | Q(text__icontains=query) if search_text else found)
     sort = wanted.sort if wanted.sort in ORDERINGS else IdeaSort.TOP
     return rows.order_by(*ORDERINGS[sort])
 
@@ -98,7 +99,9 @@ def _customer_ids(idea_ids: list[int]) -> dict[int, set[int]]:
     found: dict[int, set[int]] = {idea_id: set() for idea_id in idea_ids}
     votes = Vote.objects.filter(idea_id__in=idea_ids, counted=True, contact__isnull=False)
     evidence = Evidence.objects.filter(idea_id__in=idea_ids, contact__isnull=False)
-    authors = Idea.objects.filter(pk__in=idea_ids, author_contact__isnull=False)
+    authors = Idea.objects.filter(
+        pk__in=idea_ids, author_contact__isnull=False, published_at__isnull=False
+    )
     pairs = [
         *votes.values_list("idea_id", "contact_id"),
         *evidence.values_list("idea_id", "contact_id"),

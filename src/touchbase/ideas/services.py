@@ -44,9 +44,10 @@ from touchbase.visitors.models import Visitor
 TREND_HALF_LIFE = dt.timedelta(days=7)
 TREND_EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 _TREND_RATE = math.log(2) / TREND_HALF_LIFE.total_seconds()
-SIMILAR_POOL = 5000
+SIMILAR_POOL = 2000
 SIMILAR_MIN_SCORE = 55
 MIN_SIMILAR_QUERY = 4
+PENDING_KEPT = dt.timedelta(days=14)
 
 
 class IdeaClosed(ValidationError):
@@ -129,17 +130,19 @@ def idea_post(
     visitors.writer_check(visitor)
     verified = visitor.is_confirmed if verified is None else verified
     now = timezone.now()
+    # Only a proven writer speaks for the customer behind the address, or is mailed later.
     idea = Idea(
         workspace=workspace, product=_product_of(workspace, product), title=title.strip(),
         text=text.strip(), author_visitor=visitor,
-        author_contact=contact_for_email(workspace=workspace, email=visitor.email),
+        author_contact=contact_for_email(workspace=workspace, email=visitor.email)
+        if verified else None,
         published_at=now if verified else None, created_at=now,
     )  # fmt: skip
     idea.listed = _listed_now(idea)
     idea.full_clean()
     with transaction.atomic():
         idea.save()
-        if subscribe:
+        if subscribe and verified:
             _subscribe(idea, visitor)
         if idea.listed:
             _idea_webhook(idea, "idea.created")
@@ -179,20 +182,66 @@ def subscription_end(*, idea: Idea, visitor: Visitor) -> int:
     return deleted
 
 
-def visitor_contributions_publish(*, visitor: Visitor) -> None:
-    """After a visitor confirmed: their ideas, comments and votes count and show."""
-    now = timezone.now()
-    for idea in Idea.objects.filter(author_visitor=visitor, published_at=None):
-        idea.published_at = now
-        _save_listing(idea, "published_at")
+def visitor_contributions_publish(*, visitor: Visitor, items: dict[str, Any]) -> None:
+    """After a visitor followed a confirmation link: publish what that link names, only.
+
+    items: {"idea": id} | {"vote": id} | {"comment": id}, with "sub": 1 when they asked for
+    status e-mails. Other pending rows of the visitor stay pending (someone may have typed
+    their address); a closed portal publishes nothing.
+    """
+    if not portal_settings(workspace=visitor.workspace).enabled:
+        return
+    idea_id = None
+    if isinstance(items.get("idea"), int):
+        idea_id = _idea_publish(visitor, items["idea"])
+    elif isinstance(items.get("comment"), int):
+        idea_id = _comment_publish(visitor, items["comment"])
+    elif isinstance(items.get("vote"), int):
+        vote = Vote.objects.filter(pk=items["vote"], visitor=visitor).first()
+        if vote is not None:
+            _pending_vote_count(vote)
+            idea_id = vote.idea_id
+    if idea_id is not None and items.get("sub"):
+        _subscribe(Idea.objects.get(pk=idea_id), visitor)
+
+
+def _idea_publish(visitor: Visitor, idea_id: int) -> int | None:
+    idea = Idea.objects.filter(pk=idea_id, author_visitor=visitor).first()
+    if idea is None:
+        return None
+    if idea.published_at is None:
+        idea.published_at = timezone.now()
+        idea.author_contact = contact_for_email(workspace=idea.workspace_id, email=visitor.email)
+        _save_listing(idea, "published_at", "author_contact")
         if idea.listed:
             _idea_webhook(idea, "idea.created")
-    pending = Comment.objects.filter(visitor=visitor, published_at=None)
-    for idea_id in set(pending.values_list("idea_id", flat=True)):
-        published = pending.filter(idea_id=idea_id).update(published_at=now)
-        Idea.objects.filter(pk=idea_id).update(comment_count=F("comment_count") + published)
-    for vote in Vote.objects.filter(visitor=visitor, counted=False):
-        _pending_vote_count(vote)
+    return idea.pk
+
+
+def _comment_publish(visitor: Visitor, comment_id: int) -> int | None:
+    comment = Comment.objects.filter(pk=comment_id, visitor=visitor).first()
+    if comment is None:
+        return None
+    if (
+        Comment.objects.filter(pk=comment.pk, published_at=None).update(published_at=timezone.now())
+        and comment.hidden_at is None
+    ):
+        Idea.objects.filter(pk=comment.idea_id).update(comment_count=F("comment_count") + 1)
+    return comment.idea_id
+
+
+def pending_purge(*, now: dt.datetime | None = None) -> int:
+    """Forget what was left pending and never confirmed within PENDING_KEPT; returns how many."""
+    from touchbase.core.tenancy import scopes_disabled
+
+    before = (now or timezone.now()) - PENDING_KEPT
+    with scopes_disabled():
+        deleted = Vote.objects.filter(counted=False, created_at__lt=before).delete()[0]
+        deleted += Comment.objects.filter(published_at=None, created_at__lt=before).delete()[0]
+        deleted += Idea.objects.filter(
+            published_at=None, author_visitor__isnull=False, created_at__lt=before
+        ).delete()[0]
+    return deleted
 
 
 # --- votes -------------------------------------------------------------------------------------
@@ -231,8 +280,8 @@ def vote_cast(
             if vote.counted:
                 _count(idea.pk, +1, now)
                 _proxies_superseded(idea.pk, vote.contact_id)
-            if subscribe:
-                _subscribe(idea, visitor)
+                if subscribe:
+                    _subscribe(idea, visitor)
     except IntegrityError:
         existing = Vote.objects.get(idea=idea, visitor=visitor)
         if vote.counted and not existing.counted:
@@ -337,7 +386,7 @@ def comment_post(
         comment.save()
         if public:
             Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
-        if visitor is not None and subscribe:
+        if visitor is not None and subscribe and verified:
             _subscribe(idea, visitor)
     return comment
 
@@ -606,7 +655,8 @@ def idea_from_evidence(
 def similar_ideas(*, workspace: Workspace, title: str, limit: int = 5) -> list[Idea]:
     """Listed ideas whose title resembles `title`, best first (among the most voted)."""
     query = title.strip()[:140]
-    if len(query) < MIN_SIMILAR_QUERY:
+    # What the matcher compares: punctuation gone, so "ab!!" is two letters, not four.
+    if len(utils.default_process(query).replace(" ", "")) < MIN_SIMILAR_QUERY:
         return []
     pool = dict(
         ideas_listed(workspace=workspace)

@@ -55,11 +55,10 @@ class Visitor(WorkspaceOwned):
 
     @property
     def public_name(self) -> str:
-        """What others see: the chosen name, else the address's local part cut short."""
+        """What others see: the chosen name, else the address's first letter (never more)."""
         if self.name:
             return self.name
-        local = self.email.split("@", 1)[0]
-        return (local[:3] + "…") if len(local) > 3 else local
+        return self.email[:1] + "…"
 
 
 class VisitorDevice(WorkspaceOwned):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -45,19 +46,23 @@ UNCONFIRMED_KEPT = dt.timedelta(days=14)
 
 @dataclass(frozen=True)
 class Limit:
-    """How many writes of one kind an address (IP) and an e-mail address may make per hour."""
+    """How many writes of one kind an address (IP), an e-mail address and, where it matters,
+    a whole workspace may make per hour."""
 
     per_ip: int
     per_email: int
+    per_workspace: int = 0
 
 
 # Generous for a person, small for a script: a person posts a few ideas and votes on dozens.
+# Confirmation mails go to addresses anyone can type: a workspace sends a bounded number.
 LIMITS: dict[str, Limit] = {
-    "confirm-mail": Limit(per_ip=20, per_email=5),
+    "confirm-mail": Limit(per_ip=20, per_email=5, per_workspace=500),
     "idea": Limit(per_ip=20, per_email=10),
     "comment": Limit(per_ip=60, per_email=30),
     "vote": Limit(per_ip=600, per_email=300),
-    "similar": Limit(per_ip=1200, per_email=1200),
+    "similar": Limit(per_ip=300, per_email=300),
+    "sign-in": Limit(per_ip=20, per_email=5),
 }
 DEFAULT_LIMIT = Limit(per_ip=60, per_email=30)
 
@@ -90,8 +95,8 @@ def visitor_for_email(
 ) -> Visitor:
     """The workspace's visitor with this address, created unconfirmed when new.
 
-    A name or language given later does not overwrite a confirmed visitor's own: only
-    someone holding the mailbox may change those, by confirming.
+    Name and language are taken only for a new visitor: for an existing one they change only
+    by a confirmation link that carries them (someone typing the address proves nothing).
     """
     address = normalise_email(email)
     visitor = Visitor.objects.filter(workspace=workspace, email=address).first()
@@ -104,10 +109,6 @@ def visitor_for_email(
                 )  # fmt: skip
         except IntegrityError:
             visitor = Visitor.objects.get(workspace=workspace, email=address)
-    elif not visitor.is_confirmed and (name or language):
-        visitor.name = name[:MAX_NAME_LENGTH] or visitor.name
-        visitor.language = _language(language) if language else visitor.language
-        visitor.save(update_fields=["name", "language"])
     return visitor
 
 
@@ -154,7 +155,8 @@ def device_remember(
     )  # fmt: skip
     response.set_cookie(
         cookie_name(visitor.workspace), token, max_age=int(VisitorDevice.LIFETIME.total_seconds()),
-        httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True, samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE or request.is_secure(),
     )  # fmt: skip
     return device
 
@@ -185,24 +187,54 @@ def safe_next(path: str, *, fallback: str) -> str:
     return path
 
 
-def confirmation_link(*, visitor: Visitor, next_path: str) -> str:
-    """A new one-time link confirming the visitor's address; older unused links stop working."""
+def confirmation_link(
+    *, visitor: Visitor, next_path: str, items: dict[str, int] | None = None, name: str = "",
+    language: str = "",
+) -> str:  # fmt: skip
+    """A new one-time link confirming the visitor's address; older unused links stop working.
+
+    `items` names what the visitor left pending with this request (say {"idea": 7}): only that
+    is published when the link is followed. A name and language given with the request travel
+    in the link too and apply only then.
+    """
     nonce = secrets.token_hex(8)
     Visitor.objects.filter(pk=visitor.pk).update(link_nonce=nonce)
     visitor.link_nonce = nonce
-    payload = {"w": visitor.workspace_id, "v": visitor.pk, "n": nonce, "next": next_path}
-    token = link_sign(purpose=LINK_PURPOSE, payload=payload, max_age=LINK_LIFETIME)
+    payload: dict[str, Any] = {
+        "w": visitor.workspace_id, "v": visitor.pk, "n": nonce, "next": next_path,
+        "x": items or {}, "lg": _language(language) if language else "",
+    }  # fmt: skip
+    token = _sign_with_name(payload, name[:MAX_NAME_LENGTH])
     return absolute_url(path=reverse("visitors:confirm", args=[visitor.workspace.slug, token]))
 
 
-def confirmation_send(*, visitor: Visitor, next_path: str, what: str) -> None:
+def _sign_with_name(payload: dict[str, Any], name: str) -> str:
+    """Sign with the name, shortened as far as the token's length needs (umlauts take room)."""
+    for length in (len(name), 30, 15, 0):
+        try:
+            return link_sign(
+                purpose=LINK_PURPOSE, payload={**payload, "nm": name[:length]},
+                max_age=LINK_LIFETIME,
+            )  # fmt: skip
+        except ValueError:
+            continue
+    raise ValueError("A confirmation link does not fit even without a name.")
+
+
+def confirmation_send(
+    *, visitor: Visitor, next_path: str, what: str, items: dict[str, int] | None = None,
+    name: str = "", language: str = "",
+) -> None:  # fmt: skip
     """Mail the visitor a confirmation link (by the worker, after commit).
 
-    `what` names what they are confirming ("your idea “…”"), in their language already.
+    `what` says what they are confirming ("your idea"), in the request's language; it never
+    quotes what was written, since the address may be anyone's.
     """
     from touchbase.visitors.tasks import confirmation_mail_task
 
-    link = confirmation_link(visitor=visitor, next_path=next_path)
+    link = confirmation_link(
+        visitor=visitor, next_path=next_path, items=items, name=name, language=language
+    )
     workspace_id, visitor_id = visitor.workspace_id, visitor.pk
     transaction.on_commit(
         lambda: confirmation_mail_task.enqueue(
@@ -211,11 +243,23 @@ def confirmation_send(*, visitor: Visitor, next_path: str, what: str) -> None:
     )
 
 
+def confirmation_peek(*, workspace: Workspace, token: str) -> Visitor:
+    """The visitor a link would confirm, without using it (for the page that asks)."""
+    payload = link_verify(purpose=LINK_PURPOSE, token=token)
+    visitor = Visitor.objects.filter(workspace=workspace, pk=int(payload.get("v") or 0)).first()
+    if payload.get("w") != workspace.pk or visitor is None:
+        raise LinkInvalid("The link belongs to another workspace or its visitor is gone.")
+    if not visitor.link_nonce or visitor.link_nonce != payload.get("n"):
+        raise LinkUsed("The link's nonce is not the visitor's current one.")
+    return visitor
+
+
 def confirmation_accept(*, workspace: Workspace, token: str) -> tuple[Visitor, str]:
     """Confirm the visitor the token names; returns them and where to go on. Raises LinkInvalid.
 
     The link must be this workspace's, name an existing visitor and carry their current
-    nonce; once used, the nonce changes and the same link is refused as used.
+    nonce; once used, the nonce changes and the same link is refused as used. What the link
+    names as pending is published by the apps (registry.visitor_confirmed), nothing else.
     """
     payload = link_verify(purpose=LINK_PURPOSE, token=token)
     if payload.get("w") != workspace.pk:
@@ -233,38 +277,69 @@ def confirmation_accept(*, workspace: Workspace, token: str) -> tuple[Visitor, s
         visitor.link_nonce = ""
         visitor.confirmed_at = visitor.confirmed_at or timezone.now()
         visitor.last_seen_at = timezone.now()
-        visitor.save(update_fields=["link_nonce", "confirmed_at", "last_seen_at"])
+        visitor.name = str(payload.get("nm") or visitor.name)[:MAX_NAME_LENGTH]
+        visitor.language = str(payload.get("lg") or visitor.language)
+        visitor.save(
+            update_fields=["link_nonce", "confirmed_at", "last_seen_at", "name", "language"]
+        )
+        items = payload.get("x") if isinstance(payload.get("x"), dict) else {}
         if not visitor.is_blocked:
             for hook in registry.visitor_confirmed:
-                hook.run(visitor=visitor)
+                hook.run(visitor=visitor, items=items)
     return visitor, str(payload.get("next") or "")
 
 
 # --- limits and blocks -------------------------------------------------------------------------
 
 
+def client_key(request: HttpRequest | None) -> str:
+    """The client's address as a rate limit counts it: an IPv6 client by its /64 network,
+    which one subscriber usually holds whole."""
+    address = client_address(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return f"ip:{address}"
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped:
+            return f"ip:{parsed.ipv4_mapped}"
+        return f"ip:{ipaddress.ip_network(f'{parsed}/64', strict=False)}"
+    return f"ip:{parsed}"
+
+
+def mailbox_key(email: str) -> str:
+    """An address as a rate limit counts it: name+tag@host is name@host's mailbox."""
+    local, _at, host = normalise_email(email).partition("@")
+    return f"email:{local.split('+', 1)[0]}@{host}"[:300]
+
+
 def attempt_allowed(
     request: HttpRequest | None, *, workspace: Workspace, action: str, email: str = ""
 ) -> bool:
-    """Count this write and say whether it is within the hour's limits for address and e-mail."""
+    """Whether this write is within the hour's limits; only an allowed one is counted, so a
+    refused flood neither grows the table nor eats a person's own allowance further."""
     limit = LIMITS.get(action, DEFAULT_LIMIT)
     since = timezone.now() - ATTEMPT_WINDOW
-    keys = [(f"ip:{client_address(request)}", limit.per_ip)]
+    keys = [(client_key(request), limit.per_ip)]
     if email:
-        keys.append((f"email:{normalise_email(email)}"[:300], limit.per_email))
+        keys.append((mailbox_key(email), limit.per_email))
+    if limit.per_workspace:
+        keys.append(("workspace", limit.per_workspace))
     counts = dict(
         PublicAttempt.objects.filter(
-            action=action, key__in=[key for key, _most in keys], at__gt=since
+            workspace=workspace, action=action, key__in=[key for key, _most in keys],
+            at__gt=since,
         )
         .values_list("key")
         .annotate(n=Count("pk"))
         .values_list("key", "n")
-    )
-    allowed = all(counts.get(key, 0) < most for key, most in keys)
+    )  # fmt: skip
+    if any(counts.get(key, 0) >= most for key, most in keys):
+        return False
     PublicAttempt.objects.bulk_create(
         [PublicAttempt(workspace=workspace, action=action, key=key) for key, _most in keys]
     )
-    return allowed
+    return True
 
 
 def attempts_purge(*, now: dt.datetime | None = None) -> int:

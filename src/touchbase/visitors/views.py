@@ -22,8 +22,14 @@ from touchbase.visitors import services
 def confirm(request: WorkspaceRequest, token: str) -> HttpResponse:
     workspace = request.workspace
     assert workspace is not None
-    context = {"workspace": workspace, "token": token}
+    context: dict[str, object] = {"workspace": workspace, "token": token}
     if request.method != "POST":
+        try:
+            # Named on the page, so nobody is signed in as someone else's address unawares.
+            context["visitor"] = services.confirmation_peek(workspace=workspace, token=token)
+        except LinkInvalid as error:
+            context["error"] = error.message
+            return render(request, "visitors/confirm.html", context, status=404)
         return render(request, "visitors/confirm.html", context)
     try:
         visitor, next_path = services.confirmation_accept(workspace=workspace, token=token)

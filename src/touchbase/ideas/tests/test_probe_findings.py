@@ -7,7 +7,6 @@ Tests named `test_holds_*` check an attack that the code resisted.
 
 from __future__ import annotations
 
-import datetime as dt
 import statistics
 import time
 
@@ -148,7 +147,7 @@ def test_holds_one_ipv4_address_sends_at_most_20_confirmation_mails_an_hour(work
     assert len(sent) == 20
     for n in range(10):  # case and spaces are one address: 5 a hour to one mailbox
         Client(REMOTE_ADDR=f"198.51.100.{100 + n}").post(
-            url(workspace, "ideas:portal-me"), {"email": f"  VICTIM@Example.COM "}
+            url(workspace, "ideas:portal-me"), {"email": "  VICTIM@Example.COM "}
         )
     assert sum(1 for address, _w in sent if address == "victim@example.com") == 5
 
@@ -175,9 +174,7 @@ def test_finding_refused_attempts_count_so_a_stranger_locks_a_person_out(workspa
     assert PublicAttempt.objects.count() - before == 50
 
 
-def test_finding_an_unconfirmed_typed_address_attributes_an_idea_to_a_customer(
-    workspace, contact
-):
+def test_finding_an_unconfirmed_typed_address_attributes_an_idea_to_a_customer(workspace, contact):
     """MEDIUM. idea_post sets author_contact from the typed address before any proof, and
     selectors.backing counts authors without checking published_at: a stranger who knows a
     key customer's address puts any idea at the top of the staff's "by value" ranking."""
@@ -240,7 +237,7 @@ def test_finding_the_confirmation_page_does_not_say_which_address_it_confirms(wo
 
 def test_measure_similar_endpoint_cost_with_5000_long_titles(workspace):
     """Measurement: rapidfuzz WRatio over 5,000 titles of 140 characters per keystroke."""
-    words = "Kessel Steuerung App Dunkelmodus Export Kalender Rechnung Benachrichtigung".split()
+    words = ["Kessel", "Steuerung", "App", "Dunkelmodus", "Export", "Kalender", "Rechnung", "Benachrichtigung"]
     now = timezone.now()
     Idea.objects.bulk_create(
         Idea(workspace=workspace, title=(" ".join(words[(n + k) % len(words)] for k in range(30))
@@ -327,12 +324,17 @@ def test_holds_unsubscribe_token_stops_only_that_visitor_and_idea(workspace, eva
     assert Subscription.objects.count() == 4  # GET changes nothing
     assert client.post(url(workspace, "ideas:portal-unsubscribe", token)).status_code == 200
     assert set(Subscription.objects.values_list("idea_id", "visitor_id")) == {
-        (one.pk, jana.pk), (two.pk, eva.pk), (two.pk, jana.pk)
+        (one.pk, jana.pk),
+        (two.pk, eva.pk),
+        (two.pk, jana.pk),
     }
     # not in another workspace, not tampered, not another purpose
     other = workspace_create(name="Third", slug="third-ws")
     assert client.post(url(other, "ideas:portal-unsubscribe", token)).status_code == 404
-    assert client.post(url(workspace, "ideas:portal-unsubscribe", token[:-2] + "xx")).status_code == 404
+    assert (
+        client.post(url(workspace, "ideas:portal-unsubscribe", token[:-2] + "xx")).status_code
+        == 404
+    )
     link = visitors.confirmation_link(visitor=eva, next_path="/")
     confirm_token = link.rstrip("/").rsplit("/", 1)[1]
     assert client.post(url(workspace, "ideas:portal-unsubscribe", confirm_token)).status_code == 404
@@ -353,7 +355,9 @@ def test_holds_vote_next_is_never_another_host(workspace, eva, target):
 
 def test_holds_confirmation_link_reuse_other_workspace_visitor_expiry(workspace, other_workspace):
     jana = visitors.visitor_for_email(workspace=workspace, email="jana@example.com")
-    link = "/" + visitors.confirmation_link(visitor=jana, next_path="//evil.example").split("/", 3)[3]
+    link = (
+        "/" + visitors.confirmation_link(visitor=jana, next_path="//evil.example").split("/", 3)[3]
+    )
     token = link.rstrip("/").rsplit("/", 1)[1]
     # another workspace's confirm page
     assert Client().post(f"/v/{other_workspace.slug}/confirm/{token}/").status_code == 404
@@ -367,7 +371,9 @@ def test_holds_confirmation_link_reuse_other_workspace_visitor_expiry(workspace,
     assert Client().post(newer[:-3] + "AA/").status_code == 404
     assert Client().post(f"/v/{workspace.slug}/confirm/{'a' * 5000}/").status_code == 404
     # next is only ever a local path
-    again = "/" + visitors.confirmation_link(visitor=jana, next_path="//evil.example").split("/", 3)[3]
+    again = (
+        "/" + visitors.confirmation_link(visitor=jana, next_path="//evil.example").split("/", 3)[3]
+    )
     response = Client().post(again)
     assert response.status_code == 200 and "Location" not in response
 
@@ -410,9 +416,15 @@ def test_holds_closed_portal_is_404_everywhere(workspace, eva):
     idea = listed_idea(workspace)
     client = signed_in_client(eva)
     PortalSettings.objects.update_or_create(workspace=workspace, defaults={"enabled": False})
-    for name, args in [("ideas:portal", []), ("ideas:portal-roadmap", []), ("ideas:portal-new", []),
-                       ("ideas:portal-me", []), ("ideas:portal-similar", []),
-                       ("ideas:portal-idea", [idea.pk]), ("ideas:portal-vote-address", [idea.pk])]:
+    for name, args in [
+        ("ideas:portal", []),
+        ("ideas:portal-roadmap", []),
+        ("ideas:portal-new", []),
+        ("ideas:portal-me", []),
+        ("ideas:portal-similar", []),
+        ("ideas:portal-idea", [idea.pk]),
+        ("ideas:portal-vote-address", [idea.pk]),
+    ]:
         assert client.get(url(workspace, name, *args)).status_code == 404
     assert client.post(url(workspace, "ideas:portal-vote", idea.pk)).status_code == 404
 
@@ -429,7 +441,7 @@ def test_holds_xss_in_attribute_contexts_and_htmx(workspace, eva):
     ]
     for response in pages:
         html = response.content.decode()
-        assert "<script>alert" not in html and '<x hx-get' not in html
+        assert "<script>alert" not in html and "<x hx-get" not in html
 
 
 def test_holds_bounded_inputs(workspace, eva):
@@ -456,7 +468,9 @@ def test_holds_typed_address_of_a_confirmed_visitor_stays_pending(workspace, eva
     assert idea.vote_count == 0 and idea.comment_count == 0
     assert not stranger.cookies.get(visitors.cookie_name(workspace))
     # and me/erase needs the device: a typed address only asks for a link
-    stranger.post(url(workspace, "ideas:portal-me"), {"action": "erase", "email": "eva@example.com"})
+    stranger.post(
+        url(workspace, "ideas:portal-me"), {"action": "erase", "email": "eva@example.com"}
+    )
     assert Visitor.objects.filter(pk=eva.pk).exists()
 
 

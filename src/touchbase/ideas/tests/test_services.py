@@ -229,7 +229,7 @@ def test_a_pending_idea_reaches_the_tracker_only_once_confirmed(workspace, setti
     visitor = services.visitors.visitor_for_email(workspace=workspace, email="neu@example.com")
     idea = services.idea_post(workspace=workspace, visitor=visitor, title="Neu", verified=False)
     assert not WebhookDelivery.objects.exists()
-    services.visitor_contributions_publish(visitor=visitor)
+    services.visitor_contributions_publish(visitor=visitor, items={"idea": idea.pk})
     assert fresh(idea).listed
     assert WebhookDelivery.objects.get().event == "idea.created"
 

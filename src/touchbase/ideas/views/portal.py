@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -70,9 +71,10 @@ def _context(request: WorkspaceRequest, workspace: Workspace, **extra: Any) -> d
     }
 
 
-def _idea_or_404(workspace: Workspace, pk: int) -> Idea:
+def _idea_or_404(workspace: Workspace, pk: int, *, merged_too: bool = False) -> Idea:
+    """A listed idea of the portal; a merged one only where its address redirects."""
     idea = Idea.objects.filter(workspace=workspace, pk=pk).select_related("product").first()
-    if idea is None or (not idea.listed and idea.merged_into_id is None):
+    if idea is None or not (idea.listed or (merged_too and idea.merged_into_id is not None)):
         raise Http404(_("Not found."))
     return idea
 
@@ -85,7 +87,8 @@ def _idea_or_404(workspace: Workspace, pk: int) -> Idea:
 def portal(request: WorkspaceRequest, workspace: Workspace) -> HttpResponse:
     form = PortalFilterForm(request.GET)
     wanted, page = form.wanted()
-    rows = selectors.ideas_filtered(workspace=workspace, wanted=wanted)
+    # Titles only: a stranger's search must not scan every description of the workspace.
+    rows = selectors.ideas_filtered(workspace=workspace, wanted=wanted, search_text=False)
     ideas, more = selectors.ideas_page(rows, page=page)
     context = _context(request, workspace, ideas=ideas, more=more, page=page, wanted=wanted,
                        products=_products(workspace), sorts=IdeaSort.choices,
@@ -101,7 +104,7 @@ def portal(request: WorkspaceRequest, workspace: Workspace) -> HttpResponse:
 @portal_page
 @require_GET
 def idea_detail(request: WorkspaceRequest, workspace: Workspace, pk: int) -> HttpResponse:
-    idea = _idea_or_404(workspace, pk)
+    idea = _idea_or_404(workspace, pk, merged_too=True)
     if idea.merged_into_id is not None:
         target = services.merged_target(idea)
         if not target.listed:
@@ -177,14 +180,35 @@ def _too_many(request: WorkspaceRequest, workspace: Workspace, action: str, emai
 
 
 def _check_mail(
-    request: WorkspaceRequest, workspace: Workspace, visitor: Visitor, next_path: str, what: str
+    request: WorkspaceRequest, workspace: Workspace, visitor: Visitor, pending: Pending
 ) -> HttpResponse:
-    """Send the confirmation link (within its own limit) and say so."""
-    if not _too_many(request, workspace, "confirm-mail", visitor.email):
-        visitors.confirmation_send(visitor=visitor, next_path=next_path, what=what)
+    """Send the confirmation link (within its own limits) and say so, or say it was not sent."""
+    if _too_many(request, workspace, "confirm-mail", visitor.email):
+        return _throttled(request, workspace)
+    visitors.confirmation_send(
+        visitor=visitor, next_path=pending.next_path, what=pending.what, items=pending.items,
+        name=pending.name, language=getattr(request, "LANGUAGE_CODE", ""),
+    )  # fmt: skip
     return render(
         request, "ideas/portal/check_mail.html", _context(request, workspace, email=visitor.email)
     )
+
+
+@dataclass(frozen=True)
+class Pending:
+    """What an unproven writer left, for the confirmation link to publish (and only that)."""
+
+    next_path: str
+    what: str
+    items: dict[str, int]
+    name: str = ""
+
+
+def _pending(form: Any, next_path: str, what: str, **items: int) -> Pending:
+    if form.cleaned_data.get("subscribe"):
+        items["sub"] = 1
+    return Pending(next_path=next_path, what=what, items=items,
+                   name=form.cleaned_data.get("name", ""))  # fmt: skip
 
 
 def _blocked(request: WorkspaceRequest, workspace: Workspace) -> HttpResponse:
@@ -241,8 +265,8 @@ def idea_new(request: WorkspaceRequest, workspace: Workspace) -> HttpResponse:
         )
     if proven:
         return redirect(services.public_path(idea))
-    what = _("your idea “%(title)s”") % {"title": idea.title}
-    return _check_mail(request, workspace, visitor, services.public_path(idea), what)
+    pending = _pending(form, services.public_path(idea), _("your idea"), idea=idea.pk)
+    return _check_mail(request, workspace, visitor, pending)
 
 
 def _suggest_similar(form: IdeaForm, workspace: Workspace) -> None:
@@ -274,15 +298,15 @@ def vote(request: WorkspaceRequest, workspace: Workspace, pk: int) -> HttpRespon
         return _throttled(request, workspace)
     visitor, proven = _writer(request, workspace, form)
     try:
-        services.vote_cast(idea=idea, visitor=visitor, verified=proven,
-                           subscribe=form.cleaned_data["subscribe"])  # fmt: skip
+        cast = services.vote_cast(idea=idea, visitor=visitor, verified=proven,
+                                  subscribe=form.cleaned_data["subscribe"])  # fmt: skip
     except visitors.VisitorBlocked:
         return _blocked(request, workspace)
     except services.IdeaClosed:
         return _vote_answer(request, workspace, idea, closed=True)
     if not proven:
-        what = _("your vote for “%(title)s”") % {"title": idea.title}
-        return _check_mail(request, workspace, visitor, services.public_path(idea), what)
+        pending = _pending(form, services.public_path(idea), _("your vote"), vote=cast.pk)
+        return _check_mail(request, workspace, visitor, pending)
     return _vote_answer(request, workspace, idea)
 
 
@@ -341,7 +365,7 @@ def comment(request: WorkspaceRequest, workspace: Workspace, pk: int) -> HttpRes
         return _throttled(request, workspace)
     visitor, proven = _writer(request, workspace, form)
     try:
-        services.comment_post(
+        written = services.comment_post(
             idea=idea, visitor=visitor, text=form.cleaned_data["text"], verified=proven,
             subscribe=form.cleaned_data["subscribe"],
         )  # fmt: skip
@@ -351,8 +375,9 @@ def comment(request: WorkspaceRequest, workspace: Workspace, pk: int) -> HttpRes
         form.add_error(None, error)
         return _detail_page(request, workspace, idea, form, status=422)
     if not proven:
-        what = _("your comment on “%(title)s”") % {"title": idea.title}
-        return _check_mail(request, workspace, visitor, services.public_path(idea), what)
+        path = services.public_path(idea)
+        pending = _pending(form, path, _("your comment"), comment=written.pk)
+        return _check_mail(request, workspace, visitor, pending)
     return redirect(services.public_path(idea) + "#comments")
 
 
@@ -432,9 +457,12 @@ def _sign_in(request: WorkspaceRequest, workspace: Workspace, portal_path: str) 
         )
     if form.is_robot:
         return _thanks(request, workspace)
+    if _too_many(request, workspace, "sign-in", form.cleaned_data["email"]):
+        return _throttled(request, workspace)
     visitor, _proven = _writer(request, workspace, form)
-    what = _("your sign-in")
-    return _check_mail(request, workspace, visitor, portal_path, what)
+    pending = Pending(next_path=portal_path, what=_("your sign-in"), items={},
+                      name=form.cleaned_data.get("name", ""))  # fmt: skip
+    return _check_mail(request, workspace, visitor, pending)
 
 
 urlpatterns: list[URLPattern] = [
