@@ -108,6 +108,16 @@ def contact_for_email(*, workspace: Workspace | int, email: str) -> Contact | No
     )
 
 
+def contact_id_for_email(*, workspace_id: int, email: str) -> int | None:
+    """The id of contact_for_email's customer: one column, for the vote's hot path."""
+    if not email:
+        return None
+    ids = Contact.objects.filter(
+        workspace_id=workspace_id, email__iexact=email.strip(), erased_at=None
+    ).order_by("-updated_at")
+    return ids.values_list("pk", flat=True).first()
+
+
 # --- posting -----------------------------------------------------------------------------------
 
 
@@ -271,7 +281,7 @@ def vote_cast(
     now = timezone.now()
     vote = Vote(
         workspace_id=idea.workspace_id, idea=idea, visitor=visitor, created_at=now,
-        contact=contact_for_email(workspace=idea.workspace_id, email=visitor.email),
+        contact_id=contact_id_for_email(workspace_id=idea.workspace_id, email=visitor.email),
         counted=visitor.is_confirmed if verified is None else verified,
     )  # fmt: skip
     try:

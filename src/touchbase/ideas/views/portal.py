@@ -73,7 +73,7 @@ def _context(request: WorkspaceRequest, workspace: Workspace, **extra: Any) -> d
 
 def _idea_or_404(workspace: Workspace, pk: int, *, merged_too: bool = False) -> Idea:
     """A listed idea of the portal; a merged one only where its address redirects."""
-    idea = Idea.objects.filter(workspace=workspace, pk=pk).select_related("product").first()
+    idea = Idea.objects.filter(workspace=workspace, pk=pk).first()
     if idea is None or not (idea.listed or (merged_too and idea.merged_into_id is not None)):
         raise Http404(_("Not found."))
     return idea
