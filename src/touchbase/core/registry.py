@@ -116,6 +116,15 @@ class SettingsSection:
 
 
 @dataclass(frozen=True)
+class PendingPreview:
+    """What a visitor's confirmation link would publish: describe(visitor, items) → lines."""
+
+    name: str
+    describe: Callable[[Any, dict[str, Any]], list[str]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class Hook:
     """A function an app wants called when something in the platform changed.
 
@@ -145,3 +154,4 @@ customers_imported: Slot[Hook] = Slot()
 visitor_confirmed: Slot[Hook] = Slot()
 # What an app holds on one visitor of a public page: export(visitor), erase(visitor).
 visitor_data: Slot[PersonalDataHandler] = Slot()
+visitor_pending: Slot[PendingPreview] = Slot()

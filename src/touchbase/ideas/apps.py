@@ -16,6 +16,9 @@ class IdeasConfig(AppConfig):
         registry.visitor_confirmed.register(
             registry.Hook(name="ideas", run=services.visitor_contributions_publish)
         )
+        registry.visitor_pending.register(
+            registry.PendingPreview(name="ideas", describe=services.pending_describe)
+        )
         registry.visitor_data.register(
             registry.PersonalDataHandler(
                 name="ideas", export=personal_data.visitor_ideas_export,

@@ -215,6 +215,27 @@ def visitor_contributions_publish(*, visitor: Visitor, items: dict[str, Any]) ->
         _subscribe(Idea.objects.get(pk=idea_id), visitor)
 
 
+def pending_describe(visitor: Visitor, items: dict[str, Any]) -> list[str]:
+    """What a confirmation link with these items publishes, in words for its page."""
+    if isinstance(items.get("idea"), int):
+        idea = Idea.objects.filter(pk=items["idea"], author_visitor=visitor).first()
+        return [_("Your idea: “%(title)s”") % {"title": idea.title}] if idea else []
+    if isinstance(items.get("comment"), int):
+        comment = (
+            Comment.objects.filter(pk=items["comment"], visitor=visitor)
+            .select_related("idea")
+            .first()
+        )
+        if comment is None:
+            return []
+        return [_("Your comment on “%(title)s”: %(text)s") % {
+            "title": comment.idea.title, "text": comment.text[:300]}]  # fmt: skip
+    if isinstance(items.get("vote"), int):
+        vote = Vote.objects.filter(pk=items["vote"], visitor=visitor).select_related("idea").first()
+        return [_("Your vote for “%(title)s”") % {"title": vote.idea.title}] if vote else []
+    return []
+
+
 def _idea_publish(visitor: Visitor, idea_id: int) -> int | None:
     idea = Idea.objects.filter(pk=idea_id, author_visitor=visitor).first()
     if idea is None:

@@ -95,8 +95,9 @@ def visitor_for_email(
 ) -> Visitor:
     """The workspace's visitor with this address, created unconfirmed when new.
 
-    Name and language are taken only for a new visitor: for an existing one they change only
-    by a confirmation link that carries them (someone typing the address proves nothing).
+    A typed name is never stored here, not even for a new visitor (whoever types an address
+    first would name its owner): it travels in the confirmation link and applies when the
+    owner follows it. The language only picks the confirmation mail's language.
     """
     address = normalise_email(email)
     visitor = Visitor.objects.filter(workspace=workspace, email=address).first()
@@ -104,9 +105,8 @@ def visitor_for_email(
         try:
             with transaction.atomic():
                 visitor = Visitor.objects.create(
-                    workspace=workspace, email=address, name=name[:MAX_NAME_LENGTH],
-                    language=_language(language),
-                )  # fmt: skip
+                    workspace=workspace, email=address, language=_language(language)
+                )
         except IntegrityError:
             visitor = Visitor.objects.get(workspace=workspace, email=address)
     return visitor
@@ -241,6 +241,20 @@ def confirmation_send(
             workspace_id=workspace_id, visitor_id=visitor_id, link=link, what=what
         )
     )
+
+
+def confirmation_preview(*, workspace: Workspace, token: str) -> tuple[Visitor, list[str]]:
+    """The visitor a link would confirm and what it would publish, without using it.
+
+    The page asking for the click shows both: a link someone else caused (by typing this
+    address) then shows words its owner never wrote, and they can leave it.
+    """
+    visitor = confirmation_peek(workspace=workspace, token=token)
+    items = link_verify(purpose=LINK_PURPOSE, token=token).get("x")
+    lines: list[str] = []
+    for preview in registry.visitor_pending:
+        lines += preview.describe(visitor, items if isinstance(items, dict) else {})
+    return visitor, lines
 
 
 def confirmation_peek(*, workspace: Workspace, token: str) -> Visitor:

@@ -26,7 +26,8 @@ def confirm(request: WorkspaceRequest, token: str) -> HttpResponse:
     if request.method != "POST":
         try:
             # Named on the page, so nobody is signed in as someone else's address unawares.
-            context["visitor"] = services.confirmation_peek(workspace=workspace, token=token)
+            visitor, pending = services.confirmation_preview(workspace=workspace, token=token)
+            context.update(visitor=visitor, pending=pending)
         except LinkInvalid as error:
             context["error"] = error.message
             return render(request, "visitors/confirm.html", context, status=404)

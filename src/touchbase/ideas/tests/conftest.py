@@ -11,7 +11,8 @@ from touchbase.visitors.models import Visitor
 
 
 def confirmed(workspace, email: str, name: str = "") -> Visitor:
-    visitor = visitors.visitor_for_email(workspace=workspace, email=email, name=name)
+    visitor = visitors.visitor_for_email(workspace=workspace, email=email)
+    visitor.name = name  # as a confirmation link carrying it would set it
     visitor.confirmed_at = timezone.now()
     visitor.save()
     return visitor

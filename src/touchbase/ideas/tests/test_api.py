@@ -46,7 +46,8 @@ def product(workspace) -> Product:
 
 @pytest.fixture
 def visitor(workspace) -> Visitor:
-    found = visitor_for_email(workspace=workspace, email="vera@example.com", name="Vera")
+    found = visitor_for_email(workspace=workspace, email="vera@example.com")
+    found.name = "Vera"
     found.confirmed_at = timezone.now()
     found.save()
     return found

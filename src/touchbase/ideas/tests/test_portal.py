@@ -285,3 +285,16 @@ def test_the_visitor_downloads_and_deletes_their_data(workspace, eva, eva_client
     idea.refresh_from_db()
     assert idea.vote_count == 0
     assert idea.comment_count == 0
+
+
+def test_the_confirmation_page_shows_what_the_link_publishes(workspace):
+    idea = services.idea_create(workspace=workspace, by=None, title="Export als CSV")
+    visitor = visitors.visitor_for_email(workspace=workspace, email="jana@example.com")
+    comment = services.comment_post(idea=idea, visitor=visitor, text=SCRIPT, verified=False)
+    link = visitors.confirmation_link(visitor=visitor, next_path="/", items={"comment": comment.pk})
+    html = Client().get(path_of(link)).content.decode()
+    assert "jana@example.com" in html
+    assert 'id="pending-preview"' in html
+    assert "Export als CSV" in html
+    assert "&lt;script&gt;" in html
+    assert "<script>alert" not in html

@@ -36,7 +36,10 @@ def _path(link: str) -> str:
 
 @pytest.fixture
 def visitor(workspace):
-    return services.visitor_for_email(workspace=workspace, email=" Eva@Example.COM ", name="Eva")
+    visitor = services.visitor_for_email(workspace=workspace, email=" Eva@Example.COM ")
+    visitor.name = "Eva"
+    visitor.save()
+    return visitor
 
 
 def test_an_address_is_one_visitor_however_it_is_typed(workspace, visitor):
