@@ -231,7 +231,7 @@ def test_staff_vote_for_a_customer_and_take_it_back(staff_client, idea, contact,
     assert (idea.vote_count, vote.recorded_by, vote.note) == (1, bob, "Anruf am 3. Mai")
     page = staff_client.get(f"/ideas/manage/{idea.pk}/").content.decode()
     assert "Jürgen Müller" in page
-    assert "1 customer, worth 12000 EUR" in page
+    assert "1 customer, worth 12,000 EUR" in page
 
     staff_client.post(f"/ideas/manage/{idea.pk}/vote/{contact.pk}/retract/")
     idea.refresh_from_db()
@@ -466,7 +466,7 @@ def test_the_top_page_ranks_by_votes_and_by_value(alice_client, product, ranking
     by_votes, by_value = page.split('id="top-votes"')[1].split('id="top-value"')
     assert by_votes.index("HYPERLINK") < by_votes.index("Dunkelmodus")
     assert by_value.index("Dunkelmodus") < by_value.index("HYPERLINK")
-    assert "90000" in by_value
+    assert "90,000" in by_value
 
 
 def test_the_csv_export_reads_back_and_defuses_formulas(alice_client, product, ranking):
