@@ -224,6 +224,17 @@ def _thanks(request: WorkspaceRequest, workspace: Workspace) -> HttpResponse:
     return render(request, "ideas/portal/check_mail.html", _context(request, workspace))
 
 
+def _gate(
+    request: WorkspaceRequest, workspace: Workspace, form: Any, action: str
+) -> HttpResponse | None:
+    """The answer for a robot (thanks, nothing kept) or for too many writes; else None."""
+    if form.is_robot:
+        return _thanks(request, workspace)
+    if _too_many(request, workspace, action, _email_of(request, workspace, form)):
+        return _throttled(request, workspace)
+    return None
+
+
 def _email_of(request: WorkspaceRequest, workspace: Workspace, form: Any) -> str:
     known = _visitor(request, workspace)
     return known.email if known else form.cleaned_data.get("email", "")
@@ -245,10 +256,8 @@ def idea_new(request: WorkspaceRequest, workspace: Workspace) -> HttpResponse:
         return render(
             request, "ideas/portal/new.html", _context(request, workspace, form=form), status=422
         )
-    if form.is_robot:
-        return _thanks(request, workspace)
-    if _too_many(request, workspace, "idea", _email_of(request, workspace, form)):
-        return _throttled(request, workspace)
+    if (refusal := _gate(request, workspace, form, "idea")) is not None:
+        return refusal
     visitor, proven = _writer(request, workspace, form)
     try:
         idea = services.idea_post(
@@ -292,10 +301,8 @@ def vote(request: WorkspaceRequest, workspace: Workspace, pk: int) -> HttpRespon
     if not form.is_valid():
         # A new visitor pressed "vote": ask for the address first.
         return _vote_identity(request, workspace, idea, form)
-    if form.is_robot:
-        return _thanks(request, workspace)
-    if _too_many(request, workspace, "vote", _email_of(request, workspace, form)):
-        return _throttled(request, workspace)
+    if (refusal := _gate(request, workspace, form, "vote")) is not None:
+        return refusal
     visitor, proven = _writer(request, workspace, form)
     try:
         cast = services.vote_cast(idea=idea, visitor=visitor, verified=proven,
@@ -359,10 +366,8 @@ def comment(request: WorkspaceRequest, workspace: Workspace, pk: int) -> HttpRes
     form = CommentForm(request.POST, known=known)
     if not form.is_valid():
         return _detail_page(request, workspace, idea, form, status=422)
-    if form.is_robot:
-        return _thanks(request, workspace)
-    if _too_many(request, workspace, "comment", _email_of(request, workspace, form)):
-        return _throttled(request, workspace)
+    if (refusal := _gate(request, workspace, form, "comment")) is not None:
+        return refusal
     visitor, proven = _writer(request, workspace, form)
     try:
         written = services.comment_post(
