@@ -18,7 +18,7 @@ by SQL. Votes per idea fall off like a power law (a few ideas draw tens of thous
 the votes are by visitors who never confirmed (not counted), comments follow the votes, 3 %
 of them hidden; some ideas are hidden, merged or unpublished (not listed).
 
-List: `selectors.ideas_filtered` + `selectors.ideas_page` (page 1), as the portal calls them,
+List: `selectors.portal_page` (page 1: `ideas_filtered` + `ideas_page` on the list's columns), as the portal calls it,
 rows fetched, template rendering excluded; the raw-SQL floor is the SQL Django generates for
 that page, run through a cursor on the same connection; when the URL `ideas:portal` exists,
 the whole view through Django's test client as well (rendering included), anonymous and as a
@@ -396,12 +396,13 @@ def measure() -> dict[str, object]:
             wanted = selectors.IdeaFilter(sort=sort)
 
             def page(wanted=wanted) -> list:
-                rows = selectors.ideas_filtered(workspace=workspace, wanted=wanted)
-                found, _more = selectors.ideas_page(rows, page=1)
+                found, _more = selectors.portal_page(workspace=workspace, wanted=wanted, page=1)
                 return found
 
-            rows = selectors.ideas_filtered(workspace=workspace, wanted=wanted)
-            sliced = rows.select_related("product")[: selectors.PAGE_SIZE + 1]
+            rows = selectors.ideas_filtered(workspace=workspace, wanted=wanted, search_text=False)
+            sliced = rows.only(*selectors.PORTAL_LIST_COLUMNS).select_related("product")[
+                : selectors.PAGE_SIZE + 1
+            ]
             sql, params = sliced.query.sql_with_params()
 
             def raw(sql=sql, params=params) -> None:

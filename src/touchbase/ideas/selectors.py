@@ -56,6 +56,19 @@ def ideas_page(rows: QuerySet[Idea], *, page: int) -> tuple[list[Idea], bool]:
     return chunk[:PAGE_SIZE], len(chunk) > PAGE_SIZE
 
 
+# What a portal list shows (title, status, counts, product): no descriptions or answers read.
+PORTAL_LIST_COLUMNS = (
+    "id", "workspace_id", "title", "status", "vote_count", "comment_count", "created_at",
+    "locked_at", "product_id", "product__id", "product__name",
+)  # fmt: skip
+
+
+def portal_page(*, workspace: Workspace, wanted: IdeaFilter, page: int) -> tuple[list[Idea], bool]:
+    """One page of the public portal's list: listed ideas, titles searched, few columns."""
+    rows = ideas_filtered(workspace=workspace, wanted=wanted, search_text=False)
+    return ideas_page(rows.only(*PORTAL_LIST_COLUMNS), page=page)
+
+
 def roadmap(*, workspace: Workspace, per_status: int = 50) -> dict[str, list[Idea]]:
     listed = Idea.objects.filter(workspace=workspace, listed=True).select_related("product")
     return {

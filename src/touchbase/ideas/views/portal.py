@@ -88,8 +88,7 @@ def portal(request: WorkspaceRequest, workspace: Workspace) -> HttpResponse:
     form = PortalFilterForm(request.GET)
     wanted, page = form.wanted()
     # Titles only: a stranger's search must not scan every description of the workspace.
-    rows = selectors.ideas_filtered(workspace=workspace, wanted=wanted, search_text=False)
-    ideas, more = selectors.ideas_page(rows, page=page)
+    ideas, more = selectors.portal_page(workspace=workspace, wanted=wanted, page=page)
     context = _context(request, workspace, ideas=ideas, more=more, page=page, wanted=wanted,
                        products=_products(workspace), sorts=IdeaSort.choices,
                        statuses=IdeaStatus.choices)  # fmt: skip
