@@ -27,6 +27,10 @@ from touchbase.core.models import (
 from touchbase.core.signing import LinkInvalid, absolute_url, link_sign, link_verify
 from touchbase.core.timeutil import next_digest_at
 
+# Public pages live at /<area>/<workspace slug>/…, beside the staff pages of the same area
+# (/ideas/manage/…): a workspace must not take a name those use.
+RESERVED_SLUGS = frozenset({"manage", "admin", "api", "new", "settings", "static"})
+
 
 @transaction.atomic
 def workspace_create(
@@ -38,7 +42,7 @@ def workspace_create(
     """
     base = slugify(slug or name)[:50] or "workspace"
     candidate, number = base, 1
-    while Workspace.objects.filter(slug=candidate).exists():
+    while candidate in RESERVED_SLUGS or Workspace.objects.filter(slug=candidate).exists():
         number += 1
         candidate = f"{base}-{number}"
     workspace = Workspace(

@@ -298,3 +298,11 @@ def test_the_confirmation_page_shows_what_the_link_publishes(workspace):
     assert "Export als CSV" in html
     assert "&lt;script&gt;" in html
     assert "<script>alert" not in html
+
+
+def test_a_workspace_never_takes_a_slug_the_staff_pages_use(db):
+    from touchbase.core.services import workspace_create
+
+    workspace = workspace_create(name="Manage")
+    assert workspace.slug == "manage-2"
+    assert Client().get(portal_url(workspace)).status_code == 200
