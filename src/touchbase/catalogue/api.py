@@ -12,6 +12,7 @@ from touchbase.catalogue.choices import ProductStatus
 from touchbase.catalogue.models import MAX_ALIAS_LENGTH, MAX_ALIASES, Product
 from touchbase.core.api.pagination import PageParams, page_of_rows
 from touchbase.core.api.refs import Id
+from touchbase.core.api.types import Instant
 from touchbase.core.capabilities import Capability, api_capability
 from touchbase.core.requests import MemberRequest
 from touchbase.core.tenancy import owned_or_404
@@ -43,7 +44,7 @@ class ProductIn(Schema):
         default_factory=list,
         description=f"Other names: at most {MAX_ALIASES} of {MAX_ALIAS_LENGTH} characters each",
     )
-    launched_at: dt.datetime | None = None
+    launched_at: Instant | None = None
     status: ProductStatus = ProductStatus.ON_SALE
 
 
@@ -51,7 +52,7 @@ class ProductPatch(Schema):
     name: str | None = None
     sku: str | None = None
     aliases: list[str] | None = None
-    launched_at: dt.datetime | None = None
+    launched_at: Instant | None = None
     status: ProductStatus | None = None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -346,3 +348,24 @@ def test_a_long_list_says_it_shows_only_the_first_products(alice_client, workspa
     response = alice_client.get(reverse("catalogue:product-list"))
     assert [p.name for p in response.context["products"]] == ["A", "B"]
     assert "Showing the first 2 products" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("launched_at", "status"),
+    [
+        # ISO 8601 allows offsets PostgreSQL refuses (±15:59 at most): stored as UTC
+        ("0183-07-06T00:49:27.19-20:01", 201),
+        ("2026-11-30T08:00:00+23:59", 201),
+        # an offset that pushes the time before year 1 is no time at all
+        ("0001-01-01T00:10:00+05:00", 422),
+    ],
+)
+def test_any_utc_offset_the_format_allows_is_stored_or_refused_never_a_server_error(
+    client, alice_token, workspace, launched_at, status
+):
+    answer = send(client, "post", "/api/v1/products", alice_token,
+                  {"name": "Lampe", "launched_at": launched_at})  # fmt: skip
+    assert answer.status_code == status, answer.content
+    if status == 201:
+        stored = Product.objects.get(pk=answer.json()["id"]).launched_at
+        assert stored == dt.datetime.fromisoformat(launched_at)

@@ -11,6 +11,7 @@ from ninja import Query, Schema, Status
 from touchbase.catalogue.models import Product
 from touchbase.core.api.pagination import PageParams, page_of_rows
 from touchbase.core.api.refs import Id
+from touchbase.core.api.types import Instant
 from touchbase.core.capabilities import Capability, api_capability
 from touchbase.core.requests import MemberRequest
 from touchbase.core.tenancy import owned_or_404, owned_ref
@@ -49,7 +50,7 @@ class InvitationFilters(PageParams):
 class DeliveryIn(Schema):
     contact_id: int
     product_id: int | None = None
-    delivered_at: dt.datetime | None = None
+    delivered_at: Instant | None = None
 
 
 def _references(request: MemberRequest, payload: DeliveryIn) -> tuple[Contact, Product | None]:

@@ -8,6 +8,7 @@ from typing import Any
 from ninja import Field, Query, Schema, Status
 
 from touchbase.core.api.refs import Id
+from touchbase.core.api.types import Instant
 from touchbase.core.capabilities import Capability, api_capability
 from touchbase.core.requests import MemberRequest
 from touchbase.core.tenancy import owned_or_404, owned_ref
@@ -78,7 +79,7 @@ class MentionIn(Schema):
     author_handle: str = Field("", max_length=200)
     url: str = Field("", max_length=2000)
     language: str = Field("", max_length=8)
-    published_at: dt.datetime | None = None
+    published_at: Instant | None = None
 
 
 class LinkIn(Schema):

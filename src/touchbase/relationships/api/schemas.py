@@ -9,6 +9,7 @@ from ninja import Field, Schema
 from pydantic import BaseModel, ConfigDict, create_model, field_validator
 
 from touchbase.core.api.refs import Id
+from touchbase.core.api.types import Instant
 from touchbase.core.locales import language_codes
 from touchbase.relationships.choices import (
     Channel,
@@ -192,7 +193,7 @@ class TouchpointIn(Schema):
     channel: Channel
     direction: Direction = Direction.OUTBOUND
     is_personal: bool = True
-    occurred_at: dt.datetime
+    occurred_at: Instant
     summary: str = ""
     outcome: Outcome = Outcome.NONE
     participant_ids: list[int] = []
