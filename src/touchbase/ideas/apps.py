@@ -16,6 +16,12 @@ class IdeasConfig(AppConfig):
         registry.visitor_confirmed.register(
             registry.Hook(name="ideas", run=services.visitor_contributions_publish)
         )
+        registry.personal_data.register(
+            registry.PersonalDataHandler(
+                name="ideas", export=personal_data.contact_ideas_export,
+                erase=personal_data.contact_ideas_erase,
+            )
+        )  # fmt: skip
         registry.visitor_pending.register(
             registry.PendingPreview(name="ideas", describe=services.pending_describe)
         )

@@ -22,7 +22,7 @@ from touchbase.catalogue.models import Product
 from touchbase.core.models import Membership, Workspace
 from touchbase.ideas import services
 from touchbase.ideas.choices import IdeaStatus
-from touchbase.ideas.models import Comment, Idea, Vote
+from touchbase.ideas.models import Comment, Idea, IdeaMail, Vote
 from touchbase.listening.models import Mention
 from touchbase.relationships.choices import Channel
 from touchbase.relationships.models import Contact
@@ -212,6 +212,8 @@ def demo_ideas(*, workspace: Workspace, team: dict[str, Membership], rng: random
         services.idea_merge(source=ideas[DUPLICATE], target=ideas[ORIGINAL], by=markus)
         for title, (status, answer) in DECISIONS.items():
             services.status_set(idea=ideas[title], status=status, answer=answer, by=markus)
+        # The demo's visitors are invented: the status and merge mails they are owed go nowhere.
+        IdeaMail.objects.filter(workspace=workspace).delete()
         _evidence(workspace, ideas, joseph, rng)
         _spread_in_time(workspace, rng)
 

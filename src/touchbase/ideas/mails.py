@@ -12,7 +12,7 @@ import logging
 import smtplib
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 RETRY_AFTER = dt.timedelta(minutes=10)
+# Longer than any SMTP conversation with its timeouts; a crashed attempt is retried after it.
+CLAIM_LEASE = dt.timedelta(minutes=5)
 UNSUBSCRIBE_PURPOSE = "idea-unsubscribe"
 UNSUBSCRIBE_LIFETIME = dt.timedelta(days=730)
 
@@ -50,18 +52,23 @@ def idea_mails_send_later(*, workspace_id: int) -> None:
 def idea_mails_send(*, workspace_id: int, limit: int = 500) -> int:
     """Send the workspace's mails owed; returns how many went out."""
     sent = 0
-    due = IdeaMail.objects.filter(
-        workspace_id=workspace_id, sent_at=None, attempts__lt=MAX_ATTEMPTS
+    due = _unclaimed(
+        IdeaMail.objects.filter(workspace_id=workspace_id, sent_at=None, attempts__lt=MAX_ATTEMPTS)
     ).values_list("pk", "attempts")[:limit]
     for mail_id, attempts in list(due):
         sent += _send_one(mail_id, attempts)
     return sent
 
 
+def _unclaimed(mails: QuerySet[IdeaMail]) -> QuerySet[IdeaMail]:
+    return mails.filter(Q(claimed_until=None) | Q(claimed_until__lt=timezone.now()))
+
+
 def _send_one(mail_id: int, attempts: int) -> int:
-    claimed = IdeaMail.objects.filter(pk=mail_id, sent_at=None, attempts=attempts).update(
-        attempts=F("attempts") + 1
-    )
+    """Send one mail if this worker wins its claim: one UPDATE counts the attempt and leases
+    the row, so a second worker that listed it too finds it taken (no mail twice)."""
+    row = _unclaimed(IdeaMail.objects.filter(pk=mail_id, sent_at=None, attempts=attempts))
+    claimed = row.update(attempts=F("attempts") + 1, claimed_until=timezone.now() + CLAIM_LEASE)
     if not claimed:
         return 0
     mail = IdeaMail.objects.select_related("idea", "visitor", "change", "target").get(pk=mail_id)
@@ -88,9 +95,11 @@ def _send_one(mail_id: int, attempts: int) -> int:
         )  # fmt: skip
     except (OSError, smtplib.SMTPException) as error:
         logger.warning("Idea mail %s not sent: %s", mail_id, error)
-        IdeaMail.objects.filter(pk=mail_id).update(error=f"{type(error).__name__}: {error}"[:300])
+        IdeaMail.objects.filter(pk=mail_id).update(
+            error=f"{type(error).__name__}: {error}"[:300], claimed_until=None
+        )
         return 0
-    IdeaMail.objects.filter(pk=mail_id).update(sent_at=timezone.now(), error="")
+    IdeaMail.objects.filter(pk=mail_id).update(sent_at=timezone.now(), error="", claimed_until=None)
     return count
 
 

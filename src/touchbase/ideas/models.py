@@ -219,6 +219,8 @@ class IdeaMail(WorkspaceOwned):
     target = models.ForeignKey(Idea, on_delete=models.CASCADE, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Set by the UPDATE that claims an attempt: others leave the mail alone until it is past.
+    claimed_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
 

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.db.models import F
 
-from touchbase.ideas.models import Comment, Idea, IdeaMail, Subscription, Vote
+from touchbase.ideas.models import Comment, Evidence, Idea, IdeaMail, Subscription, Vote
+from touchbase.relationships.models import Contact
 from touchbase.visitors.models import Visitor
 
 
@@ -51,3 +52,36 @@ def visitor_ideas_erase(visitor: Visitor) -> None:
     # Never published, so nobody else voted on it: it goes with its writer.
     Idea.objects.filter(author_visitor=visitor, published_at=None).delete()
     Idea.objects.filter(author_visitor=visitor).update(author_visitor=None)
+
+
+# --- a customer (contact), for the care app's export and erasure ------------------------------
+
+
+def contact_ideas_export(contact: Contact) -> dict[str, Any]:
+    """What ideas hold on a customer: what staff heard from them, votes given for them, ideas
+    written down for them."""
+    return {
+        "evidence": [
+            {"idea": title, "quote": quote, "at": at.isoformat()}
+            for title, quote, at in Evidence.objects.filter(contact=contact)
+            .order_by("created_at").values_list("idea__title", "quote", "created_at")
+        ],
+        "votes_given_for_them": [
+            {"idea": title, "note": note, "at": at.isoformat()}
+            for title, note, at in Vote.objects.filter(contact=contact, visitor=None)
+            .order_by("created_at").values_list("idea__title", "note", "created_at")
+        ],
+        "ideas_written_for_them": list(
+            Idea.objects.filter(author_contact=contact).values_list("title", flat=True)
+        ),
+    }  # fmt: skip
+
+
+def contact_ideas_erase(contact: Contact) -> None:
+    """Blank what they said (quotes of their mentions and call notes, notes on their votes).
+
+    The votes and the links stay, so counts do not change; an erased contact no longer counts
+    toward an idea's customer value (selectors.backing skips erased contacts).
+    """
+    Evidence.objects.filter(contact=contact).update(quote="")
+    Vote.objects.filter(contact=contact).update(note="")

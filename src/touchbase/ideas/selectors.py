@@ -170,7 +170,9 @@ def top_ideas(
     By value looks at the product's most voted `candidates` ideas and those with evidence, so
     the cost stays bounded however many ideas a product has.
     """
-    rows = Idea.objects.filter(workspace=workspace, merged_into=None, hidden_at=None)
+    rows = Idea.objects.filter(
+        workspace=workspace, merged_into=None, hidden_at=None, published_at__isnull=False
+    )
     if product_id:
         rows = rows.filter(product_id=product_id)
     pool = list(rows.order_by("-vote_count", "-id").values_list("pk", flat=True)[:candidates])

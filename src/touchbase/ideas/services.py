@@ -269,9 +269,15 @@ def pending_purge(*, now: dt.datetime | None = None) -> int:
     with scopes_disabled():
         deleted = Vote.objects.filter(counted=False, created_at__lt=before).delete()[0]
         deleted += Comment.objects.filter(published_at=None, created_at__lt=before).delete()[0]
-        deleted += Idea.objects.filter(
-            published_at=None, author_visitor__isnull=False, created_at__lt=before
-        ).delete()[0]
+        # An unconfirmed idea that staff worked on (evidence, a customer's vote) stays.
+        deleted += (
+            Idea.objects.filter(
+                published_at=None, author_visitor__isnull=False, created_at__lt=before
+            )
+            .exclude(evidence__isnull=False)
+            .exclude(votes__visitor=None, votes__contact__isnull=False)
+            .delete()[0]
+        )
     return deleted
 
 
@@ -554,6 +560,10 @@ def idea_merge(*, source: Idea, target: Idea, by: User) -> Idea:
         source, target = locked[source.pk], locked[target.pk]
         if source.merged_into_id is not None or target.merged_into_id is not None:
             raise ValidationError({"target": _("Merged ideas cannot be merged again.")})
+        if not target.listed:
+            # A hidden or unconfirmed target would hide what moves (and an unconfirmed one
+            # is purged after a while, with everything merged into it).
+            raise ValidationError({"target": _("Merge into an idea that is on the portal.")})
         _mails_owe(source, kind=MailKind.MERGED, target=target)
         _votes_move(source, target)
         _comments_move(source, target)
@@ -571,6 +581,12 @@ def idea_merge(*, source: Idea, target: Idea, by: User) -> Idea:
 
 
 def _votes_move(source: Idea, target: Idea) -> None:
+    # A person with a counted vote on the duplicate and a pending one on the target keeps
+    # the counted one.
+    counted_there = Vote.objects.filter(idea=source, counted=True, visitor__isnull=False)
+    Vote.objects.filter(
+        idea=target, counted=False, visitor_id__in=counted_there.values("visitor_id")
+    ).delete()
     by_visitor = Vote.objects.filter(idea=target, visitor__isnull=False).values("visitor_id")
     by_customer = Vote.objects.filter(
         idea=target, visitor__isnull=True, contact__isnull=False

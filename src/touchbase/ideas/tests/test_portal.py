@@ -306,3 +306,15 @@ def test_a_workspace_never_takes_a_slug_the_staff_pages_use(db):
     workspace = workspace_create(name="Manage")
     assert workspace.slug == "manage-2"
     assert Client().get(portal_url(workspace)).status_code == 200
+
+
+def test_unsubscribing_works_after_the_idea_was_merged(workspace, alice, eva):
+    from touchbase.ideas import mails
+
+    source = services.idea_create(workspace=workspace, by=alice, title="Dark mode")
+    target = services.idea_create(workspace=workspace, by=alice, title="Dunkelmodus")
+    services.vote_cast(idea=source, visitor=eva)
+    token = mails.unsubscribe_token(idea=source, visitor_id=eva.pk)
+    services.idea_merge(source=source, target=target, by=alice)
+    Client().post(portal_url(workspace, "ideas:portal-unsubscribe", token))
+    assert not Subscription.objects.filter(visitor=eva).exists()

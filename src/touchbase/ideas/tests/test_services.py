@@ -326,3 +326,76 @@ def test_a_customer_who_votes_themselves_counts_once_beside_a_staff_vote(
     services.vote_for_customer(idea=other, contact=contact, by=alice)
     services.idea_merge(source=other, target=idea, by=alice)
     assert fresh(idea).vote_count == 1
+
+
+def test_nothing_merges_into_an_idea_that_is_not_on_the_portal(workspace, alice, idea):
+    from django.core.exceptions import ValidationError
+
+    stranger = services.visitors.visitor_for_email(workspace=workspace, email="x@example.com")
+    pending = services.idea_post(workspace=workspace, visitor=stranger, title="Neu",
+                                 verified=False)  # fmt: skip
+    hidden = services.idea_create(workspace=workspace, by=alice, title="Versteckt")
+    services.idea_hide(idea=hidden, hidden=True)
+    for target in (pending, hidden):
+        with pytest.raises(ValidationError) as error:
+            services.idea_merge(source=idea, target=target, by=alice)
+        assert "target" in error.value.message_dict
+    assert fresh(idea).merged_into_id is None
+
+
+def test_a_counted_vote_survives_a_merge_beside_a_pending_one(workspace, alice, eva):
+    source = services.idea_create(workspace=workspace, by=alice, title="Dark mode")
+    target = services.idea_create(workspace=workspace, by=alice, title="Dunkelmodus")
+    services.vote_cast(idea=source, visitor=eva)
+    services.vote_cast(idea=target, visitor=eva, verified=False)
+    services.idea_merge(source=source, target=target, by=alice)
+    assert fresh(target).vote_count == 1
+    assert Vote.objects.get(idea=target, visitor=eva).counted
+
+
+def test_a_mail_claimed_by_one_worker_is_not_sent_by_another(workspace, alice, eva, smtp):
+    services.vote_cast(idea=services.idea_create(workspace=workspace, by=alice, title="A"),
+                       visitor=eva)  # fmt: skip
+    idea = Idea.objects.get(title="A")
+    services.status_set(idea=idea, status="planned", answer="", by=alice)
+    mail = IdeaMail.objects.get()
+    # worker A has claimed the mail and is still talking to the SMTP server
+    IdeaMail.objects.filter(pk=mail.pk).update(
+        attempts=1, claimed_until=timezone.now() + mails.CLAIM_LEASE
+    )
+    # worker B lists what is due and tries the same row
+    assert mails.idea_mails_send(workspace_id=workspace.pk) == 0
+    assert mails._send_one(mail.pk, 1) == 0
+    assert smtp.messages == []
+    # A crashed: once its lease is over, the mail is sent (once)
+    IdeaMail.objects.filter(pk=mail.pk).update(claimed_until=timezone.now())
+    assert mails.idea_mails_send(workspace_id=workspace.pk) == 1
+    assert mails.idea_mails_send(workspace_id=workspace.pk) == 0
+    assert len(smtp.messages) == 1
+
+
+def test_erasing_a_customer_blanks_what_they_said_in_ideas(workspace, alice, contact, idea):
+    from touchbase.care.services import contact_erase
+    from touchbase.core import registry
+
+    call = touchpoint_log(workspace=workspace, contact=contact, channel="phone",
+                          summary="Will Dunkelmodus", logged_by=alice,
+                          occurred_at=timezone.now())  # fmt: skip
+    services.evidence_attach(idea=idea, by=alice, touchpoint=call)
+    services.vote_for_customer(idea=idea, contact=contact, by=alice, note="Sagt: dringend")
+    handler = registry.personal_data.get("ideas")
+    assert handler is not None
+    exported = handler.export(contact)
+    assert exported["evidence"][0]["quote"] == "Will Dunkelmodus"
+    assert exported["votes_given_for_them"][0]["note"] == "Sagt: dringend"
+    contact_erase(contact=contact, by=alice)
+    assert Evidence.objects.get(idea=idea).quote == ""
+    assert Vote.objects.get(idea=idea).note == ""
+    assert fresh(idea).vote_count == 1
+
+
+def test_top_lists_leave_out_ideas_nobody_confirmed(workspace, alice, idea):
+    stranger = services.visitors.visitor_for_email(workspace=workspace, email="x@example.com")
+    services.idea_post(workspace=workspace, visitor=stranger, title="Spam", verified=False)
+    titles = [r.idea.title for r in top_ideas(workspace=workspace, product_id=None)]
+    assert titles == ["Dunkelmodus"]

@@ -419,7 +419,9 @@ def unsubscribe(request: WorkspaceRequest, workspace: Workspace, token: str) -> 
         raise Http404(_("Not found."))
     done = request.method == "POST"
     if done:
-        Subscription.objects.filter(idea=idea, visitor_id=payload["v"]).delete()
+        # After a merge (or two) the subscription lives on the idea it went into.
+        ideas = {idea.pk, services.merged_target(idea).pk}
+        Subscription.objects.filter(idea_id__in=ideas, visitor_id=payload["v"]).delete()
     context = _context(request, workspace, idea=idea, done=done, token=token)
     return render(request, "ideas/portal/unsubscribe.html", context)
 
