@@ -331,10 +331,11 @@ def contact_suggest(request: MemberRequest) -> HttpResponse:
 
 
 def _ideas_matching(request: MemberRequest, query: str, *, besides: Idea | None) -> QuerySet[Idea]:
-    """Candidates for merging or attaching: not merged ones whose title or text match."""
+    """Candidates for merging into (ideas on the portal, besides this one) or attaching to
+    (any not merged), whose title or text match."""
     rows = Idea.objects.filter(workspace=request.workspace, merged_into=None)
     if besides is not None:
-        rows = rows.exclude(pk=besides.pk)
+        rows = rows.exclude(pk=besides.pk).filter(listed=True)
     query = query.strip()[: selectors.MAX_QUERY_LENGTH]
     if query.isdigit():
         rows = rows.filter(Q(pk=int(query)) | Q(title__icontains=query))
