@@ -186,6 +186,11 @@ def _subscribe(idea: Idea, visitor: Visitor) -> None:
     )
 
 
+def subscription_start(*, idea: Idea, visitor: Visitor) -> None:
+    """Status e-mails about this idea for the visitor (once, however often asked)."""
+    _subscribe(idea, visitor)
+
+
 def subscription_end(*, idea: Idea, visitor: Visitor) -> int:
     """Stop status e-mails about this idea for the visitor; returns how many rows went."""
     deleted, _rows = Subscription.objects.filter(idea=idea, visitor=visitor).delete()

@@ -396,7 +396,7 @@ def subscription(request: WorkspaceRequest, workspace: Workspace, pk: int) -> Ht
     if request.POST.get("action") == "stop":
         services.subscription_end(idea=idea, visitor=visitor)
     else:
-        Subscription.objects.get_or_create(workspace=workspace, idea=idea, visitor=visitor)
+        services.subscription_start(idea=idea, visitor=visitor)
     return redirect(services.public_path(idea))
 
 
