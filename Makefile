@@ -27,10 +27,12 @@ run: install
 	@echo ""
 	@echo "  touchbase runs at http://$(HOST):$(PORT)/  — sign in as joseph / pollux-demo"
 	@echo "  the demo's public idea portal: http://$(HOST):$(PORT)/ideas/pollux/"
+	@echo "  the demo's public news page:   http://$(HOST):$(PORT)/news/pollux/"
 	@echo "  (Ctrl+C stops web server and worker)"
 	@echo ""
 	@echo "  (digest e-mails are printed here; set TOUCHBASE_SMTP_HOST to send them)"
 	@trap 'kill 0' INT TERM EXIT; \
+	export TOUCHBASE_BASE_URL=$${TOUCHBASE_BASE_URL:-http://$(HOST):$(PORT)}; \
 	export TOUCHBASE_EMAIL_BACKEND=$${TOUCHBASE_EMAIL_BACKEND:-$$(test -n "$$TOUCHBASE_SMTP_HOST" && echo django.core.mail.backends.smtp.EmailBackend || echo django.core.mail.backends.console.EmailBackend)}; \
 	$(BIN)/touchbase worker --no-reload -v0 & \
 	$(BIN)/touchbase runserver --noreload $(HOST):$(PORT)

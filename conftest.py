@@ -5,10 +5,13 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
+import time
+import types
 from collections.abc import Iterator
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core import signing as django_signing
 from django.test import override_settings
 from django.utils import translation
 from django_scopes import scopes_disabled
@@ -50,6 +53,22 @@ def default_language() -> Iterator[None]:
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Django's signer reads time.time(); this lets a test move it forward."""
+
+    class Clock:
+        # Django stores whole seconds; a whole-second clock makes ages exact.
+        now = float(int(time.time()))
+
+        def advance(self, seconds: float) -> None:
+            self.now += seconds
+
+    fake = Clock()
+    monkeypatch.setattr(django_signing, "time", types.SimpleNamespace(time=lambda: fake.now))
+    return fake
 
 
 @pytest.fixture

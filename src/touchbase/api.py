@@ -14,6 +14,7 @@ from touchbase.core.api.router import router as core_router
 from touchbase.ideas.api import router as ideas_router
 from touchbase.imports.api import router as imports_router
 from touchbase.listening.api import router as listening_router
+from touchbase.publishing.api import router as publishing_router
 from touchbase.relationships.api import router as relationships_router
 
 
@@ -35,7 +36,9 @@ api = TouchbaseAPI(
     version="1",
     description="Accounts, contacts, touchpoints, the due list, cadence policies, data care, "
     "imports, exports, the product catalogue, listening (sources, mentions) and ideas (the "
-    "portal's ideas, votes, comments, status, merging, evidence) of one workspace."
+    "portal's ideas, votes, comments, status, merging, evidence) and publishing (channels, "
+    "drafts, reviews, the news page, the reachability notice, the company's data, e-mail "
+    "signatures, banners, partners, online presences) of one workspace."
     " Send `Authorization: Bearer <token>`.",
     auth=TokenAuth(),
     parser=errors.ObjectParser(),
@@ -53,3 +56,4 @@ api.add_router("/", imports_router)
 api.add_router("/", catalogue_router)
 api.add_router("/", listening_router)
 api.add_router("/", ideas_router)
+api.add_router("/", publishing_router)

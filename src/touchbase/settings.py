@@ -39,6 +39,10 @@ CSRF_TRUSTED_ORIGINS = [
     origin for origin in os.environ.get("TOUCHBASE_CSRF_TRUSTED_ORIGINS", "").split(",") if origin
 ]
 BASE_URL = os.environ.get("TOUCHBASE_BASE_URL", "http://127.0.0.1:8000")
+# Uploaded images (drafts of the news page); served through touchbase's own views, which
+# show a file only where its post is public, never from a public media folder.
+MEDIA_ROOT = Path(os.environ.get("TOUCHBASE_MEDIA_ROOT", DATA_DIR / "media"))
+MEDIA_URL = "/media/"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -60,6 +64,7 @@ INSTALLED_APPS = [
     "touchbase.catalogue",
     "touchbase.listening",
     "touchbase.ideas",
+    "touchbase.publishing",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +81,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "touchbase.core.htmx.HtmxMessagesMiddleware",
     "touchbase.core.middleware.WorkspaceMiddleware",
+    # Django reads uploaded files from POST only; the API replaces images with PUT.
+    "ninja.compatibility.files.fix_request_files_middleware",
 ]
 
 ROOT_URLCONF = "touchbase.urls"
@@ -108,6 +115,10 @@ def database_config() -> Mapping[str, object]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "touchbase.sqlite3",
+        # Kept open between requests, as PostgreSQL's: opening the file, setting the pragmas,
+        # reading the schema again and (for the last one to close) checkpointing the WAL cost
+        # about 2 ms a request, more than most requests themselves (bench/banners.py).
+        "CONN_MAX_AGE": 60,
         "OPTIONS": {
             # WAL lets the worker write while the web server reads; IMMEDIATE avoids
             # "database is locked" on upgrade from a read to a write transaction.

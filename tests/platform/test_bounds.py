@@ -69,3 +69,10 @@ def test_patch_with_null_on_a_required_field_is_refused_and_changes_nothing(
     assert "last_name" in response.json()["errors"]
     assert Contact.objects.get(pk=contact.pk).last_name == "Müller"
     assert Contact.objects.get(pk=contact.pk).job_title == ""
+
+
+def test_a_nul_in_a_query_parameter_reads_as_a_space_not_a_500(client, alice_token):
+    response = client.get("/api/v1/listening/mentions", {"search": "a\x00b"},
+                          headers=bearer(alice_token))  # fmt: skip
+    assert response.status_code == 200
+    assert response.json()["items"] == []

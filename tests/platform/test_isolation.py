@@ -8,14 +8,17 @@ sign in (401 in the API). A new route is covered without anyone adding it to a l
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from PIL import Image
 
 from touchbase.api import api
 from touchbase.care.models import DuplicateCandidate, RegionalAdvice
@@ -37,6 +40,10 @@ from touchbase.listening.invitations import delivery_record
 from touchbase.listening.jobs import ingest_job_create as mention_job_create
 from touchbase.listening.models import LaunchFigures, RemovalDecision
 from touchbase.listening.services import mention_enter, source_save
+from touchbase.publishing import reach_services, signatures
+from touchbase.publishing import services as publishing
+from touchbase.publishing.banners import banner_count, banner_save
+from touchbase.publishing.models_reach import Banner, PresenceCheck
 from touchbase.relationships.models import CadencePolicy, Tag
 from touchbase.relationships.services import consent_record, contact_save, touchpoint_log
 from touchbase.testing import bearer
@@ -61,6 +68,19 @@ PUBLIC = {
     "ideas:portal", "ideas:portal-new", "ideas:portal-similar", "ideas:portal-roadmap",
     "ideas:portal-me", "ideas:portal-unsubscribe", "ideas:portal-idea", "ideas:portal-vote",
     "ideas:portal-vote-address", "ideas:portal-comment", "ideas:portal-subscription",
+    # the public news page: only on_news posts of the slug's workspace, comments through
+    # visitors' confirmation; tested in publishing/tests/test_news.py
+    "publishing:news", "publishing:news-tag", "publishing:news-post", "publishing:news-image",
+    "publishing:news-feed", "publishing:news-notice",
+    # a signature's banner slot, link and photo are reached by its secret token, the install
+    # page by a signed expiring link, the website's banner slot by the workspace's slug; each
+    # shows only that workspace's banners (publishing/tests/test_banners.py)
+    "publishing:signature-banner", "publishing:signature-click", "publishing:signature-photo",
+    "publishing:signature-install", "publishing:website-banner", "publishing:website-click",
+    # the partner page: a sign-in form, a signed single-use link, then only the banners the
+    # slug's workspace offers to partners (publishing/tests/test_reach_pages.py)
+    "publishing:partner-page", "publishing:partner-enter", "publishing:partner-leave",
+    "publishing:partner-download",
 }  # fmt: skip
 MEMBER_ONLY = {
     "core:settings", "core:token-create", "core:token-delete", "core:workspace-switch",
@@ -130,7 +150,16 @@ def _counts() -> dict[str, int]:
         model._meta.label: model._base_manager.count()
         for model in apps.get_models()
         if model._meta.app_label
-        in {"core", "relationships", "care", "imports", "catalogue", "ideas", "visitors"}
+        in {
+            "core",
+            "relationships",
+            "care",
+            "imports",
+            "catalogue",
+            "ideas",
+            "visitors",
+            "publishing",
+        }
     }
 
 
@@ -146,9 +175,11 @@ def carol_world(carol_membership, carol_contact, carol_account, other_workspace)
 
 @pytest.fixture
 def alice_world(
-    carol_world, workspace, alice, bob_membership, contact, account, alice_token, other_workspace
-):
+    carol_world, workspace, alice, bob_membership, contact, account, alice_token, other_workspace,
+    settings, tmp_path,
+):  # fmt: skip
     """One row of every kind in alice's workspace; the ids that name none of carol's rows."""
+    settings.MEDIA_ROOT = tmp_path
     tag = Tag.objects.create(workspace=workspace, name="VIP")
     touchpoint = touchpoint_log(workspace=workspace, contact=contact, channel="phone",
                                 occurred_at=timezone.now(), logged_by=alice)  # fmt: skip
@@ -186,6 +217,7 @@ def alice_world(
             scan, candidate, product, source, mention, mention_job, reply, invitation, alert,
             decision, figures, *_ideas_world(workspace, alice, contact, product, mention,
                                                touchpoint),
+            *_publishing_world(workspace, alice, bob_membership.user),
             bob_membership, workspace, *ApiToken.objects.filter(user=alice),
             *Membership.objects.filter(user=alice)]  # fmt: skip
     # An id that also names one of carol's own rows would rightly be found: leave those out.
@@ -211,6 +243,55 @@ def _ideas_world(workspace, alice, contact, product, mention, touchpoint) -> lis
     settings = ideas.portal_settings(workspace=workspace)
     return [visitor, idea, other, vote, proxy, comment, change, evidence, noted, blocked,
             settings]  # fmt: skip
+
+
+def _publishing_world(workspace, alice, bob) -> list[Any]:
+    blog = publishing.channel_save(workspace=workspace, name="Blog", kind="news_page",
+                                   permanence=3, control=8)  # fmt: skip
+    flyer = publishing.channel_save(workspace=workspace, name="Flyer", kind="other",
+                                    permanence=2, control=6)  # fmt: skip
+    topic = publishing.topic_add(workspace=workspace, phrase="Rückruf")
+    draft = publishing.draft_create(
+        workspace=workspace, author=alice, title="Neu", body="Text", channels=[blog, flyer]
+    )
+    publishing.review_request(draft=draft, actor=alice, reviewers=[bob])
+    review = publishing.review_submit(draft=draft, reviewer=bob, version=1, verdict="approved")
+    draft = publishing.draft_publish(draft=draft, actor=alice)
+    writer = visitor_for_email(workspace=workspace, email="leser@example.com")
+    comment = publishing.comment_post(draft=draft, visitor=writer, text="Gut", verified=True)
+    reply = publishing.comment_reply(draft=draft, member=alice, text="Danke", reply_to=comment)
+    notice = publishing.notice_update(workspace=workspace, actor=alice, reach="089 1")
+    return [blog, flyer, topic, draft, review, writer, comment, reply, notice,
+            *_reach_world(workspace, alice),
+            *draft.versions.all(), *draft.publications.all(), *draft.audit.all(),
+            *draft.requests.all(), *draft.tags.all(),
+            publishing.news_settings(workspace=workspace)]  # fmt: skip
+
+
+def _reach_world(workspace, alice) -> list[Any]:
+    """Company data, every member's signature (the API names them by user id), a banner with
+    its counts, a partner, a presence with a check; and the members' user ids."""
+    company = signatures.company_profile(workspace=workspace)
+    members = Membership.objects.filter(workspace=workspace).select_related("user")
+    signed = [signatures.signature_profile(membership=m) for m in members]
+    banner = Banner(workspace=workspace, name="Herbst", alt_text="Herbst", starts_on="2020-01-01",
+                    link_url="https://pollux.example/")  # fmt: skip
+    picture = io.BytesIO()
+    Image.new("RGB", (60, 10)).save(picture, "PNG")
+    banner = banner_save(banner=banner, image=SimpleUploadedFile("b.png", picture.getvalue()))
+    banner_count(banner_id=banner.pk, workspace_id=workspace.pk, field="views")
+    partner = reach_services.partner_save(
+        workspace=workspace, partner=None, fields={"name": "Huber", "email": "h@example.com"}
+    )
+    presence = reach_services.presence_save(
+        workspace=workspace, presence=None,
+        fields={"kind": "website", "name": "Impressum", "url": "https://pollux.example/impressum",
+                "owner": alice},
+    )  # fmt: skip
+    check = PresenceCheck.objects.create(workspace=workspace, presence=presence,
+                                         checked_at=timezone.now(), outcome="ok")  # fmt: skip
+    return [company, *signed, banner, *banner.weeks.all(), partner, presence, check,
+            *(m.user for m in members)]  # fmt: skip
 
 
 def test_every_route_with_another_workspaces_ids_is_not_found(alice_world, carol_client):

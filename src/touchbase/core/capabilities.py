@@ -48,6 +48,14 @@ class Capability(models.TextChoices):
     IDEAS_VIEW = "ideas.view", _("See ideas, their votes and the customers behind them")
     IDEAS_MODERATE = "ideas.moderate", _("Answer ideas, set their status, vote for customers")
     IDEAS_MANAGE = "ideas.manage", _("Merge ideas, block visitors, change the idea portal")
+    PUBLISHING_VIEW = "publishing.view", _("See drafts, their reviews and the audit trail")
+    PUBLISHING_WRITE = "publishing.write", _("Write drafts, ask for reviews and publish")
+    PUBLISHING_REVIEW = "publishing.review", _("Review other members' drafts")
+    PUBLISHING_MODERATE = "publishing.moderate", _("Moderate and answer news page comments")
+    PUBLISHING_MANAGE = (
+        "publishing.manage",
+        _("Change channels, sensitive topics, the news page and the reachability notice"),
+    )
 
 
 _STAFF = {
@@ -58,6 +66,10 @@ _STAFF = {
     Capability.LISTENING_ANSWER,
     Capability.IDEAS_VIEW,
     Capability.IDEAS_MODERATE,
+    Capability.PUBLISHING_VIEW,
+    Capability.PUBLISHING_WRITE,
+    Capability.PUBLISHING_REVIEW,
+    Capability.PUBLISHING_MODERATE,
 }
 _LEADER = _STAFF | {
     Capability.CADENCE_MANAGE,
@@ -70,6 +82,7 @@ _LEADER = _STAFF | {
     Capability.CATALOGUE_MANAGE,
     Capability.LISTENING_MANAGE,
     Capability.IDEAS_MANAGE,
+    Capability.PUBLISHING_MANAGE,
 }
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.OWNER: frozenset(

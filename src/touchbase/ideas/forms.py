@@ -11,7 +11,7 @@ from touchbase.catalogue.models import Product
 from touchbase.ideas.choices import IdeaSort, IdeaStatus
 from touchbase.ideas.models import MAX_COMMENT_LENGTH, MAX_TEXT_LENGTH, MAX_TITLE_LENGTH
 from touchbase.ideas.selectors import MAX_PAGE, MAX_QUERY_LENGTH, IdeaFilter
-from touchbase.visitors.models import MAX_NAME_LENGTH
+from touchbase.visitors.forms import IdentityFields
 
 
 class PortalFilterForm(forms.Form):
@@ -32,32 +32,6 @@ class PortalFilterForm(forms.Form):
             ),
             data.get("page") or 1,
         )  # fmt: skip
-
-
-class IdentityFields(forms.Form):
-    """Who writes: asked only of a visitor this browser does not know yet."""
-
-    email = forms.EmailField(
-        label=_("Your e-mail address"), max_length=254,
-        help_text=_("We send you a link to confirm it; nothing appears before you click it. "
-                    "It is never shown to others."),
-    )  # fmt: skip
-    name = forms.CharField(
-        label=_("Your name as others see it (optional)"), max_length=MAX_NAME_LENGTH,
-        required=False,
-    )  # fmt: skip
-    # Hidden from people (and from screen readers); a form with it filled came from a robot.
-    website = forms.CharField(required=False, max_length=200)
-
-    def __init__(self, *args: Any, known: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if known:
-            del self.fields["email"]
-            del self.fields["name"]
-
-    @property
-    def is_robot(self) -> bool:
-        return bool(self.cleaned_data.get("website"))
 
 
 class IdeaForm(IdentityFields):

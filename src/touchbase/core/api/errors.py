@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.parser import Parser
@@ -37,6 +38,26 @@ class ObjectParser(Parser):
             # PostgreSQL cannot store NUL in text, and no person types one.
             raise ValueError(_("Text cannot contain NUL characters."))
         return data
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        # A NUL in a query parameter would reach a PostgreSQL filter and fail there (500);
+        # query parameters are filters, so it reads as the space the search pages make of it.
+        if any(
+            "\x00" in value
+            for values in data.lists()
+            for value in values[1]
+            if isinstance(value, str)
+        ):
+            data = data.copy()
+            for key, values in list(data.lists()):
+                data.setlist(key, [_without_nul(value) for value in values])
+        return super().parse_querydict(data, list_fields, request)
+
+
+def _without_nul(value: Any) -> Any:
+    return value.replace("\x00", " ") if isinstance(value, str) else value
 
 
 def _has_nul(value: Any) -> bool:

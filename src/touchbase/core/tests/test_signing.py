@@ -5,8 +5,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-import time
-import types
 import urllib.parse
 
 import pytest
@@ -25,22 +23,6 @@ from touchbase.core.signing import (
 )
 
 WEEK = dt.timedelta(days=7)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Django's signer reads time.time(); this lets a test move it forward."""
-
-    class Clock:
-        # Django stores whole seconds; a whole-second clock makes ages exact.
-        now = float(int(time.time()))
-
-        def advance(self, seconds: float) -> None:
-            self.now += seconds
-
-    fake = Clock()
-    monkeypatch.setattr(django_signing, "time", types.SimpleNamespace(time=lambda: fake.now))
-    return fake
 
 
 def test_a_token_gives_back_its_payload():

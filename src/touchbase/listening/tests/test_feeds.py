@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import email.utils
-import http.server
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import pytest
 from django.core.management import call_command
@@ -22,6 +17,7 @@ from touchbase.listening import feeds
 from touchbase.listening.models import Mention, Source
 from touchbase.listening.tests.factories import source_make
 from touchbase.testing import bearer
+from touchbase.testing_http import Answer, LoopbackServer, loopback_server
 
 pytestmark = pytest.mark.django_db
 
@@ -34,96 +30,12 @@ ATOM_TYPE = "application/atom+xml; charset=utf-8"
 # --- the feed server ----------------------------------------------------------------------------
 
 
-@dataclass
-class Answer:
-    status: int = 200
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-    # Seconds to wait before answering at all.
-    delay: float = 0.0
-    # Send this many bytes of body without a Content-Length (for the huge feed).
-    stream_bytes: int = 0
-    # Send the body a byte at a time, this many seconds apart.
-    trickle: float = 0.0
-
-
-class FeedServer(http.server.ThreadingHTTPServer):
-    """Serves the answers set per path; answers 304 when If-None-Match matches the ETag."""
-
-    daemon_threads = True
-    block_on_close = False
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), FeedHandler)
-        self.answers: dict[str, list[Answer]] = {}
-        self.requests: list[dict[str, str]] = []
-
-    def serve(self, path: str, *answers: Answer) -> str:
-        """Answer requests for the path with these answers in turn, the last one from then on."""
-        self.answers[path] = list(answers)
-        return self.url(path)
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server_port}{path}"
-
-    def answer_for(self, path: str) -> Answer:
-        queue = self.answers.get(path)
-        if not queue:
-            return Answer(status=404, body=b"no such feed")
-        return queue.pop(0) if len(queue) > 1 else queue[0]
-
-
-class FeedHandler(http.server.BaseHTTPRequestHandler):
-    server: FeedServer
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's hook name
-        self.server.requests.append({"path": self.path, **dict(self.headers)})
-        answer = self.server.answer_for(self.path)
-        time.sleep(answer.delay)
-        etag = answer.headers.get("ETag")
-        if etag and self.headers.get("If-None-Match") == etag:
-            self.send_response(304)
-            self.send_header("ETag", etag)
-            self.end_headers()
-            return
-        self.send_response(answer.status)
-        for name, value in answer.headers.items():
-            self.send_header(name, value)
-        # The reader stops listening, as it should, to a huge or slow feed.
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            self._body(answer)
-
-    def _body(self, answer: Answer) -> None:
-        if answer.stream_bytes:
-            self.end_headers()
-            chunk = b"<!-- " + b"x" * 65_000 + b" -->\n"
-            for _sent in range(0, answer.stream_bytes, len(chunk)):
-                self.wfile.write(chunk)
-            return
-        self.send_header("Content-Length", str(len(answer.body)))
-        self.end_headers()
-        if answer.trickle:
-            for byte in answer.body:
-                self.wfile.write(bytes([byte]))
-                self.wfile.flush()
-                time.sleep(answer.trickle)
-            return
-        self.wfile.write(answer.body)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - base signature
-        pass
-
-
 @pytest.fixture
-def server(settings) -> Iterator[FeedServer]:
+def server(settings) -> Iterator[LoopbackServer]:
     # Loopback is a private address: production refuses it, these tests allow it.
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
-    feed_server = FeedServer()
-    thread = threading.Thread(target=feed_server.serve_forever, daemon=True)
-    thread.start()
-    yield feed_server
-    feed_server.shutdown()
-    feed_server.server_close()
+    with loopback_server() as feed_server:
+        yield feed_server
 
 
 @pytest.fixture

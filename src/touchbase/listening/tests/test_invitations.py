@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
-import types
 import urllib.parse
 
 import pytest
-from django.core import signing as django_signing
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
@@ -433,18 +430,6 @@ def test_the_post_needs_the_csrf_token(invitation):
     strict = Client(enforce_csrf_checks=True)
     assert strict.post(path_of(invitation), {"stars": "5"}).status_code == 403
     assert Mention.objects.count() == 0
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Django's signer reads time.time(); this lets a test move it forward."""
-
-    class Clock:
-        now = float(int(time.time()))
-
-    fake = Clock()
-    monkeypatch.setattr(django_signing, "time", types.SimpleNamespace(time=lambda: fake.now))
-    return fake
 
 
 def test_an_expired_link_shows_a_clear_page(client, invitation, clock):

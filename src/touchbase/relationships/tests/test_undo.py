@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
-import types
 
 import pytest
-from django.core import signing as django_signing
 from django.urls import reverse
 
 from touchbase.core.timeutil import local_today
@@ -28,21 +25,6 @@ def overdue(contact, alice):
     touchpoint_log(workspace=contact.workspace, contact=contact, channel="phone",
                    occurred_at=days_ago(400), logged_by=alice)  # fmt: skip
     return Contact.objects.get(pk=contact.pk)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Django's signer reads time.time(); this lets a test move it forward."""
-
-    class Clock:
-        now = float(int(time.time()))
-
-        def advance(self, seconds: float) -> None:
-            self.now += seconds
-
-    fake = Clock()
-    monkeypatch.setattr(django_signing, "time", types.SimpleNamespace(time=lambda: fake.now))
-    return fake
 
 
 def in_a_week(contact) -> dt.date:

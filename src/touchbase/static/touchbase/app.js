@@ -252,3 +252,49 @@ document.addEventListener("change", (event) => {
 });
 // htmx puts a fresh form in after each save.
 document.addEventListener("htmx:load", (event) => syncPersonalBoxes(event.detail.elt));
+
+// A button with data-copy="#id" copies that element in one click: a text field as text, a
+// rendered signature as formatted HTML with its plain-text version beside it (data-copy-text),
+// so a mail program pastes it formatted. The buttons stay hidden without this script: the
+// fields can still be selected and copied by hand.
+const copyStatus = (button, message) => {
+  const status = document.getElementById(button.getAttribute("aria-describedby") || "");
+  if (status) {
+    status.textContent = message;
+  }
+};
+const copyElement = async (source, textSource) => {
+  if (source.matches("textarea, input")) {
+    await navigator.clipboard.writeText(source.value);
+    return;
+  }
+  const text = textSource ? textSource.value : source.innerText;
+  await navigator.clipboard.write([
+    new ClipboardItem({
+      "text/html": new Blob([source.innerHTML], { type: "text/html" }),
+      "text/plain": new Blob([text], { type: "text/plain" }),
+    }),
+  ]);
+};
+for (const button of document.querySelectorAll("button[data-copy]")) {
+  button.hidden = false;
+}
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("button[data-copy]");
+  const source = button && document.querySelector(button.dataset.copy);
+  if (!source) {
+    return;
+  }
+  const textSource = button.dataset.copyText && document.querySelector(button.dataset.copyText);
+  try {
+    await copyElement(source, textSource);
+    copyStatus(button, button.dataset.copied || "");
+  } catch {
+    // Without clipboard permission: select it, so Ctrl+C (Cmd+C) finishes the job.
+    const range = document.createRange();
+    range.selectNodeContents(source);
+    window.getSelection().removeAllRanges();
+    window.getSelection().addRange(range);
+    copyStatus(button, button.dataset.failed || "");
+  }
+});

@@ -3,11 +3,9 @@ device memory, rate limits, blocks, and the visitor's data in export and erasure
 
 from __future__ import annotations
 
-import time
 import types
 
 import pytest
-from django.core import signing as django_signing
 from django.test import Client
 from django.urls import reverse
 
@@ -16,18 +14,6 @@ from touchbase.visitors import services
 from touchbase.visitors.models import PublicAttempt, Visitor, VisitorDevice
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Django's signer reads time.time(); this lets a test move it forward."""
-
-    class Clock:
-        now = float(int(time.time()))
-
-    fake = Clock()
-    monkeypatch.setattr(django_signing, "time", types.SimpleNamespace(time=lambda: fake.now))
-    return fake
 
 
 def _path(link: str) -> str:
