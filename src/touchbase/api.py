@@ -8,6 +8,7 @@ from ninja import NinjaAPI, Swagger
 
 from touchbase.care.api import router as care_router
 from touchbase.catalogue.api import router as catalogue_router
+from touchbase.community.api import router as community_router
 from touchbase.core.api import errors
 from touchbase.core.api.auth import TokenAuth
 from touchbase.core.api.router import router as core_router
@@ -38,7 +39,8 @@ api = TouchbaseAPI(
     "imports, exports, the product catalogue, listening (sources, mentions) and ideas (the "
     "portal's ideas, votes, comments, status, merging, evidence) and publishing (channels, "
     "drafts, reviews, the news page, the reachability notice, the company's data, e-mail "
-    "signatures, banners, partners, online presences) of one workspace."
+    "signatures, banners, partners, online presences) and community help (skills, helpers, "
+    "help requests, matching, offers, bookings, ratings, reports) of one workspace."
     " Send `Authorization: Bearer <token>`.",
     auth=TokenAuth(),
     parser=errors.ObjectParser(),
@@ -57,3 +59,4 @@ api.add_router("/", catalogue_router)
 api.add_router("/", listening_router)
 api.add_router("/", ideas_router)
 api.add_router("/", publishing_router)
+api.add_router("/", community_router)

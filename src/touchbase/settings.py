@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "touchbase.listening",
     "touchbase.ideas",
     "touchbase.publishing",
+    "touchbase.community",
 ]
 
 MIDDLEWARE = [

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("touchbase.listening.urls")),
     path("", include("touchbase.visitors.urls")),
     path("", include("touchbase.ideas.urls")),
+    path("", include("touchbase.community.urls")),
 ]

@@ -1,0 +1,7 @@
+"""API of community help: one module per area, all on one router (tag "community")."""
+
+from __future__ import annotations
+
+from touchbase.community.api.base import router
+
+__all__ = ["router"]

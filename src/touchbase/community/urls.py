@@ -1,0 +1,8 @@
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "community"
+# Each area adds its patterns here: staff pages under /community/…, public pages under
+# /help/<workspace slug>/…, the helpers' own pages under /helpers/<workspace slug>/….
+urlpatterns: list[URLPattern | URLResolver] = []
