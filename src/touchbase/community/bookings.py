@@ -186,10 +186,14 @@ def offer_accept(*, offer: Offer, helper: Helper) -> Booking:
         booking=booking, kind=MailKind.BOOKING_CONFIRMED, sides=(Side.HELPER, Side.CUSTOMER)
     )
     # The helper's other offers for the same time cannot be taken any more: pass them on.
-    for other in Offer.objects.filter(
-        helper=helper, state=OfferState.PENDING, starts_at__lt=offer.ends_at,
-        ends_at__gt=offer.starts_at,
-    ).exclude(pk=offer.pk):  # fmt: skip
+    # One being accepted at this moment is locked by that attempt, which will fail on the
+    # booked hours: skipping it (instead of waiting) keeps the two from deadlocking.
+    for other in (
+        Offer.objects.select_for_update(skip_locked=True)
+        .filter(helper=helper, state=OfferState.PENDING, starts_at__lt=offer.ends_at,
+                ends_at__gt=offer.starts_at)
+        .exclude(pk=offer.pk)
+    ):  # fmt: skip
         offer_withdraw(offer=other)
     return booking
 
