@@ -157,7 +157,9 @@ def offer_accept(*, offer: Offer, helper: Helper) -> Booking:
     if not helper.bookable:
         raise ValidationError(_("You cannot take jobs at the moment."))
     request = (
-        HelpRequest.objects.select_for_update().select_related("skill").get(pk=offer.request_id)
+        HelpRequest.objects.select_for_update(of=("self",))
+        .select_related("skill")
+        .get(pk=offer.request_id)
     )
     if request.state != RequestState.OFFERED or _customer_blocked(request):
         raise ValidationError(_("This request is no longer open."))
@@ -313,7 +315,9 @@ def booking_cancel(*, booking: Booking, side: Side | str, reason: str) -> Bookin
     if not reason:
         raise ValidationError({"reason": _("Say why, so the other side understands.")})
     booking = (
-        Booking.objects.select_for_update().select_related("request", "helper").get(pk=booking.pk)
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("request", "helper")
+        .get(pk=booking.pk)
     )
     if booking.state != BookingState.CONFIRMED:
         raise ValidationError(_("Only a confirmed booking can be cancelled."))
@@ -426,7 +430,7 @@ def booking_finish(
     not solved, escalated to the company's support as a due touchpoint on the customer. Either
     way the help shows on the customer's timeline."""
     booking = (
-        Booking.objects.select_for_update()
+        Booking.objects.select_for_update(of=("self",))
         .select_related("request__skill", "helper", "workspace")
         .get(pk=booking.pk)
     )

@@ -24,6 +24,4 @@ def candidate(helper: Helper, starts_at: dt.datetime, hours: int = 1) -> Candida
 
 def mails_owed(**filters: object) -> list[tuple[str, str]]:
     """(kind, to) of the community mails queued, oldest first."""
-    return list(
-        CommunityMail.objects.filter(**filters).order_by("pk").values_list("kind", "to")
-    )
+    return list(CommunityMail.objects.filter(**filters).order_by("pk").values_list("kind", "to"))

@@ -22,7 +22,6 @@ from touchbase.community.models import (
     Rating,
 )
 from touchbase.community.tests.factories import (
-    make_booking,
     make_helper,
     make_offer,
     make_request,
@@ -31,6 +30,7 @@ from touchbase.community.tests.factories import (
 from touchbase.community.tests.services_support import candidate, day_ahead, mails_owed
 from touchbase.core.choices import Role
 from touchbase.core.services import member_add
+from touchbase.core.tenancy import workspace_scope
 from touchbase.core.timeutil import local_today
 from touchbase.relationships.models import Contact, Touchpoint
 from touchbase.relationships.selectors import due_list
@@ -115,10 +115,12 @@ def test_accepting_books_the_hours_and_the_technicians_price(workspace, wifi):
     assert offer.state == OfferState.ACCEPTED
     assert request.state == RequestState.BOOKED
     assert list(BookedHour.objects.filter(helper=helper).values_list("hour", flat=True)) == [
-        day_ahead(2), day_ahead(2, 10)
+        day_ahead(2),
+        day_ahead(2, 10),
     ]
     assert mails_owed(kind="booking_confirmed") == [
-        ("booking_confirmed", helper.email), ("booking_confirmed", request.email)
+        ("booking_confirmed", helper.email),
+        ("booking_confirmed", request.email),
     ]
 
 
@@ -134,13 +136,12 @@ def test_a_booking_holds_every_hour_it_touches(workspace, wifi):
     )  # fmt: skip
     bookings.offer_accept(offer=offer, helper=helper)
     assert sorted(BookedHour.objects.values_list("hour", flat=True)) == [
-        day_ahead(2), day_ahead(2, 10)
+        day_ahead(2),
+        day_ahead(2, 10),
     ]
 
 
-def test_a_helper_offered_two_jobs_at_once_can_take_only_one_of_two_overlapping(
-    workspace, wifi
-):
+def test_a_helper_offered_two_jobs_at_once_can_take_only_one_of_two_overlapping(workspace, wifi):
     helper = make_helper(workspace, skills=[wifi])
     first = open_request(workspace, wifi)
     second = open_request(workspace, wifi)
@@ -203,9 +204,7 @@ def test_a_blocked_helper_cannot_accept(workspace, wifi, alice):
     assert not Booking.objects.exists()
 
 
-def test_declining_offers_the_next_best_candidate_and_at_the_end_opens_the_request(
-    workspace, wifi
-):
+def test_declining_offers_the_next_best_candidate_and_at_the_end_opens_the_request(workspace, wifi):
     near = make_helper(workspace, skills=[wifi], name="Near")
     far = make_helper(workspace, skills=[wifi], name="Far", location=(48.2, 11.6))
     request = open_request(workspace, wifi)
@@ -238,9 +237,9 @@ def test_an_unanswered_offer_expires_and_the_next_candidate_is_offered_once(work
     assert bookings.offers_expire() == 0
     offer.refresh_from_db()
     assert offer.state == OfferState.EXPIRED
-    assert list(Offer.objects.filter(state=OfferState.PENDING).values_list("helper", flat=True)) == [
-        far.pk
-    ]
+    assert list(
+        Offer.objects.filter(state=OfferState.PENDING).values_list("helper", flat=True)
+    ) == [far.pk]
     assert offer.helper == near
 
 
@@ -269,7 +268,9 @@ def test_the_helper_cancelling_frees_the_hours_reopens_the_request_and_tells_the
         bookings.booking_cancel(booking=booking, side=Side.HELPER, reason="")
     cancelled = bookings.booking_cancel(booking=booking, side=Side.HELPER, reason="Krank")
     assert (cancelled.state, cancelled.cancelled_by, cancelled.cancel_reason) == (
-        BookingState.CANCELLED, Side.HELPER, "Krank"
+        BookingState.CANCELLED,
+        Side.HELPER,
+        "Krank",
     )
     assert not BookedHour.objects.exists()
     assert HelpRequest.objects.get(pk=booking.request_id).state == RequestState.OPEN
@@ -322,7 +323,9 @@ def test_a_done_job_records_its_price_and_shows_on_the_customers_timeline(worksp
     touchpoint = Touchpoint.objects.get(pk=done.touchpoint_id)
     assert touchpoint.contact == contact
     assert (touchpoint.channel, touchpoint.source_kind, touchpoint.source_id) == (
-        "community_help", "community_booking", booking.pk
+        "community_help",
+        "community_booking",
+        booking.pk,
     )
     assert touchpoint.is_personal is False
     assert touchpoint.summary == "Community help by Hanna Huber: Gast-WLAN einrichten"
@@ -402,17 +405,18 @@ def test_a_report_reaches_the_community_managers_only(workspace, wifi, alice, bo
     report = bookings.report_file(booking=booking, side=Side.CUSTOMER, text="Unfreundlich")
     assert (report.helper, report.request) == (helper, booking.request)
     assert sorted(to for _kind, to in mails_owed(kind="report")) == [
-        "alice@pollux.example", manager.user.email
+        "alice@pollux.example",
+        manager.user.email,
     ]
     closed = bookings.report_close(report=report, by=alice, outcome="Verwarnt")
     assert (closed.state, closed.handled_by, closed.outcome) == (
-        ReportState.CLOSED, alice, "Verwarnt"
+        ReportState.CLOSED,
+        alice,
+        "Verwarnt",
     )
 
 
-def test_blocking_a_customer_cancels_their_bookings_and_refuses_new_offers(
-    workspace, wifi, alice
-):
+def test_blocking_a_customer_cancels_their_bookings_and_refuses_new_offers(workspace, wifi, alice):
     helper = make_helper(workspace, skills=[wifi])
     booking = booked(workspace, wifi, helper)
     CommunityMail.objects.all().delete()
@@ -462,7 +466,8 @@ def test_the_reminder_goes_out_once_the_day_before(workspace, wifi):
     assert bookings.reminders_queue(now=eve) == 1
     assert bookings.reminders_queue(now=eve) == 0
     assert mails_owed(kind="reminder") == [
-        ("reminder", helper.email), ("reminder", booking.request.email)
+        ("reminder", helper.email),
+        ("reminder", booking.request.email),
     ]
 
 
@@ -479,9 +484,7 @@ def test_a_booking_made_the_day_before_gets_no_extra_reminder(workspace, wifi):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent transactions")
 @pytest.mark.django_db(transaction=True)
-def test_two_overlapping_offers_accepted_at_once_book_the_helper_once(
-    workspace, wifi, monkeypatch
-):
+def test_two_overlapping_offers_accepted_at_once_book_the_helper_once(workspace, wifi, monkeypatch):
     from django.db import connections
 
     helper = make_helper(workspace, skills=[wifi])
@@ -505,10 +508,13 @@ def test_two_overlapping_offers_accepted_at_once_book_the_helper_once(
 
     def accept(offer):
         try:
-            bookings.offer_accept(offer=offer, helper=helper)
+            with workspace_scope(workspace):  # scopes are per thread, as per request
+                bookings.offer_accept(offer=offer, helper=helper)
             results.append("booked")
         except ValidationError as error:
             results.append(" ".join(error.messages))
+        except Exception as error:  # noqa: BLE001 - the test reports what else went wrong
+            results.append(repr(error))
         finally:
             connections.close_all()
 

@@ -143,7 +143,8 @@ def test_verification_needs_the_identity_seen_and_a_checked_skill(workspace, wif
     helper.refresh_from_db()
     assert (helper.identity_checked_at, helper.verified_at) == (None, None)
     assert helpers.verification_missing(helper) == [
-        "Their identity has not been seen.", "None of their skills has been checked."
+        "Their identity has not been seen.",
+        "None of their skills has been checked.",
     ]
     helpers.skill_check(helper_skill=helper.helper_skills.get(), by=alice,
                         note="Hat mir ein Gast-WLAN gezeigt")  # fmt: skip
@@ -278,7 +279,9 @@ def test_a_helpers_export_holds_their_data_and_erasure_blanks_it(workspace, wifi
     data = helpers.helper_export(helper)
     assert data["name"] == "Hanna Huber"
     assert data["phone"] == "+49891234567"
-    assert data["skills"] == [{"skill": wifi.name_en, "checked_at": data["skills"][0]["checked_at"]}]
+    assert data["skills"] == [
+        {"skill": wifi.name_en, "checked_at": data["skills"][0]["checked_at"]}
+    ]
     assert [b["state"] for b in data["bookings"]] == ["confirmed"]
     erased = helpers.helper_erase(helper)
     assert erased.name == "[erased]"

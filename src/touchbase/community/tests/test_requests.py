@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -116,7 +115,9 @@ def test_staff_ask_for_a_known_customer_and_the_request_is_open_at_once(
     assert request.state == RequestState.OPEN
     assert request.confirmed_at is not None
     assert (request.name, request.email, request.phone) == (
-        "Jürgen Müller", "juergen@sonnenschein.example", "+49891234567"
+        "Jürgen Müller",
+        "juergen@sonnenschein.example",
+        "+49891234567",
     )
     assert request.contact == contact
     assert request.created_by == alice
