@@ -86,7 +86,8 @@ def test_a_blocked_customer_gets_a_clear_error(workspace, wifi, alice):
     [
         ([], "Give at least one time that suits you."),
         ([(day_ahead(-1), day_ahead(-1, 11))], "Choose times in the future."),
-        ([(day_ahead(2, 6), day_ahead(2, 19))], "A time lasts at most 12 hours; give several instead."),
+        ([(day_ahead(2, 6), day_ahead(2, 19))],
+         "A time lasts at most 12 hours; give several instead."),
         ([(day_ahead(91), day_ahead(91, 11))], "Choose times within the next 90 days."),
         ([(day_ahead(2, 11), day_ahead(2, 10))], "A time must end after it starts."),
         ([(day_ahead(n), day_ahead(n, 11)) for n in range(1, 7)], "Give at most 5 times."),
