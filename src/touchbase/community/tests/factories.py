@@ -112,13 +112,13 @@ def make_request(
     state: str = RequestState.OPEN,
     **fields: object,
 ) -> HelpRequest:
-    """A confirmed, open help request with its windows (UTC)."""
+    """A confirmed (unless `confirmed_at=None`), open help request with its windows (UTC)."""
     number = next(_numbers)
     request = HelpRequest.objects.create(
         workspace=workspace, name=f"Customer {number}", email=f"customer{number}@example.com",
         skill=skill, postal_code="80331", town="München", latitude=location[0],
         longitude=location[1], budget=None if budget is None else Decimal(budget), state=state,
-        confirmed_at=timezone.now(), **fields,
+        **{"confirmed_at": timezone.now(), **fields},
     )  # fmt: skip
     RequestWindow.objects.bulk_create([
         RequestWindow(workspace=workspace, request=request, starts_at=begin, ends_at=end)
