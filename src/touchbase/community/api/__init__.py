@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from touchbase.community.api import matching  # noqa: F401 - registers operations
 from touchbase.community.api.base import router
 
 __all__ = ["router"]

@@ -1,0 +1,490 @@
+"""Batch assignment: every open request to at most one helper, the total score as high as it gets.
+
+The model. A request can take one of its edges (helper, start hour); the edge's score is the
+matching score of that helper for that request (matching.py, same rules and weights). A job of
+k hours (the skill's hours, rounded up) blocks the helper's hours start … start + k − 1; two
+jobs of one helper never share an hour. Each request is proposed at most once.
+
+The product (`batch_propose`):
+1. load the open, confirmed requests, their future windows, the eligible helpers with their
+   calendars, booked hours and track record — a dozen queries for the whole workspace;
+2. edges: per skill, distances and scores of all requests × helpers with numpy; per request
+   the best `HELPERS_PER_REQUEST` helpers that are free in a window, each with up to
+   `STARTS_PER_HELPER` start hours;
+3. solve the assignment exactly on those edges (scipy's LAPJVsp, min-weight full bipartite
+   matching; the hour-overlap of longer jobs is relaxed to "one job per helper and start");
+4. repair: per helper keep the best jobs that do not overlap, drop the others;
+5. fill: dropped and unmatched requests take their best edge still free (greedy by score),
+   then single swaps (an unmatched request takes a helper's hours if the request holding
+   them moves to another free edge of its own, or gives way when its score is lower) while
+   they raise the total.
+
+`optimal_total` solves the relaxed model exactly on all edges — every eligible helper and every
+start hour — which bounds the true optimum from above: a proposal close to it is close to the
+optimum.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.utils import timezone
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+from touchbase.community.availability import hour_datetime, starts_within
+from touchbase.community.choices import OfferState, RequestState
+from touchbase.community.geo import EARTH_RADIUS_KM
+from touchbase.community.matching import (
+    DISTANCE_HALF_KM,
+    EXPERIENCE_FULL_JOBS,
+    HELPER_COLUMNS,
+    RADIUS_TOLERANCE_KM,
+    RESPONSE_HALF_HOURS,
+    WEIGHT_DISTANCE,
+    WEIGHT_EXPERIENCE,
+    WEIGHT_PRICE,
+    WEIGHT_RATING,
+    WEIGHT_RESPONSE,
+    Candidate,
+    HelperFacts,
+    RequestFacts,
+    busy_load,
+    eligible_helpers,
+    facts_load,
+    rating_average,
+    request_facts,
+    score_parts,
+    score_reasons,
+)
+from touchbase.community.models import (
+    CustomerBlock,
+    Helper,
+    HelpRequest,
+    Offer,
+    RequestWindow,
+    Skill,
+)
+from touchbase.core.models import Workspace
+
+HELPERS_PER_REQUEST = 12
+STARTS_PER_HELPER = 8
+CHUNK = 512  # requests per numpy block: memory stays near CHUNK × helpers of one skill
+SOLVER_SECONDS = 2.5  # the integer program's share of the 5 s; what it found by then is used
+SWAP_SECONDS = 0.5
+MISSING = 101.0  # cost of "not assigned"; an edge costs MISSING − score (always > 0)
+
+
+@dataclass
+class Proposal:
+    """The proposed pairs (no offers made yet), their total score, the requests left over."""
+
+    pairs: list[tuple[HelpRequest, Candidate]]
+    total_score: float
+    unmatched: list[HelpRequest]
+
+
+@dataclass
+class BatchProblem:
+    """Requests, helpers and the edges between them, as arrays (edges grouped by request)."""
+
+    requests: list[HelpRequest]
+    targets: list[RequestFacts]
+    helpers: list[HelperFacts]
+    edge_request: np.ndarray
+    edge_helper: np.ndarray
+    edge_start: np.ndarray
+    edge_score: np.ndarray
+    edge_distance: np.ndarray
+    first_edge: np.ndarray  # request index → its first edge; first_edge[-1] = number of edges
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def edges(self) -> int:
+        return len(self.edge_score)
+
+
+def batch_problem(
+    workspace: Workspace,
+    *,
+    now: dt.datetime | None = None,
+    helpers_per_request: int | None = HELPERS_PER_REQUEST,
+    starts_per_helper: int | None = STARTS_PER_HELPER,
+) -> BatchProblem:
+    """Load the open requests and eligible helpers, and build the scored edges.
+
+    `helpers_per_request=None` and `starts_per_helper=None` keep every feasible edge (for the
+    exact optimum)."""
+    began = time.perf_counter()
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    blocked = {email.casefold() for email in CustomerBlock.objects.filter(
+        workspace=workspace).values_list("email", flat=True)}  # fmt: skip
+    requests = list(
+        HelpRequest.objects.filter(
+            workspace=workspace, state=RequestState.OPEN, confirmed_at__isnull=False
+        ).order_by("created_at", "pk")
+    )
+    skills = {skill.pk: skill for skill in Skill.objects.filter(workspace=workspace)}
+    windows: dict[int, list[RequestWindow]] = defaultdict(list)
+    for window in RequestWindow.objects.filter(
+        request__workspace=workspace, request__state=RequestState.OPEN, ends_at__gt=now
+    ):
+        windows[window.request_id].append(window)
+    targets = [
+        # A blocked customer's request gets no windows, so no helper: it stays unmatched.
+        request_facts(
+            request,
+            skills[request.skill_id],
+            [] if request.email.casefold() in blocked else windows[request.pk],
+            now=now,
+        )  # fmt: skip
+        for request in requests
+    ]
+    skill_ids = sorted({target.skill_id for target in targets})
+    helper_skills: dict[int, set[int]] = defaultdict(set)
+    rows = {}
+    for *row, skill_id in eligible_helpers(workspace, skill_ids=skill_ids, today=today).values_list(
+        *HELPER_COLUMNS, "helper_skills__skill_id"
+    ):
+        rows[row[0]] = tuple(row)
+        helper_skills[row[0]].add(skill_id)
+    facts = facts_load(rows.values(), skill_ids=skill_ids, today=today, workspace=workspace)
+    helpers = list(facts.values())
+    turned_down = set(
+        Offer.objects.filter(
+            workspace=workspace, request__state=RequestState.OPEN,
+            state__in=[OfferState.DECLINED, OfferState.EXPIRED],
+        ).values_list("request_id", "helper_id")
+    )  # fmt: skip
+    spans = [window for target in targets for window in target.windows]
+    if spans and helpers:
+        first, end = min(span[0] for span in spans), max(span[1] for span in spans)
+        busy = busy_load(None, first, end, workspace=workspace)
+        for helper in helpers:
+            helper.free = helper.calendar.free_spans(first, end, busy.get(helper.id, ()))
+    loaded = time.perf_counter()
+    problem = _edges(requests, targets, helpers, helper_skills, turned_down,
+                     helpers_per_request, starts_per_helper)  # fmt: skip
+    problem.timings = {"load_s": loaded - began, "edges_s": time.perf_counter() - loaded}
+    return problem
+
+
+def _edges(
+    requests: list[HelpRequest],
+    targets: list[RequestFacts],
+    helpers: list[HelperFacts],
+    helper_skills: dict[int, set[int]],
+    turned_down: set[tuple[int, int]],
+    helpers_per_request: int | None,
+    starts_per_helper: int | None,
+) -> BatchProblem:
+    """Scores of all request × helper pairs per skill with numpy; slots for the best ones."""
+    latitude = np.radians([helper.latitude for helper in helpers])
+    longitude = np.radians([helper.longitude for helper in helpers])
+    reach = np.array([helper.radius_km + RADIUS_TOLERANCE_KM for helper in helpers])
+    price = np.array([helper.hourly_price for helper in helpers])
+    # The parts of the score that depend on the helper only.
+    fixed = np.array([
+        WEIGHT_RATING * (rating_average(helper) - 1) / 4
+        + (WEIGHT_RESPONSE / 2 if helper.response_hours is None
+           else WEIGHT_RESPONSE / (1 + helper.response_hours / RESPONSE_HALF_HOURS))
+        for helper in helpers
+    ])  # fmt: skip
+    by_skill: dict[int, list[int]] = defaultdict(list)
+    for index, target in enumerate(targets):
+        if target.windows:
+            by_skill[target.skill_id].append(index)
+    per_request: list[list[tuple[int, int, float, float]]] = [[] for _ in targets]
+    for skill_id, request_indexes in by_skill.items():
+        able = np.array([index for index, helper in enumerate(helpers)
+                         if skill_id in helper_skills[helper.id]], dtype=np.int64)  # fmt: skip
+        if not len(able):
+            continue
+        experience = np.array([
+            WEIGHT_EXPERIENCE * min(helpers[index].jobs.get(skill_id, 0), EXPERIENCE_FULL_JOBS)
+            / EXPERIENCE_FULL_JOBS for index in able
+        ])  # fmt: skip
+        base = fixed[able] + experience
+        for chunk_start in range(0, len(request_indexes), CHUNK):
+            chunk = request_indexes[chunk_start : chunk_start + CHUNK]
+            request_latitude = np.radians([targets[index].latitude for index in chunk])[:, None]
+            request_longitude = np.radians([targets[index].longitude for index in chunk])[:, None]
+            half_dphi = (latitude[able][None, :] - request_latitude) / 2
+            half_dlambda = (longitude[able][None, :] - request_longitude) / 2
+            a = (
+                np.sin(half_dphi) ** 2
+                + np.cos(request_latitude)
+                * np.cos(latitude[able][None, :])
+                * np.sin(half_dlambda) ** 2
+            )
+            distance = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+            inside = distance <= reach[able][None, :]
+            score = WEIGHT_DISTANCE / (1 + distance / DISTANCE_HALF_KM) + base[None, :]
+            score += _price_points(chunk, targets, price[able])
+            score = np.round(np.clip(score, 0.0, 100.0), 1)
+            for row, request_index in enumerate(chunk):
+                columns = np.flatnonzero(inside[row])
+                if not len(columns):
+                    continue
+                order = columns[np.lexsort((distance[row, columns], -score[row, columns]))]
+                target = targets[request_index]
+                request_id = requests[request_index].pk
+                found = per_request[request_index]
+                taken = 0
+                for column in order:
+                    helper = helpers[able[column]]
+                    if (request_id, helper.id) in turned_down:
+                        continue
+                    starts = list(itertools.islice(
+                        starts_within(helper.free, target.windows, target.length),
+                        starts_per_helper,
+                    ))  # fmt: skip
+                    if not starts:
+                        continue
+                    edge_score, edge_distance = (
+                        float(score[row, column]),
+                        float(distance[row, column]),
+                    )
+                    found.extend((int(able[column]), start, edge_score, edge_distance)
+                                 for start in starts)  # fmt: skip
+                    taken += 1
+                    if helpers_per_request is not None and taken >= helpers_per_request:
+                        break
+    counts = np.array([len(edges) for edges in per_request], dtype=np.int64)
+    first_edge = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    flat = [edge for edges in per_request for edge in edges]
+    return BatchProblem(
+        requests=requests, targets=targets, helpers=helpers,
+        edge_request=np.repeat(np.arange(len(targets), dtype=np.int64), counts),
+        edge_helper=np.array([edge[0] for edge in flat], dtype=np.int64),
+        edge_start=np.array([edge[1] for edge in flat], dtype=np.int64),
+        edge_score=np.array([edge[2] for edge in flat], dtype=np.float64),
+        edge_distance=np.array([edge[3] for edge in flat], dtype=np.float64),
+        first_edge=first_edge,
+    )  # fmt: skip
+
+
+def _price_points(chunk: list[int], targets: list[RequestFacts], price: np.ndarray) -> np.ndarray:
+    """The price part of the score (as matching.score_parts) for requests × helpers."""
+    known = np.array([targets[index].reference_price is not None for index in chunk])[:, None]
+    reference = np.array([targets[index].reference_price or 0.0 for index in chunk])[:, None]
+    price = price[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        under = np.where(reference > 0, WEIGHT_PRICE * (1 - 0.5 * price / reference),
+                         WEIGHT_PRICE)  # fmt: skip
+    over = -WEIGHT_PRICE * np.minimum(1.0, (price - reference) / np.maximum(reference, 1.0))
+    points = np.where(price <= reference, under, over)
+    return np.where(known, points, WEIGHT_PRICE / 2)
+
+
+# --- solving -----------------------------------------------------------------------------------
+
+
+def _exact(problem: BatchProblem) -> np.ndarray:
+    """Edge indices of a maximum-score assignment with one job per (helper, start) (relaxed)."""
+    if not problem.edges:
+        return np.empty(0, dtype=np.int64)
+    requests = len(problem.targets)
+    slot_keys = problem.edge_helper * (1 << 32) + (problem.edge_start - problem.edge_start.min())
+    slots, slot_column = np.unique(slot_keys, return_inverse=True)
+    # One "not assigned" column per request keeps a full matching possible.
+    rows = np.concatenate([problem.edge_request, np.arange(requests)])
+    columns = np.concatenate([slot_column, len(slots) + np.arange(requests)])
+    costs = np.concatenate([MISSING - problem.edge_score, np.full(requests, MISSING)])
+    # Equal (row, column) pairs cannot happen: an edge is unique per request, helper, start.
+    matrix = csr_array((costs, (rows, columns)), shape=(requests, len(slots) + requests))
+    row_index, column_index = min_weight_full_bipartite_matching(matrix)
+    chosen = column_index < len(slots)
+    # Map (request, slot column) back to the edge: keys are unique, so a sorted search.
+    width = len(slots) + requests
+    keys = problem.edge_request * width + slot_column
+    order = np.argsort(keys, kind="stable")
+    wanted = row_index[chosen].astype(np.int64) * width + column_index[chosen]
+    return np.asarray(order[np.searchsorted(keys[order], wanted)], dtype=np.int64)
+
+
+def relaxed_total(problem: BatchProblem) -> float:
+    """The best total with one job per (helper, start hour), overlaps of longer jobs allowed:
+    an upper bound of the optimum, solved exactly by LAPJVsp (fast on millions of edges)."""
+    return round(float(problem.edge_score[_exact(problem)].sum()), 1)
+
+
+def _integer_program(
+    problem: BatchProblem, *, seconds: float | None = None
+) -> tuple[int, np.ndarray | None]:
+    """Solve the true model as an integer program (HiGHS): (status, chosen edges or None).
+
+    Variables: one 0/1 per edge. Constraints: a request takes at most one edge; every
+    (helper, hour) is covered by at most one chosen edge. Status 0 is optimal; on a time-out
+    (status 1) the best feasible solution found so far comes back, if any."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    lengths = np.array([target.length for target in problem.targets], dtype=np.int64)
+    edge_length = lengths[problem.edge_request]
+    edges = np.arange(problem.edges, dtype=np.int64)
+    cover_edge = np.repeat(edges, edge_length)
+    before = np.repeat(np.cumsum(edge_length) - edge_length, edge_length)
+    cover_hour = problem.edge_start[cover_edge] - problem.edge_start.min()
+    cover_hour += np.arange(len(cover_edge)) - before
+    keys = problem.edge_helper[cover_edge] * (1 << 32) + cover_hour
+    slots, hour_row = np.unique(keys, return_inverse=True)
+    requests = len(problem.targets)
+    rows = np.concatenate([problem.edge_request, requests + hour_row])
+    columns = np.concatenate([edges, cover_edge])
+    matrix = csr_array((np.ones(len(rows)), (rows, columns)),
+                       shape=(requests + len(slots), problem.edges))  # fmt: skip
+    options: dict[str, float] = {"time_limit": seconds} if seconds else {}
+    result = milp(-problem.edge_score, constraints=LinearConstraint(matrix, ub=1),
+                  integrality=np.ones(problem.edges), bounds=Bounds(0, 1),
+                  options=options)  # fmt: skip
+    if result.x is None:
+        return result.status, None
+    return result.status, np.flatnonzero(result.x > 0.5)
+
+
+def optimal_total(problem: BatchProblem, *, seconds: float | None = None) -> float:
+    """The best total score of the true model (no helper hour twice), solved exactly.
+
+    Build the problem with every edge (`helpers_per_request=None, starts_per_helper=None`) for
+    the optimum over all choices. A time limit that runs out raises TimeoutError."""
+    if not problem.edges:
+        return 0.0
+    status, chosen = _integer_program(problem, seconds=seconds)
+    if status != 0 or chosen is None:
+        raise TimeoutError(f"no optimum within {seconds} s (HiGHS status {status})")
+    return round(float(problem.edge_score[chosen].sum()), 1)
+
+
+class _Assignment:
+    """A feasible assignment under construction: each helper's taken hours, each request's edge."""
+
+    def __init__(self, problem: BatchProblem) -> None:
+        self.problem = problem
+        self.lengths = [target.length for target in problem.targets]
+        self.helper = problem.edge_helper.tolist()
+        self.start = problem.edge_start.tolist()
+        self.score = problem.edge_score.tolist()
+        self.request = problem.edge_request.tolist()
+        self.first = problem.first_edge.tolist()
+        self.occupied: dict[int, dict[int, int]] = defaultdict(dict)  # helper → hour → request
+        self.chosen: dict[int, int] = {}  # request → edge
+
+    def hours(self, edge: int) -> range:
+        start = self.start[edge]
+        return range(start, start + self.lengths[self.request[edge]])
+
+    def free(self, edge: int, ignore: int = -1) -> bool:
+        taken = self.occupied.get(self.helper[edge])
+        return not taken or all(taken.get(hour, ignore) == ignore for hour in self.hours(edge))
+
+    def take(self, edge: int) -> None:
+        taken, request = self.occupied[self.helper[edge]], self.request[edge]
+        for hour in self.hours(edge):
+            taken[hour] = request
+        self.chosen[request] = edge
+
+    def drop(self, request: int) -> None:
+        edge = self.chosen.pop(request)
+        taken = self.occupied[self.helper[edge]]
+        for hour in self.hours(edge):
+            taken.pop(hour, None)
+
+    def swap_in(self, request: int) -> bool:
+        """Place an unmatched request: on a free edge, or by moving or displacing the one
+        request in its way when that raises the total."""
+        best: tuple[float, int, int, int] | None = None  # gain, edge, other request, its move
+        for edge in range(self.first[request], self.first[request + 1]):
+            if self.free(edge):
+                self.take(edge)
+                return True
+            taken = self.occupied[self.helper[edge]]
+            blockers = {taken[hour] for hour in self.hours(edge) if hour in taken}
+            if len(blockers) != 1:
+                continue
+            other = blockers.pop()
+            current = self.chosen[other]
+            gain, move = self.score[edge] - self.score[current], -1
+            for alternative in range(self.first[other], self.first[other + 1]):
+                if alternative == current or not self.free(alternative, ignore=other):
+                    continue
+                if self.helper[alternative] == self.helper[edge] and _overlap(
+                    self.hours(edge), self.hours(alternative)
+                ):
+                    continue
+                moved = self.score[edge] + self.score[alternative] - self.score[current]
+                if moved > gain:
+                    gain, move = moved, alternative
+            if gain > 1e-9 and (best is None or gain > best[0]):
+                best = (gain, edge, other, move)
+        if best is None:
+            return False
+        _gain, edge, other, move = best
+        self.drop(other)
+        self.take(edge)
+        if move >= 0:
+            self.take(move)
+        return True
+
+
+def _solve(problem: BatchProblem, *, seconds: float = SOLVER_SECONDS) -> list[int]:
+    """Edge indices of the proposal (steps 3–5 of the module's docstring)."""
+    state = _Assignment(problem)
+    began = time.perf_counter()
+    start: np.ndarray | None = None
+    if problem.edges:
+        _status, start = _integer_program(problem, seconds=seconds)
+    if start is None:  # no solution in time: the exact relaxed one, overlaps repaired
+        start = _exact(problem)
+    for edge in start[np.argsort(-problem.edge_score[start], kind="stable")].tolist():
+        if state.request[edge] not in state.chosen and state.free(edge):
+            state.take(edge)
+    for edge in np.lexsort((problem.edge_start, -problem.edge_score)).tolist():
+        if state.request[edge] not in state.chosen and state.free(edge):
+            state.take(edge)
+    deadline = began + seconds + SWAP_SECONDS
+    improved = True
+    while improved and time.perf_counter() < deadline:
+        improved = False
+        for request in range(len(problem.targets)):
+            if request not in state.chosen and state.swap_in(request):
+                improved = True
+    return sorted(state.chosen.values())
+
+
+def _overlap(first: range, second: range) -> bool:
+    return first.start < second.stop and second.start < first.stop
+
+
+def batch_propose(workspace: Workspace, *, now: dt.datetime | None = None) -> Proposal:
+    """The best proposal over all open requests (see the module's steps); makes no offers."""
+    problem = batch_problem(workspace, now=now)
+    edges = _solve(problem)
+    helper_rows = Helper.objects.in_bulk(
+        {problem.helpers[int(problem.edge_helper[edge])].id for edge in edges}
+    )
+    pairs = []
+    for edge in edges:
+        request_index = int(problem.edge_request[edge])
+        target, facts = problem.targets[request_index], problem.helpers[problem.edge_helper[edge]]
+        distance, start = float(problem.edge_distance[edge]), int(problem.edge_start[edge])
+        candidate = Candidate(
+            helper=helper_rows[facts.id],
+            starts_at=hour_datetime(start),
+            ends_at=hour_datetime(start + target.length),
+            score=float(problem.edge_score[edge]),
+            reasons=score_reasons(facts, target, distance, score_parts(facts, target, distance)),
+            distance_km=round(distance, 2),
+        )
+        pairs.append((problem.requests[request_index], candidate))
+    matched = {request.pk for request, _candidate in pairs}
+    return Proposal(
+        pairs=pairs,
+        total_score=round(sum(candidate.score for _request, candidate in pairs), 1),
+        unmatched=[request for request in problem.requests if request.pk not in matched],
+    )
