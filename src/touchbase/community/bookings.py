@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import asdict, is_dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from touchbase.community import matching
 from touchbase.community.choices import (
     BookingState,
     OfferState,
@@ -33,6 +34,7 @@ from touchbase.community.choices import (
 )
 from touchbase.community.helpers import settings_for
 from touchbase.community.mails import MailKind, booking_mails_queue, mail_queue
+from touchbase.community.matching import Candidate
 from touchbase.community.models import (
     BookedHour,
     Booking,
@@ -46,9 +48,6 @@ from touchbase.community.models import (
 from touchbase.core.capabilities import Capability, roles_with
 from touchbase.core.models import Membership, User, Workspace
 from touchbase.core.tenancy import scopes_disabled, workspace_scope
-
-if TYPE_CHECKING:
-    from touchbase.community.matching import Candidate
 
 BOOKING_KIND = "community_booking"
 LIVE_BOOKING_STATES = (BookingState.CONFIRMED, BookingState.DONE, BookingState.ESCALATED)
@@ -233,8 +232,6 @@ def _offer_next(request: HelpRequest) -> Offer | None:
 def offer_next(*, request: HelpRequest, now: dt.datetime | None = None) -> Offer | None:
     """Offer the request to the best candidate who has not turned it down (nor let it lapse);
     with none left the request is open again, unmatched, for the community manager."""
-    from touchbase.community import matching
-
     request = HelpRequest.objects.select_for_update().get(pk=request.pk)
     if request.state not in {RequestState.OPEN, RequestState.OFFERED}:
         return None

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from touchbase.community import geo
 from touchbase.community.choices import BookingState, OfferState, Side
 from touchbase.community.mails import MailKind, mail_queue, page_url
 from touchbase.community.models import (
@@ -106,8 +107,6 @@ def _coordinates(
 ) -> tuple[float, float]:  # fmt: skip
     if latitude is not None and longitude is not None:
         return float(latitude), float(longitude)
-    from touchbase.community import geo  # type: ignore[attr-defined,unused-ignore]
-
     found = geo.locate(country, postal_code, town) if postal_code or town else None
     if found is None:
         errors.setdefault("latitude", []).append(

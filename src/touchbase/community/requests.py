@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from touchbase.community import geo
 from touchbase.community.choices import BookingState, OfferState, RequestState, Side
 from touchbase.community.helpers import settings_for
 from touchbase.community.mails import MailKind, mail_queue, page_url
@@ -95,8 +96,6 @@ def request_create(
     staff give one; check topic, times, phone, place and the block list; save with its times;
     mail the confirmation link (public only).
     """
-    from touchbase.community import geo  # type: ignore[attr-defined,unused-ignore]
-
     now = timezone.now()
     errors: dict[str, list[str]] = {}
     if by is None and not settings_for(workspace).requests_open:
