@@ -149,7 +149,10 @@ def helper_apply(
         raise ValidationError(_("Applications are closed at the moment."))
     if not terms_accepted:
         errors["terms_accepted"] = [_("Please accept the terms to apply.")]
-    wanted = {int(pk) for pk in skill_ids}
+    try:
+        wanted = {int(pk) for pk in skill_ids}
+    except (TypeError, ValueError):
+        wanted = {-1}
     skills = list(Skill.objects.filter(workspace=workspace, active=True, pk__in=wanted))
     if not wanted:
         errors["skill_ids"] = [_("Choose at least one skill.")]

@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +28,7 @@ from touchbase.community.models import (
     HelpRequest,
     RequestWindow,
     Skill,
+    new_token,
 )
 from touchbase.core.models import User, Workspace
 from touchbase.core.phone import phone_normalize
@@ -245,3 +248,53 @@ def request_from_link(workspace: Workspace, token: str) -> HelpRequest:
     if request is None:
         raise LinkInvalid()
     return request
+
+
+# --- personal data of a customer ---------------------------------------------------------------
+
+
+def _requests_of(contact: Contact) -> QuerySet[HelpRequest]:
+    match = Q(contact=contact)
+    if contact.email:
+        match |= Q(email__iexact=contact.email)
+    return HelpRequest.objects.filter(match, workspace_id=contact.workspace_id)
+
+
+def contact_requests_export(contact: Contact) -> dict[str, Any]:
+    """What community help holds on a customer: their requests, bookings and ratings given."""
+    return {
+        "help_requests": [
+            {"topic": request.skill.name_en, "state": request.state, "name": request.name,
+             "email": request.email, "phone": request.phone, "address": request.address,
+             "postal_code": request.postal_code, "town": request.town,
+             "description": request.description, "created_at": request.created_at.isoformat(),
+             "bookings": [
+                 {"helper": booking.helper.name, "starts_at": booking.starts_at.isoformat(),
+                  "state": booking.state,
+                  "ratings_given": [r.comment or str(r.stars) for r in booking.ratings.all()
+                                    if r.by == Side.CUSTOMER]}
+                 for booking in request.bookings.select_related("helper")
+             ]}
+            for request in _requests_of(contact).select_related("skill").order_by("created_at")
+        ],
+    }  # fmt: skip
+
+
+@transaction.atomic
+def contact_requests_erase(contact: Contact) -> None:
+    """Erase a customer from community help: open requests end (their helpers told), then
+    name, address, phone, e-mail and texts are blanked and their page links retired."""
+    from touchbase.community.models import CommunityMail, Rating
+
+    for request in _requests_of(contact):
+        if request.state not in {RequestState.DONE, RequestState.ESCALATED,
+                                 RequestState.CANCELLED}:  # fmt: skip
+            request_cancel(request=request, side=Side.CUSTOMER,
+                           reason=_("The customer has withdrawn the request."))  # fmt: skip
+        CommunityMail.objects.filter(request=request, sent_at=None).delete()
+        CommunityMail.objects.filter(request=request).update(to="erased@invalid.invalid")
+        Rating.objects.filter(booking__request=request, by=Side.CUSTOMER).update(comment="")
+        HelpRequest.objects.filter(pk=request.pk).update(
+            name=_("[erased]"), email="erased@invalid.invalid", phone="", address="",
+            description="", contact=None, token=new_token(), updated_at=timezone.now(),
+        )  # fmt: skip

@@ -184,3 +184,32 @@ def test_requests_can_be_closed_for_the_public_but_not_for_staff(workspace, wifi
     with pytest.raises(ValidationError):
         ask(workspace, wifi)
     assert ask(workspace, wifi, contact=contact, by=alice).state == RequestState.OPEN
+
+
+def test_a_customers_export_and_erasure_cover_their_requests(workspace, wifi, contact, alice):
+    helper = make_helper(workspace, skills=[wifi], name="Hanna Huber")
+    request = ask(workspace, wifi, contact=contact, by=alice)
+    other = ask(workspace, wifi)  # somebody else's
+    booking = make_booking(request=request, helper=helper, starts_at=day_ahead(2))
+    HelpRequest.objects.filter(pk=request.pk).update(state=RequestState.BOOKED)
+    data = requests.contact_requests_export(contact)
+    [exported] = data["help_requests"]
+    assert (exported["email"], exported["address"]) == (contact.email, "Marienplatz 1")
+    assert [b["helper"] for b in exported["bookings"]] == ["Hanna Huber"]
+    token = requests.request_link(request)
+    requests.contact_requests_erase(contact)
+    request.refresh_from_db()
+    booking.refresh_from_db()
+    assert (request.name, request.email, request.phone, request.address) == (
+        "[erased]",
+        "erased@invalid.invalid",
+        "",
+        "",
+    )
+    assert request.state == RequestState.CANCELLED
+    assert booking.state == BookingState.CANCELLED
+    assert mails_owed(kind="cancelled") == [("cancelled", helper.email)]
+    with pytest.raises(LinkInvalid):
+        requests.request_from_link(workspace, token)
+    other.refresh_from_db()
+    assert other.name == "Erika Muster"
