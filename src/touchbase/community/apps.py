@@ -8,3 +8,27 @@ class CommunityConfig(AppConfig):
     name = "touchbase.community"
     label = "community"
     verbose_name = _("Community help")
+
+    def ready(self) -> None:
+        from touchbase.community import bookings, mails, requests
+        from touchbase.core import registry
+
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(
+                name="community-offers-expire", run=lambda: bookings.offers_expire()
+            )
+        )
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(name="community-reminders", run=lambda: bookings.reminders_queue())
+        )
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(
+                name="community-mails", run=lambda: mails.community_mails_enqueue_due()
+            )
+        )
+        registry.personal_data.register(
+            registry.PersonalDataHandler(
+                name="community", export=requests.contact_requests_export,
+                erase=requests.contact_requests_erase,
+            )
+        )  # fmt: skip

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import asdict, is_dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -130,11 +130,6 @@ def _hours_of(starts_at: dt.datetime, ends_at: dt.datetime) -> list[dt.datetime]
     return hours
 
 
-def _duration_hours(starts_at: dt.datetime, ends_at: dt.datetime) -> Decimal:
-    seconds = Decimal(int((ends_at - starts_at).total_seconds()))
-    return (seconds / Decimal(3600)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
 def _pending_offer(offer: Offer, helper: Helper) -> Offer:
     """The offer, locked, if it still waits for this helper's answer."""
     locked = Offer.objects.select_for_update().filter(pk=offer.pk).first()
@@ -162,7 +157,8 @@ def offer_accept(*, offer: Offer, helper: Helper) -> Booking:
     )
     if request.state != RequestState.OFFERED or _customer_blocked(request):
         raise ValidationError(_("This request is no longer open."))
-    technician = request.skill.technician_price * _duration_hours(offer.starts_at, offer.ends_at)
+    # The technician's price is for the whole job, whatever time the helper needs for it.
+    technician = request.skill.technician_price
     try:
         with transaction.atomic():
             booking = Booking.objects.create(

@@ -111,7 +111,7 @@ def test_accepting_books_the_hours_and_the_technicians_price(workspace, wifi):
     request.refresh_from_db()
     assert booking.state == BookingState.CONFIRMED
     assert (booking.starts_at, booking.ends_at) == (day_ahead(2), day_ahead(2, 11))
-    assert booking.technician_price == Decimal("160.00")
+    assert booking.technician_price == Decimal("80.00")  # per job, not per hour
     assert offer.state == OfferState.ACCEPTED
     assert request.state == RequestState.BOOKED
     assert list(BookedHour.objects.filter(helper=helper).values_list("hour", flat=True)) == [
