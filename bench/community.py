@@ -103,8 +103,17 @@ def build(scale: float, vendor: str) -> dict[str, object]:
 
     from touchbase.community.choices import BookingState, OfferState, RequestState, Side
     from touchbase.community.models import (
-        Availability, BookedHour, Booking, Helper, HelperSkill, HelpRequest, Holiday, Offer,
-        Rating, RequestWindow, Skill,
+        Availability,
+        BookedHour,
+        Booking,
+        Helper,
+        HelperSkill,
+        HelpRequest,
+        Holiday,
+        Offer,
+        Rating,
+        RequestWindow,
+        Skill,
     )  # fmt: skip
     from touchbase.core.services import workspace_create
 
@@ -307,7 +316,10 @@ def measure_match() -> dict[str, object]:
 def measure_batch(optimum_seconds: float) -> dict[str, object]:
     """batch_propose once (wall time); the exact optimum on every edge when asked."""
     from touchbase.community.assignment import (
-        batch_problem, batch_propose, batch_total, optimal_total,
+        batch_problem,
+        batch_propose,
+        batch_total,
+        optimal_total,
     )  # fmt: skip
     from touchbase.core.models import Workspace
 
@@ -349,8 +361,11 @@ def measure_batch(optimum_seconds: float) -> dict[str, object]:
         else:
             product = batch_problem(workspace, now=now).subset(share)
             figures["batch_score_same_size"] = batch_total(product)
-        figures["gap_percent"] = round(
-            100 * (optimum - figures["batch_score_same_size"]) / optimum, 3) if optimum else 0.0  # type: ignore[operator]
+        figures["gap_percent"] = (
+            round(100 * (optimum - figures["batch_score_same_size"]) / optimum, 3)
+            if optimum
+            else 0.0
+        )  # type: ignore[operator]
         break
     return figures
 

@@ -8,20 +8,20 @@ jobs of one helper never share an hour. Each request is proposed at most once.
 The product (`batch_propose`):
 1. load the open, confirmed requests, their future windows, the eligible helpers with their
    calendars, booked hours and track record — a dozen queries for the whole workspace;
-2. edges: per skill, distances and scores of all requests × helpers with numpy; per request
-   the best `HELPERS_PER_REQUEST` helpers that are free in a window, each with up to
+2. edges: per skill and block of requests, distances, scores and free runs of all request ×
+   helper pairs with numpy (free time as a helpers × hours matrix over the horizon); per
+   request the best `HELPERS_PER_REQUEST` helpers that are free in a window, each with up to
    `STARTS_PER_HELPER` start hours;
-3. solve the assignment exactly on those edges (scipy's LAPJVsp, min-weight full bipartite
-   matching; the hour-overlap of longer jobs is relaxed to "one job per helper and start");
-4. repair: per helper keep the best jobs that do not overlap, drop the others;
-5. fill: dropped and unmatched requests take their best edge still free (greedy by score),
-   then single swaps (an unmatched request takes a helper's hours if the request holding
-   them moves to another free edge of its own, or gives way when its score is lower) while
-   they raise the total.
+3. solve the linear relaxation of the exact model on those edges (HiGHS, a second or two;
+   its solution is integral for nearly every edge);
+4. take the edges it chose, best first, skipping any that would overlap a job already taken;
+5. fill: requests left take their best edge still free (greedy by score), then single swaps
+   (an unmatched request takes a helper's hours if the request holding them moves to another
+   free edge of its own, or gives way when its score is lower) while they raise the total.
 
-`optimal_total` solves the relaxed model exactly on all edges — every eligible helper and every
-start hour — which bounds the true optimum from above: a proposal close to it is close to the
-optimum.
+`optimal_total` solves the exact model as an integer program on all edges — every eligible
+helper and every start hour — for benchmarks and tests; `relaxed_total` is the faster bound
+with overlaps allowed (one job per helper and start hour, LAPJVsp).
 """
 
 from __future__ import annotations
@@ -74,8 +74,8 @@ from touchbase.core.models import Workspace
 
 HELPERS_PER_REQUEST = 12
 STARTS_PER_HELPER = 8
-CHUNK = 512  # requests per numpy block: memory stays near CHUNK × helpers of one skill
-SOLVER_SECONDS = 2.5  # the integer program's share of the 5 s; what it found by then is used
+CHUNK = 128  # requests per numpy block: memory stays near CHUNK × helpers × hours
+SOLVER_SECONDS = 2.5  # the linear relaxation's share of the 5 s (it needs about one)
 SWAP_SECONDS = 0.5
 MISSING = 101.0  # cost of "not assigned"; an edge costs MISSING − score (always > 0)
 
@@ -232,14 +232,17 @@ def _edges(
            else WEIGHT_RESPONSE / (1 + helper.response_hours / RESPONSE_HALF_HOURS))
         for helper in helpers
     ])  # fmt: skip
-    helper_ids = [helper.id for helper in helpers]
+    helper_key = np.array([helper.id for helper in helpers], dtype=np.int64)
+    request_key = np.array([request.pk for request in requests], dtype=np.int64)
+    turned_down_keys = np.array(
+        sorted(request_id * (1 << 32) + helper_id for request_id, helper_id in turned_down),
+        dtype=np.int64,
+    )
+    parts: list[tuple[np.ndarray, ...]] = []
     by_skill: dict[int, list[int]] = defaultdict(list)
     for index, target in enumerate(targets):
         if target.windows:
             by_skill[target.skill_id].append(index)
-    per_request: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = [
-        _NO_EDGES for _ in targets
-    ]
     for skill_id, request_indexes in by_skill.items():
         able = np.array([index for index, helper in enumerate(helpers)
                          if skill_id in helper_skills[helper.id]], dtype=np.int64)  # fmt: skip
@@ -268,60 +271,73 @@ def _edges(
             score = WEIGHT_DISTANCE / (1 + distance / DISTANCE_HALF_KM) + base[None, :]
             score += _price_points(chunk, targets, price[able])
             score = np.round(np.clip(score, 0.0, 100.0), 1)
-            for row, request_index in enumerate(chunk):
-                columns = np.flatnonzero(inside[row])
-                if not len(columns):
-                    continue
-                target = targets[request_index]
-                hours = np.concatenate([
-                    np.arange(begin - first, finish - first - target.length + 1)
-                    for begin, finish in target.windows
-                ])  # fmt: skip
-                hours = hours[hours >= 0]  # windows are merged: sorted and distinct already
-                if not len(hours):
-                    continue
-                fits = runs[target.length][np.ix_(able[columns], hours)]
-                columns, fits = columns[fits.any(axis=1)], fits[fits.any(axis=1)]
-                if not len(columns):
-                    continue
-                order = np.lexsort((distance[row, columns], -score[row, columns]))
-                request_id = requests[request_index].pk
-                if turned_down:
-                    order = np.array([
-                        position for position in order
-                        if (request_id, helper_ids[able[columns[position]]]) not in turned_down
-                    ], dtype=np.int64)  # fmt: skip
-                order = order[:helpers_per_request]
-                fits = fits[order]
-                if starts_per_helper is not None:
-                    fits = _first_true(fits, starts_per_helper)
-                picked, starts = np.nonzero(fits)
-                chosen = columns[order][picked]
-                per_request[request_index] = (
-                    able[chosen],
-                    hours[starts] + first,
-                    score[row, chosen],
-                    distance[row, chosen],
-                )
-    counts = np.array([len(edges[0]) for edges in per_request], dtype=np.int64)
-    first_edge = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-
-    def column(part: int, kind: type) -> np.ndarray:
-        return np.concatenate([_NO_EDGES[part], *(edges[part] for edges in per_request)]).astype(
-            kind
-        )
-
+            parts.append(_chunk_edges(
+                chunk, targets, able, inside, score, distance, runs, first, width,
+                turned_down_keys, helper_key, request_key, helpers_per_request, starts_per_helper,
+            ))  # fmt: skip
+    edges = [np.concatenate([_NO_EDGES[k], *(part[k] for part in parts)]) for k in range(5)]
+    order = np.argsort(edges[0], kind="stable")  # grouped by request, best edges first
+    counts = np.bincount(edges[0], minlength=len(targets)).astype(np.int64)
     return BatchProblem(
         requests=requests, targets=targets, helpers=helpers,
-        edge_request=np.repeat(np.arange(len(targets), dtype=np.int64), counts),
-        edge_helper=column(0, np.int64), edge_start=column(1, np.int64),
-        edge_score=column(2, np.float64), edge_distance=column(3, np.float64),
-        first_edge=first_edge,
+        edge_request=edges[0][order].astype(np.int64), edge_helper=edges[1][order].astype(np.int64),
+        edge_start=edges[2][order].astype(np.int64), edge_score=edges[3][order].astype(np.float64),
+        edge_distance=edges[4][order].astype(np.float64),
+        first_edge=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
     )  # fmt: skip
 
 
-_NO_EDGES = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0),
-             np.empty(0))  # fmt: skip
+_NO_EDGES = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64),
+             np.empty(0, dtype=np.int64), np.empty(0), np.empty(0))  # fmt: skip
+
+
+def _chunk_edges(
+    chunk: list[int],
+    targets: list[RequestFacts],
+    able: np.ndarray,
+    inside: np.ndarray,
+    score: np.ndarray,
+    distance: np.ndarray,
+    runs: dict[int, np.ndarray],
+    first: int,
+    width: int,
+    turned_down_keys: np.ndarray,
+    helper_key: np.ndarray,
+    request_key: np.ndarray,
+    helpers_per_request: int | None,
+    starts_per_helper: int | None,
+) -> tuple[np.ndarray, ...]:
+    """Edges of a chunk of requests of one skill: (request, helper, start, score, distance).
+
+    All pairs in reach at once: a pair fits where the helper's free runs meet the hours at
+    which the request's windows allow a start; per request the best helpers that fit."""
+    length = targets[chunk[0]].length
+    allowed = np.zeros((len(chunk), width + 8), dtype=bool)
+    for row, index in enumerate(chunk):
+        for begin, finish in targets[index].windows:
+            allowed[row, max(0, begin - first) : max(0, finish - first - length + 1)] = True
+    rows, columns = np.nonzero(inside)
+    fits = runs[length][able[columns]] & allowed[rows]
+    keep = fits.any(axis=1)
+    chunk_requests = np.asarray(chunk, dtype=np.int64)
+    if len(turned_down_keys):
+        keys = request_key[chunk_requests[rows]] * (1 << 32) + helper_key[able[columns]]
+        keep &= ~np.isin(keys, turned_down_keys)
+    rows, columns, fits = rows[keep], columns[keep], fits[keep]
+    order = np.lexsort((distance[rows, columns], -score[rows, columns], rows))
+    rows, columns, fits = rows[order], columns[order], fits[order]
+    if helpers_per_request is not None and len(rows):
+        starts_of_group = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        sizes = np.diff(np.r_[starts_of_group, len(rows)])
+        rank = np.arange(len(rows)) - np.repeat(starts_of_group, sizes)
+        best = rank < helpers_per_request
+        rows, columns, fits = rows[best], columns[best], fits[best]
+    if starts_per_helper is not None:
+        fits = _first_true(fits, starts_per_helper)
+    pair, hour = np.nonzero(fits)
+    rows, columns = rows[pair], columns[pair]
+    return (chunk_requests[rows], able[columns], hour + first, score[rows, columns],
+            distance[rows, columns])  # fmt: skip
 
 
 def _first_true(matrix: np.ndarray, count: int) -> np.ndarray:
