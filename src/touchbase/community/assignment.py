@@ -8,36 +8,36 @@ jobs of one helper never share an hour. Each request is proposed at most once.
 The product (`batch_propose`):
 1. load the open, confirmed requests, their future windows, the eligible helpers with their
    calendars, booked hours and track record — a dozen queries for the whole workspace;
-2. edges: per skill, distances and scores of all requests × helpers with numpy; per request
-   the best `HELPERS_PER_REQUEST` helpers that are free in a window, each with up to
+2. edges: per skill and block of requests, distances, scores and free runs of all request ×
+   helper pairs with numpy (free time as a helpers × hours matrix over the horizon); per
+   request the best `HELPERS_PER_REQUEST` helpers that are free in a window, each with up to
    `STARTS_PER_HELPER` start hours;
-3. solve the assignment exactly on those edges (scipy's LAPJVsp, min-weight full bipartite
-   matching; the hour-overlap of longer jobs is relaxed to "one job per helper and start");
-4. repair: per helper keep the best jobs that do not overlap, drop the others;
-5. fill: dropped and unmatched requests take their best edge still free (greedy by score),
-   then single swaps (an unmatched request takes a helper's hours if the request holding
-   them moves to another free edge of its own, or gives way when its score is lower) while
-   they raise the total.
+3. solve the linear relaxation of the exact model on those edges (HiGHS, a second or two;
+   its solution is integral for nearly every edge);
+4. take the edges it chose, best first, skipping any that would overlap a job already taken;
+5. fill: requests left take their best edge still free (greedy by score), then single swaps
+   (an unmatched request takes a helper's hours if the request holding them moves to another
+   free edge of its own, or gives way when its score is lower) while they raise the total.
 
-`optimal_total` solves the relaxed model exactly on all edges — every eligible helper and every
-start hour — which bounds the true optimum from above: a proposal close to it is close to the
-optimum.
+`optimal_total` solves the exact model as an integer program on all edges — every eligible
+helper and every start hour — for benchmarks and tests; `relaxed_total` is the faster bound
+with overlaps allowed (one job per helper and start hour, LAPJVsp).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.utils import timezone
+from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from touchbase.community.availability import hour_datetime, starts_within
+from touchbase.community.availability import Span, hour_datetime
 from touchbase.community.choices import OfferState, RequestState
 from touchbase.community.geo import EARTH_RADIUS_KM
 from touchbase.community.matching import (
@@ -74,8 +74,8 @@ from touchbase.core.models import Workspace
 
 HELPERS_PER_REQUEST = 12
 STARTS_PER_HELPER = 8
-CHUNK = 512  # requests per numpy block: memory stays near CHUNK × helpers of one skill
-SOLVER_SECONDS = 2.5  # the integer program's share of the 5 s; what it found by then is used
+CHUNK = 128  # requests per numpy block: memory stays near CHUNK × helpers × hours
+SOLVER_SECONDS = 2.5  # the linear relaxation's share of the 5 s (it needs about one)
 SWAP_SECONDS = 0.5
 MISSING = 101.0  # cost of "not assigned"; an edge costs MISSING − score (always > 0)
 
@@ -87,6 +87,7 @@ class Proposal:
     pairs: list[tuple[HelpRequest, Candidate]]
     total_score: float
     unmatched: list[HelpRequest]
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step, for benchmarks
 
 
 @dataclass
@@ -107,6 +108,22 @@ class BatchProblem:
     @property
     def edges(self) -> int:
         return len(self.edge_score)
+
+    def subset(self, indexes: list[int]) -> BatchProblem:
+        """The same problem for some of the requests only (benchmarks on smaller sizes)."""
+        keep = np.concatenate(
+            [np.arange(self.first_edge[i], self.first_edge[i + 1]) for i in indexes]
+            or [np.empty(0, dtype=np.int64)]
+        ).astype(np.int64)
+        counts = np.array([self.first_edge[i + 1] - self.first_edge[i] for i in indexes])
+        return BatchProblem(
+            requests=[self.requests[i] for i in indexes],
+            targets=[self.targets[i] for i in indexes], helpers=self.helpers,
+            edge_request=np.repeat(np.arange(len(indexes), dtype=np.int64), counts),
+            edge_helper=self.edge_helper[keep], edge_start=self.edge_start[keep],
+            edge_score=self.edge_score[keep], edge_distance=self.edge_distance[keep],
+            first_edge=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
+        )  # fmt: skip
 
 
 def batch_problem(
@@ -131,11 +148,11 @@ def batch_problem(
         ).order_by("created_at", "pk")
     )
     skills = {skill.pk: skill for skill in Skill.objects.filter(workspace=workspace)}
-    windows: dict[int, list[RequestWindow]] = defaultdict(list)
-    for window in RequestWindow.objects.filter(
-        request__workspace=workspace, request__state=RequestState.OPEN, ends_at__gt=now
-    ):
-        windows[window.request_id].append(window)
+    windows: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    for request_id, starts_at, ends_at in RequestWindow.objects.filter(
+        workspace=workspace, request__state=RequestState.OPEN, ends_at__gt=now
+    ).values_list("request_id", "starts_at", "ends_at"):
+        windows[request_id].append((starts_at, ends_at))
     targets = [
         # A blocked customer's request gets no windows, so no helper: it stays unmatched.
         request_facts(
@@ -163,13 +180,14 @@ def batch_problem(
         ).values_list("request_id", "helper_id")
     )  # fmt: skip
     spans = [window for target in targets for window in target.windows]
+    horizon = (0, 0)
     if spans and helpers:
-        first, end = min(span[0] for span in spans), max(span[1] for span in spans)
-        busy = busy_load(None, first, end, workspace=workspace)
+        horizon = (min(span[0] for span in spans), max(span[1] for span in spans))
+        busy = busy_load(None, *horizon, workspace=workspace)
         for helper in helpers:
-            helper.free = helper.calendar.free_spans(first, end, busy.get(helper.id, ()))
+            helper.free = helper.calendar.free_spans(*horizon, busy.get(helper.id, ()))
     loaded = time.perf_counter()
-    problem = _edges(requests, targets, helpers, helper_skills, turned_down,
+    problem = _edges(requests, targets, helpers, helper_skills, turned_down, horizon,
                      helpers_per_request, starts_per_helper)  # fmt: skip
     problem.timings = {"load_s": loaded - began, "edges_s": time.perf_counter() - loaded}
     return problem
@@ -181,10 +199,28 @@ def _edges(
     helpers: list[HelperFacts],
     helper_skills: dict[int, set[int]],
     turned_down: set[tuple[int, int]],
+    horizon: Span,
     helpers_per_request: int | None,
     starts_per_helper: int | None,
 ) -> BatchProblem:
-    """Scores of all request × helper pairs per skill with numpy; slots for the best ones."""
+    """Scores of all request × helper pairs per skill with numpy; slots for the best ones.
+
+    Free time is a helpers × hours matrix over the horizon of all windows; for a job of L
+    hours, `runs[L][h, t]` says whether helper h is free from hour t for L hours. A request
+    looks only at the columns where its windows allow a start."""
+    first, end = horizon
+    width = max(0, end - first)
+    free = np.zeros((len(helpers), width + 8), dtype=bool)
+    for index, helper in enumerate(helpers):
+        for begin, finish in helper.free:
+            free[index, begin - first : finish - first] = True
+    runs: dict[int, np.ndarray] = {}
+    for length in {target.length for target in targets}:
+        run = free.copy()
+        for shift in range(1, length):
+            run[:, : width + 8 - shift] &= free[:, shift:]
+            run[:, width + 8 - shift :] = False
+        runs[length] = run
     latitude = np.radians([helper.latitude for helper in helpers])
     longitude = np.radians([helper.longitude for helper in helpers])
     reach = np.array([helper.radius_km + RADIUS_TOLERANCE_KM for helper in helpers])
@@ -196,11 +232,17 @@ def _edges(
            else WEIGHT_RESPONSE / (1 + helper.response_hours / RESPONSE_HALF_HOURS))
         for helper in helpers
     ])  # fmt: skip
+    helper_key = np.array([helper.id for helper in helpers], dtype=np.int64)
+    request_key = np.array([request.pk for request in requests], dtype=np.int64)
+    turned_down_keys = np.array(
+        sorted(request_id * (1 << 32) + helper_id for request_id, helper_id in turned_down),
+        dtype=np.int64,
+    )
+    parts: list[tuple[np.ndarray, ...]] = []
     by_skill: dict[int, list[int]] = defaultdict(list)
     for index, target in enumerate(targets):
         if target.windows:
             by_skill[target.skill_id].append(index)
-    per_request: list[list[tuple[int, int, float, float]]] = [[] for _ in targets]
     for skill_id, request_indexes in by_skill.items():
         able = np.array([index for index, helper in enumerate(helpers)
                          if skill_id in helper_skills[helper.id]], dtype=np.int64)  # fmt: skip
@@ -211,63 +253,96 @@ def _edges(
             / EXPERIENCE_FULL_JOBS for index in able
         ])  # fmt: skip
         base = fixed[able] + experience
+        able_latitude, able_longitude, able_reach = latitude[able], longitude[able], reach[able]
         for chunk_start in range(0, len(request_indexes), CHUNK):
             chunk = request_indexes[chunk_start : chunk_start + CHUNK]
             request_latitude = np.radians([targets[index].latitude for index in chunk])[:, None]
             request_longitude = np.radians([targets[index].longitude for index in chunk])[:, None]
-            half_dphi = (latitude[able][None, :] - request_latitude) / 2
-            half_dlambda = (longitude[able][None, :] - request_longitude) / 2
+            half_dphi = (able_latitude[None, :] - request_latitude) / 2
+            half_dlambda = (able_longitude[None, :] - request_longitude) / 2
             a = (
                 np.sin(half_dphi) ** 2
                 + np.cos(request_latitude)
-                * np.cos(latitude[able][None, :])
+                * np.cos(able_latitude[None, :])
                 * np.sin(half_dlambda) ** 2
             )
             distance = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
-            inside = distance <= reach[able][None, :]
+            inside = distance <= able_reach[None, :]
             score = WEIGHT_DISTANCE / (1 + distance / DISTANCE_HALF_KM) + base[None, :]
             score += _price_points(chunk, targets, price[able])
             score = np.round(np.clip(score, 0.0, 100.0), 1)
-            for row, request_index in enumerate(chunk):
-                columns = np.flatnonzero(inside[row])
-                if not len(columns):
-                    continue
-                order = columns[np.lexsort((distance[row, columns], -score[row, columns]))]
-                target = targets[request_index]
-                request_id = requests[request_index].pk
-                found = per_request[request_index]
-                taken = 0
-                for column in order:
-                    helper = helpers[able[column]]
-                    if (request_id, helper.id) in turned_down:
-                        continue
-                    starts = list(itertools.islice(
-                        starts_within(helper.free, target.windows, target.length),
-                        starts_per_helper,
-                    ))  # fmt: skip
-                    if not starts:
-                        continue
-                    edge_score, edge_distance = (
-                        float(score[row, column]),
-                        float(distance[row, column]),
-                    )
-                    found.extend((int(able[column]), start, edge_score, edge_distance)
-                                 for start in starts)  # fmt: skip
-                    taken += 1
-                    if helpers_per_request is not None and taken >= helpers_per_request:
-                        break
-    counts = np.array([len(edges) for edges in per_request], dtype=np.int64)
-    first_edge = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    flat = [edge for edges in per_request for edge in edges]
+            parts.append(_chunk_edges(
+                chunk, targets, able, inside, score, distance, runs, first, width,
+                turned_down_keys, helper_key, request_key, helpers_per_request, starts_per_helper,
+            ))  # fmt: skip
+    edges = [np.concatenate([_NO_EDGES[k], *(part[k] for part in parts)]) for k in range(5)]
+    order = np.argsort(edges[0], kind="stable")  # grouped by request, best edges first
+    counts = np.bincount(edges[0], minlength=len(targets)).astype(np.int64)
     return BatchProblem(
         requests=requests, targets=targets, helpers=helpers,
-        edge_request=np.repeat(np.arange(len(targets), dtype=np.int64), counts),
-        edge_helper=np.array([edge[0] for edge in flat], dtype=np.int64),
-        edge_start=np.array([edge[1] for edge in flat], dtype=np.int64),
-        edge_score=np.array([edge[2] for edge in flat], dtype=np.float64),
-        edge_distance=np.array([edge[3] for edge in flat], dtype=np.float64),
-        first_edge=first_edge,
+        edge_request=edges[0][order].astype(np.int64), edge_helper=edges[1][order].astype(np.int64),
+        edge_start=edges[2][order].astype(np.int64), edge_score=edges[3][order].astype(np.float64),
+        edge_distance=edges[4][order].astype(np.float64),
+        first_edge=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
     )  # fmt: skip
+
+
+_NO_EDGES = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64),
+             np.empty(0, dtype=np.int64), np.empty(0), np.empty(0))  # fmt: skip
+
+
+def _chunk_edges(
+    chunk: list[int],
+    targets: list[RequestFacts],
+    able: np.ndarray,
+    inside: np.ndarray,
+    score: np.ndarray,
+    distance: np.ndarray,
+    runs: dict[int, np.ndarray],
+    first: int,
+    width: int,
+    turned_down_keys: np.ndarray,
+    helper_key: np.ndarray,
+    request_key: np.ndarray,
+    helpers_per_request: int | None,
+    starts_per_helper: int | None,
+) -> tuple[np.ndarray, ...]:
+    """Edges of a chunk of requests of one skill: (request, helper, start, score, distance).
+
+    All pairs in reach at once: a pair fits where the helper's free runs meet the hours at
+    which the request's windows allow a start; per request the best helpers that fit."""
+    length = targets[chunk[0]].length
+    allowed = np.zeros((len(chunk), width + 8), dtype=bool)
+    for row, index in enumerate(chunk):
+        for begin, finish in targets[index].windows:
+            allowed[row, max(0, begin - first) : max(0, finish - first - length + 1)] = True
+    rows, columns = np.nonzero(inside)
+    fits = runs[length][able[columns]] & allowed[rows]
+    keep = fits.any(axis=1)
+    chunk_requests = np.asarray(chunk, dtype=np.int64)
+    if len(turned_down_keys):
+        keys = request_key[chunk_requests[rows]] * (1 << 32) + helper_key[able[columns]]
+        keep &= ~np.isin(keys, turned_down_keys)
+    rows, columns, fits = rows[keep], columns[keep], fits[keep]
+    order = np.lexsort((distance[rows, columns], -score[rows, columns], rows))
+    rows, columns, fits = rows[order], columns[order], fits[order]
+    if helpers_per_request is not None and len(rows):
+        starts_of_group = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        sizes = np.diff(np.r_[starts_of_group, len(rows)])
+        rank = np.arange(len(rows)) - np.repeat(starts_of_group, sizes)
+        best = rank < helpers_per_request
+        rows, columns, fits = rows[best], columns[best], fits[best]
+    if starts_per_helper is not None:
+        fits = _first_true(fits, starts_per_helper)
+    pair, hour = np.nonzero(fits)
+    rows, columns = rows[pair], columns[pair]
+    return (chunk_requests[rows], able[columns], hour + first, score[rows, columns],
+            distance[rows, columns])  # fmt: skip
+
+
+def _first_true(matrix: np.ndarray, count: int) -> np.ndarray:
+    """The matrix with only the first `count` True values of each row kept."""
+    return matrix & (np.cumsum(matrix, axis=1) <= count)
 
 
 def _price_points(chunk: list[int], targets: list[RequestFacts], price: np.ndarray) -> np.ndarray:
@@ -316,15 +391,14 @@ def relaxed_total(problem: BatchProblem) -> float:
 
 
 def _integer_program(
-    problem: BatchProblem, *, seconds: float | None = None
+    problem: BatchProblem, *, seconds: float | None = None, relaxed: bool = False
 ) -> tuple[int, np.ndarray | None]:
-    """Solve the true model as an integer program (HiGHS): (status, chosen edges or None).
+    """Solve the true model with HiGHS: (status, x per edge or None).
 
-    Variables: one 0/1 per edge. Constraints: a request takes at most one edge; every
-    (helper, hour) is covered by at most one chosen edge. Status 0 is optimal; on a time-out
-    (status 1) the best feasible solution found so far comes back, if any."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
-
+    Variables: one per edge, 0/1 (or 0..1 with `relaxed`, the linear relaxation). Constraints:
+    a request takes at most one edge; every (helper, hour) is covered by at most one chosen
+    edge. Status 0 is optimal; on a time-out (status 1) the best solution found so far comes
+    back, if any."""
     lengths = np.array([target.length for target in problem.targets], dtype=np.int64)
     edge_length = lengths[problem.edge_request]
     edges = np.arange(problem.edges, dtype=np.int64)
@@ -341,11 +415,9 @@ def _integer_program(
                        shape=(requests + len(slots), problem.edges))  # fmt: skip
     options: dict[str, float] = {"time_limit": seconds} if seconds else {}
     result = milp(-problem.edge_score, constraints=LinearConstraint(matrix, ub=1),
-                  integrality=np.ones(problem.edges), bounds=Bounds(0, 1),
+                  integrality=None if relaxed else np.ones(problem.edges), bounds=Bounds(0, 1),
                   options=options)  # fmt: skip
-    if result.x is None:
-        return result.status, None
-    return result.status, np.flatnonzero(result.x > 0.5)
+    return result.status, result.x
 
 
 def optimal_total(problem: BatchProblem, *, seconds: float | None = None) -> float:
@@ -355,10 +427,10 @@ def optimal_total(problem: BatchProblem, *, seconds: float | None = None) -> flo
     the optimum over all choices. A time limit that runs out raises TimeoutError."""
     if not problem.edges:
         return 0.0
-    status, chosen = _integer_program(problem, seconds=seconds)
-    if status != 0 or chosen is None:
+    status, x = _integer_program(problem, seconds=seconds)
+    if status != 0 or x is None:
         raise TimeoutError(f"no optimum within {seconds} s (HiGHS status {status})")
-    return round(float(problem.edge_score[chosen].sum()), 1)
+    return round(float(problem.edge_score[x > 0.5].sum()), 1)
 
 
 class _Assignment:
@@ -432,16 +504,23 @@ class _Assignment:
         return True
 
 
+def batch_total(problem: BatchProblem, *, seconds: float = SOLVER_SECONDS) -> float:
+    """The total score the product's solver reaches on a problem (benchmarks and tests)."""
+    return round(float(problem.edge_score[_solve(problem, seconds=seconds)].sum()), 1)
+
+
 def _solve(problem: BatchProblem, *, seconds: float = SOLVER_SECONDS) -> list[int]:
     """Edge indices of the proposal (steps 3–5 of the module's docstring)."""
     state = _Assignment(problem)
     began = time.perf_counter()
-    start: np.ndarray | None = None
+    x = None
     if problem.edges:
-        _status, start = _integer_program(problem, seconds=seconds)
-    if start is None:  # no solution in time: the exact relaxed one, overlaps repaired
-        start = _exact(problem)
-    for edge in start[np.argsort(-problem.edge_score[start], kind="stable")].tolist():
+        _status, x = _integer_program(problem, seconds=seconds, relaxed=True)
+    # Edges the linear relaxation chose (x = 1) first, then by their share, then by score.
+    weight = np.zeros(problem.edges) if x is None else np.round(x, 6)
+    for edge in np.lexsort((problem.edge_start, -problem.edge_score, -weight)).tolist():
+        if weight[edge] <= 1e-6:
+            break
         if state.request[edge] not in state.chosen and state.free(edge):
             state.take(edge)
     for edge in np.lexsort((problem.edge_start, -problem.edge_score)).tolist():
@@ -464,7 +543,9 @@ def _overlap(first: range, second: range) -> bool:
 def batch_propose(workspace: Workspace, *, now: dt.datetime | None = None) -> Proposal:
     """The best proposal over all open requests (see the module's steps); makes no offers."""
     problem = batch_problem(workspace, now=now)
+    solving = time.perf_counter()
     edges = _solve(problem)
+    problem.timings["solve_s"] = time.perf_counter() - solving
     helper_rows = Helper.objects.in_bulk(
         {problem.helpers[int(problem.edge_helper[edge])].id for edge in edges}
     )
@@ -487,4 +568,5 @@ def batch_propose(workspace: Workspace, *, now: dt.datetime | None = None) -> Pr
         pairs=pairs,
         total_score=round(sum(candidate.score for _request, candidate in pairs), 1),
         unmatched=[request for request in problem.requests if request.pk not in matched],
+        timings={**problem.timings, "edges": problem.edges},
     )

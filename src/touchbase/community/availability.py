@@ -143,7 +143,7 @@ class HelperCalendar:
                 if begin < finish:
                     spans.append((begin, finish))
             day += dt.timedelta(days=1)
-        return _subtract(_merge(spans), self.holidays)
+        return _subtract(merge_spans(spans), self.holidays)
 
     def free_spans(self, first: int, end: int, busy: Iterable[int] = ()) -> list[Span]:
         """Hours within [first, end) the helper is free: open, no holiday, not busy."""
@@ -155,7 +155,7 @@ class HelperCalendar:
         """Epoch hours where `length` free hours begin inside the windows, earliest first.
 
         `windows` are epoch-hour spans; they are merged first, so no start repeats."""
-        merged = _merge(list(windows))
+        merged = merge_spans(list(windows))
         if not merged:
             return iter(())
         free = self.free_spans(merged[0][0], merged[-1][1], busy)
@@ -177,7 +177,8 @@ def starts_within(free: Sequence[Span], windows: Sequence[Span], length: int) ->
             position += 1
 
 
-def _merge(spans: list[Span]) -> list[Span]:
+def merge_spans(spans: list[Span]) -> list[Span]:
+    """Spans sorted, overlapping or touching ones joined."""
     spans.sort()
     merged: list[Span] = []
     for begin, end in spans:

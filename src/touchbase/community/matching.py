@@ -28,11 +28,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from touchbase.community.availability import (
     HelperCalendar,
@@ -41,6 +43,7 @@ from touchbase.community.availability import (
     epoch_hour,
     hour_datetime,
     hours_needed,
+    merge_spans,
     starts_within,
     window_spans,
 )
@@ -55,7 +58,6 @@ from touchbase.community.models import (
     HelpRequest,
     Offer,
     Rating,
-    RequestWindow,
     Skill,
 )
 from touchbase.core.models import Workspace
@@ -192,10 +194,11 @@ def facts_load(
     answered = Offer.objects.filter(by_helper).filter(
         Q(answered_at__isnull=False) | Q(state=OfferState.EXPIRED)
     )
-    for helper_id, created, answered_at, deadline in answered.values_list(
-        "helper_id", "created_at", "answered_at", "deadline_at"
-    ):
-        waits[helper_id].append(((answered_at or deadline) - created).total_seconds() / 3600)
+    waited = ExpressionWrapper(
+        Coalesce("answered_at", "deadline_at") - F("created_at"), output_field=DurationField()
+    )
+    for helper_id, wait in answered.annotate(waited=waited).values_list("helper_id", "waited"):
+        waits[helper_id].append(wait.total_seconds() / 3600)
     for helper_id, hours in waits.items():
         if helper_id in facts:
             facts[helper_id].response_hours = max(0.0, statistics.median(hours))
@@ -217,13 +220,16 @@ def busy_load(helper_ids: Sequence[int] | None, first: int, end: int,
     return busy
 
 
-def request_facts(request: HelpRequest, skill: Skill, windows: Iterable[RequestWindow],
-                  *, now: dt.datetime) -> RequestFacts:  # fmt: skip
-    """The request's facts; windows cut to the future (and to whole hours)."""
+def request_facts(
+    request: HelpRequest,
+    skill: Skill,
+    windows: Iterable[tuple[dt.datetime, dt.datetime]],
+    *,
+    now: dt.datetime,
+) -> RequestFacts:
+    """The request's facts; its (starts, ends) windows cut to the future and to whole hours."""
     length = hours_needed(skill.hours)
-    spans = window_spans(
-        (max(window.starts_at, now), window.ends_at) for window in windows if window.ends_at > now
-    )
+    spans = merge_spans(window_spans((max(begin, now), end) for begin, end in windows if end > now))
     if request.budget is not None:
         reference: float | None = float(request.budget)
     elif skill.technician_price:
@@ -272,6 +278,34 @@ def score_total(parts: Sequence[float]) -> float:
     return round(min(100.0, max(0.0, sum(parts))), 1)
 
 
+@lru_cache(maxsize=16)
+def _labels(language: str | None) -> dict[str, str]:
+    """The reasons' sentences in one language, looked up once: a batch labels thousands."""
+    return {
+        "away": _("%(km).1f km away"),
+        "unrated": _("no ratings yet"),
+        "no_jobs": _("no jobs on this topic yet"),
+        "price": _("€%(price)s/h"),
+        "within_budget": _("€%(price)s/h, within the budget"),
+        "under_technician": _("€%(price)s/h, less than a technician"),
+        "over_budget": _("€%(price)s/h, €%(over)s/h over the budget (ranked lower, not excluded)"),
+        "over_technician": _("€%(price)s/h, €%(over)s/h more than a technician"),
+        "no_answers": _("no offers answered yet"),
+        "answers": _("answers offers in %(hours)s h (median)"),
+    }
+
+
+@lru_cache(maxsize=512)
+def _ratings_label(language: str | None, count: int) -> str:
+    return ngettext("%(stars).1f stars from %(count)d rating",
+                    "%(stars).1f stars from %(count)d ratings", count)  # fmt: skip
+
+
+@lru_cache(maxsize=512)
+def _jobs_label(language: str | None, count: int) -> str:
+    return ngettext("%(count)d job on this topic", "%(count)d jobs on this topic", count)
+
+
 def _number(value: float) -> str:
     return f"{value:.0f}" if abs(value - round(value)) < 0.005 else f"{value:.2f}"
 
@@ -280,42 +314,34 @@ def score_reasons(
     facts: HelperFacts, request: RequestFacts, distance: float, parts: Sequence[float]
 ) -> list[Reason]:
     """The parts of the score as sentences (in the active language)."""
+    language = get_language()
+    labels = _labels(language)
     near, rated, done, cost, quick = (round(part, 1) for part in parts)
-    reasons = [Reason("distance", _("%(km).1f km away") % {"km": distance}, near)]
+    reasons = [Reason("distance", labels["away"] % {"km": distance}, near)]
     if facts.ratings:
-        mean = facts.stars / facts.ratings
-        reasons.append(Reason("rating", ngettext(
-            "%(stars).1f stars from %(count)d rating", "%(stars).1f stars from %(count)d ratings",
-            facts.ratings) % {"stars": mean, "count": facts.ratings}, rated))  # fmt: skip
+        label = _ratings_label(language, facts.ratings) % {
+            "stars": facts.stars / facts.ratings, "count": facts.ratings}  # fmt: skip
     else:
-        reasons.append(Reason("rating", _("no ratings yet"), rated))
+        label = labels["unrated"]
+    reasons.append(Reason("rating", label, rated))
     jobs = facts.jobs.get(request.skill_id, 0)
-    if jobs:
-        label = ngettext("%(count)d job on this topic", "%(count)d jobs on this topic", jobs) % {
-            "count": jobs
-        }
-    else:
-        label = _("no jobs on this topic yet")
+    label = _jobs_label(language, jobs) % {"count": jobs} if jobs else labels["no_jobs"]
     reasons.append(Reason("experience", label, done))
     price = {"price": _number(facts.hourly_price)}
     reference = request.reference_price
     if reference is None:
-        label = _("€%(price)s/h") % price
+        label = labels["price"] % price
     elif facts.hourly_price <= reference:
-        label = (_("€%(price)s/h, within the budget") if request.has_budget
-                 else _("€%(price)s/h, less than a technician")) % price  # fmt: skip
+        key = "within_budget" if request.has_budget else "under_technician"
+        label = labels[key] % price
     else:
-        over = {**price, "over": _number(facts.hourly_price - reference)}
-        label = (_("€%(price)s/h, €%(over)s/h over the budget (ranked lower, not excluded)")
-                 if request.has_budget
-                 else _("€%(price)s/h, €%(over)s/h more than a technician")) % over  # fmt: skip
+        key = "over_budget" if request.has_budget else "over_technician"
+        label = labels[key] % {**price, "over": _number(facts.hourly_price - reference)}
     reasons.append(Reason("price", label, cost))
     if facts.response_hours is None:
-        label = _("no offers answered yet")
+        label = labels["no_answers"]
     else:
-        label = _("answers offers in %(hours)s h (median)") % {
-            "hours": _number(round(facts.response_hours, 1))
-        }
+        label = labels["answers"] % {"hours": _number(round(facts.response_hours, 1))}
     reasons.append(Reason("response", label, quick))
     return reasons
 
@@ -346,7 +372,9 @@ def candidates(
     now = now or timezone.now()
     today = timezone.localdate(now)
     skill = request.skill
-    target = request_facts(request, skill, request.windows.all(), now=now)
+    target = request_facts(
+        request, skill, request.windows.values_list("starts_at", "ends_at"), now=now
+    )
     if not target.windows:
         return []
     if CustomerBlock.objects.filter(workspace_id=request.workspace_id,
