@@ -10,7 +10,7 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community help")
 
     def ready(self) -> None:
-        from touchbase.community import bookings, mails, requests
+        from touchbase.community import bookings, demo, mails, requests
         from touchbase.core import registry
 
         registry.periodic_jobs.register(
@@ -32,3 +32,6 @@ class CommunityConfig(AppConfig):
                 erase=requests.contact_requests_erase,
             )
         )  # fmt: skip
+        registry.demo_steps.register(
+            registry.DemoStep(name="community", run=demo.demo_community, order=180)
+        )

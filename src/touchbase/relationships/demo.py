@@ -88,6 +88,7 @@ TEAM = [
     ("anna", "Anna", "Berger", Role.STAFF, "Kundenservice Österreich", Language.GERMAN),
     ("luca", "Luca", "Mair", Role.STAFF, "Vertrieb Südtirol", Language.GERMAN),
     ("sophie", "Sophie", "Keller", Role.STAFF, "Vertrieb Schweiz", Language.GERMAN),
+    ("lena", "Lena", "Schmid", Role.COMMUNITY_MANAGER, "Nachbarschaftshilfe", Language.GERMAN),
 ]
 SUMMARIES = [
     "Kurz nachgefragt, wie es läuft — alles in Ordnung.",
