@@ -282,7 +282,7 @@ def score_total(parts: Sequence[float]) -> float:
 def _labels(language: str | None) -> dict[str, str]:
     """The reasons' sentences in one language, looked up once: a batch labels thousands."""
     return {
-        "away": _("%(km).1f km away"),
+        "away": _("%(km)s km away"),
         "unrated": _("no ratings yet"),
         "no_jobs": _("no jobs on this topic yet"),
         "price": _("€%(price)s/h"),
@@ -297,8 +297,8 @@ def _labels(language: str | None) -> dict[str, str]:
 
 @lru_cache(maxsize=512)
 def _ratings_label(language: str | None, count: int) -> str:
-    return ngettext("%(stars).1f stars from %(count)d rating",
-                    "%(stars).1f stars from %(count)d ratings", count)  # fmt: skip
+    return ngettext("%(stars)s stars from %(count)d rating",
+                    "%(stars)s stars from %(count)d ratings", count)  # fmt: skip
 
 
 @lru_cache(maxsize=512)
@@ -306,8 +306,17 @@ def _jobs_label(language: str | None, count: int) -> str:
     return ngettext("%(count)d job on this topic", "%(count)d jobs on this topic", count)
 
 
-def _number(value: float) -> str:
-    return f"{value:.0f}" if abs(value - round(value)) < 0.005 else f"{value:.2f}"
+def _number(value: float, places: int | None = None) -> str:
+    """A number as the reader writes it: German readers expect a decimal comma."""
+    if places is None:
+        places = 0 if abs(value - round(value)) < 0.005 else 2
+    text = f"{value:.{places}f}"
+    return text.replace(".", ",") if (get_language() or "").startswith("de") else text
+
+
+def _hours(value: float) -> str:
+    rounded = round(value, 1)
+    return _number(rounded, 0 if rounded == int(rounded) else 1)
 
 
 def score_reasons(
@@ -317,10 +326,10 @@ def score_reasons(
     language = get_language()
     labels = _labels(language)
     near, rated, done, cost, quick = (round(part, 1) for part in parts)
-    reasons = [Reason("distance", labels["away"] % {"km": distance}, near)]
+    reasons = [Reason("distance", labels["away"] % {"km": _number(distance, 1)}, near)]
     if facts.ratings:
         label = _ratings_label(language, facts.ratings) % {
-            "stars": facts.stars / facts.ratings, "count": facts.ratings}  # fmt: skip
+            "stars": _number(facts.stars / facts.ratings, 1), "count": facts.ratings}  # fmt: skip
     else:
         label = labels["unrated"]
     reasons.append(Reason("rating", label, rated))
@@ -341,7 +350,7 @@ def score_reasons(
     if facts.response_hours is None:
         label = labels["no_answers"]
     else:
-        label = labels["answers"] % {"hours": _number(round(facts.response_hours, 1))}
+        label = labels["answers"] % {"hours": _hours(facts.response_hours)}
     reasons.append(Reason("response", label, quick))
     return reasons
 
