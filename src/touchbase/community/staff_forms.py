@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
@@ -91,6 +92,25 @@ class SkillForm(forms.ModelForm[Skill]):
         model = Skill
         fields = ["name_de", "name_en", "description", "hours", "technician_price", "active"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.workspace = workspace
+
+    def _unique_name(self, field: str) -> str:
+        name: str = self.cleaned_data[field].strip()
+        taken = Skill.objects.filter(workspace=self.workspace, **{f"{field}__iexact": name})
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError(_("A skill with this name exists already."))
+        return name
+
+    def clean_name_de(self) -> str:
+        return self._unique_name("name_de")
+
+    def clean_name_en(self) -> str:
+        return self._unique_name("name_en")
 
 
 class MemberChoiceField(forms.ModelChoiceField[User]):

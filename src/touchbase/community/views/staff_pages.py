@@ -69,7 +69,7 @@ def skill_list(request: MemberRequest) -> HttpResponse:
 
 
 def _skill_page(request: MemberRequest, skill: Skill | None) -> HttpResponse:
-    form = SkillForm(request.POST or None, instance=skill)
+    form = SkillForm(request.POST or None, instance=skill, workspace=request.workspace)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
