@@ -511,3 +511,21 @@ def test_the_booking_list_shows_price_paid_beside_the_technicians(mia_client, wo
     text = mia_client.get(reverse("community:booking-list"), {"kind": "done"}).text
     row = text[text.index(f'id="booking-{booking.pk}"') :]
     assert '<td data-label="Saved" class="saving">55.00 €</td>' in row
+
+
+def test_the_contact_panel_lists_the_customers_requests_and_links_to_ask_a_helper(
+    rf, alice, alice_membership, workspace, wifi, contact
+):
+    from django.template.loader import render_to_string
+
+    from touchbase.community.panels import help_requests_panel
+
+    asked = make_request(workspace, skill=wifi, contact=contact)
+    request = rf.get("/")
+    request.user, request.workspace, request.membership = alice, workspace, alice_membership
+    context = help_requests_panel(request, contact)
+    assert context["help_requests"] == [asked]
+    html = render_to_string("community/partials/_contact_panel.html",
+                            {**context, "contact": contact})  # fmt: skip
+    assert f"/community/requests/new/?contact={contact.pk}" in html
+    assert f"/community/requests/{asked.pk}/" in html
