@@ -2,7 +2,11 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
+from touchbase.community.views import staff
+
 app_name = "community"
 # Each area adds its patterns here: staff pages under /community/…, public pages under
 # /help/<workspace slug>/…, the helpers' own pages under /helpers/<workspace slug>/….
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    *staff.urlpatterns,
+]

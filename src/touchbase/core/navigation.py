@@ -16,10 +16,14 @@ from touchbase.core.models import Membership, User
 
 
 def home_url(user: User | AnonymousUser) -> str:
-    """Where a member starts: the due list, or their settings when their role has no CRM."""
-    memberships = Membership.objects.filter(user=user) if isinstance(user, User) else []
-    works_with_customers = any(role_has(m.role, Capability.CRM_VIEW) for m in memberships)
-    return resolve_url(settings.LOGIN_REDIRECT_URL if works_with_customers else "core:settings")
+    """Where a member starts: the due list; a community manager without CRM their community
+    overview (by URL name: core imports no product app); anyone else their settings."""
+    memberships = list(Membership.objects.filter(user=user)) if isinstance(user, User) else []
+    if any(role_has(m.role, Capability.CRM_VIEW) for m in memberships):
+        return resolve_url(settings.LOGIN_REDIRECT_URL)
+    if any(role_has(m.role, Capability.COMMUNITY_MANAGE) for m in memberships):
+        return resolve_url("community:dashboard")
+    return resolve_url("core:settings")
 
 
 def is_on_site(request: HttpRequest, target: str | None) -> bool:
