@@ -10,8 +10,9 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community help")
 
     def ready(self) -> None:
-        from touchbase.community import bookings, demo, mails, requests
+        from touchbase.community import bookings, demo, mails, panels, requests
         from touchbase.core import registry
+        from touchbase.core.capabilities import Capability
 
         registry.periodic_jobs.register(
             registry.PeriodicJob(
@@ -35,3 +36,10 @@ class CommunityConfig(AppConfig):
         registry.demo_steps.register(
             registry.DemoStep(name="community", run=demo.demo_community, order=180)
         )
+        registry.contact_panels.register(
+            registry.Panel(
+                name="community", template="community/partials/_contact_panel.html",
+                context=panels.help_requests_panel, capability=Capability.COMMUNITY_MANAGE,
+                order=50,
+            )
+        )  # fmt: skip
