@@ -159,6 +159,7 @@ def _counts() -> dict[str, int]:
             "ideas",
             "visitors",
             "publishing",
+            "community",
         }
     }
 
@@ -218,6 +219,7 @@ def alice_world(
             decision, figures, *_ideas_world(workspace, alice, contact, product, mention,
                                                touchpoint),
             *_publishing_world(workspace, alice, bob_membership.user),
+            *_community_world(workspace, alice, contact),
             bob_membership, workspace, *ApiToken.objects.filter(user=alice),
             *Membership.objects.filter(user=alice)]  # fmt: skip
     # An id that also names one of carol's own rows would rightly be found: leave those out.
@@ -266,6 +268,32 @@ def _publishing_world(workspace, alice, bob) -> list[Any]:
             *draft.versions.all(), *draft.publications.all(), *draft.audit.all(),
             *draft.requests.all(), *draft.tags.all(),
             publishing.news_settings(workspace=workspace)]  # fmt: skip
+
+
+def _community_world(workspace, alice, contact) -> list[Any]:
+    """A skill, a verified helper with a checked skill, a request with a window, an offer, a
+    booking with its hours and ratings, a report, a customer block, the settings."""
+    from touchbase.community import helpers as community
+    from touchbase.community.choices import BookingState, Side
+    from touchbase.community.models import CustomerBlock, Rating, Report
+    from touchbase.community.tests import factories
+
+    skill = factories.make_skill(workspace, name="WLAN")
+    helper = factories.make_helper(workspace, skills=[skill], name="Hanna")
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=3)
+    request = factories.make_request(workspace, skill=skill, contact=contact,
+                                     windows=[(start, start + dt.timedelta(hours=3))])  # fmt: skip
+    offer = factories.make_offer(request=request, helper=helper, starts_at=start)
+    done = factories.make_request(workspace, skill=skill, state="done")
+    booking = factories.make_booking(request=done, helper=helper, starts_at=start,
+                                     state=BookingState.CONFIRMED)  # fmt: skip
+    rating = Rating.objects.create(workspace=workspace, booking=booking, by=Side.CUSTOMER, stars=5)
+    report = Report.objects.create(workspace=workspace, helper=helper, booking=booking,
+                                   by=Side.CUSTOMER, text="Zu spät")  # fmt: skip
+    block = CustomerBlock.objects.create(workspace=workspace, email="spam@example.org")
+    return [skill, helper, *helper.helper_skills.all(), *helper.availability.all(), request,
+            *request.windows.all(), offer, done, booking, *booking.hours.all(), rating, report,
+            block, community.settings_for(workspace)]  # fmt: skip
 
 
 def _reach_world(workspace, alice) -> list[Any]:
