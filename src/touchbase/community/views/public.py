@@ -52,8 +52,9 @@ TOKEN_LENGTH = 600
 
 
 def community_page(view: View) -> View:
-    """A public community page: the slug's workspace as scope, answers never cached and never
-    sent on as a referrer (their addresses carry tokens)."""
+    """A public community page: the slug's workspace as scope, answers never cached and their
+    addresses (which carry tokens) never sent to another site as a referrer. Not "no-referrer":
+    then the browser posts forms with "Origin: null", which Django's CSRF check refuses."""
 
     @public_page
     @wraps(view)
@@ -62,7 +63,7 @@ def community_page(view: View) -> View:
         assert workspace is not None
         response = view(request, workspace, *args, **kwargs)
         response["Cache-Control"] = "no-store, private"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     return wrapper
