@@ -164,6 +164,17 @@ def test_every_helper_page_sends_a_stranger_to_the_sign_in(client, workspace, ha
     assert offer.state == OfferState.PENDING
 
 
+def test_following_an_offer_link_while_signed_out_lands_on_the_offer_after_signing_in(
+    client, workspace, hanna, erika_request
+):
+    offer = offered(erika_request, hanna)
+    offer_url = url("helper-offer", workspace, offer.pk)
+    assert client.get(offer_url)["Location"] == url("helper-sign-in", workspace)
+    path = urlsplit(helpers.helper_link(hanna)).path
+    assert client.post(path)["Location"] == offer_url
+    assert client.get(offer_url).status_code == 200
+
+
 def test_a_signed_in_helper_is_nobody_under_another_workspaces_slug(
     client, workspace, other_workspace, hanna
 ):

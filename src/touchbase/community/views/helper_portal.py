@@ -54,6 +54,7 @@ from touchbase.core.requests import WorkspaceRequest
 from touchbase.core.signing import LinkInvalid
 
 HELPER_SESSION_KEY = "touchbase_helper"
+NEXT_SESSION_KEY = "touchbase_helper_next"
 SIGN_IN_ACTION = "sign-in"
 # Blank rows shown below a helper's windows and holidays, to add some without a second trip.
 MORE_BLANK = 3
@@ -81,6 +82,9 @@ def helper_page(view: View) -> View:
     ) -> HttpResponse:
         helper = signed_in_helper(request, workspace)
         if helper is None:
+            if request.method == "GET":
+                # An offer's mail links to the offer: after signing in, that is where to go.
+                request.session[NEXT_SESSION_KEY] = request.get_full_path()[:300]
             return redirect("community:helper-sign-in", workspace.slug)
         return view(request, workspace, helper, *args, **kwargs)
 
@@ -132,6 +136,9 @@ def helper_enter(request: WorkspaceRequest, workspace: Workspace, token: str) ->
         return link_invalid(request, workspace, error, what="sign-in")
     request.session.cycle_key()
     request.session[HELPER_SESSION_KEY] = {"w": workspace.pk, "h": helper.pk}
+    wanted = request.session.pop(NEXT_SESSION_KEY, "")
+    if isinstance(wanted, str) and wanted.startswith(f"/help/{workspace.slug}/helper/"):
+        return redirect(wanted)
     return redirect("community:helper-home", workspace.slug)
 
 
