@@ -525,3 +525,21 @@ def test_booking_states_read_in_words_on_the_request_page(client, workspace, wif
     body = text(client.get(page_url(request)))
     assert "Our support will get in touch with you." in body
     assert Booking.objects.get().state == BookingState.ESCALATED
+
+
+def test_the_request_page_says_when_a_helper_was_asked_and_when_one_had_to_cancel(
+    client, workspace, wifi
+):
+    helper = make_helper(workspace, skills=[wifi])
+    request = make_request(workspace, skill=wifi, windows=[(day_ahead(2), day_ahead(2, 12))])
+    offer = bookings.offer_make(request=request, candidate=candidate(helper, day_ahead(2)),
+                                by=None)  # fmt: skip
+    assert "We have asked a helper for one of your times" in text(client.get(page_url(request)))
+    booking = bookings.offer_accept(offer=offer, helper=helper)
+    assert "Your helper is booked." in text(client.get(page_url(request)))
+    bookings.booking_cancel(booking=booking, side=Side.HELPER, reason="Krank.")
+    request.refresh_from_db()
+    assert request.state == RequestState.OPEN
+    body = text(client.get(page_url(request)))
+    assert "The helper had to cancel. We are looking for somebody else." in body
+    assert 'id="helper-card"' not in body

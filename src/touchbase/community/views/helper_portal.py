@@ -95,7 +95,8 @@ def helper_render(
     request: WorkspaceRequest, workspace: Workspace, helper: Helper, template: str,
     status: int = 200, **context: Any,
 ) -> HttpResponse:  # fmt: skip
-    context = {"workspace": workspace, "helper": helper, **context}
+    context = {"workspace": workspace, "helper": helper, "booking_states": BookingState,
+               **context}  # fmt: skip
     return page(request, template, context, status=status, zone=helper.time_zone)
 
 

@@ -216,6 +216,7 @@ def _request_context(workspace: Workspace, found: HelpRequest, token: str) -> di
         "can_cancel": not closed, "can_rate": finished and not rated, "rated": rated,
         "can_report": booking is not None,
         "cancelled": found.bookings.filter(state=BookingState.CANCELLED).order_by("-pk").first(),
+        "states": RequestState, "sides": Side,
     }  # fmt: skip
 
 
