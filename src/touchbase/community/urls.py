@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from touchbase.community.views import staff
+from touchbase.community.views import helper_portal, public, staff
 
 app_name = "community"
-# Each area adds its patterns here: staff pages under /community/…, public pages under
-# /help/<workspace slug>/…, the helpers' own pages under /helpers/<workspace slug>/….
+# Staff pages live under /community/…; customers' and helpers' pages under /help/<slug>/….
 urlpatterns: list[URLPattern | URLResolver] = [
     *staff.urlpatterns,
+    *public.urlpatterns,
+    *helper_portal.urlpatterns,
 ]
