@@ -81,6 +81,20 @@ PUBLIC = {
     # slug's workspace offers to partners (publishing/tests/test_reach_pages.py)
     "publishing:partner-page", "publishing:partner-enter", "publishing:partner-leave",
     "publishing:partner-download",
+    # community help's pages for strangers, customers and helpers under /help/<slug>/: a
+    # customer's rows only through the request's signed link, a helper's only to that helper
+    # signed in by link (another helper's offer or booking is 404); community/tests/
+    # test_public_pages.py and test_helper_portal.py
+    "community:request-form", "community:request-confirm", "community:request-page",
+    "community:request-cancel", "community:request-rate", "community:request-report",
+    "community:helper-apply", "community:helper-confirm", "community:helper-sign-in",
+    "community:helper-sign-out", "community:helper-home", "community:helper-enter",
+    "community:helper-offer", "community:helper-offer-accept", "community:helper-offer-decline",
+    "community:helper-booking-list", "community:helper-booking", "community:helper-booking-cancel",
+    "community:helper-booking-finish", "community:helper-booking-rate",
+    "community:helper-booking-report", "community:helper-ratings", "community:helper-availability",
+    "community:helper-holidays", "community:helper-data", "community:helper-data-export",
+    "community:helper-data-erase",
 }  # fmt: skip
 MEMBER_ONLY = {
     "core:settings", "core:token-create", "core:token-delete", "core:workspace-switch",
