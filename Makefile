@@ -28,6 +28,8 @@ run: install
 	@echo "  touchbase runs at http://$(HOST):$(PORT)/  — sign in as joseph / pollux-demo"
 	@echo "  the demo's public idea portal: http://$(HOST):$(PORT)/ideas/pollux/"
 	@echo "  the demo's public news page:   http://$(HOST):$(PORT)/news/pollux/"
+	@echo "  community help: sign in as lena / pollux-demo; the public help page:"
+	@echo "                                 http://$(HOST):$(PORT)/help/pollux/"
 	@echo "  (Ctrl+C stops web server and worker)"
 	@echo ""
 	@echo "  (digest e-mails are printed here; set TOUCHBASE_SMTP_HOST to send them)"
