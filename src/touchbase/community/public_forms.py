@@ -228,7 +228,11 @@ class RequestForm(Honeypot):
             elif ends <= starts:
                 self.add_error(f"until_{index}", _("End after you start."))
             else:
-                self.times.append((self._utc(day, starts), self._utc(day, ends)))
+                try:
+                    self.times.append((self._utc(day, starts), self._utc(day, ends)))
+                except OverflowError:
+                    # Year 1 or 9999 in a zone off UTC lies outside the calendar Python knows.
+                    self.add_error(f"date_{index}", _("Choose times within the next 90 days."))
         return cleaned
 
     def _utc(self, day: dt.date, time: dt.time) -> dt.datetime:

@@ -31,7 +31,7 @@ from touchbase.community.tests.factories import (
     make_skill,
 )
 from touchbase.community.tests.services_support import candidate, day_ahead, mails_owed
-from touchbase.community.views.helper_portal import HELPER_SESSION_KEY
+from touchbase.community.views.helper_portal import HELPER_SESSION_KEY, address_mark
 from touchbase.visitors.services import DEFAULT_LIMIT, LIMITS
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +123,9 @@ def test_opening_the_sign_in_link_signs_in_only_by_its_button(client, workspace,
     response = client.post(path)
     # then
     assert response["Location"] == url("helper-home", workspace)
-    assert client.session[HELPER_SESSION_KEY] == {"w": workspace.pk, "h": hanna.pk}
+    assert client.session[HELPER_SESSION_KEY] == {
+        "w": workspace.pk, "h": hanna.pk, "e": address_mark(hanna),
+    }  # fmt: skip
     home = client.get(url("helper-home", workspace))
     assert 'id="verified-badge"' in text(home)
 

@@ -21,6 +21,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -61,15 +62,26 @@ MORE_BLANK = 3
 View = Callable[..., HttpResponse]
 
 
+def address_mark(helper: Helper) -> str:
+    """A keyed hash of the address the sign-in link went to: a session lasts only while the
+    helper still has it, so erasing the data (which replaces it) signs out every device."""
+    return salted_hmac(
+        "touchbase.community.helper-session", helper.email, algorithm="sha256"
+    ).hexdigest()
+
+
 def signed_in_helper(request: WorkspaceRequest, workspace: Workspace) -> Helper | None:
     """The helper this browser signed in as, for this workspace only."""
     entry = request.session.get(HELPER_SESSION_KEY)
     if not isinstance(entry, dict) or entry.get("w") != workspace.pk:
         return None
-    helper_id = entry.get("h")
-    if not isinstance(helper_id, int):
+    helper_id, mark = entry.get("h"), entry.get("e")
+    if not isinstance(helper_id, int) or not isinstance(mark, str):
         return None
-    return Helper.objects.filter(workspace=workspace, pk=helper_id).first()
+    helper = Helper.objects.filter(workspace=workspace, pk=helper_id).first()
+    if helper is None or not constant_time_compare(mark, address_mark(helper)):
+        return None
+    return helper
 
 
 def helper_page(view: View) -> View:
@@ -136,7 +148,9 @@ def helper_enter(request: WorkspaceRequest, workspace: Workspace, token: str) ->
     except LinkInvalid as error:
         return link_invalid(request, workspace, error, what="sign-in")
     request.session.cycle_key()
-    request.session[HELPER_SESSION_KEY] = {"w": workspace.pk, "h": helper.pk}
+    request.session[HELPER_SESSION_KEY] = {
+        "w": workspace.pk, "h": helper.pk, "e": address_mark(helper),
+    }  # fmt: skip
     wanted = request.session.pop(NEXT_SESSION_KEY, "")
     if isinstance(wanted, str) and wanted.startswith(f"/help/{workspace.slug}/helper/"):
         return redirect(wanted)
@@ -292,7 +306,8 @@ def _booking_page(
     return helper_render(
         request, workspace, helper, "community/helper/booking.html", status=status,
         booking=booking, help_request=booking.request,
-        contact=bookings.contact_visible(booking, Side.HELPER),
+        # A blocked helper keeps their pages (and data) but no longer the customers' details.
+        contact=helper.blocked_at is None and bookings.contact_visible(booking, Side.HELPER),
         can_cancel=booking.state == BookingState.CONFIRMED,
         can_finish=booking.state == BookingState.CONFIRMED and booking.starts_at <= now,
         can_rate=finished and rated is None, rated=rated,
