@@ -54,6 +54,7 @@ LIVE_BOOKING_STATES = (BookingState.CONFIRMED, BookingState.DONE, BookingState.E
 # How many candidates the automatic next offer tries before leaving the request open.
 NEXT_CANDIDATES = 20
 MAX_PRICE_PAID = Decimal("100000")
+REPORT_MAIL_GAP = dt.timedelta(hours=1)
 
 
 # --- offers ----------------------------------------------------------------------------------
@@ -510,7 +511,8 @@ def report_file(
     helper: Helper | None = None,
     request: HelpRequest | None = None,
 ) -> Report:
-    """One side reports the other; every community manager is mailed."""
+    """One side reports the other; every community manager is mailed (once an hour for
+    reports in a row by the same side about the same booking, helper or request)."""
     if side not in Side.values:
         raise ValidationError({"side": _("Choose a side.")})
     text = (text or "").strip()
@@ -524,10 +526,18 @@ def report_file(
     subject = booking or helper or request
     if subject is None:
         raise ValueError("A report is about a booking, a helper or a request.")
+    # Reports in a row by one side about the same job are all kept, but the managers are
+    # mailed for the first of the hour only: a report form must not mail-bomb the team.
+    repeated = Report.objects.filter(
+        booking=booking, helper=helper, request=request, by=side,
+        created_at__gt=timezone.now() - REPORT_MAIL_GAP,
+    ).exists()  # fmt: skip
     report = Report.objects.create(
         workspace_id=subject.workspace_id, booking=booking, helper=helper, request=request,
         by=side, text=text,
     )  # fmt: skip
+    if repeated:
+        return report
     workspace = Workspace.objects.get(pk=subject.workspace_id)
     for manager in community_managers(workspace):
         mail_queue(

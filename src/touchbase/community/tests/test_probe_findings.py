@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from touchbase.community import helpers
-from touchbase.community.choices import BookingState
-from touchbase.community.models import Availability, Helper, HelpRequest
+from touchbase.community import bookings, helpers
+from touchbase.community.choices import BookingState, Side
+from touchbase.community.models import Availability, Helper, HelpRequest, Report
 from touchbase.community.tests.factories import make_booking, make_helper, make_request, make_skill
 from touchbase.community.tests.services_support import day_ahead
 
@@ -141,3 +141,23 @@ def test_ten_thousand_row_fields_are_refused_before_any_form(client, workspace, 
     response = browser.post(url("helper-availability", workspace), data)
     assert response.status_code == 400
     assert not Availability.objects.filter(helper=hanna).exclude(weekday__in=range(7)).exists()
+
+
+# --- abuse ---------------------------------------------------------------------------------------
+
+
+def test_reports_in_a_row_on_one_booking_mail_the_managers_once_an_hour(
+    client, workspace, wifi, hanna, alice
+):
+    from touchbase.community.requests import request_link
+    from touchbase.community.tests.services_support import mails_owed
+
+    booking = done_booking(workspace, wifi, hanna)
+    report = url("request-report", workspace, request_link(booking.request))
+    for number in range(5):
+        assert client.post(report, {"text": f"Spam {number}"}).status_code == 302
+    assert Report.objects.filter(booking=booking).count() == 5
+    assert mails_owed(kind="report") == [("report", alice.email)]
+    # a report by the other side still reaches the managers at once
+    bookings.report_file(side=Side.HELPER, text="The customer shouted.", booking=booking)
+    assert mails_owed(kind="report") == [("report", alice.email)] * 2
