@@ -161,3 +161,16 @@ def test_reports_in_a_row_on_one_booking_mail_the_managers_once_an_hour(
     # a report by the other side still reaches the managers at once
     bookings.report_file(side=Side.HELPER, text="The customer shouted.", booking=booking)
     assert mails_owed(kind="report") == [("report", alice.email)] * 2
+
+
+def test_a_nul_byte_in_a_strangers_field_is_a_field_error(client, workspace, wifi):
+    tomorrow = (timezone.now() + dt.timedelta(days=1)).date().isoformat()
+    data = {
+        "skill": str(wifi.pk), "name": "Erika\x00Muster", "email": "erika@example.com",
+        "phone": "0171 2345678", "language": "de", "country": "DE", "postal_code": "80331",
+        "town": "München", "date_0": tomorrow, "from_0": "10:00", "until_0": "12:00",
+    }  # fmt: skip
+    response = client.post(reverse("community:request-form", args=[workspace.slug]), data)
+    assert response.status_code == 422
+    assert "Null characters are not allowed." in response.text
+    assert not HelpRequest.objects.exists()
