@@ -36,6 +36,9 @@ BOOKING_KINDS = [
 STAFF_WINDOWS = min(3, MAX_WINDOWS)
 
 
+FAR_DAYS = 3660
+
+
 class HelperFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("Show"), choices=HELPER_STATES, required=False)
     q = forms.CharField(label=_("Name or town"), required=False, max_length=100)
@@ -210,6 +213,10 @@ class RequestNewForm(forms.Form):
                 continue
             if day is None or starts is None or ends is None:
                 self.add_error(f"day_{number}", _("Give the day, a start and an end."))
+                continue
+            if abs((day - dt.datetime.now(tz=zone).date()).days) > FAR_DAYS:
+                # Year 1 or 9999 cannot even be turned into UTC; the service's 90 days apply.
+                self.add_error(f"day_{number}", _("Choose times within the next 90 days."))
                 continue
             begin = dt.datetime.combine(day, starts, tzinfo=zone)
             end = dt.datetime.combine(day, ends, tzinfo=zone)

@@ -411,6 +411,16 @@ def test_a_request_without_times_is_a_field_error(mia_client, wifi, contact):
     assert not HelpRequest.objects.filter(contact=contact).exists()
 
 
+def test_a_day_in_year_one_is_a_field_error_not_a_crash(mia_client, wifi, contact):
+    response = mia_client.post(reverse("community:request-new"), {
+        "contact": contact.pk, "skill": wifi.pk, "country": "DE", "postal_code": "80331",
+        "town": "München", "day_1": "0001-01-01", "from_1": "00:00", "until_1": "01:00",
+    })  # fmt: skip
+    assert response.status_code == 422
+    assert "90" in response.text
+    assert not HelpRequest.objects.filter(contact=contact).exists()
+
+
 def test_another_workspaces_contact_cannot_be_picked(mia_client, carol_contact):
     url = reverse("community:request-new")
     assert mia_client.get(url, {"contact": carol_contact.pk}).status_code == 404
