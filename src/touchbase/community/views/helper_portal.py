@@ -14,6 +14,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count
@@ -348,75 +349,76 @@ def _to_booking(workspace: Workspace, booking: Booking) -> HttpResponse:
     return redirect("community:helper-booking", workspace.slug, booking.pk)
 
 
+def _booking_form_sent(
+    request: WorkspaceRequest,
+    workspace: Workspace,
+    helper: Helper,
+    booking: Booking,
+    *,
+    form: forms.Form,
+    key: str,
+    run: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """One form on the booking page: the service's errors go on the form, success goes back."""
+    if form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except ValidationError as error:
+            service_errors(form, error, {})
+        else:
+            messages.success(request, done)
+            return _to_booking(workspace, booking)
+    return _booking_page(request, workspace, helper, booking, status=422, **{key: form})
+
+
 @_booking_action
 def helper_booking_cancel(
     request: WorkspaceRequest, workspace: Workspace, helper: Helper, booking: Booking
 ) -> HttpResponse:
-    form = CancelForm(request.POST)
-    if form.is_valid():
-        try:
-            bookings.booking_cancel(booking=booking, side=Side.HELPER,
-                                    reason=form.cleaned_data["reason"])  # fmt: skip
-        except ValidationError as error:
-            service_errors(form, error, {})
-        else:
-            messages.success(request, _("Cancelled. The customer has been told."))
-            return _to_booking(workspace, booking)
-    return _booking_page(request, workspace, helper, booking, status=422, cancel_form=form)
+    return _booking_form_sent(
+        request, workspace, helper, booking, form=CancelForm(request.POST), key="cancel_form",
+        run=lambda data: bookings.booking_cancel(booking=booking, side=Side.HELPER,
+                                                 reason=data["reason"]),
+        done=_("Cancelled. The customer has been told."),
+    )  # fmt: skip
 
 
 @_booking_action
 def helper_booking_finish(
     request: WorkspaceRequest, workspace: Workspace, helper: Helper, booking: Booking
 ) -> HttpResponse:
-    form = FinishForm(request.POST)
-    if form.is_valid():
-        try:
-            bookings.booking_finish(
-                booking=booking, solved=form.cleaned_data["solved"] == "yes",
-                notes=form.cleaned_data["notes"], price_paid=form.cleaned_data["price_paid"],
-            )  # fmt: skip
-        except ValidationError as error:
-            service_errors(form, error, {})
-        else:
-            messages.success(request, _("Thank you! The job is recorded."))
-            return _to_booking(workspace, booking)
-    return _booking_page(request, workspace, helper, booking, status=422, finish_form=form)
+    return _booking_form_sent(
+        request, workspace, helper, booking, form=FinishForm(request.POST), key="finish_form",
+        run=lambda data: bookings.booking_finish(
+            booking=booking, solved=data["solved"] == "yes", notes=data["notes"],
+            price_paid=data["price_paid"]),
+        done=_("Thank you! The job is recorded."),
+    )  # fmt: skip
 
 
 @_booking_action
 def helper_booking_rate(
     request: WorkspaceRequest, workspace: Workspace, helper: Helper, booking: Booking
 ) -> HttpResponse:
-    form = RatingForm(request.POST)
-    if form.is_valid():
-        try:
-            bookings.rating_give(booking=booking, side=Side.HELPER,
-                                 stars=form.cleaned_data["stars"],
-                                 comment=form.cleaned_data["comment"])  # fmt: skip
-        except ValidationError as error:
-            service_errors(form, error, {})
-        else:
-            messages.success(request, _("Thank you for your rating."))
-            return _to_booking(workspace, booking)
-    return _booking_page(request, workspace, helper, booking, status=422, rating_form=form)
+    return _booking_form_sent(
+        request, workspace, helper, booking, form=RatingForm(request.POST), key="rating_form",
+        run=lambda data: bookings.rating_give(booking=booking, side=Side.HELPER,
+                                              stars=data["stars"], comment=data["comment"]),
+        done=_("Thank you for your rating."),
+    )  # fmt: skip
 
 
 @_booking_action
 def helper_booking_report(
     request: WorkspaceRequest, workspace: Workspace, helper: Helper, booking: Booking
 ) -> HttpResponse:
-    form = ReportForm(request.POST)
-    if form.is_valid():
-        try:
-            bookings.report_file(side=Side.HELPER, text=form.cleaned_data["text"],
-                                 booking=booking)  # fmt: skip
-        except ValidationError as error:
-            service_errors(form, error, {})
-        else:
-            messages.success(request, _("Thank you. A community manager will look into it."))
-            return _to_booking(workspace, booking)
-    return _booking_page(request, workspace, helper, booking, status=422, report_form=form)
+    return _booking_form_sent(
+        request, workspace, helper, booking, form=ReportForm(request.POST), key="report_form",
+        run=lambda data: bookings.report_file(side=Side.HELPER, text=data["text"],
+                                              booking=booking),
+        done=_("Thank you. A community manager will look into it."),
+    )  # fmt: skip
 
 
 # --- ratings, availability, holidays -------------------------------------------------------------
