@@ -319,20 +319,11 @@ def skill_check(*, helper_skill: HelperSkill, by: User | None, note: str) -> Hel
     return helper_skill
 
 
-@transaction.atomic
-def helper_block(*, helper: Helper, by: User | None, reason: str) -> Helper:
-    """Block a helper: no more offers or bookings. Their waiting offers are withdrawn (the next
-    helper is offered), their future bookings cancelled and the customers told."""
+def _jobs_end(helper: Helper) -> None:
+    """The helper's waiting offers pass on and their future bookings are cancelled (and the
+    customers told), as when they leave or are blocked."""
     from touchbase.community import bookings
 
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why, so colleagues understand.")})
-    helper = Helper.objects.select_for_update().get(pk=helper.pk)
-    if helper.blocked_at is None:
-        helper.blocked_at = timezone.now()
-    helper.block_reason = reason[:500]
-    helper.save(update_fields=["blocked_at", "block_reason"])
     for offer in helper.offers.filter(state=OfferState.PENDING).select_related("request"):
         bookings.offer_withdraw(offer=offer)
     for booking in helper.bookings.filter(
@@ -342,6 +333,21 @@ def helper_block(*, helper: Helper, by: User | None, reason: str) -> Helper:
             booking=booking, side=Side.HELPER,
             reason=_("The helper can no longer take this job. We are looking for another one."),
         )  # fmt: skip
+
+
+@transaction.atomic
+def helper_block(*, helper: Helper, by: User | None, reason: str) -> Helper:
+    """Block a helper: no more offers or bookings. Their waiting offers are withdrawn (the next
+    helper is offered), their future bookings cancelled and the customers told."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why, so colleagues understand.")})
+    helper = Helper.objects.select_for_update().get(pk=helper.pk)
+    if helper.blocked_at is None:
+        helper.blocked_at = timezone.now()
+    helper.block_reason = reason[:500]
+    helper.save(update_fields=["blocked_at", "block_reason"])
+    _jobs_end(helper)
     return helper
 
 
@@ -518,18 +524,9 @@ def helper_erase(helper: Helper) -> Helper:
     """Erase a helper's personal data: waiting offers and future bookings end as with a block,
     then name, address, phone, location and texts are blanked; the customers' past bookings
     and ratings stay without them."""
-    from touchbase.community import bookings
 
     helper = Helper.objects.select_for_update().get(pk=helper.pk)
-    for offer in helper.offers.filter(state=OfferState.PENDING).select_related("request"):
-        bookings.offer_withdraw(offer=offer)
-    for booking in helper.bookings.filter(
-        state=BookingState.CONFIRMED, starts_at__gt=timezone.now()
-    ).select_related("request", "helper"):
-        bookings.booking_cancel(
-            booking=booking, side=Side.HELPER,
-            reason=_("The helper can no longer take this job. We are looking for another one."),
-        )  # fmt: skip
+    _jobs_end(helper)
     CommunityMail.objects.filter(helper=helper, sent_at=None).delete()
     CommunityMail.objects.filter(helper=helper).update(to=f"erased-{helper.pk}@invalid.invalid")
     helper.availability.all().delete()
