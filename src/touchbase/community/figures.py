@@ -52,6 +52,12 @@ TOP = 5
 BEST_RATED_MIN = 3  # ratings a helper needs before counting among the best rated
 OPEN_STATES = (RequestState.OPEN, RequestState.OFFERED)
 MONEY = DecimalField(max_digits=14, decimal_places=2)
+CENT = Decimal("0.01")
+
+
+def _money(value: Decimal | None) -> Decimal:
+    """A sum in euros and cents (SQLite's sums come back without their decimal places)."""
+    return Decimal(value or 0).quantize(CENT)
 
 
 @dataclass
@@ -151,7 +157,7 @@ def _months(workspace: Workspace, first: dt.datetime, zone: dt.tzinfo) -> list[d
     keys = [_key(_months_back(first, -index), zone) for index in range(MONTHS)]
     rows: dict[str, dict[str, Any]] = {
         key: {"month": key, "requests": 0, "new_helpers": 0, "done": 0, "escalated": 0,
-              "cancelled": 0, "savings": Decimal("0"), "rating_of_helpers": None}
+              "cancelled": 0, "savings": _money(None), "rating_of_helpers": None}
         for key in keys
     }  # fmt: skip
 
@@ -186,7 +192,7 @@ def _months(workspace: Workspace, first: dt.datetime, zone: dt.tzinfo) -> list[d
         if target is not None:
             target.update(
                 done=row["done"], escalated=row["escalated"], cancelled=row["cancelled"],
-                savings=row["savings"] or Decimal("0"),
+                savings=_money(row["savings"]),
             )  # fmt: skip
     rated: Any = (
         Rating.objects.filter(workspace=workspace, by=Side.CUSTOMER, created_at__gte=first)
@@ -284,8 +290,8 @@ def community_figures(*, workspace: Workspace, now: dt.datetime | None = None) -
         ratings_of_helpers=ratings["of_helpers_count"],
         rating_of_customers=stars(ratings["of_customers"]),
         ratings_of_customers=ratings["of_customers_count"],
-        savings_month=savings["month"] or Decimal("0"),
-        savings_total=savings["total"] or Decimal("0"),
+        savings_month=_money(savings["month"]),
+        savings_total=_money(savings["total"]),
         jobs_with_price=savings["jobs"],
         months=_months(workspace, first, zone),
         most_active=most_active,

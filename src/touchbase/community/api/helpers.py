@@ -74,8 +74,9 @@ class HelperOut(Schema):
     created_at: dt.datetime
 
     @staticmethod
-    def resolve_state(helper: Helper) -> HelperState:
-        return helper_state(helper)
+    def resolve_state(helper: Helper | dict[str, Any]) -> HelperState:
+        # The detail arrives as a dict that carries its state already.
+        return helper["state"] if isinstance(helper, dict) else helper_state(helper)
 
 
 class HelperPage(Schema):

@@ -264,6 +264,7 @@ def batch_offers(request: MemberRequest, payload: BatchOffersIn) -> dict[str, An
         skipped.append({"request_id": pair.request_id, "helper_id": pair.helper_id,
                         "starts_at": pair.starts_at, "reason": reason})  # fmt: skip
 
+    seen: set[int] = set()
     for pair in payload.pairs:
         request_pk, helper_pk = id_or_none(pair.request_id), id_or_none(pair.helper_id)
         help_request = (
@@ -278,6 +279,8 @@ def batch_offers(request: MemberRequest, payload: BatchOffersIn) -> dict[str, An
         )
         if help_request is None:
             skip(pair, _("No such request."))
+        elif help_request.pk in seen:
+            skip(pair, _("The request is in this batch already."))
         elif helper is None:
             skip(pair, _("No such helper."))
         elif help_request.state != RequestState.OPEN:
@@ -286,6 +289,8 @@ def batch_offers(request: MemberRequest, payload: BatchOffersIn) -> dict[str, An
             skip(pair, _("The helper can no longer take this request at that time."))
         else:
             ready.append((help_request, found, pair))
+        if help_request is not None:
+            seen.add(help_request.pk)
     offers = bookings.batch_offer(
         workspace, [(help_request, found) for help_request, found, _pair in ready],
         by=request.user,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, ProtectedError, QuerySet
 from django.utils.translation import gettext as _
@@ -70,6 +71,19 @@ def _counted() -> QuerySet[Skill]:
     )
 
 
+def _names_free(request: MemberRequest, fields: dict[str, Any], skill: Skill | None) -> None:
+    """A name another skill has is an error on that name's field (the model would say it
+    about the whole skill)."""
+    taken = {}
+    others = Skill.objects.filter(workspace=request.workspace).exclude(pk=skill.pk if skill else 0)
+    for name in ("name_de", "name_en"):
+        value = fields.get(name)
+        if isinstance(value, str) and others.filter(**{name: value.strip()}).exists():
+            taken[name] = [_("A skill with this name exists already.")]
+    if taken:
+        raise ValidationError(taken)
+
+
 def _skill(request: MemberRequest, skill_id: int) -> Skill:
     return owned_or_404(_counted(), skill_id, workspace=request.workspace)
 
@@ -87,6 +101,7 @@ def skill_list(request: MemberRequest, filters: Query[SkillFilters]) -> dict[str
 @router.post("/community/skills", response={201: SkillOut}, summary="Add a skill")
 @api_capability(Capability.COMMUNITY_MANAGE)
 def skill_create(request: MemberRequest, payload: SkillIn) -> Status[Skill]:
+    _names_free(request, payload.dict(), None)
     skill = skill_save(workspace=request.workspace, fields=payload.dict())
     return Status(201, _skill(request, skill.pk))
 
@@ -102,6 +117,7 @@ def skill_get(request: MemberRequest, skill_id: Id) -> Skill:
 @api_capability(Capability.COMMUNITY_MANAGE)
 def skill_replace(request: MemberRequest, skill_id: Id, payload: SkillIn) -> Skill:
     skill = _skill(request, skill_id)
+    _names_free(request, payload.dict(), skill)
     skill_save(workspace=request.workspace, skill=skill, fields=payload.dict())
     return _skill(request, skill_id)
 
@@ -113,6 +129,7 @@ def skill_update(request: MemberRequest, skill_id: Id, payload: SkillPatch) -> S
     skill = _skill(request, skill_id)
     fields = {name: value for name, value in payload.dict(exclude_unset=True).items()
               if value is not None}  # fmt: skip
+    _names_free(request, fields, skill)
     skill_save(workspace=request.workspace, skill=skill, fields=fields)
     return _skill(request, skill_id)
 
