@@ -157,8 +157,10 @@ def world(workspace, wifi, hanna, open_request):
     report = Report.objects.create(workspace=workspace, booking=booking, helper=hanna,
                                    request=past, by=Side.CUSTOMER, text="Unfreundlich")  # fmt: skip
     block = CustomerBlock.objects.create(workspace=workspace, email="spam@example.com")
-    return {"skill": wifi.pk, "helper": hanna.pk, "request": open_request.pk,
-            "offer": offer.pk, "booking": booking.pk, "report": report.pk, "block": block.pk}  # fmt: skip
+    return {
+        "skill": wifi.pk, "helper": hanna.pk, "request": open_request.pk, "offer": offer.pk,
+        "booking": booking.pk, "report": report.pk, "block": block.pk,
+    }  # fmt: skip
 
 
 def filled(path, world):
@@ -168,8 +170,16 @@ def filled(path, world):
 def snapshot():
     return [
         list(model.objects.order_by("pk").values())
-        for model in (Skill, Helper, HelpRequest, Offer, Booking, Report, CustomerBlock,
-                      CommunitySettings)  # fmt: skip
+        for model in (
+            Skill,
+            Helper,
+            HelpRequest,
+            Offer,
+            Booking,
+            Report,
+            CustomerBlock,
+            CommunitySettings,
+        )  # fmt: skip
     ]
 
 
@@ -254,9 +264,7 @@ def test_a_skill_is_created_changed_and_read_back(client, alice_token, workspace
     assert call(client, "get", f"/skills/{skill_id}", alice_token).json()["name_en"] == "Printer"
 
 
-def test_a_skill_name_taken_or_a_duration_out_of_range_is_a_field_error(
-    client, alice_token, wifi
-):
+def test_a_skill_name_taken_or_a_duration_out_of_range_is_a_field_error(client, alice_token, wifi):
     taken = call(client, "post", "/skills", alice_token,
                  {"name_de": "Gast-WLAN", "name_en": "Guest Wi-Fi"})  # fmt: skip
     assert "name_de" in errors_of(taken)
@@ -291,9 +299,9 @@ def test_a_skill_requests_use_is_kept_with_a_409(client, alice_token, wifi, open
 def test_helpers_are_filtered_by_state_skill_and_words(
     client, alice_token, workspace, wifi, router_skill, hanna
 ):
-    waiting = make_helper(workspace, name="Willi Wart", verified=False, skills=[router_skill])
-    blocked = make_helper(workspace, name="Bernd Block", skills=[wifi],
-                          blocked_at=timezone.now())  # fmt: skip
+    make_helper(workspace, name="Willi Wart", verified=False, skills=[router_skill])
+    make_helper(workspace, name="Bernd Block", skills=[wifi],
+                blocked_at=timezone.now())  # fmt: skip
 
     def names(**query):
         response = call(client, "get", "/helpers", alice_token, query)
@@ -308,7 +316,6 @@ def test_helpers_are_filtered_by_state_skill_and_words(
     assert names(skill_id=wifi.pk) == [("Bernd Block", "blocked"), ("Hanna Huber", "verified")]
     assert names(q="hanna@example") == [("Hanna Huber", "verified")]
     assert names(q="willi wart") == [("Willi Wart", "waiting")]
-    assert waiting.pk and blocked.pk
 
 
 def test_a_skill_filter_of_another_workspace_is_a_field_error(
@@ -351,8 +358,9 @@ def test_the_manager_corrects_radius_price_pause_and_place(client, alice_token, 
         "latitude": 48.2, "longitude": 11.6})  # fmt: skip
     assert response.status_code == 200
     hanna.refresh_from_db()
-    assert (hanna.radius_km, hanna.hourly_price, hanna.paused_until, hanna.latitude,
-            hanna.longitude) == (35, Decimal("18.50"), dt.date(2030, 1, 31), 48.2, 11.6)  # fmt: skip
+    assert (hanna.radius_km, hanna.hourly_price, hanna.paused_until) == (
+        35, Decimal("18.50"), dt.date(2030, 1, 31))  # fmt: skip
+    assert (hanna.latitude, hanna.longitude) == (48.2, 11.6)
     cleared = call(client, "patch", f"/helpers/{hanna.pk}", alice_token, {"paused_until": None})
     assert cleared.json()["paused_until"] is None
     hanna.refresh_from_db()
@@ -363,12 +371,14 @@ def test_a_profile_out_of_range_or_emptied_is_a_field_error_and_nothing_changes(
     client, alice_token, hanna
 ):
     assert "radius_km" in errors_of(
-        call(client, "patch", f"/helpers/{hanna.pk}", alice_token, {"radius_km": 0}))
+        call(client, "patch", f"/helpers/{hanna.pk}", alice_token, {"radius_km": 0})
+    )
     assert "radius_km" in errors_of(
         call(client, "patch", f"/helpers/{hanna.pk}", alice_token,
              {"radius_km": None, "hourly_price": "5"}))  # fmt: skip
     assert "latitude" in errors_of(
-        call(client, "patch", f"/helpers/{hanna.pk}", alice_token, {"latitude": 91}))
+        call(client, "patch", f"/helpers/{hanna.pk}", alice_token, {"latitude": 91})
+    )
     hanna.refresh_from_db()
     assert (hanna.radius_km, hanna.hourly_price, hanna.latitude) == (20, Decimal("20"), 48.1374)
 
@@ -478,7 +488,12 @@ def test_staff_take_a_request_for_a_known_customer_open_at_once(
     body = response.json()
     created = HelpRequest.objects.get(pk=body["id"])
     assert (created.state, created.contact, created.created_by, created.name, created.email) == (
-        RequestState.OPEN, contact, alice, "Jürgen Müller", "juergen@sonnenschein.example")
+        RequestState.OPEN,
+        contact,
+        alice,
+        "Jürgen Müller",
+        "juergen@sonnenschein.example",
+    )
     assert (created.address, created.postal_code, created.town) == (
         "Lindenstraße 1", "80331", "München")  # fmt: skip
     assert [(instant(w["starts_at"]), instant(w["ends_at"])) for w in body["windows"]] == [
@@ -570,8 +585,8 @@ def test_an_offer_to_a_helper_who_is_no_candidate_then_is_a_field_error(
                     {"helper_id": hanna.pk, "starts_at": half.isoformat()})  # fmt: skip
     assert "helper_id" in errors_of(response)
     unverified = make_helper(workspace, skills=[wifi], verified=False)
-    response = call(client, "post", url, alice_token,
-                    {"helper_id": unverified.pk, "starts_at": day_ahead(2).isoformat()})  # fmt: skip
+    body = {"helper_id": unverified.pk, "starts_at": day_ahead(2).isoformat()}
+    response = call(client, "post", url, alice_token, body)
     assert "helper_id" in errors_of(response)
     stranger = make_helper(other_workspace)
     response = call(client, "post", url, alice_token,
@@ -605,9 +620,7 @@ def test_cancelling_a_request_withdraws_its_offer(client, alice_token, hanna, op
     assert "closed already" in errors_of(again)["__all__"][0]
 
 
-def test_withdrawing_an_offer_and_not_offering_the_next(
-    client, alice_token, hanna, open_request
-):
+def test_withdrawing_an_offer_and_not_offering_the_next(client, alice_token, hanna, open_request):
     offer = make_offer(request=open_request, helper=hanna, starts_at=day_ahead(2))
     open_request.state = RequestState.OFFERED
     open_request.save()
@@ -725,9 +738,7 @@ def test_the_manager_cancels_for_the_helper_and_the_request_opens_again(
     assert "confirmed booking" in errors_of(again)["__all__"][0]
 
 
-def test_finishing_a_job_records_the_price_and_the_saving(
-    client, alice_token, contact, started
-):
+def test_finishing_a_job_records_the_price_and_the_saving(client, alice_token, contact, started):
     response = call(client, "post", f"/bookings/{started.pk}/finish", alice_token,
                     {"solved": True, "notes": "Gast-WLAN läuft", "price_paid": "30"})  # fmt: skip
     assert response.status_code == 200, response.content
@@ -751,9 +762,7 @@ def test_an_unsolved_job_needs_notes_and_then_is_escalated(client, alice_token, 
     assert response.json()["state"] == "escalated"
 
 
-def test_a_job_that_has_not_started_cannot_be_finished(
-    client, alice_token, workspace, wifi, hanna
-):
+def test_a_job_that_has_not_started_cannot_be_finished(client, alice_token, workspace, wifi, hanna):
     request = make_request(workspace, skill=wifi, state=RequestState.BOOKED)
     booking = make_booking(request=request, helper=hanna, starts_at=day_ahead(2))
     response = call(client, "post", f"/bookings/{booking.pk}/finish", alice_token,
@@ -783,8 +792,8 @@ def test_reports_are_listed_read_and_closed(client, alice_token, alice, world):
                                        {"outcome": ""}))  # fmt: skip
     closed = call(client, "post", url + "/close", alice_token,
                   {"outcome": "Mit beiden gesprochen"})  # fmt: skip
-    assert (closed.json()["state"], closed.json()["outcome"]) == ("closed",
-                                                                 "Mit beiden gesprochen")  # fmt: skip
+    assert closed.json()["state"] == "closed"
+    assert closed.json()["outcome"] == "Mit beiden gesprochen"
     report = Report.objects.get(pk=world["report"])
     assert (report.state, report.handled_by) == (ReportState.CLOSED, alice)
     again = call(client, "post", url + "/close", alice_token, {"outcome": "Nochmal"})
@@ -898,6 +907,7 @@ def test_the_figures_count_requests_offers_ratings_savings_and_thank_the_helpers
 
 def test_the_figures_of_an_empty_workspace_are_zero(client, alice_token):
     body = call(client, "get", "/figures", alice_token).json()
-    assert (body["acceptance_rate"], body["median_response_hours"], body["rating_of_helpers"],
-            body["savings_total"], body["most_active"]) == (None, None, None, "0.00", [])  # fmt: skip
+    assert (body["acceptance_rate"], body["median_response_hours"]) == (None, None)
+    assert (body["rating_of_helpers"], body["savings_total"], body["most_active"]) == (
+        None, "0.00", [])  # fmt: skip
     assert [month["done"] for month in body["months"]] == [0] * 12
