@@ -243,7 +243,10 @@ def _profile_save(helper: Helper, fields: dict[str, Any]) -> Helper:
         if name not in PROFILE_FIELDS:
             raise ValueError(f"The manager does not change {name!r}.")
         setattr(helper, name, value)
-    helper.full_clean(exclude=["workspace"], validate_unique=False)
+    # Only the changed fields are checked: an erased helper's blanked address must not stop
+    # the manager from pausing them.
+    others = [field.name for field in Helper._meta.fields if field.name not in fields]
+    helper.full_clean(exclude=others, validate_unique=False)
     helper.save(update_fields=list(fields))
     return helper
 

@@ -367,6 +367,15 @@ def test_the_manager_corrects_radius_price_pause_and_place(client, alice_token, 
     assert hanna.paused_until is None
 
 
+def test_an_erased_helper_can_still_be_paused(client, alice_token, workspace, hanna):
+    Helper.objects.filter(pk=hanna.pk).update(postal_code="", town="", name="[erased]")
+    response = call(client, "patch", f"/helpers/{hanna.pk}", alice_token,
+                    {"paused_until": "2099-12-31"})  # fmt: skip
+    assert response.status_code == 200
+    hanna.refresh_from_db()
+    assert hanna.paused_until == dt.date(2099, 12, 31)
+
+
 def test_a_profile_out_of_range_or_emptied_is_a_field_error_and_nothing_changes(
     client, alice_token, hanna
 ):
