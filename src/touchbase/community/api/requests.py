@@ -201,7 +201,8 @@ def candidate_at(
     now = now or timezone.now()
     today = timezone.localdate(now)
     skill = help_request.skill
-    target = request_facts(help_request, skill, help_request.windows.all(), now=now)
+    windows = help_request.windows.values_list("starts_at", "ends_at")
+    target = request_facts(help_request, skill, windows, now=now)
     if not target.windows or starts_at != starts_at.replace(minute=0, second=0, microsecond=0):
         return None
     turned_down = help_request.offers.filter(
