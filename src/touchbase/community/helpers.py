@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +32,7 @@ from touchbase.community.models import (
     Rating,
     Skill,
 )
-from touchbase.core.models import User, Workspace
+from touchbase.core.models import Membership, User, Workspace
 from touchbase.core.phone import phone_normalize
 from touchbase.core.signing import LinkInvalid, link_sign, link_verify
 
@@ -49,6 +50,31 @@ def settings_for(workspace: Workspace) -> CommunitySettings:
     """The workspace's community settings, made with the defaults on first use."""
     found, _created = CommunitySettings.objects.get_or_create(workspace=workspace)
     return found
+
+
+SETTINGS_FIELDS = ("signup_open", "requests_open", "offer_hours", "terms", "support_owner")
+
+
+@transaction.atomic
+def settings_save(*, workspace: Workspace, changes: dict[str, Any]) -> CommunitySettings:
+    """Change how community help runs. Changed terms get a new version: helpers who accepted
+    the old terms are told apart by their terms_version. The support contact is a member."""
+    row = CommunitySettings.objects.select_for_update().get(pk=settings_for(workspace).pk)
+    owner = changes.get("support_owner", row.support_owner)
+    if owner is not None and not Membership.objects.filter(workspace=workspace,
+                                                            user=owner).exists():  # fmt: skip
+        raise ValidationError({"support_owner": _("Choose a member of this workspace.")})
+    terms_before = row.terms.strip()
+    for field in SETTINGS_FIELDS:
+        if field in changes:
+            setattr(row, field, changes[field])
+    row.terms = (row.terms or "").strip()
+    row.full_clean(exclude=["workspace", "support_owner"])
+    row.save()
+    if row.terms != terms_before:
+        CommunitySettings.objects.filter(pk=row.pk).update(terms_version=F("terms_version") + 1)
+        row.refresh_from_db(fields=["terms_version"])
+    return row
 
 
 # --- skills ----------------------------------------------------------------------------------

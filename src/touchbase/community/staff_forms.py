@@ -8,12 +8,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django_scopes.forms import SafeModelChoiceField
 
-from touchbase.community import selectors
+from touchbase.community import helpers, selectors
 from touchbase.community.choices import Country, RequestState
 from touchbase.community.models import MAX_HOURLY_PRICE, CommunitySettings, Skill
 from touchbase.community.requests import MAX_WINDOWS
@@ -142,18 +140,10 @@ class SettingsForm(forms.ModelForm[CommunitySettings]):
         self.fields["support_owner"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             pk__in=members, is_active=True
         ).order_by("first_name", "last_name", "pk")
-        self._terms_before = self.instance.terms
+        self.workspace = workspace
 
-    @transaction.atomic
     def save(self, commit: bool = True) -> CommunitySettings:
-        community = super().save(commit=commit)
-        if commit and community.terms.strip() != (self._terms_before or "").strip():
-            # Helpers who accepted the old terms are told apart by their terms_version.
-            CommunitySettings.objects.filter(pk=community.pk).update(
-                terms_version=F("terms_version") + 1
-            )
-            community.refresh_from_db(fields=["terms_version"])
-        return community
+        return helpers.settings_save(workspace=self.workspace, changes=dict(self.cleaned_data))
 
 
 class SkillChoiceField(SafeModelChoiceField):  # type: ignore[misc]

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
+from touchbase.community import helpers
 from touchbase.community.api.base import router
 from touchbase.community.helpers import settings_for
 from touchbase.community.models import CommunitySettings
 from touchbase.core.capabilities import Capability, api_capability
-from touchbase.core.models import Membership, Workspace
+from touchbase.core.models import User, Workspace
 from touchbase.core.requests import MemberRequest
 from touchbase.core.tenancy import id_or_none
 
@@ -38,22 +38,17 @@ class SettingsIn(Schema):
 
 @transaction.atomic
 def _settings_save(*, workspace: Workspace, payload: SettingsIn) -> CommunitySettings:
-    """Change the settings; changed terms get a new version, which new helpers accept."""
-    row = CommunitySettings.objects.select_for_update().get(pk=settings_for(workspace).pk)
     owner_id = payload.support_owner_id
-    members = Membership.objects.filter(workspace=workspace)
-    if owner_id is not None and not members.filter(user_id=id_or_none(owner_id) or 0).exists():
-        raise ValidationError({"support_owner_id": _("Choose a member of this workspace.")})
-    terms = payload.terms.strip()
-    changed_terms = terms != row.terms
-    row.signup_open, row.requests_open = payload.signup_open, payload.requests_open
-    row.offer_hours, row.terms, row.support_owner_id = payload.offer_hours, terms, owner_id
-    row.full_clean(exclude=["workspace", "support_owner"])
-    row.save()
-    if changed_terms:
-        CommunitySettings.objects.filter(pk=row.pk).update(terms_version=F("terms_version") + 1)
-        row.refresh_from_db()
-    return row
+    owner = None
+    if owner_id is not None:
+        owner = User.objects.filter(pk=id_or_none(owner_id) or 0,
+                                    memberships__workspace=workspace).first()  # fmt: skip
+        if owner is None:
+            raise ValidationError({"support_owner_id": _("Choose a member of this workspace.")})
+    changes = {"signup_open": payload.signup_open, "requests_open": payload.requests_open,
+               "offer_hours": payload.offer_hours, "terms": payload.terms,
+               "support_owner": owner}  # fmt: skip
+    return helpers.settings_save(workspace=workspace, changes=changes)
 
 
 @router.get("/community/settings", response=SettingsOut,
