@@ -46,11 +46,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from due_list import _memory  # noqa: E402
+from publishing import section_write  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "bench" / "data" / "community"
 RESULTS = ROOT / "bench" / "results" / "community.json"
-RESULTS_MD = ROOT / "bench" / "RESULTS.md"
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
 PG_NAME = "tb_bench_community"
 PG_URL = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_NAME
@@ -496,20 +496,6 @@ def _markdown(results: dict) -> str:
         f"**{'met' if batch_ok else 'not met'}**.",
         MARK_END,
     ])  # fmt: skip
-
-
-def section_write(section: str, *, start: str, end: str) -> None:
-    """Replace the section between the markers, or put it above the first section."""
-    text = RESULTS_MD.read_text() if RESULTS_MD.exists() else "# Benchmark results\n"
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        text = before + section + rest.split(end, 1)[1]
-    elif "\n## " in text:
-        head, tail = text.split("\n## ", 1)
-        text = f"{head}\n{section}\n\n## {tail}"
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS_MD.write_text(text)
 
 
 def main() -> None:

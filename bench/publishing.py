@@ -35,6 +35,7 @@ import http.client
 import json
 import os
 import random
+import re
 import shutil
 import socket
 import subprocess
@@ -478,9 +479,10 @@ def section_write(section: str, *, start: str, end: str) -> None:
     if start in text and end in text:
         before, rest = text.split(start, 1)
         text = before + section + rest.split(end, 1)[1]
-    elif "\n## " in text:
-        head, tail = text.split("\n## ", 1)
-        text = f"{head}\n{section}\n\n## {tail}"
+    elif match := re.search(r"^(<!-- bench/|## )", text, flags=re.MULTILINE):
+        # Above the first section, and above its marker too: inside another script's markers
+        # it would be lost when that script writes its own section again.
+        text = f"{text[: match.start()]}{section}\n\n{text[match.start() :]}"
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
     RESULTS_MD.write_text(text)
