@@ -568,3 +568,23 @@ def helper_erase(helper: Helper) -> Helper:
     helper.verified_at = None
     helper.save()
     return helper
+
+
+# What the community manager may correct in a helper's profile; the rest is the helper's own.
+PROFILE_FIELDS = ("radius_km", "hourly_price", "paused_until", "latitude", "longitude")
+
+
+@transaction.atomic
+def helper_profile_save(*, helper: Helper, fields: dict[str, Any]) -> Helper:
+    """The manager's corrections of radius, price, pause and place, checked by the model."""
+    helper = Helper.objects.select_for_update().get(pk=helper.pk)
+    for name, value in fields.items():
+        if name not in PROFILE_FIELDS:
+            raise ValueError(f"The manager does not change {name!r}.")
+        setattr(helper, name, value)
+    # Only the changed fields are checked: an erased helper's blanked address must not stop
+    # the manager from pausing them.
+    others = [field.name for field in Helper._meta.fields if field.name not in fields]
+    helper.full_clean(exclude=others, validate_unique=False)
+    helper.save(update_fields=list(fields))
+    return helper

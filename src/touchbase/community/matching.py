@@ -438,3 +438,53 @@ def candidates(
         )
         for negative_score, distance, start, pk, parts in best
     ]
+
+
+def candidate_at(
+    help_request: HelpRequest, helper: Helper, starts_at: dt.datetime,
+    *, now: dt.datetime | None = None,
+) -> Candidate | None:  # fmt: skip
+    """The helper as a candidate for the request at this start, or None where matching would
+    not offer it: the same rules as matching.candidates, for one helper and any free start
+    (not only the earliest).
+
+    Steps: the request's future whole-hour windows; the helper eligible for its skill today
+    and not having turned it down; within their radius; the job's hours free in their
+    calendar and inside a window; then the score and its reasons."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    skill = help_request.skill
+    windows = help_request.windows.values_list("starts_at", "ends_at")
+    target = request_facts(help_request, skill, windows, now=now)
+    if not target.windows or starts_at != starts_at.replace(minute=0, second=0, microsecond=0):
+        return None
+    turned_down = help_request.offers.filter(
+        helper=helper, state__in=[OfferState.DECLINED, OfferState.EXPIRED]
+    )
+    if turned_down.exists():
+        return None
+    row = (
+        eligible_helpers(help_request.workspace_id, skill_ids=[skill.pk], today=today)
+        .filter(pk=helper.pk)
+        .values_list(*HELPER_COLUMNS)
+        .first()
+    )
+    if row is None:
+        return None
+    distance = distance_km(row[1], row[2], help_request.latitude, help_request.longitude)
+    if distance > row[3] + RADIUS_TOLERANCE_KM:
+        return None
+    start = epoch_hour(starts_at)
+    end = start + target.length
+    calendars = calendars_from({helper.pk: row[5]}, today=today)
+    busy = busy_load([helper.pk], start, end)
+    free = calendars[helper.pk].free_spans(start, end, busy.get(helper.pk, ()))
+    if start not in starts_within(free, target.windows, target.length):
+        return None
+    facts = facts_load([row], skill_ids=[skill.pk], today=today, calendars=calendars)[helper.pk]
+    parts = score_parts(facts, target, distance)
+    return Candidate(
+        helper=helper, starts_at=hour_datetime(start), ends_at=hour_datetime(end),
+        score=score_total(parts), reasons=score_reasons(facts, target, distance, parts),
+        distance_km=round(distance, 2),
+    )  # fmt: skip

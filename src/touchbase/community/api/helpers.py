@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Avg, Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -37,7 +37,6 @@ from touchbase.core.requests import MemberRequest
 from touchbase.core.tenancy import owned_or_404, owned_ref
 
 MAX_QUERY_LENGTH = 100
-PROFILE_FIELDS = ("radius_km", "hourly_price", "paused_until", "latitude", "longitude")
 
 
 class HelperState(models.TextChoices):
@@ -235,22 +234,6 @@ def _listed(request: MemberRequest, filters: HelperFilters) -> QuerySet[Helper]:
     return rows.order_by("name", "pk")
 
 
-@transaction.atomic
-def _profile_save(helper: Helper, fields: dict[str, Any]) -> Helper:
-    """The manager's corrections of radius, price, pause and place, checked by the model."""
-    helper = Helper.objects.select_for_update().get(pk=helper.pk)
-    for name, value in fields.items():
-        if name not in PROFILE_FIELDS:
-            raise ValueError(f"The manager does not change {name!r}.")
-        setattr(helper, name, value)
-    # Only the changed fields are checked: an erased helper's blanked address must not stop
-    # the manager from pausing them.
-    others = [field.name for field in Helper._meta.fields if field.name not in fields]
-    helper.full_clean(exclude=others, validate_unique=False)
-    helper.save(update_fields=list(fields))
-    return helper
-
-
 @router.get("/community/helpers", response=HelperPage,
             summary="Helpers by name; filter by state, skill and words")  # fmt: skip
 @api_capability(Capability.COMMUNITY_MANAGE)
@@ -280,7 +263,7 @@ def helper_update(request: MemberRequest, helper_id: Id, payload: HelperPatch) -
     if empty:
         raise ValidationError({name: _("This field cannot be empty.") for name in empty})
     if fields:
-        helper = _profile_save(helper, fields)
+        helper = services.helper_profile_save(helper=helper, fields=fields)
     return helper_detail(helper)
 
 

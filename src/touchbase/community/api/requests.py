@@ -14,32 +14,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema, Status
 
 from touchbase.community import bookings, requests
 from touchbase.community.api.base import BookingBrief, OfferOut, fields_named, router
-from touchbase.community.availability import (
-    calendars_from,
-    epoch_hour,
-    hour_datetime,
-    starts_within,
-)
 from touchbase.community.choices import Country, OfferState, RequestState, Side
-from touchbase.community.geo import distance_km
-from touchbase.community.matching import (
-    HELPER_COLUMNS,
-    RADIUS_TOLERANCE_KM,
-    Candidate,
-    busy_load,
-    eligible_helpers,
-    facts_load,
-    request_facts,
-    score_parts,
-    score_reasons,
-    score_total,
-)
+from touchbase.community.matching import Candidate, candidate_at
 from touchbase.community.models import MAX_HOURLY_PRICE, Helper, HelpRequest, Offer, Skill
 from touchbase.core.api.pagination import PageParams, page_of_rows
 from touchbase.core.api.refs import Id
@@ -185,56 +166,6 @@ def request_detail(help_request: HelpRequest) -> HelpRequest:
         help_request.bookings.select_related("helper").order_by("-created_at", "-pk").first()
     )
     return help_request
-
-
-def candidate_at(
-    help_request: HelpRequest, helper: Helper, starts_at: dt.datetime,
-    *, now: dt.datetime | None = None,
-) -> Candidate | None:  # fmt: skip
-    """The helper as a candidate for the request at this start, or None where matching would
-    not offer it: the same rules as matching.candidates, for one helper and any free start
-    (not only the earliest).
-
-    Steps: the request's future whole-hour windows; the helper eligible for its skill today
-    and not having turned it down; within their radius; the job's hours free in their
-    calendar and inside a window; then the score and its reasons."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    skill = help_request.skill
-    windows = help_request.windows.values_list("starts_at", "ends_at")
-    target = request_facts(help_request, skill, windows, now=now)
-    if not target.windows or starts_at != starts_at.replace(minute=0, second=0, microsecond=0):
-        return None
-    turned_down = help_request.offers.filter(
-        helper=helper, state__in=[OfferState.DECLINED, OfferState.EXPIRED]
-    )
-    if turned_down.exists():
-        return None
-    row = (
-        eligible_helpers(help_request.workspace_id, skill_ids=[skill.pk], today=today)
-        .filter(pk=helper.pk)
-        .values_list(*HELPER_COLUMNS)
-        .first()
-    )
-    if row is None:
-        return None
-    distance = distance_km(row[1], row[2], help_request.latitude, help_request.longitude)
-    if distance > row[3] + RADIUS_TOLERANCE_KM:
-        return None
-    start = epoch_hour(starts_at)
-    end = start + target.length
-    calendars = calendars_from({helper.pk: row[5]}, today=today)
-    busy = busy_load([helper.pk], start, end)
-    free = calendars[helper.pk].free_spans(start, end, busy.get(helper.pk, ()))
-    if start not in starts_within(free, target.windows, target.length):
-        return None
-    facts = facts_load([row], skill_ids=[skill.pk], today=today, calendars=calendars)[helper.pk]
-    parts = score_parts(facts, target, distance)
-    return Candidate(
-        helper=helper, starts_at=hour_datetime(start), ends_at=hour_datetime(end),
-        score=score_total(parts), reasons=score_reasons(facts, target, distance, parts),
-        distance_km=round(distance, 2),
-    )  # fmt: skip
 
 
 def _listed(request: MemberRequest, filters: RequestFilters) -> QuerySet[HelpRequest]:
