@@ -92,13 +92,29 @@ def skill_save(
         if name not in SKILL_FIELDS:
             raise ValueError(f"A skill has no field {name!r}.")
         setattr(skill, name, value.strip() if isinstance(value, str) else value)
-    skill.full_clean()
+    errors = _names_taken(skill)
+    try:
+        skill.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        errors = {**error.message_dict, **errors}
+    if errors:
+        raise ValidationError(errors)
     try:
         with transaction.atomic():
             skill.save()
-    except IntegrityError as error:
+    except IntegrityError as error:  # the same name saved at the same moment
         raise ValidationError({"name_de": _("A skill with this name exists already.")}) from error
     return skill
+
+
+def _names_taken(skill: Skill) -> dict[str, list[str]]:
+    """Each name (German, English) another skill of the workspace has already."""
+    others = Skill.objects.filter(workspace_id=skill.workspace_id).exclude(pk=skill.pk)
+    taken = {}
+    for name in ("name_de", "name_en"):
+        if getattr(skill, name) and others.filter(**{name: getattr(skill, name)}).exists():
+            taken[name] = [_("A skill with this name exists already.")]
+    return taken
 
 
 # --- applying ---------------------------------------------------------------------------------

@@ -292,3 +292,12 @@ def test_a_helpers_export_holds_their_data_and_erasure_blanks_it(workspace, wifi
     booking.refresh_from_db()
     assert booking.state == BookingState.CANCELLED
     assert timezone.now() < booking.starts_at
+
+
+def test_a_skill_name_taken_is_an_error_on_that_name_and_the_other_checks_still_show(workspace):
+    make_skill(workspace, name="Router")
+    with pytest.raises(ValidationError) as raised:
+        helpers.skill_save(workspace=workspace, fields={
+            "name_de": "Drucker", "name_en": "Router", "hours": Decimal("20"),
+        })  # fmt: skip
+    assert set(raised.value.message_dict) == {"name_en", "hours"}
