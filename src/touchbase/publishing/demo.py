@@ -21,6 +21,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from touchbase.core.capabilities import Capability, role_has
 from touchbase.core.models import Membership, User, Workspace
 from touchbase.publishing import services
 from touchbase.publishing.choices import AuditAction, ChannelKind, Operation, Verdict
@@ -174,7 +175,9 @@ def demo_publishing(*, workspace: Workspace, team: dict[str, Membership], rng: r
     """Publishing in the demo workspace; once per workspace."""
     if Draft.objects.filter(workspace=workspace).exists():
         return
-    people = {username: membership.user for username, membership in team.items()}
+    # Only members who may review read drafts (the community manager does not).
+    people = {name: m.user for name, m in team.items()
+              if role_has(m.role, Capability.PUBLISHING_REVIEW)}  # fmt: skip
     now = timezone.now()
     with transaction.atomic(), services.mails_held():
         services.channels_ensure(workspace=workspace)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from faker import Faker
 
 from touchbase.core import registry
+from touchbase.core.capabilities import Capability, role_has
 from touchbase.core.choices import DigestFrequency, Language, Role
 from touchbase.core.models import Membership, Workspace
 from touchbase.core.services import member_add, workspace_create
@@ -283,7 +284,7 @@ def _touchpoints(
     """About a year of contact: a rhythm per contact, some gone quiet, newsletters on top."""
     now = timezone.now()
     leaders = [team["helena"].user, team["markus"].user]
-    staff = [membership.user for membership in team.values()]
+    staff = [m.user for m in team.values() if role_has(m.role, Capability.CRM_EDIT)]
     personal = [Channel.PHONE, Channel.EMAIL, Channel.MEETING, Channel.VIDEO, Channel.VISIT]
     rows, participants = [], []
     # A separate generator, so the call-sheet answers leave the rest of the demo as it was.
