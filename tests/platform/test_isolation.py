@@ -8,6 +8,7 @@ sign in (401 in the API). A new route is covered without anyone adding it to a l
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import itertools
 from decimal import Decimal
@@ -376,8 +377,15 @@ def test_every_view_names_the_capability_it_needs():
 # --- the API --------------------------------------------------------------------------------
 
 
+@functools.cache
+def _schema() -> dict[str, Any]:
+    """The OpenAPI description, built once: building it takes seconds with 300 operations, and
+    the probes ask for it per operation and per body."""
+    return api.get_openapi_schema()
+
+
 def _operations() -> list[tuple[str, str, dict[str, Any]]]:
-    schema = api.get_openapi_schema()
+    schema = _schema()
     return [
         (path, method, operation)
         for path, methods in schema["paths"].items()
@@ -417,7 +425,7 @@ def _body(operation: dict[str, Any]) -> Any:
     content = operation.get("requestBody", {}).get("content", {})
     if "application/json" not in content:
         return None
-    components = api.get_openapi_schema()["components"]["schemas"]
+    components = _schema()["components"]["schemas"]
     return _example(content["application/json"]["schema"], components)
 
 
@@ -449,7 +457,7 @@ def test_every_api_operation_with_another_workspaces_ids_is_not_found(
 
 
 def _path_values(schema: dict[str, Any], ids: list[int]) -> list[Any]:
-    components = api.get_openapi_schema()["components"]["schemas"]
+    components = _schema()["components"]["schemas"]
     if "$ref" in schema:
         schema = components[schema["$ref"].rsplit("/", 1)[1]]
     if "enum" in schema:
@@ -557,7 +565,7 @@ def _reference_fields(operation: dict[str, Any]) -> tuple[dict[str, Any], list[s
     content = operation.get("requestBody", {}).get("content", {})
     if not isinstance(body, dict) or "application/json" not in content:
         return {}, []
-    components = api.get_openapi_schema()["components"]["schemas"]
+    components = _schema()["components"]["schemas"]
     schema = content["application/json"]["schema"]
     if "$ref" in schema:
         schema = components[schema["$ref"].rsplit("/", 1)[1]]
