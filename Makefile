@@ -30,6 +30,7 @@ run: install
 	@echo "  the demo's public news page:   http://$(HOST):$(PORT)/news/pollux/"
 	@echo "  community help: sign in as lena / pollux-demo; the public help page:"
 	@echo "                                 http://$(HOST):$(PORT)/help/pollux/"
+	@echo "  ask-me-anything sessions and virtual coffee: http://$(HOST):$(PORT)/inside/"
 	@echo "  (Ctrl+C stops web server and worker)"
 	@echo ""
 	@echo "  (digest e-mails are printed here; set TOUCHBASE_SMTP_HOST to send them)"

@@ -14,6 +14,7 @@ from touchbase.core.api.auth import TokenAuth
 from touchbase.core.api.router import router as core_router
 from touchbase.ideas.api import router as ideas_router
 from touchbase.imports.api import router as imports_router
+from touchbase.inside.api import router as inside_router
 from touchbase.listening.api import router as listening_router
 from touchbase.publishing.api import router as publishing_router
 from touchbase.relationships.api import router as relationships_router
@@ -60,3 +61,4 @@ api.add_router("/", listening_router)
 api.add_router("/", ideas_router)
 api.add_router("/", publishing_router)
 api.add_router("/", community_router)
+api.add_router("/", inside_router)

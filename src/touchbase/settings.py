@@ -66,10 +66,13 @@ INSTALLED_APPS = [
     "touchbase.ideas",
     "touchbase.publishing",
     "touchbase.community",
+    "touchbase.inside",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before sessions and sign-in: it answers only "nothing changed" (see its module).
+    "touchbase.inside.middleware.UnchangedPollMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -163,6 +166,17 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Each process keeps its own; the second holds the small rendered pieces of live AMA question
+# lists (one per question), more than the default's 300 entries, which large lists would evict.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pieces": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pieces",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+}
 
 EMAIL_BACKEND_PATH = os.environ.get(
     "TOUCHBASE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"

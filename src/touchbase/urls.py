@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("touchbase.visitors.urls")),
     path("", include("touchbase.ideas.urls")),
     path("", include("touchbase.community.urls")),
+    path("", include("touchbase.inside.urls")),
 ]

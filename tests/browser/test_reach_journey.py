@@ -85,7 +85,11 @@ def test_company_data_signature_copy_and_a_banner(page: Page, live_server, world
     banner = Banner.objects.get(workspace=world["workspace"])
     assert (banner.width, banner.height) == (600, 120)
     # the list shows the uploaded image itself
-    assert page.locator("#banner-table img").evaluate("img => img.naturalWidth") == 600
+    # the image may still be loading when the row appears: wait for it to finish first
+    width = page.locator("#banner-table img").evaluate(
+        "img => img.decode().then(() => img.naturalWidth, () => img.naturalWidth)"
+    )
+    assert width == 600
 
     page.get_by_role("link", name="Presences").click()
     page.get_by_role("link", name="New presence").click()

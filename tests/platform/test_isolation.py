@@ -96,6 +96,16 @@ PUBLIC = {
     "community:helper-booking-report", "community:helper-ratings", "community:helper-availability",
     "community:helper-holidays", "community:helper-data", "community:helper-data-export",
     "community:helper-data-erase",
+    # an AMA's guests come by a signed join link naming the workspace's session; their key
+    # (a cookie) opens that session only, another session's question is 404;
+    # inside/tests/test_ama_public.py
+    "inside:public_ama", "inside:public_ama_questions", "inside:public_ama_ask",
+    "inside:public_ama_vote",
+    # a customer's virtual coffee by the signed link in their mails (workspace, participant,
+    # nonce): only their own groups, another group's id is 404; inside/tests/
+    # test_coffee_public.py
+    "inside:public_coffee", "inside:public_coffee_accept", "inside:public_coffee_opt_out",
+    "inside:public_coffee_pause", "inside:public_coffee_confirm",
 }  # fmt: skip
 MEMBER_ONLY = {
     "core:settings", "core:token-create", "core:token-delete", "core:workspace-switch",
@@ -175,6 +185,7 @@ def _counts() -> dict[str, int]:
             "visitors",
             "publishing",
             "community",
+            "inside",
         }
     }
 
@@ -235,6 +246,7 @@ def alice_world(
                                                touchpoint),
             *_publishing_world(workspace, alice, bob_membership.user),
             *_community_world(workspace, alice, contact),
+            *_inside_world(workspace, alice, bob_membership.user, contact),
             bob_membership, workspace, *ApiToken.objects.filter(user=alice),
             *Membership.objects.filter(user=alice)]  # fmt: skip
     # An id that also names one of carol's own rows would rightly be found: leave those out.
@@ -309,6 +321,51 @@ def _community_world(workspace, alice, contact) -> list[Any]:
     return [skill, helper, *helper.helper_skills.all(), *helper.availability.all(), request,
             *request.windows.all(), offer, done, booking, *booking.hours.all(), rating, report,
             block, community.settings_for(workspace)]  # fmt: skip
+
+
+def _inside_world(workspace, alice, bob, contact) -> list[Any]:
+    """An AMA session with a member's and a guest's place, a named and an anonymous question,
+    a vote, a block, an answered question; a closed session with its follow-up; coffee
+    settings, a member and a customer taking part, a holiday, a round with a group of seats."""
+    from touchbase.inside import ama, coffee
+    from touchbase.inside.choices import Audience
+    from touchbase.inside.models import AmaFollowUp, CoffeeSeat
+
+    now = timezone.now()
+    session = ama.ama_session_save(
+        workspace=workspace, by=alice, title="Frag Alice", leader=alice, audience=Audience.BOTH,
+        starts_at=now - dt.timedelta(minutes=5), ends_at=now + dt.timedelta(hours=1),
+    )  # fmt: skip
+    member = ama.participant_for_member(session=session, user=bob)
+    guest, _key = ama.guest_join(session=session, name="Gast", email="", language="de",
+                                 contact=contact)  # fmt: skip
+    named = ama.question_ask(session=session, participant=member, text="Wann kommt Aurora 2?")
+    hidden = ama.question_ask(session=session, participant=guest, text="Warum?", anonymous=True)
+    vote = ama.vote_toggle(question=named, participant=guest) and named
+    block = ama.author_block(question=hidden, by=alice)
+    answered = ama.question_ask(session=session, participant=member, text="Und dann?")
+    ama.question_answer(question=answered, answer="Im Mai.", by=alice)
+    past = ama.ama_session_save(
+        workspace=workspace, by=alice, title="Vorbei", leader=alice, audience=Audience.MEMBERS,
+        starts_at=now - dt.timedelta(hours=3), ends_at=now - dt.timedelta(hours=2),
+    )  # fmt: skip
+    left = ama.question_ask(session=past, participant=ama.participant_for_member(
+        session=past, user=bob), text="Offen?")  # fmt: skip
+    ama.ama_close(session=past)
+    follow_up = AmaFollowUp.objects.get(question=left)
+    settings = ama.inside_settings(workspace=workspace)
+    alice_coffee = coffee.coffee_join(workspace=workspace, user=alice)
+    bob_coffee = coffee.coffee_join(workspace=workspace, user=bob)
+    customer = coffee.coffee_customer_invite(workspace=workspace, contact=contact, by=alice)
+    today = timezone.localdate()
+    absence = coffee.coffee_absence_add(participant=bob_coffee,
+                                        starts_on=today + dt.timedelta(days=60),
+                                        ends_on=today + dt.timedelta(days=70))  # fmt: skip
+    round_, _result = coffee.coffee_round_make(workspace=workspace, on=today + dt.timedelta(days=3))
+    seats = list(CoffeeSeat.objects.filter(group__round=round_))
+    return [session, member, guest, named, hidden, vote, block, answered, past, left, follow_up,
+            settings, alice_coffee, bob_coffee, customer, absence, round_,
+            *round_.groups.all(), *seats]  # fmt: skip
 
 
 def _reach_world(workspace, alice) -> list[Any]:

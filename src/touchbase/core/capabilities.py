@@ -56,6 +56,11 @@ class Capability(models.TextChoices):
         "publishing.manage",
         _("Change channels, sensitive topics, the news page and the reachability notice"),
     )
+    INSIDE_TAKE_PART = "inside.take_part", _("Ask in AMA sessions and take part in virtual coffee")
+    INSIDE_MANAGE = (
+        "inside.manage",
+        _("Schedule AMA sessions, moderate them and run virtual coffee"),
+    )
 
 
 _STAFF = {
@@ -70,6 +75,7 @@ _STAFF = {
     Capability.PUBLISHING_WRITE,
     Capability.PUBLISHING_REVIEW,
     Capability.PUBLISHING_MODERATE,
+    Capability.INSIDE_TAKE_PART,
 }
 _LEADER = _STAFF | {
     Capability.CADENCE_MANAGE,
@@ -83,6 +89,7 @@ _LEADER = _STAFF | {
     Capability.LISTENING_MANAGE,
     Capability.IDEAS_MANAGE,
     Capability.PUBLISHING_MANAGE,
+    Capability.INSIDE_MANAGE,
 }
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.OWNER: frozenset(
@@ -96,7 +103,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     ),
     Role.LEADER: frozenset(_LEADER),
     Role.STAFF: frozenset(_STAFF),
-    Role.COMMUNITY_MANAGER: frozenset({Capability.COMMUNITY_MANAGE}),
+    Role.COMMUNITY_MANAGER: frozenset({Capability.COMMUNITY_MANAGE, Capability.INSIDE_TAKE_PART}),
     Role.HELPER: frozenset(),
 }
 

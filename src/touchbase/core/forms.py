@@ -99,16 +99,24 @@ class WorkspaceForm(forms.ModelForm[Workspace]):
 
     class Meta:
         model = Workspace
-        fields = ["name", "time_zone", "home_country", "default_cadence_days", "accent_color"]
+        fields = [
+            "name", "time_zone", "home_country", "default_cadence_days", "human_first_after",
+            "accent_color",
+        ]  # fmt: skip
         widgets = {"accent_color": forms.TextInput(attrs={"type": "color"})}
 
     def clean_accent_color(self) -> str:
         """An empty colour (a form without the field) keeps the current one."""
         return self.cleaned_data.get("accent_color") or self.instance.accent_color
 
+    def clean_human_first_after(self) -> int:
+        """An empty number (a form without the field) keeps the current one."""
+        return self.cleaned_data.get("human_first_after") or self.instance.human_first_after
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["accent_color"].required = False
+        self.fields["human_first_after"].required = False
         # Choices named in the reader's language, the zone stored now among them.
         self.fields["time_zone"].choices = partial(  # type: ignore[attr-defined]
             time_zone_choices, keep=self.instance.time_zone

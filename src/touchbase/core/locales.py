@@ -166,3 +166,12 @@ def weekday_date(value: dt.date | dt.datetime | None) -> str:
         # The day in the reader's time zone, as Django's own date filter shows it.
         value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
     return babel.dates.format_skeleton("MMMEd", value, locale=_reader_locale())
+
+
+def day_month(value: dt.date, *, today: dt.date) -> str:
+    """A day as the reader's locale writes it in running text, the year only when not this one.
+
+    "3. März" in German, "March 3" in US English, "3 March" in British; "3. März 2025".
+    """
+    skeleton = "MMMMd" if value.year == today.year else "yMMMMd"
+    return babel.dates.format_skeleton(skeleton, value, locale=_reader_locale())

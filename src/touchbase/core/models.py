@@ -56,6 +56,14 @@ class Workspace(models.Model):
         help_text=_("Phone numbers of this country are shown in national format, all others "
                     "in international format. Customers without a country are placed in it."),
     )  # fmt: skip
+    # The relationship core reads it: after this many contacts in a row with a person that
+    # were only e-mails or mass mailings, it suggests a call or a coffee.
+    human_first_after = models.PositiveSmallIntegerField(
+        _("suggest a call after"), default=3,
+        validators=[MinValueValidator(2), MaxValueValidator(20)],
+        help_text=_("When this many contacts in a row with a person were only e-mails or "
+                    "mass mailings, touchbase suggests a call or a coffee instead."),
+    )  # fmt: skip
     accent_color = models.CharField(
         _("accent colour"), max_length=7, default="#2f5bea",
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour like #2f5bea."))],

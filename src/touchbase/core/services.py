@@ -149,10 +149,12 @@ def workspace_update(
     default_cadence_days: int,
     home_country: str | None = None,
     accent_color: str | None = None,
+    human_first_after: int | None = None,
 ) -> Workspace:
-    """Rename the workspace or change its zone, home country, default cadence and colour.
+    """Rename the workspace or change its zone, home country, default cadence, colour and
+    after how many e-mails in a row a call is suggested.
 
-    Due dates follow a new default cadence; without a home country or colour, it stays as it is.
+    Due dates follow a new default cadence; what is not given stays as it is.
     """
     stored = Workspace.objects.get(pk=workspace.pk).default_cadence_days
     changed_cadence = default_cadence_days != stored
@@ -161,6 +163,8 @@ def workspace_update(
         workspace.home_country = home_country
     if accent_color:
         workspace.accent_color = accent_color
+    if human_first_after is not None:
+        workspace.human_first_after = human_first_after
     workspace.default_cadence_days = default_cadence_days
     workspace.full_clean()
     workspace.save()

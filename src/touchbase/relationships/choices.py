@@ -40,6 +40,18 @@ LOGGABLE_CHANNELS = [(value, label) for value, label in Channel.choices
                      if value not in SOURCE_CHANNELS]  # fmt: skip
 
 
+class HumanFirstKind(models.TextChoices):
+    """What a person's latest contacts all were, when touchbase suggests a call instead."""
+
+    EMAILS = "emails", _("Only e-mails")
+    MASS = "mass", _("Only mass mailings")
+    MIXED = "mixed", _("Only e-mails and mass mailings")
+
+
+# The channels of a streak that makes touchbase suggest a call or a coffee.
+HUMAN_FIRST_STREAK_CHANNELS = MASS_CHANNELS | {Channel.EMAIL}
+
+
 class Direction(models.TextChoices):
     OUTBOUND = "out", _("Outbound")
     INBOUND = "in", _("Inbound")

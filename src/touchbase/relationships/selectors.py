@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Any, TypedDict
 
 from django.db import connection
@@ -19,17 +21,29 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext, ngettext
 from django_stubs_ext import WithAnnotations
 
 from touchbase.core.capabilities import Capability, roles_with
 from touchbase.core.choices import LEADER_ROLES
+from touchbase.core.locales import day_month
 from touchbase.core.models import Membership, User, Workspace
 from touchbase.core.search import search_filter, search_page, uses_index
 from touchbase.core.timeutil import local_today, quarter_start, start_of_day
-from touchbase.relationships.choices import ConsentStatus, DueKind
+from touchbase.relationships.choices import (
+    HUMAN_FIRST_STREAK_CHANNELS,
+    MASS_CHANNELS,
+    SOURCE_CHANNELS,
+    Channel,
+    ConsentStatus,
+    DueKind,
+    HumanFirstKind,
+)
 from touchbase.relationships.models import (
     REACHED,
     Account,
@@ -63,6 +77,44 @@ CONTACT_SORTS = {
 
 
 @dataclass(frozen=True)
+class HumanFirstHint:
+    """That a person's latest contacts were all e-mails or mass mailings: call them instead."""
+
+    kind: HumanFirstKind
+    count: int
+    since: dt.date
+
+    def text(self, name: str) -> str:
+        """The hint as a sentence in the reader's language, naming the person."""
+        values = {
+            "count": self.count,
+            "name": name,
+            "since": day_month(self.since, today=timezone.localdate()),
+        }
+        if self.kind == HumanFirstKind.EMAILS:
+            streak = ngettext(
+                "The last contact with %(name)s was an e-mail (since %(since)s).",
+                "The last %(count)d contacts with %(name)s were all e-mails (since %(since)s).",
+                self.count,
+            )
+        elif self.kind == HumanFirstKind.MASS:
+            streak = ngettext(
+                "The last contact with %(name)s was a mass mailing (since %(since)s).",
+                "The last %(count)d contacts with %(name)s were all mass mailings "
+                "(since %(since)s).",
+                self.count,
+            )
+        else:
+            streak = ngettext(
+                "The last contact with %(name)s was an e-mail or a mass mailing (since %(since)s).",
+                "The last %(count)d contacts with %(name)s were all e-mails or mass mailings "
+                "(since %(since)s).",
+                self.count,
+            )
+        return f"{streak % values} {gettext('Call instead, or invite them to a coffee.')}"
+
+
+@dataclass(frozen=True)
 class DueItem:
     """One customer on the due list: an account or a contact."""
 
@@ -79,6 +131,11 @@ class DueItem:
     phone: str = ""
     attempts: int = 0
     last_attempt_at: dt.datetime | None = None
+    human_first: HumanFirstHint | None = None
+
+    @property
+    def human_first_text(self) -> str:
+        return self.human_first.text(self.name) if self.human_first else ""
 
 
 def due_list(
@@ -111,6 +168,20 @@ def due_list(
         cursor.execute(query, [*params, limit, offset])
         rows = cursor.fetchall()
     return [_due_item(row, today) for row in rows]
+
+
+def due_with_hints(*, workspace: Workspace, items: list[DueItem]) -> list[DueItem]:
+    """The due items, each person with their human-first hint (one query for all of them)."""
+    hints = human_first_hints(
+        workspace=workspace,
+        contact_ids=[item.id for item in items if item.kind == DueKind.CONTACT],
+    )
+    return [
+        replace(item, human_first=hints[item.id])
+        if item.kind == DueKind.CONTACT and item.id in hints
+        else item
+        for item in items
+    ]
 
 
 def _due_side(
@@ -554,3 +625,73 @@ def key_account_leader_touches(
         for account in accounts.order_by("-value", "name")
     ]
     return sorted(result, key=lambda item: item.touched_at is not None)
+
+
+# --- human first ----------------------------------------------------------------------------
+
+# How far back a streak is followed, so its length can be told: the most the setting allows.
+STREAK_LOOKBACK = 20
+
+
+def human_first_hints(
+    *, workspace: Workspace, contact_ids: Iterable[int]
+) -> dict[int, HumanFirstHint]:
+    """The people among these whose latest contacts were all e-mails or mass mailings.
+
+    A hint needs at least workspace.human_first_after such contacts in a row, newest first;
+    any other contact (a call, a meeting, a coffee, even a call nobody answered) ends the
+    streak. What an app recorded and the last contact an import names were no contact by the
+    team: they neither count nor end a streak. An erased person gets no hint. One query for
+    any number of people:
+    1. number each person's touchpoints newest first (ROW_NUMBER per contact),
+    2. keep the newest STREAK_LOOKBACK of each,
+    3. follow each person's from the newest while they are e-mails or mass mailings.
+    """
+    ids = sorted(set(contact_ids))
+    if not ids:
+        return {}
+    minimum = workspace.human_first_after
+    newest_first = [F("occurred_at").desc(), F("id").desc()]
+    rows = (
+        Touchpoint.objects.filter(
+            workspace=workspace, contact_id__in=ids, contact__erased_at__isnull=True
+        )
+        .exclude(channel__in=sorted(SOURCE_CHANNELS))
+        .annotate(position=Window(RowNumber(), partition_by=F("contact_id"), order_by=newest_first))
+        .filter(position__lte=max(minimum, STREAK_LOOKBACK))
+        .order_by("contact_id", "position")
+        .values_list("contact_id", "channel", "occurred_at")
+    )
+    streaks: dict[int, list[tuple[str, dt.datetime]]] = {}
+    ended: set[int] = set()
+    for contact_id, channel, occurred_at in rows:
+        if contact_id in ended:
+            continue
+        if channel in HUMAN_FIRST_STREAK_CHANNELS:
+            streaks.setdefault(contact_id, []).append((channel, occurred_at))
+        else:
+            ended.add(contact_id)
+    return {
+        contact_id: _human_first_hint(streak, zone=workspace.zone)
+        for contact_id, streak in streaks.items()
+        if len(streak) >= minimum
+    }
+
+
+def _human_first_hint(
+    streak: list[tuple[str, dt.datetime]], *, zone: zoneinfo.ZoneInfo
+) -> HumanFirstHint:
+    channels = {channel for channel, _occurred_at in streak}
+    if channels == {Channel.EMAIL}:
+        kind = HumanFirstKind.EMAILS
+    elif channels <= MASS_CHANNELS:
+        kind = HumanFirstKind.MASS
+    else:
+        kind = HumanFirstKind.MIXED
+    since = timezone.localtime(streak[-1][1], zone).date()
+    return HumanFirstHint(kind=kind, count=len(streak), since=since)
+
+
+def human_first_hint(*, workspace: Workspace, contact: Contact) -> HumanFirstHint | None:
+    """One person's human-first hint, or None."""
+    return human_first_hints(workspace=workspace, contact_ids=[contact.pk]).get(contact.pk)

@@ -75,7 +75,7 @@ def due_list(request: MemberRequest) -> HttpResponse:
         today=today,
     )
     context = {
-        "items": items[:PAGE_SIZE],
+        "items": selectors.due_with_hints(workspace=request.workspace, items=items[:PAGE_SIZE]),
         "has_next": len(items) > PAGE_SIZE,
         "page": page,
         "scope": scope,
@@ -323,8 +323,11 @@ def contact_detail(request: MemberRequest, pk: int) -> HttpResponse:
     )
     context = _timeline_context(request, contact=contact)
     consents = list(contact.consents.select_related("recorded_by").order_by("-recorded_at", "-id"))
+    hint = selectors.human_first_hint(workspace=request.workspace, contact=contact)
     context.update(
         contact=contact,
+        human_first=hint,
+        human_first_text=hint.text(contact.full_name) if hint else "",
         row=contact,
         consent=consents[0] if consents else None,
         consents=consents,

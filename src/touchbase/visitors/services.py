@@ -63,6 +63,11 @@ LIMITS: dict[str, Limit] = {
     "vote": Limit(per_ip=600, per_email=300),
     "similar": Limit(per_ip=300, per_email=300),
     "sign-in": Limit(per_ip=20, per_email=5),
+    # An AMA's guests (per_email counts a guest's key) and a customer's coffee link.
+    "ama-join": Limit(per_ip=30, per_email=10),
+    "ama-ask": Limit(per_ip=60, per_email=20),
+    "ama-vote": Limit(per_ip=600, per_email=300),
+    "coffee-link": Limit(per_ip=60, per_email=30),
 }
 DEFAULT_LIMIT = Limit(per_ip=60, per_email=30)
 

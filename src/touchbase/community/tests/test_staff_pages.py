@@ -523,19 +523,14 @@ def test_the_booking_list_shows_price_paid_beside_the_technicians(mia_client, wo
     assert '<td data-label="Saved" class="saving">55.00 €</td>' in row
 
 
-def test_the_contact_panel_lists_the_customers_requests_and_links_to_ask_a_helper(
-    rf, alice, alice_membership, workspace, wifi, contact
+def test_the_contact_page_lists_the_customers_requests_and_links_to_ask_a_helper(
+    alice_client, workspace, wifi, contact
 ):
-    from django.template.loader import render_to_string
-
-    from touchbase.community.panels import help_requests_panel
-
     asked = make_request(workspace, skill=wifi, contact=contact)
-    request = rf.get("/")
-    request.user, request.workspace, request.membership = alice, workspace, alice_membership
-    context = help_requests_panel(request, contact)
-    assert context["help_requests"] == [asked]
-    html = render_to_string("community/partials/_contact_panel.html",
-                            {**context, "contact": contact})  # fmt: skip
-    assert f"/community/requests/new/?contact={contact.pk}" in html
-    assert f"/community/requests/{asked.pk}/" in html
+    other = make_request(workspace, skill=wifi)
+    html = alice_client.get(reverse("relationships:contact-detail", args=[contact.pk])).text
+    card = html[html.index('id="community-panel"') :]
+    card = card[: card.index("</section>")]
+    assert f"/community/requests/new/?contact={contact.pk}" in card
+    assert f"/community/requests/{asked.pk}/" in card
+    assert f"/community/requests/{other.pk}/" not in card

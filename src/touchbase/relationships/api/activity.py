@@ -100,7 +100,9 @@ def due_list(
         limit=page.limit + 1,
         offset=page.offset,
     )
-    return page_of_rows(items, page)
+    rows = page_of_rows(items, page)
+    rows["items"] = selectors.due_with_hints(workspace=request.workspace, items=rows["items"])
+    return rows
 
 
 @router.post("/due/{kind}/{row_id}/snooze", response=CadenceOut, summary="Snooze a due customer")

@@ -23,12 +23,13 @@ from touchbase.relationships.api.schemas import (
     AccountPage,
     AccountPatch,
     CallSheetIn,
+    ContactDetailOut,
     ContactIn,
-    ContactOut,
     ContactPage,
     ContactPatch,
     TouchpointOut,
     TouchpointPage,
+    human_first_out,
 )
 from touchbase.relationships.models import Account, Contact, Touchpoint
 
@@ -130,7 +131,7 @@ def contact_list(
     return page_of_rows(list(selectors.contact_rows(contacts)), page)
 
 
-@router.post("/contacts", response={201: ContactOut}, summary="Create a contact")
+@router.post("/contacts", response={201: ContactDetailOut}, summary="Create a contact")
 @api_capability(Capability.CRM_EDIT)
 def contact_create(request: MemberRequest, payload: ContactIn) -> Status[dict[str, Any]]:
     fields = _account_fields(request, payload.dict())
@@ -139,21 +140,25 @@ def contact_create(request: MemberRequest, payload: ContactIn) -> Status[dict[st
 
 
 def _contact_out(request: MemberRequest, contact_id: Id) -> dict[str, Any]:
+    """One contact as a row, with the suggestion to call when only e-mails reached them."""
     contacts = Contact.objects.filter(pk=contact_id, workspace=request.workspace)
     # get_object_or_404 with a values() queryset, which its stub does not take
     try:
-        return selectors.contact_rows(contacts).get()
+        row = selectors.contact_rows(contacts).get()
     except Contact.DoesNotExist:
         raise Http404("No Contact matches the given query.") from None
+    hints = selectors.human_first_hints(workspace=request.workspace, contact_ids=[row["id"]])
+    name = " ".join(part for part in (row["first_name"], row["last_name"]) if part)
+    return {**row, "human_first": human_first_out(hints.get(row["id"]), name=name)}
 
 
-@router.get("/contacts/{contact_id}", response=ContactOut, summary="One contact")
+@router.get("/contacts/{contact_id}", response=ContactDetailOut, summary="One contact")
 @api_capability(Capability.CRM_VIEW)
 def contact_get(request: MemberRequest, contact_id: Id) -> dict[str, Any]:
     return _contact_out(request, contact_id)
 
 
-@router.patch("/contacts/{contact_id}", response=ContactOut, summary="Change a contact")
+@router.patch("/contacts/{contact_id}", response=ContactDetailOut, summary="Change a contact")
 @api_capability(Capability.CRM_EDIT)
 def contact_update(request: MemberRequest, contact_id: Id, payload: ContactPatch) -> dict[str, Any]:
     contact = owned_or_404(Contact, contact_id, workspace=request.workspace)

@@ -15,9 +15,11 @@ from touchbase.relationships.choices import (
     Channel,
     CheckinAnswer,
     Direction,
+    HumanFirstKind,
     Outcome,
     PolicyScope,
 )
+from touchbase.relationships.selectors import HumanFirstHint
 
 
 class CadenceOut(BaseModel):
@@ -187,6 +189,32 @@ class ContactOut(CadenceOut):
     notes: str
 
 
+class HumanFirstOut(BaseModel):
+    kind: HumanFirstKind = Field(
+        description="What the latest contacts all were: emails, mass (newsletters, mailings, "
+        "webinars) or mixed (both)"
+    )
+    count: int = Field(description="How many contacts in a row (at most 20 are followed back)")
+    since: dt.date = Field(description="The day of the first of them, in the workspace's zone")
+    text: str = Field(description="The suggestion to call instead, in the requester's language")
+
+
+def human_first_out(hint: HumanFirstHint | None, *, name: str) -> HumanFirstOut | None:
+    if hint is None:
+        return None
+    return HumanFirstOut(kind=hint.kind, count=hint.count, since=hint.since, text=hint.text(name))
+
+
+HUMAN_FIRST_DESCRIPTION = (
+    "Set when the person's latest contacts (as many as the workspace's human_first_after "
+    "or more) were all e-mails or mass mailings: a call or a coffee is suggested instead."
+)
+
+
+class ContactDetailOut(ContactOut):
+    human_first: HumanFirstOut | None = Field(description=HUMAN_FIRST_DESCRIPTION)
+
+
 class TouchpointIn(Schema):
     contact_id: Id | None = None
     account_id: Id | None = None
@@ -240,6 +268,13 @@ class DueItemOut(Schema):
     last_personal_at: dt.datetime | None
     snooze_reason: str
     owner_name: str
+    human_first: HumanFirstOut | None = Field(
+        description=HUMAN_FIRST_DESCRIPTION + " Always null for accounts."
+    )
+
+    @staticmethod
+    def resolve_human_first(obj: Any) -> HumanFirstOut | None:
+        return human_first_out(obj.human_first, name=obj.name)
 
 
 class SnoozeIn(Schema):

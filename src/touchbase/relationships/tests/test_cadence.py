@@ -134,9 +134,12 @@ def test_due_list_ranks_most_overdue_first_then_most_valuable(workspace, alice):
     low = account_save(workspace=workspace, fields={"name": "Low", "owner": alice, "value": 10})
     high = account_save(workspace=workspace, fields={"name": "High", "owner": alice, "value": 99})
     oldest = account_save(workspace=workspace, fields={"name": "Old", "owner": alice, "value": 1})
+    # Noon on a local date: "500 days ago" in UTC may cross a change of summer time.
+    today = local_today(workspace.zone)
     for account, days in ((low, 400), (high, 400), (oldest, 500)):
+        noon = dt.datetime.combine(today - dt.timedelta(days=days), dt.time(12), workspace.zone)
         touchpoint_log(workspace=workspace, account=account, channel=Channel.VISIT,
-                       occurred_at=days_ago(days), logged_by=alice)  # fmt: skip
+                       occurred_at=noon, logged_by=alice)  # fmt: skip
     # when
     items = selectors.due_list(workspace=workspace, owner=alice)
     # then

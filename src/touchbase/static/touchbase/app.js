@@ -298,3 +298,29 @@ document.addEventListener("click", async (event) => {
     copyStatus(button, button.dataset.failed || "");
   }
 });
+
+// An AMA session's question list is the same text for everyone (hundreds poll it), so which
+// questions this viewer voted for and asked come apart, in #ama-me, and are marked here after
+// each swap of the list or of #ama-me. The page's first render is already marked.
+const markOwnQuestions = () => {
+  const me = document.getElementById("ama-me");
+  const list = document.getElementById("questions");
+  if (!me || !list) {
+    return;
+  }
+  const voted = new Set(me.dataset.voted.split(" ").filter(Boolean));
+  const mine = new Set(me.dataset.mine.split(" ").filter(Boolean));
+  for (const item of list.querySelectorAll("li.ama-question")) {
+    const id = item.id.replace("question-", "");
+    const button = item.querySelector("button.vote");
+    if (button) {
+      button.setAttribute("aria-pressed", String(voted.has(id)));
+    }
+    const badge = item.querySelector(".badge.mine");
+    if (badge) {
+      badge.hidden = !mine.has(id);
+    }
+  }
+};
+document.addEventListener("htmx:afterSwap", markOwnQuestions);
+document.addEventListener("htmx:oobAfterSwap", markOwnQuestions);

@@ -1,0 +1,213 @@
+"""The live question list of an AMA session, cheap enough for thousands polling it.
+
+Everyone in a session sees the same list, bar two things: which questions they voted for and
+which are their own. So the list is rendered once per (session, version, language, moderator
+or not) and kept ready in the process, with everyone's default where a viewer's own state goes
+and where that stands; each viewer's copy changes only the few places that are theirs. The
+version is raised by every change of the list (see ama.py), so a kept list is never stale for
+its version.
+
+The template marks those places ``<~kind pk~>``: what participants type is escaped before it
+is rendered, so nobody can write a marker into a question.
+
+A new version differs from the last in a question or two (a vote, an answer), so each question's
+piece is cached too, under a digest of all it shows: a new version re-renders only what changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from django.core.cache import caches
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from touchbase.inside import ama, selectors
+from touchbase.inside.models import AmaParticipant, AmaQuestion, AmaSession
+
+MARK = re.compile(r"<~([pvm])(\d*)~>")
+# How long a question's rendered piece is kept; a changed question is a new key.
+CACHE_SECONDS = 600
+POLL_MS = 1500
+# What a list item shows (see _item_key): loading no more makes a large list much cheaper.
+SHOWN = (
+    "state", "pinned", "votes", "text", "answer", "anonymous", "author__name",
+    "author__user__first_name", "author__user__last_name", "author__user__username",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who looks at the list and where their clicks go."""
+
+    participant: AmaParticipant | None
+    moderator: bool
+    # The start of a question action's address: the question's id and the action follow.
+    actions: str
+    # The fragment's own address up to its version: it ends in "?" or "&" and v=<version>
+    # follows.
+    poll: str
+
+
+@dataclass(frozen=True)
+class Shared:
+    """The list as everyone sees it at one version: each vote button unpressed and each "your
+    question" badge hidden, with where those words stand, so a viewer's copy changes only the
+    few that are theirs; action addresses still carry the ``<~p~>`` marker."""
+
+    html: str
+    pressed_at: dict[int, int]  # question id -> where its button's "false" stands
+    mine_at: dict[int, int]  # question id -> where its badge's " hidden" stands
+    # the whole fragment as sent, per (actions' address, poll address, out of band)
+    wrapped: dict[tuple[str, str, bool], SafeString] = field(default_factory=dict)
+
+
+# The last few lists, ready to use. Not in Django's cache: it pickles, and unpickling a large
+# list for each of hundreds of polls would cost more than the rest of the answer.
+_recent: OrderedDict[str, Shared] = OrderedDict()
+RECENT_MAX = 16
+# Guests with personal links each have their own actions' address: keep a bounded number.
+WRAPPED_MAX = 64
+_recent_lock = threading.Lock()
+
+
+def _key(session: AmaSession, version: int, moderator: bool) -> str:
+    # The creation time too: a database rebuilt (tests, a restore) may give an id out again.
+    made = int(session.created_at.timestamp() * 1000) if session.created_at else 0
+    language = get_language() or "de"
+    return f"inside:ama-list:{session.pk}:{made}:{version}:{language}:{int(moderator)}"
+
+
+def shared_list(*, session: AmaSession, version: int, moderator: bool) -> Shared:
+    key = _key(session, version, moderator)
+    found = _recent.get(key) or _shared_render(session, moderator)
+    with _recent_lock:
+        _recent[key] = found
+        while len(_recent) > RECENT_MAX:
+            _recent.popitem(last=False)
+    return found
+
+
+def _shared_render(session: AmaSession, moderator: bool) -> Shared:
+    rows = list(selectors.questions(session=session, moderator=moderator).only(*SHOWN))
+    items = _items(rows, moderator=moderator, closed=session.is_closed)
+    marked = render_to_string("inside/partials/_question_items.html", {"items": items})
+    parts: list[str] = []
+    length = 0
+    pressed_at: dict[int, int] = {}
+    mine_at: dict[int, int] = {}
+    last = 0
+    for match in MARK.finditer(marked):
+        kind, number = match.group(1), match.group(2)
+        if kind == "p":
+            continue
+        text = marked[last : match.start()]
+        parts.append(text)
+        length += len(text)
+        where, default = (pressed_at, "false") if kind == "v" else (mine_at, " hidden")
+        where[int(number)] = length
+        parts.append(default)
+        length += len(default)
+        last = match.end()
+    parts.append(marked[last:])
+    return Shared("".join(parts), pressed_at, mine_at)
+
+
+def _item_key(question: AmaQuestion, *, moderator: bool, closed: bool) -> str:
+    shown = (question.pk, question.state, question.pinned, question.votes, question.text,
+             question.asker_name, question.answer, moderator, closed)  # fmt: skip
+    digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+    return f"inside:ama-item:{get_language() or 'de'}:{digest}"
+
+
+def _items(rows: list[AmaQuestion], *, moderator: bool, closed: bool) -> list[SafeString]:
+    """Each question's piece of the list, from the cache where it is unchanged."""
+    keys = [_item_key(row, moderator=moderator, closed=closed) for row in rows]
+    pieces = caches["pieces"]
+    found: dict[str, str] = pieces.get_many(keys)
+    made: dict[str, str] = {}
+    for key, row in zip(keys, rows, strict=True):
+        if key not in found:
+            context = {"question": row, "moderator": moderator, "closed": closed}
+            made[key] = render_to_string("inside/partials/_question_item.html", context)
+    if made:
+        pieces.set_many(made, CACHE_SECONDS)
+    found.update(made)
+    return [mark_safe(found[key]) for key in keys]  # noqa: S308 - our template, text escaped
+
+
+def question_list(
+    *, session: AmaSession, version: int, viewer: Viewer, oob: bool = False,
+    personal: bool = False,
+) -> SafeString:  # fmt: skip
+    """The list fragment. Personal (a page's first render): the viewer's votes and questions
+    marked in the text. Else the same text for everyone who sees the list alike, made once per
+    version, and the page's script marks the viewer's own from #ama-me (see viewer_state): so
+    hundreds of polls after a vote cost a lookup each, not a render each."""
+    shared = shared_list(session=session, version=version, moderator=viewer.moderator)
+    if personal:
+        return _wrapped(_personal(shared, session, viewer), session, version, viewer, oob)
+    slot = (viewer.actions, viewer.poll, oob)
+    found = shared.wrapped.get(slot)
+    if found is None:
+        items = shared.html.replace("<~p~>", viewer.actions)
+        found = _wrapped(items, session, version, viewer, oob)
+        if len(shared.wrapped) < WRAPPED_MAX:
+            shared.wrapped[slot] = found
+    return found
+
+
+def _wrapped(
+    items: str, session: AmaSession, version: int, viewer: Viewer, oob: bool
+) -> SafeString:
+    context = {
+        "items": mark_safe(items),  # noqa: S308 - rendered by our template, user text escaped
+        "version": version,
+        "poll": viewer.poll,
+        "poll_ms": POLL_MS,
+        "live": not session.is_closed,
+        "oob": oob,
+    }
+    return mark_safe(render_to_string("inside/partials/_questions.html", context))  # noqa: S308
+
+
+def _own(session: AmaSession, viewer: Viewer) -> tuple[set[int], set[int]]:
+    """The questions the viewer voted for, and those they asked."""
+    participant = viewer.participant
+    if participant is None:
+        return set(), set()
+    asked = AmaQuestion.objects.filter(
+        session=session, pseudonym=ama.pseudonym(session=session, participant=participant)
+    )
+    return selectors.voted_ids(participant=participant), set(asked.values_list("pk", flat=True))
+
+
+def _personal(shared: Shared, session: AmaSession, viewer: Viewer) -> str:
+    voted, mine = _own(session, viewer)
+    changes = sorted(
+        [(shared.pressed_at[pk], len("false"), "true") for pk in voted if pk in shared.pressed_at]
+        + [(shared.mine_at[pk], len(" hidden"), "") for pk in mine if pk in shared.mine_at]
+    )
+    parts, last = [], 0
+    for where, length, text in changes:
+        parts += [shared.html[last:where], text]
+        last = where + length
+    parts.append(shared.html[last:])
+    return "".join(parts).replace("<~p~>", viewer.actions)
+
+
+def viewer_state(*, session: AmaSession, viewer: Viewer, oob: bool = False) -> SafeString:
+    """What the page's script marks in a shared list: the viewer's votes and questions."""
+    voted, mine = _own(session, viewer)
+    return format_html(
+        '<div id="ama-me" hidden data-voted="{}" data-mine="{}"{}></div>',
+        " ".join(str(pk) for pk in sorted(voted)),
+        " ".join(str(pk) for pk in sorted(mine)),
+        mark_safe(' hx-swap-oob="outerHTML"') if oob else "",  # noqa: S308 - a constant
+    )
