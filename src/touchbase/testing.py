@@ -13,4 +13,9 @@ def bearer(token: str) -> dict[str, str]:
 
 
 def days_ago(days: int) -> dt.datetime:
-    return timezone.now() - dt.timedelta(days=days)
+    """This local clock time that many calendar days ago.
+
+    Arithmetic on the local time keeps the local date exact across a change of summer time,
+    where a UTC difference would land on the day before or after near midnight.
+    """
+    return timezone.localtime() - dt.timedelta(days=days)
