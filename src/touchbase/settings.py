@@ -71,8 +71,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Before sessions and sign-in: it answers only "nothing changed" (see its module).
-    "touchbase.inside.middleware.UnchangedPollMiddleware",
+    # Before sessions and sign-in: it answers live AMA polls from memory (see its module).
+    "touchbase.inside.middleware.LivePollMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -16,6 +16,7 @@ piece is cached too, under a digest of all it shows: a new version re-renders on
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import threading
@@ -77,21 +78,32 @@ WRAPPED_MAX = 64
 _recent_lock = threading.Lock()
 
 
-def _key(session: AmaSession, version: int, moderator: bool) -> str:
+def _key(
+    session_id: int, created_at: dt.datetime | None, version: int, language: str, moderator: bool
+) -> str:
     # The creation time too: a database rebuilt (tests, a restore) may give an id out again.
-    made = int(session.created_at.timestamp() * 1000) if session.created_at else 0
-    language = get_language() or "de"
-    return f"inside:ama-list:{session.pk}:{made}:{version}:{language}:{int(moderator)}"
+    made = int(created_at.timestamp() * 1000) if created_at else 0
+    return f"inside:ama-list:{session_id}:{made}:{version}:{language}:{int(moderator)}"
 
 
 def shared_list(*, session: AmaSession, version: int, moderator: bool) -> Shared:
-    key = _key(session, version, moderator)
+    language = get_language() or "de"
+    key = _key(session.pk, session.created_at, version, language, moderator)
     found = _recent.get(key) or _shared_render(session, moderator)
     with _recent_lock:
         _recent[key] = found
         while len(_recent) > RECENT_MAX:
             _recent.popitem(last=False)
     return found
+
+
+def ready_list(
+    *, session_id: int, created_at: dt.datetime, version: int, language: str, moderator: bool,
+    actions: str, poll: str,
+) -> SafeString | None:  # fmt: skip
+    """The list as a poll gets it, when this process has it made already; else None."""
+    shared = _recent.get(_key(session_id, created_at, version, language, moderator))
+    return None if shared is None else shared.wrapped.get((actions, poll, False))
 
 
 def _shared_render(session: AmaSession, moderator: bool) -> Shared:

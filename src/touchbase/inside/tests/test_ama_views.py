@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
+from dataclasses import replace
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from touchbase.core.choices import Role
-from touchbase.core.services import member_add
+from touchbase.core.models import Membership
+from touchbase.core.services import member_add, member_remove
 from touchbase.inside import ama
 from touchbase.inside.choices import Audience, QuestionState
-from touchbase.inside.middleware import poll_key
+from touchbase.inside.middleware import PASS_COOKIE, PASS_SECONDS, LivePass, live_pass, poll_key
 from touchbase.inside.models import AmaBlock, AmaFollowUp, AmaQuestion, AmaSession, AmaVote
 
 pytestmark = pytest.mark.django_db
@@ -223,6 +226,89 @@ def test_a_poll_with_a_wrong_key_gets_no_fast_answer(client, session, other_work
     for key in ("", "0" * 32, poll_key(session.pk + 1)):
         response = _keyed_poll(client, session, version, key)
         assert response.status_code == 302, key
+
+
+def _pass_of(client) -> str:
+    return client.cookies[PASS_COOKIE].value
+
+
+def test_a_live_pass_gets_the_news_from_one_read(
+    bob_client, session, bob_place, django_assert_num_queries
+):
+    # given: bob's page gave him a live pass, and a question came in since
+    bob_client.get(reverse("inside:ama_detail", args=[session.pk]))
+    old = AmaSession.objects.get(pk=session.pk).version
+    ama.question_ask(session=session, participant=bob_place, text="Fresh news?")
+    key = poll_key(session.pk)
+    first = _keyed_poll(bob_client, session, old, key)  # the usual way makes the list
+    # when: the next poll with that news
+    with django_assert_num_queries(1):
+        again = _keyed_poll(bob_client, session, old, key)
+    # then: the same list, from memory
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert "Fresh news?" in again.content.decode()
+    assert again["Cache-Control"] == "no-store"
+
+
+def test_the_live_pass_shows_a_moderator_the_hidden_and_nobody_else(
+    alice_client, bob_client, session, bob_place, django_assert_num_queries
+):
+    question = ama.question_ask(session=session, participant=bob_place, text="Hide me")
+    ama.question_hide(question=question)
+    stale, key = AmaSession.objects.get(pk=session.pk).version - 1, poll_key(session.pk)
+    for client, shown in ((alice_client, True), (bob_client, False)):
+        _keyed_poll(client, session, stale, key)
+        with django_assert_num_queries(1):
+            fast = _keyed_poll(client, session, stale, key)
+        assert ("Hide me" in fast.content.decode()) is shown
+
+
+def test_a_live_pass_holds_only_beside_its_own_sign_in(
+    bob_client, carol_client, session, bob_place
+):
+    # given: bob's pass, and news
+    bob_client.get(reverse("inside:ama_detail", args=[session.pk]))
+    ama.question_ask(session=session, participant=bob_place, text="Only for Pollux")
+    stale, key = AmaSession.objects.get(pk=session.pk).version - 1, poll_key(session.pk)
+    _keyed_poll(bob_client, session, stale, key)
+    taken = _pass_of(bob_client)
+    # then: in a stranger's browser the pass is worth nothing
+    anonymous = Client()
+    anonymous.cookies[PASS_COOKIE] = taken
+    assert _keyed_poll(anonymous, session, stale, key).status_code == 302
+    carol_client.cookies[PASS_COOKIE] = taken
+    assert _keyed_poll(carol_client, session, stale, key).status_code == 404
+    # and after signing out neither in bob's own
+    bob_client.logout()
+    bob_client.cookies[PASS_COOKIE] = taken
+    response = _keyed_poll(bob_client, session, stale, key)
+    assert response.status_code == 302
+    assert "Only for Pollux" not in response.content.decode()
+
+
+def test_an_old_or_altered_pass_takes_the_usual_checks(bob, bob_client, session, bob_place):
+    # given: bob has left the workspace
+    ama.question_ask(session=session, participant=bob_place, text="After he left")
+    stale, key = AmaSession.objects.get(pk=session.pk).version - 1, poll_key(session.pk)
+    _keyed_poll(bob_client, session, stale, key)
+    member_remove(membership=Membership.objects.get(user=bob, workspace=session.workspace))
+    browser = RequestFactory().get("/")
+    browser.COOKIES = {name: morsel.value for name, morsel in bob_client.cookies.items()}
+    view = LivePass(session_id=session.pk, user_id=bob.pk, workspace_id=session.workspace_id,
+                    moderator=False, language="en")  # fmt: skip
+    made_long_ago = live_pass(browser, view, issued=int(time.time()) - PASS_SECONDS - 1)
+    good = live_pass(browser, view)
+    other_session = live_pass(browser, replace(view, session_id=session.pk + 1))
+    for cookie in (made_long_ago, good[:-1] + ("A" if good[-1] != "A" else "B"), other_session):
+        bob_client.cookies[PASS_COOKIE] = cookie
+        response = _keyed_poll(bob_client, session, stale, key)
+        # then: the usual checks, and he is no longer a member
+        assert response.status_code == 403, cookie
+        assert "After he left" not in response.content.decode()
+    # (a fresh pass still shows the list for its minute: the documented price of the fast path)
+    bob_client.cookies[PASS_COOKIE] = good
+    assert "After he left" in _keyed_poll(bob_client, session, stale, key).content.decode()
 
 
 def test_the_list_shows_no_question_of_another_workspace(

@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -35,7 +36,7 @@ from touchbase.inside.forms import (
     MergeForm,
     members,
 )
-from touchbase.inside.middleware import poll_key
+from touchbase.inside.middleware import LivePass, member_addresses, pass_set
 from touchbase.inside.models import AmaBlock, AmaFollowUp, AmaQuestion, AmaSession
 from touchbase.relationships.models import Contact
 
@@ -70,12 +71,27 @@ def _viewer(request: MemberRequest, session: AmaSession, *, own: bool = True) ->
     """Who looks at the list; a poll (own=False) needs not know their place in the session:
     it gets the list as everyone does."""
     participant = ama.participant_for_member(session=session, user=request.user) if own else None
+    actions, poll = member_addresses(session.pk)
     return live.Viewer(
         participant=participant,
         moderator=selectors.can_moderate(session=session, membership=request.membership),
-        actions=reverse("inside:home") + "ama/question/",
-        poll=reverse("inside:ama_questions", args=[session.pk]) + f"?k={poll_key(session.pk)}&",
+        actions=actions,
+        poll=poll,
     )
+
+
+def _with_pass(
+    response: HttpResponse, request: MemberRequest, session: AmaSession, viewer: live.Viewer
+) -> HttpResponse:
+    """The live pass beside the list: the member's next polls with news skip the usual checks
+    for a little while (see inside/middleware.py)."""
+    found = LivePass(
+        session_id=session.pk, user_id=request.user.pk, workspace_id=session.workspace_id,
+        moderator=viewer.moderator, language=get_language() or "de",
+    )  # fmt: skip
+    if not session.is_closed:
+        pass_set(response, request, found)
+    return response
 
 
 def _current_list(request: MemberRequest, session: AmaSession, *, oob: bool = False) -> str:
@@ -200,7 +216,9 @@ def _detail_context(request: MemberRequest, session: AmaSession) -> dict[str, An
 def ama_detail(request: MemberRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     with timezone.override(request.workspace.zone):
-        return render(request, "inside/ama_detail.html", _detail_context(request, session))
+        context = _detail_context(request, session)
+        response = render(request, "inside/ama_detail.html", context)
+    return _with_pass(response, request, session, context["viewer"])
 
 
 @capability_required(TAKE_PART)
@@ -213,7 +231,8 @@ def ama_questions(request: MemberRequest, pk: int) -> HttpResponse:
         return HttpResponse(status=204)
     session = _session(request, pk)
     viewer = _viewer(request, session, own=False)
-    return HttpResponse(live.question_list(session=session, version=version, viewer=viewer))
+    response = HttpResponse(live.question_list(session=session, version=version, viewer=viewer))
+    return _with_pass(response, request, session, viewer)
 
 
 @capability_required(TAKE_PART)
