@@ -167,16 +167,8 @@ WHITENOISE_USE_FINDERS = True
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Each process keeps its own; the second holds the small rendered pieces of live AMA question
-# lists (one per question), more than the default's 300 entries, which large lists would evict.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pieces": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pieces",
-        "OPTIONS": {"MAX_ENTRIES": 20000},
-    },
-}
+# Each process keeps its own.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 EMAIL_BACKEND_PATH = os.environ.get(
     "TOUCHBASE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"

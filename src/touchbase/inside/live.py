@@ -23,7 +23,6 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -33,14 +32,16 @@ from touchbase.inside import ama, selectors
 from touchbase.inside.models import AmaParticipant, AmaQuestion, AmaSession
 
 MARK = re.compile(r"<~([pvm])(\d*)~>")
-# How long a question's rendered piece is kept; a changed question is a new key.
-CACHE_SECONDS = 600
 POLL_MS = 1500
-# What a list item shows (see _item_key): loading no more makes a large list much cheaper.
+# All a list item shows, read as plain values: making ~500 model objects per version would cost
+# more than the rest of the list. A question's piece is kept under a digest of these.
 SHOWN = (
-    "state", "pinned", "votes", "text", "answer", "anonymous", "author__name",
+    "pk", "state", "pinned", "votes", "text", "answer", "anonymous", "author_id", "author__name",
     "author__user__first_name", "author__user__last_name", "author__user__username",
 )  # fmt: skip
+# The rendered pieces, in process memory (not Django's cache: it pickles each one, and a list
+# reads hundreds per version). A changed question is a new key; the oldest go first.
+PIECES_MAX = 20000
 
 
 @dataclass(frozen=True)
@@ -107,9 +108,9 @@ def ready_list(
 
 
 def _shared_render(session: AmaSession, moderator: bool) -> Shared:
-    rows = list(selectors.questions(session=session, moderator=moderator).only(*SHOWN))
-    items = _items(rows, moderator=moderator, closed=session.is_closed)
-    marked = render_to_string("inside/partials/_question_items.html", {"items": items})
+    items = "".join(_items(session, moderator=moderator, closed=session.is_closed))
+    context = {"items": mark_safe(items)}  # noqa: S308 - our template, text escaped
+    marked = render_to_string("inside/partials/_question_items.html", context)
     parts: list[str] = []
     length = 0
     pressed_at: dict[int, int] = {}
@@ -131,27 +132,52 @@ def _shared_render(session: AmaSession, moderator: bool) -> Shared:
     return Shared("".join(parts), pressed_at, mine_at)
 
 
-def _item_key(question: AmaQuestion, *, moderator: bool, closed: bool) -> str:
-    shown = (question.pk, question.state, question.pinned, question.votes, question.text,
-             question.asker_name, question.answer, moderator, closed)  # fmt: skip
-    digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
-    return f"inside:ama-item:{get_language() or 'de'}:{digest}"
+_pieces: OrderedDict[str, str] = OrderedDict()
+_pieces_lock = threading.Lock()
 
 
-def _items(rows: list[AmaQuestion], *, moderator: bool, closed: bool) -> list[SafeString]:
-    """Each question's piece of the list, from the cache where it is unchanged."""
-    keys = [_item_key(row, moderator=moderator, closed=closed) for row in rows]
-    pieces = caches["pieces"]
-    found: dict[str, str] = pieces.get_many(keys)
-    made: dict[str, str] = {}
-    for key, row in zip(keys, rows, strict=True):
-        if key not in found:
-            context = {"question": row, "moderator": moderator, "closed": closed}
-            made[key] = render_to_string("inside/partials/_question_item.html", context)
-    if made:
-        pieces.set_many(made, CACHE_SECONDS)
-    found.update(made)
-    return [mark_safe(found[key]) for key in keys]  # noqa: S308 - our template, text escaped
+def _piece_key(shown: tuple[object, ...], prefix: str) -> str:
+    return prefix + hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+
+
+def _shown(question: AmaQuestion) -> tuple[object, ...]:
+    """What SHOWN reads, from a question object (in SHOWN's order)."""
+    author = question.author
+    user = author.user if author else None
+    return (
+        question.pk, question.state, question.pinned, question.votes, question.text,
+        question.answer, question.anonymous, question.author_id, author.name if author else None,
+        user.first_name if user else None, user.last_name if user else None,
+        user.username if user else None,
+    )  # fmt: skip
+
+
+def _items(session: AmaSession, *, moderator: bool, closed: bool) -> list[str]:
+    """Each question's piece of the list; only those changed since they were kept are made."""
+    listed = selectors.questions(session=session, moderator=moderator)
+    rows = list(listed.values_list(*SHOWN))
+    prefix = f"{get_language() or 'de'}:{int(moderator)}:{int(closed)}:"
+    keys = [_piece_key(row, prefix) for row in rows]
+    found = {key: _pieces[key] for key in keys if key in _pieces}
+    missing = [row[0] for row, key in zip(rows, keys, strict=True) if key not in found]
+    by_pk: dict[int, str] = {}
+    if missing:
+        made = {}
+        for question in listed.filter(pk__in=missing):
+            context = {"question": question, "moderator": moderator, "closed": closed}
+            # Under the key of what was rendered: it may be newer than what the list read.
+            made[_piece_key(_shown(question), prefix)] = by_pk[question.pk] = render_to_string(
+                "inside/partials/_question_item.html", context
+            )
+        _pieces_keep(made)
+    return [found.get(key) or by_pk.get(row[0], "") for row, key in zip(rows, keys, strict=True)]
+
+
+def _pieces_keep(made: dict[str, str]) -> None:
+    with _pieces_lock:
+        _pieces.update(made)
+        while len(_pieces) > PIECES_MAX:
+            _pieces.popitem(last=False)
 
 
 def question_list(
