@@ -162,7 +162,7 @@ def _items(session: AmaSession, *, moderator: bool, closed: bool) -> list[str]:
     missing = [row[0] for row, key in zip(rows, keys, strict=True) if key not in found]
     by_pk: dict[int, str] = {}
     if missing:
-        made = {}
+        made: dict[str, str] = {}
         for question in listed.filter(pk__in=missing):
             context = {"question": question, "moderator": moderator, "closed": closed}
             # Under the key of what was rendered: it may be newer than what the list read.
