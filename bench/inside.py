@@ -32,18 +32,22 @@ last 6 rounds). A second coffee workspace ("coffee-mix") has 8,000 members and 2
 each with two contacts owned by two other members: colleagues who share customers.
 
 Refresh (in process, Django's test client, the whole request through every middleware): the
-member's poll fragment GET /inside/ama/<pk>/questions/?v=<version>, as htmx sends it. Per round:
-a vote through `ama.vote_toggle` (not timed), then a full refresh (200) of the new version for
-one of 20 participants — the first render of that version ("after a change") — then one for
-another participant on the same version ("warm"), then a poll with the current version, the
-"no change" answer (204). 300 rounds after 10 warm-up requests; wall time per request.
+member's poll fragment GET /inside/ama/<pk>/questions/?k=<poll key>&v=<version>, as htmx sends
+it, each client keeping the cookies it is given (the live pass among them) as a browser does.
+Per round: a vote through `ama.vote_toggle` (not timed), then a full refresh (200) of the new
+version for one of 20 participants — the first render of that version ("after a change") — then
+one for another participant on the same version ("warm": with a live pass, from memory), then a
+poll with the current version, the "no change" answer (204). 300 rounds after 10 warm-up
+requests; wall time per request.
 
 Live (the production server): gunicorn `touchbase.wsgi:application --workers 4` (sync, as the
 README advises for production), DEBUG off, on loopback. 500 members signed in (Django sessions
 written directly, sent as cookies) poll the fragment every 1.5 s — the page's interval — each
 at the address the list it last got names (its hx-get: the version, and the session's poll
-key that lets an unchanged poll be answered before sign-in checks), from one asyncio process (raw streams, a new connection per poll
-as gunicorn's sync workers close it), their phases spread over the interval. After a warm-up
+key that lets a poll be answered before sign-in checks), keeping the live pass cookie the answers
+set (see touchbase/inside/middleware.py), from one asyncio process (raw streams, a new
+connection per poll as gunicorn's sync workers close it), their phases spread over the
+interval. After a warm-up
 (everyone's first poll gets the full list), a vote is cast through the service in the driving
 process every 6 s, 5 times; for each, the seconds from the vote's start until each listener has
 received a 200 carrying that version (or a newer one): max (the time by which all had it), p95
@@ -135,6 +139,7 @@ MORE = ["", "", " Viele im Team fragen sich das seit Wochen.",
         " We heard different things from different managers.",
         " Gibt es dazu schon einen Zeitplan?", " Thanks for doing these sessions!",
         " Mir ist wichtig, dass wir das offen besprechen – auch wenn es unangenehm ist."]  # fmt: skip
+PASS_COOKIE = "tb_live"  # touchbase.inside.middleware
 VERSION_IN_HTML = [re.compile(r'data-[\w-]*version="(\d+)"'), re.compile(r"[?&](?:amp;)?v=(\d+)")]
 
 
@@ -466,6 +471,7 @@ def measure_refresh(rounds: int) -> dict[str, object]:
     from django.test.utils import CaptureQueriesContext
 
     from touchbase.core.tenancy import scopes_disabled
+    from touchbase.inside.middleware import poll_key
     from touchbase.inside.models import AmaParticipant, AmaSession
 
     rng = random.Random(21)
@@ -481,11 +487,12 @@ def measure_refresh(rounds: int) -> dict[str, object]:
         client.force_login(person.user)
         clients.append(client)
     url = f"/inside/ama/{session.pk}/questions/"
+    key = poll_key(session.pk)
     headers = {"HX-Request": "true", "HX-Current-URL": f"http://127.0.0.1/inside/ama/{session.pk}/"}
 
     def get(client, version: int) -> tuple[object, float]:
         begun = time.perf_counter()
-        response = client.get(url, {"v": version}, headers=headers)
+        response = client.get(url, {"k": key, "v": version}, headers=headers)
         return response, (time.perf_counter() - begun) * 1000
 
     # The contract first: a stale version gets the list carrying the current one, the current
@@ -527,7 +534,7 @@ def measure_refresh(rounds: int) -> dict[str, object]:
             statuses[str(response.status_code)] += 1
             samples.append(ms)
     return {
-        "url": url + "?v=<version>", "people": len(clients), "rounds": rounds, **contract,
+        "url": url + "?k=<poll key>&v=<version>", "people": len(clients), "rounds": rounds, **contract,
         "after_change": {**percentiles(after_change), "p99_ms": percentile(after_change, 0.99)},
         "warm": {**percentiles(warm), "p99_ms": percentile(warm, 0.99)},
         "unchanged": {**percentiles(unchanged), "p99_ms": percentile(unchanged, 0.99)},
@@ -647,14 +654,16 @@ def next_poll(body: str, path: str, version: int) -> str:
     return html.unescape(found.group(1)) if found else f"{path}?v={version}"
 
 
-async def _poll(port: int, target: str, cookie: str, key: str,
+async def _poll(port: int, target: str, cookie: str, key: str, live_pass: str = "",
                 ) -> tuple[int, dict[str, str], str]:  # fmt: skip
-    """One htmx poll on a connection of its own (gunicorn's sync workers close it anyway)."""
+    """One htmx poll on a connection of its own (gunicorn's sync workers close it anyway),
+    with the live pass the last answer set, as a browser keeps it (headers["pass"])."""
+    cookies = f"{cookie}={key}" + (f"; {PASS_COOKIE}={live_pass}" if live_pass else "")
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         writer.write(
             f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            f"Cookie: {cookie}={key}\r\nHX-Request: true\r\nAccept: */*\r\n"
+            f"Cookie: {cookies}\r\nHX-Request: true\r\nAccept: */*\r\n"
             "Accept-Language: de-DE,de;q=0.9\r\nAccept-Encoding: identity\r\n"
             "User-Agent: touchbase-bench\r\nConnection: close\r\n\r\n".encode()
         )
@@ -667,6 +676,9 @@ async def _poll(port: int, target: str, cookie: str, key: str,
     head, _blank, body = raw.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+    for line in lines[1:]:
+        if line.lower().startswith(f"set-cookie: {PASS_COOKIE}="):
+            headers["pass"] = line.split("=", 1)[1].split(";", 1)[0].strip('"')
     return int(lines[0].split()[1]), headers, body.decode("utf-8", "replace")
 
 
@@ -683,7 +695,7 @@ def listen(spec: dict) -> dict:
     failures, unparsed = [0], [0]
 
     async def listener(number: int, measured_from: float, stop: float) -> None:
-        version = 0
+        version, live_pass = 0, ""
         target = f"{spec['path']}?v=0"
         await asyncio.sleep(interval * number / len(keys))
         due = _clock()
@@ -691,8 +703,9 @@ def listen(spec: dict) -> dict:
             begun = _clock()
             try:
                 status, headers, body = await asyncio.wait_for(
-                    _poll(spec["port"], target, spec["cookie"], keys[number]), 10
+                    _poll(spec["port"], target, spec["cookie"], keys[number], live_pass), 10
                 )
+                live_pass = headers.get("pass", live_pass)
             except (OSError, TimeoutError, ValueError, IndexError):
                 status, headers, body = 0, {}, ""
             done = _clock()
