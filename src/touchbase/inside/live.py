@@ -11,13 +11,12 @@ The template marks those places ``<~kind pk~>``: what participants type is escap
 is rendered, so nobody can write a marker into a question.
 
 A new version differs from the last in a question or two (a vote, an answer), so each question's
-piece is cached too, under a digest of all it shows: a new version re-renders only what changed.
+piece is kept too, under all it shows: a new version re-renders only what changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import threading
 from collections import OrderedDict
@@ -34,7 +33,7 @@ from touchbase.inside.models import AmaParticipant, AmaQuestion, AmaSession
 MARK = re.compile(r"<~([pvm])(\d*)~>")
 POLL_MS = 1500
 # All a list item shows, read as plain values: making ~500 model objects per version would cost
-# more than the rest of the list. A question's piece is kept under a digest of these.
+# more than the rest of the list. A question's piece is kept under these values.
 SHOWN = (
     "pk", "state", "pinned", "votes", "text", "answer", "anonymous", "author_id", "author__name",
     "author__user__first_name", "author__user__last_name", "author__user__username",
@@ -55,6 +54,8 @@ class Viewer:
     # The fragment's own address up to its version: it ends in "?" or "&" and v=<version>
     # follows.
     poll: str
+    # The addresses are this viewer's alone (a guest's personal link): few such copies are kept.
+    own_addresses: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,14 +69,17 @@ class Shared:
     mine_at: dict[int, int]  # question id -> where its badge's " hidden" stands
     # the whole fragment as sent, per (actions' address, poll address, out of band)
     wrapped: dict[tuple[str, str, bool], SafeString] = field(default_factory=dict)
+    # the same, encoded for the fast answer (see ready_list)
+    encoded: dict[tuple[str, str, bool], bytes] = field(default_factory=dict)
 
 
 # The last few lists, ready to use. Not in Django's cache: it pickles, and unpickling a large
 # list for each of hundreds of polls would cost more than the rest of the answer.
 _recent: OrderedDict[str, Shared] = OrderedDict()
 RECENT_MAX = 16
-# Guests with personal links each have their own actions' address: keep a bounded number.
-WRAPPED_MAX = 64
+# Guests with personal links each have their own actions' address: keep a few, as a list is
+# some 300 KB (members share one address; the rest of the guests wrap their copy each time).
+WRAPPED_MAX = 8
 _recent_lock = threading.Lock()
 
 
@@ -101,43 +105,73 @@ def shared_list(*, session: AmaSession, version: int, moderator: bool) -> Shared
 def ready_list(
     *, session_id: int, created_at: dt.datetime, version: int, language: str, moderator: bool,
     actions: str, poll: str,
-) -> SafeString | None:  # fmt: skip
+) -> bytes | None:  # fmt: skip
     """The list as a poll gets it, when this process has it made already; else None."""
     shared = _recent.get(_key(session_id, created_at, version, language, moderator))
-    return None if shared is None else shared.wrapped.get((actions, poll, False))
+    slot = (actions, poll, False)
+    if shared is None or slot not in shared.wrapped:
+        return None
+    found = shared.encoded.get(slot)
+    if found is None:
+        found = shared.encoded[slot] = shared.wrapped[slot].encode()
+    return found
+
+
+# Where the items go in the list's template, split there once per list.
+ITEMS = "<~items~>"
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A question's part of the shared list, each viewer's marker already everyone's default,
+    and where those defaults stand in it: (offset, "v" or "m", question id)."""
+
+    html: str
+    marks: tuple[tuple[int, str, int], ...]
 
 
 def _shared_render(session: AmaSession, moderator: bool) -> Shared:
-    items = "".join(_items(session, moderator=moderator, closed=session.is_closed))
-    context = {"items": mark_safe(items)}  # noqa: S308 - our template, text escaped
-    marked = render_to_string("inside/partials/_question_items.html", context)
-    parts: list[str] = []
-    length = 0
+    pieces = _items(session, moderator=moderator, closed=session.is_closed)
+    template = "inside/partials/_question_items.html"
+    if not pieces:
+        return Shared(render_to_string(template, {"items": ""}), {}, {})
+    head, tail = render_to_string(template, {"items": mark_safe(ITEMS)}).split(ITEMS)  # noqa: S308
+    parts, length = [head], len(head)
     pressed_at: dict[int, int] = {}
     mine_at: dict[int, int] = {}
-    last = 0
-    for match in MARK.finditer(marked):
-        kind, number = match.group(1), match.group(2)
-        if kind == "p":
-            continue
-        text = marked[last : match.start()]
-        parts.append(text)
-        length += len(text)
-        where, default = (pressed_at, "false") if kind == "v" else (mine_at, " hidden")
-        where[int(number)] = length
-        parts.append(default)
-        length += len(default)
-        last = match.end()
-    parts.append(marked[last:])
+    for piece in pieces:
+        for offset, kind, pk in piece.marks:
+            (pressed_at if kind == "v" else mine_at)[pk] = length + offset
+        parts.append(piece.html)
+        length += len(piece.html)
+    parts.append(tail)
     return Shared("".join(parts), pressed_at, mine_at)
 
 
-_pieces: OrderedDict[str, str] = OrderedDict()
+def _piece(rendered: str) -> Piece:
+    parts: list[str] = []
+    marks: list[tuple[int, str, int]] = []
+    length = last = 0
+    for match in MARK.finditer(rendered):
+        kind, number = match.group(1), match.group(2)
+        if kind == "p":
+            continue
+        text = rendered[last : match.start()]
+        parts.append(text)
+        length += len(text)
+        marks.append((length, kind, int(number)))
+        default = "false" if kind == "v" else " hidden"
+        parts.append(default)
+        length += len(default)
+        last = match.end()
+    parts.append(rendered[last:])
+    return Piece("".join(parts), tuple(marks))
+
+
+# Keyed by what the piece shows and how (language, moderator, closed): plain values, no digest.
+PieceKey = tuple[object, ...]
+_pieces: OrderedDict[PieceKey, Piece] = OrderedDict()
 _pieces_lock = threading.Lock()
-
-
-def _piece_key(shown: tuple[object, ...], prefix: str) -> str:
-    return prefix + hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
 
 def _shown(question: AmaQuestion) -> tuple[object, ...]:
@@ -152,28 +186,26 @@ def _shown(question: AmaQuestion) -> tuple[object, ...]:
     )  # fmt: skip
 
 
-def _items(session: AmaSession, *, moderator: bool, closed: bool) -> list[str]:
+def _items(session: AmaSession, *, moderator: bool, closed: bool) -> list[Piece]:
     """Each question's piece of the list; only those changed since they were kept are made."""
     listed = selectors.questions(session=session, moderator=moderator)
-    rows = list(listed.values_list(*SHOWN))
-    prefix = f"{get_language() or 'de'}:{int(moderator)}:{int(closed)}:"
-    keys = [_piece_key(row, prefix) for row in rows]
+    how = (get_language() or "de", moderator, closed)
+    keys = [(*how, *row) for row in listed.values_list(*SHOWN)]
     found = {key: _pieces[key] for key in keys if key in _pieces}
-    missing = [row[0] for row, key in zip(rows, keys, strict=True) if key not in found]
-    by_pk: dict[int, str] = {}
+    missing = [key[3] for key in keys if key not in found]
+    by_pk: dict[int, Piece] = {}
     if missing:
-        made: dict[str, str] = {}
+        made: dict[PieceKey, Piece] = {}
         for question in listed.filter(pk__in=missing):
             context = {"question": question, "moderator": moderator, "closed": closed}
+            rendered = render_to_string("inside/partials/_question_item.html", context)
             # Under the key of what was rendered: it may be newer than what the list read.
-            made[_piece_key(_shown(question), prefix)] = by_pk[question.pk] = render_to_string(
-                "inside/partials/_question_item.html", context
-            )
+            made[(*how, *_shown(question))] = by_pk[question.pk] = _piece(rendered)
         _pieces_keep(made)
-    return [found.get(key) or by_pk.get(row[0], "") for row, key in zip(rows, keys, strict=True)]
+    return [found.get(key) or by_pk.get(key[3], Piece("", ())) for key in keys]
 
 
-def _pieces_keep(made: dict[str, str]) -> None:
+def _pieces_keep(made: dict[PieceKey, Piece]) -> None:
     with _pieces_lock:
         _pieces.update(made)
         while len(_pieces) > PIECES_MAX:
@@ -196,7 +228,7 @@ def question_list(
     if found is None:
         items = shared.html.replace("<~p~>", viewer.actions)
         found = _wrapped(items, session, version, viewer, oob)
-        if len(shared.wrapped) < WRAPPED_MAX:
+        if not viewer.own_addresses or len(shared.wrapped) < WRAPPED_MAX:
             shared.wrapped[slot] = found
     return found
 

@@ -63,7 +63,7 @@ class Visit:
         return live.Viewer(
             participant=self.guest, moderator=False,
             actions=self.url("inside:public_ama") + "question/",
-            poll=self.url("inside:public_ama_questions") + "?",
+            poll=self.url("inside:public_ama_questions") + "?", own_addresses=True,
         )  # fmt: skip
 
 
