@@ -69,15 +69,6 @@ def session_version(*, session_id: int) -> int | None:
     return AmaSession.objects.filter(pk=session_id).values_list("version", flat=True).first()
 
 
-def session_version_in(*, workspace: Workspace, session_id: int) -> int | None:
-    """The list's version of a session of this workspace (None for another's): one read."""
-    return (
-        AmaSession.objects.filter(pk=session_id, workspace=workspace)
-        .values_list("version", flat=True)
-        .first()
-    )
-
-
 @dataclass
 class SessionLists:
     live: list[AmaSession]

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -224,12 +224,10 @@ def ama_detail(request: MemberRequest, pk: int) -> HttpResponse:
 @capability_required(TAKE_PART)
 def ama_questions(request: MemberRequest, pk: int) -> HttpResponse:
     """The live list's poll: 204 when the caller's version is current, else the list."""
-    version = selectors.session_version_in(workspace=request.workspace, session_id=pk)
-    if version is None:
-        raise Http404
+    session = _session(request, pk)
+    version = session.version
     if request.GET.get("v", "")[:20] == str(version):
         return HttpResponse(status=204)
-    session = _session(request, pk)
     viewer = _viewer(request, session, own=False)
     response = HttpResponse(live.question_list(session=session, version=version, viewer=viewer))
     return _with_pass(response, request, session, viewer)
