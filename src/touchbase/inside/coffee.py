@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -246,7 +246,7 @@ def eligible(*, workspace: Workspace, on: dt.date) -> list[CoffeeParticipant]:
         .filter(Q(paused_until__isnull=True) | Q(paused_until__lt=on))
         .filter(Q(user_id__in=members) | (Q(contact__isnull=False) & ~Q(contact__email="")))
         .exclude(pk__in=away)
-        .select_related("user", "contact")
+        .only("id", "workspace_id", "user_id", "contact_id")
     )
 
 
@@ -277,6 +277,11 @@ def _partners(seats: Any, participant_ids: Iterable[int] | None = None) -> dict[
         by_group[group_id].append(participant_id)
     met: dict[int, set[int]] = defaultdict(set)
     for members in by_group.values():
+        if len(members) == 2:  # nearly every group: the general way costs thrice as much
+            first, second = members
+            met[first].add(second)
+            met[second].add(first)
+            continue
         for person in members:
             met[person].update(other for other in members if other != person)
     return met
@@ -324,7 +329,9 @@ def pairing_input(
     *, workspace: Workspace, people: list[CoffeeParticipant], settings: InsideSettings
 ) -> PairingInput:
     ids = [p.pk for p in people]
-    recent = _recent_partners(workspace, rounds=settings.coffee_avoid_rounds, participant_ids=ids)
+    # Everyone's recent partners, not only those of the people here: nearly everyone takes
+    # part, and a list of ten thousand ids would cost more than the few rows it leaves out.
+    recent = _recent_partners(workspace, rounds=settings.coffee_avoid_rounds)
     shared: dict[int, set[int]] = {}
     ever: set[frozenset[int]] = set()
     if settings.coffee_prefer_shared:
@@ -381,18 +388,27 @@ def coffee_round_make(
             for members in result.groups
         ]
     )
-    CoffeeSeat.objects.bulk_create(
-        [
-            CoffeeSeat(workspace=workspace, group=group, participant_id=person)
-            for group, members in zip(groups, result.groups, strict=True)
-            for person in members
-        ]
-    )
+    _seats_write(workspace, [
+        (group.pk, person)
+        for group, members in zip(groups, result.groups, strict=True)
+        for person in members
+    ])  # fmt: skip
     round_id = round_.pk
     from touchbase.inside.tasks import coffee_invites_task
 
     transaction.on_commit(lambda: coffee_invites_task.enqueue(round_id=round_id))
     return round_, result
+
+
+def _seats_write(workspace: Workspace, seats: list[tuple[int, int]]) -> None:
+    """Ten thousand seats in one statement run many times: building as many model objects
+    for bulk_create took longer than the rest of a round together."""
+    table = connection.ops.quote_name(CoffeeSeat._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (workspace_id, group_id, participant_id) VALUES (%s, %s, %s)",
+            [(workspace.pk, group_id, participant_id) for group_id, participant_id in seats],
+        )
 
 
 def next_round_day(*, workspace: Workspace, today: dt.date) -> dt.date:
