@@ -920,11 +920,12 @@ def _markdown(results: dict) -> str:
         f"pinned, hidden, merged ones; one anonymous author blocked), {results['votes']:,} votes "
         "Zipf-like over the questions; another workspace's session must not show.",
         "",
-        "Refresh: the member's poll fragment `/inside/ama/<pk>/questions/?v=<version>` through "
-        f"Django's test client in process (every middleware, wall time), {REFRESH_PEOPLE} "
-        "participants in turn; per round a vote through the service, then the first full "
-        "refresh of the new version (\"after a change\"), a second participant's on the same "
-        "version (\"warm\"), and a poll with nothing new (204).",
+        "Refresh: the member's poll fragment `/inside/ama/<pk>/questions/?k=<poll key>&v=<version>` "
+        f"through Django's test client in process (every middleware, wall time), {REFRESH_PEOPLE} "
+        "participants in turn, each keeping its cookies (the live pass among them); per round a "
+        "vote through the service, then the first full refresh of the new version (\"after a "
+        "change\"), a second participant's on the same version (\"warm\": from memory when "
+        "the list in that participant's language is made), and a poll with nothing new (204).",
         "",
         "| database | after a change p50 / p95 ms | warm p50 / p95 ms | no change (204) p50 / "
         "p95 ms | queries full / 204 | fragment bytes | load average |",
@@ -933,7 +934,8 @@ def _markdown(results: dict) -> str:
         "",
         f"Live: gunicorn `touchbase.wsgi:application --workers {results['workers']}` (sync), DEBUG "
         f"off, on loopback; {results['listeners']} signed-in members poll every {POLL_SECONDS:g} s "
-        "with their last version (one asyncio process on the same cores, a connection per poll); "
+        "with their last version and keep the live pass the answers set (one asyncio process on "
+        "the same cores, a connection per poll); "
         "votes through the service every "
         f"{results['vote_gap_s']:g} s. \"All reached within\" is the time from the vote's start "
         "until the last listener had a 200 carrying its version, worst of the votes.",
