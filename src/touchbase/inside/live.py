@@ -77,8 +77,8 @@ class Shared:
 # list for each of hundreds of polls would cost more than the rest of the answer.
 _recent: OrderedDict[str, Shared] = OrderedDict()
 RECENT_MAX = 16
-# Guests with personal links each have their own actions' address: keep a few, as a list is
-# some 300 KB (members share one address; the rest of the guests wrap their copy each time).
+# Guests with personal links each have their own actions' address: keep a few, as a list of
+# 500 questions is some 300 KB (members share one address; other guests wrap their own copy).
 WRAPPED_MAX = 8
 _recent_lock = threading.Lock()
 
@@ -97,6 +97,7 @@ def shared_list(*, session: AmaSession, version: int, moderator: bool) -> Shared
     found = _recent.get(key) or _shared_render(session, moderator)
     with _recent_lock:
         _recent[key] = found
+        _recent.move_to_end(key)  # the least recently used go first
         while len(_recent) > RECENT_MAX:
             _recent.popitem(last=False)
     return found
@@ -107,10 +108,14 @@ def ready_list(
     actions: str, poll: str,
 ) -> bytes | None:  # fmt: skip
     """The list as a poll gets it, when this process has it made already; else None."""
-    shared = _recent.get(_key(session_id, created_at, version, language, moderator))
+    key = _key(session_id, created_at, version, language, moderator)
+    shared = _recent.get(key)
     slot = (actions, poll, False)
     if shared is None or slot not in shared.wrapped:
         return None
+    with _recent_lock:
+        if key in _recent:
+            _recent.move_to_end(key)
     found = shared.encoded.get(slot)
     if found is None:
         found = shared.encoded[slot] = shared.wrapped[slot].encode()
@@ -191,7 +196,8 @@ def _items(session: AmaSession, *, moderator: bool, closed: bool) -> list[Piece]
     listed = selectors.questions(session=session, moderator=moderator)
     how = (get_language() or "de", moderator, closed)
     keys = [(*how, *row) for row in listed.values_list(*SHOWN)]
-    found = {key: _pieces[key] for key in keys if key in _pieces}
+    # .get, not "in" then [ ]: another thread may drop a piece between the two.
+    found = {key: piece for key in keys if (piece := _pieces.get(key)) is not None}
     missing = [key[3] for key in keys if key not in found]
     by_pk: dict[int, Piece] = {}
     if missing:

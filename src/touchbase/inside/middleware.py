@@ -10,15 +10,16 @@ key (in the list, which only its participants receive) is answered here, before 
 - with news: the list as it stands, when this process has it ready and the browser shows a
   *live pass*: a signed cookie the usual way hands out with the list, naming the session, the
   member, the workspace, whether they moderate it and their language, bound to their sign-in
-  cookie (signing out ends it) and good for PASS_SECONDS. So a member removed from the workspace
-  sees the list's news for at most that long; after that their poll takes the usual checks.
+  cookie (signing out in that browser ends it) and good for PASS_SECONDS from the last full
+  poll. So whatever changes who may see which list (a member removed or deactivated, a
+  moderator no longer one, a password changed, signing out elsewhere) takes effect on a live
+  list within that time: after it, the poll takes the usual checks.
 
 Every other request, and any poll without a pass or a ready list, takes the usual way.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import time
 from collections.abc import Callable
@@ -34,7 +35,7 @@ from touchbase.core.tenancy import scopes_disabled
 from touchbase.inside import live
 from touchbase.inside.models import AmaSession
 
-POLL_PATH = re.compile(r"^/inside/ama/(\d{1,18})/questions/$")
+POLL_PATH = re.compile(r"^/inside/ama/([0-9]{1,18})/questions/\Z")
 PASS_COOKIE = "tb_live"
 PASS_PATH = "/inside/ama/"
 PASS_SECONDS = 60
@@ -55,6 +56,9 @@ def member_addresses(session_id: int) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class LivePass:
+    """What a pass says. Signed, not secret (the cookie is readable to its holder); the member's
+    id is for the record: what binds the pass to them is the digest of their sign-in cookie."""
+
     session_id: int
     user_id: int
     workspace_id: int
@@ -65,7 +69,7 @@ class LivePass:
 def _signed_in_as(request: HttpRequest) -> str:
     """A digest of the sign-in cookie: a pass is good only beside the cookie it was made for."""
     cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
-    return hashlib.blake2b(cookie.encode(), digest_size=8).hexdigest()
+    return salted_hmac(_PASS_SALT, cookie, algorithm="sha256").hexdigest()[:16]
 
 
 def live_pass(request: HttpRequest, found: LivePass, *, issued: int | None = None) -> str:
@@ -127,7 +131,10 @@ def _fast_answer(request: HttpRequest) -> HttpResponse | None:
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
+    # The headers the later middleware would set: this answer leaves before it runs.
     response["Cache-Control"] = "no-store"
+    response["X-Frame-Options"] = "DENY"
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
     return response
 
 

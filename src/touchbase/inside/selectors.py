@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 
@@ -64,9 +65,13 @@ def voted_ids(*, participant: AmaParticipant | None) -> set[int]:
     )
 
 
-def session_version(*, session_id: int) -> int | None:
-    """The list's version, one indexed read: a refresh with this number has nothing new."""
-    return AmaSession.objects.filter(pk=session_id).values_list("version", flat=True).first()
+def session_fresh(*, session: AmaSession) -> int:
+    """The list's version read again, with whether the session is closed, from one row: a list
+    is kept under its version, so what it shows must be of that same moment."""
+    # Deleted this very moment: the list as it was.
+    with contextlib.suppress(AmaSession.DoesNotExist):
+        session.refresh_from_db(fields=["version", "closed_at"])
+    return session.version
 
 
 @dataclass

@@ -249,6 +249,8 @@ def test_a_live_pass_gets_the_news_from_one_read(
     assert again.content == first.content
     assert "Fresh news?" in again.content.decode()
     assert again["Cache-Control"] == "no-store"
+    assert again["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in again["Content-Security-Policy"]
 
 
 def test_the_live_pass_shows_a_moderator_the_hidden_and_nobody_else(

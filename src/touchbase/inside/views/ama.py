@@ -97,7 +97,7 @@ def _with_pass(
 def _current_list(request: MemberRequest, session: AmaSession, *, oob: bool = False) -> str:
     """The shared list after the member's own change, and their votes and questions beside it
     (out of band) for the page's script to mark."""
-    version = selectors.session_version(session_id=session.pk) or session.version
+    version = selectors.session_fresh(session=session)
     viewer = _viewer(request, session)
     return live.question_list(
         session=session, version=version, viewer=viewer, oob=oob
@@ -201,7 +201,7 @@ def _detail_context(request: MemberRequest, session: AmaSession) -> dict[str, An
     if session.is_closed:
         context.update(_closed_context(session))
         return context
-    version = selectors.session_version(session_id=session.pk) or session.version
+    version = selectors.session_fresh(session=session)
     context["question_list"] = live.question_list(
         session=session, version=version, viewer=viewer, personal=True
     ) + live.viewer_state(session=session, viewer=viewer)

@@ -130,7 +130,7 @@ def _allowed(request: WorkspaceRequest, visit: Visit, action: str, key: str = ""
 def _list(visit: Visit, *, oob: bool = False, personal: bool = False) -> str:
     """The list, and the guest's votes and questions beside it for the page's script to mark
     (out of band, but on the page itself)."""
-    version = selectors.session_version(session_id=visit.session.pk) or visit.session.version
+    version = selectors.session_fresh(session=visit.session)
     session, viewer = visit.session, visit.viewer()
     found = live.question_list(session=session, version=version, viewer=viewer, oob=oob,
                                personal=personal)  # fmt: skip
@@ -207,15 +207,13 @@ def public_ama(request: WorkspaceRequest, visit: Visit) -> HttpResponse:
 @link_page
 def public_ama_questions(request: WorkspaceRequest, visit: Visit) -> HttpResponse:
     """The guest's poll of the live list: 204 when nothing changed since their version."""
-    version = selectors.session_version(session_id=visit.session.pk)
-    if version is not None and request.GET.get("v", "")[:20] == str(version):
+    version = selectors.session_fresh(session=visit.session)
+    if request.GET.get("v", "")[:20] == str(version):
         return HttpResponse(status=204)
     if visit.guest is None:
         return HttpResponse(status=403)
     return HttpResponse(
-        live.question_list(
-            session=visit.session, version=version or visit.session.version, viewer=visit.viewer()
-        )  # fmt: skip
+        live.question_list(session=visit.session, version=version, viewer=visit.viewer())
     )
 
 
