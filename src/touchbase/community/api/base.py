@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from typing import Annotated
 
-from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema
 from pydantic import AfterValidator
 
@@ -79,16 +76,3 @@ class BookingBrief(Schema):
     @staticmethod
     def resolve_helper_name(booking: Booking) -> str:
         return booking.helper.name
-
-
-@contextmanager
-def fields_named(**names: str) -> Iterator[None]:
-    """Services name model fields (`skill`); the API names its own (`skill_id`)."""
-    try:
-        yield
-    except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise
-        raise ValidationError(
-            {names.get(field, field): messages for field, messages in error.message_dict.items()}
-        ) from error

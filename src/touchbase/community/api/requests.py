@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema, Status
 
 from touchbase.community import bookings, requests
-from touchbase.community.api.base import BookingBrief, OfferOut, fields_named, router
+from touchbase.community.api.base import BookingBrief, OfferOut, router
 from touchbase.community.choices import Country, OfferState, RequestState, Side
 from touchbase.community.matching import Candidate, candidate_at
 from touchbase.community.models import MAX_HOURLY_PRICE, Helper, HelpRequest, Offer, Skill
+from touchbase.core.api.errors import fields_named
 from touchbase.core.api.pagination import PageParams, page_of_rows
 from touchbase.core.api.refs import Id
 from touchbase.core.api.types import Instant

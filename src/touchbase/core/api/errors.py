@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -99,3 +101,17 @@ def document(schema: dict[str, Any]) -> dict[str, Any]:
                     continue
                 responses.setdefault(status, {"description": text, "content": reference})
     return schema
+
+
+@contextmanager
+def fields_named(**names: str) -> Iterator[None]:
+    """Services name model fields (`contact`); the API names its own (`contact_id`): a service's
+    field errors come out under the API's names."""
+    try:
+        yield
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        raise ValidationError(
+            {names.get(field, field): messages for field, messages in error.message_dict.items()}
+        ) from error

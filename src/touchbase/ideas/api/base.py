@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -203,16 +201,3 @@ def evidence_source(
     if mention_id is not None:
         return owned_ref(Mention, mention_id, workspace=workspace, field="mention_id"), None
     return None, owned_ref(Touchpoint, touchpoint_id, workspace=workspace, field="touchpoint_id")
-
-
-@contextmanager
-def fields_named(**names: str) -> Iterator[None]:
-    """Services name model fields (`target`); the API names its own (`target_id`)."""
-    try:
-        yield
-    except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise
-        raise ValidationError(
-            {names.get(field, field): messages for field, messages in error.message_dict.items()}
-        ) from error

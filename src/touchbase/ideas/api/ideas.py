@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from ninja import Field, Query, Schema, Status
 
 from touchbase.catalogue.models import Product
+from touchbase.core.api.errors import fields_named
 from touchbase.core.api.pagination import PageParams, page_of_rows
 from touchbase.core.api.refs import Id
 from touchbase.core.capabilities import Capability, api_capability
@@ -21,7 +22,6 @@ from touchbase.ideas.api.base import (
     IdeaOut,
     IdeaStateFilter,
     evidence_source,
-    fields_named,
     idea_detail,
     idea_row,
     router,

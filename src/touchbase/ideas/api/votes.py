@@ -9,13 +9,14 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema, Status
 
+from touchbase.core.api.errors import fields_named
 from touchbase.core.api.pagination import PageParams
 from touchbase.core.api.refs import Id
 from touchbase.core.capabilities import Capability, api_capability
 from touchbase.core.requests import MemberRequest
 from touchbase.core.tenancy import owned_or_404, owned_ref
 from touchbase.ideas import selectors, services
-from touchbase.ideas.api.base import fields_named, idea_row, router
+from touchbase.ideas.api.base import idea_row, router
 from touchbase.ideas.models import Vote
 from touchbase.relationships.models import Contact
 

@@ -3,8 +3,6 @@ moderation check, and the outputs built from rows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -26,19 +24,6 @@ from touchbase.inside.models import (
 )
 
 router = Router(tags=["inside"])
-
-
-@contextmanager
-def fields_named(**names: str) -> Iterator[None]:
-    """Services name model fields (`contact`); the API names its own (`contact_id`)."""
-    try:
-        yield
-    except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise
-        raise ValidationError(
-            {names.get(field, field): messages for field, messages in error.message_dict.items()}
-        ) from error
 
 
 def member_ref(workspace: Workspace, user_id: object, *, field: str) -> User:

@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Status
 
+from touchbase.core.api.errors import fields_named
 from touchbase.core.api.pagination import PageParams, page_of_rows
 from touchbase.core.api.refs import Id
 from touchbase.core.capabilities import Capability, api_capability
 from touchbase.core.requests import MemberRequest
 from touchbase.core.tenancy import owned_or_404, owned_ref
 from touchbase.inside import ama, coffee, selectors
-from touchbase.inside.api.base import fields_named, group_out, name_of, router
+from touchbase.inside.api.base import group_out, name_of, router
 from touchbase.inside.choices import GroupState
 from touchbase.inside.models import (
     CoffeeAbsence,

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Status
 
+from touchbase.core.api.errors import fields_named
 from touchbase.core.api.pagination import PageParams, page_of_rows
 from touchbase.core.api.refs import Id
 from touchbase.core.capabilities import Capability, api_capability
@@ -22,7 +23,6 @@ from touchbase.core.requests import MemberRequest
 from touchbase.core.tenancy import owned_or_404
 from touchbase.inside import ama, selectors
 from touchbase.inside.api.base import (
-    fields_named,
     may_moderate,
     my_place,
     name_of,

@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from ninja import Query, Status
 from ninja.errors import HttpError
 
+from touchbase.core.api.errors import fields_named
 from touchbase.core.api.pagination import page_of_rows
 from touchbase.core.api.refs import Id
 from touchbase.core.capabilities import Capability, api_capability
 from touchbase.core.requests import MemberRequest
 from touchbase.inside import ama, mails, selectors
 from touchbase.inside.api.base import (
-    fields_named,
     may_moderate,
     member_ref,
     require_moderator,
